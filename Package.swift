@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// ZeroLab: a Swift lab for game engines that learn.
+///
+/// Dependency direction (see ARCHITECTURE.md):
+///   GameCore → Hexapawn (games) ; GameCore → Search ; CGMP → Exact → Search ; CBLAS → (NeuralCore, later)
+///   zerolab (CLI) → everything, and nothing depends on it.
+let package = Package(
+  name: "ZeroLab",
+  products: [
+    .executable(name: "zerolab", targets: ["zerolab"]),
+    .library(name: "GameCore", targets: ["GameCore"]),
+    .library(name: "Hexapawn", targets: ["Hexapawn"]),
+    .library(name: "Search", targets: ["Search"]),
+    .library(name: "Exact", targets: ["Exact"]),
+    .library(name: "Play", targets: ["Play"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CBLAS",
+      pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]
+    ),
+    .systemLibrary(
+      name: "CGMP",
+      providers: [.apt(["libgmp-dev"])]
+    ),
+    .target(name: "GameCore"),
+    .target(name: "Exact", dependencies: ["CGMP"]),
+    .target(name: "Hexapawn", dependencies: ["GameCore"]),
+    .target(name: "Search", dependencies: ["GameCore", "Exact"]),
+    .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search"]),
+    .executableTarget(
+      name: "zerolab",
+      dependencies: [
+        "GameCore", "Hexapawn", "Search", "Exact", "Play",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "GameCoreTests", dependencies: ["GameCore", "CBLAS"]),
+    .testTarget(name: "ExactTests", dependencies: ["Exact"]),
+    .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
+    .testTarget(name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore"]),
+    .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

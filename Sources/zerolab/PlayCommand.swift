@@ -1,0 +1,59 @@
+import ArgumentParser
+import GameCore
+import Hexapawn
+import Play
+import Search
+
+struct Play: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Play a game in the terminal: any player on either side, engine against engine to watch.",
+    discussion: """
+      Players:
+      \(PlayerSpec.help)
+
+      At a human's turn type a move in from-to notation (b1b2; a capture is a diagonal move
+      such as a2b3) or a command: moves, undo, help, quit. End of input (Ctrl-D, or the end
+      of a piped script) stops the game cleanly.
+
+      Colour is used on a terminal; plain text when piped or when NO_COLOR is set.
+
+      Examples:
+        zerolab play hexapawn --size 3x3 --white human --black minimax
+        zerolab play hexapawn --size 4x4 --white mcts:sims=3000 --black alphabeta:depth=12
+        printf 'b1b2\\nmoves\\nquit\\n' | zerolab play hexapawn --black random
+      """)
+
+  @Argument(help: "The game (hexapawn).") var game: GameName
+  @OptionGroup var board: BoardOptions
+  @Option(help: "White's player (see above).") var white: String = "human"
+  @Option(help: "Black's player (see above).") var black: String = "minimax"
+  @Option(help: "Seed for every random choice of the engines.") var seed: UInt64 = 1
+  @Flag(help: "Force plain output (no colour) even on a terminal.") var plain = false
+
+  func makeSeat(_ text: String, seed: UInt64) throws -> Seat<HexapawnPosition> {
+    do {
+      let spec = try PlayerSpec(parsing: text)
+      if spec.name == "human" {
+        try spec.check(known: [])
+        return .human
+      }
+      return .engine(try PlayerFactory.make(spec, evaluator: HexapawnHeuristic(), seed: seed))
+    } catch {
+      throw ValidationError(error.message)
+    }
+  }
+
+  func run() throws {
+    let start = try board.startPosition()
+    let whiteSeat = try makeSeat(white, seed: seed)
+    let blackSeat = try makeSeat(black, seed: seed &+ 1)
+    let view = HexapawnBoardView(color: Terminal.colorOutput && !plain)
+    let game = TerminalGame<HexapawnPosition>(
+      white: whiteSeat, black: blackSeat,
+      readLine: { Swift.readLine(strippingNewline: true) },
+      write: { s in s.hasSuffix("> ") ? Terminal.prompt(s) : print(s) },
+      render: { view.render($0, lastMove: $1) })
+    print("Hexapawn \(start.size)")
+    _ = game.run(from: start)
+  }
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import ArgumentParser
+import GameCore
+import Hexapawn
+
+/// Terminal facts and helpers shared by the commands.
+enum Terminal {
+  /// `true` when standard output is a terminal and `NO_COLOR` is unset.
+  static var colorOutput: Bool {
+    guard isatty(STDOUT_FILENO) == 1, getenv("NO_COLOR") == nil else { return false }
+    guard let term = getenv("TERM") else { return false }
+    return String(cString: term) != "dumb"
+  }
+  /// `true` when standard error is a terminal (progress lines go there).
+  static var progressOutput: Bool { isatty(STDERR_FILENO) == 1 }
+
+  /// Writes text without a newline and flushes (prompts).
+  static func prompt(_ s: String) {
+    print(s, terminator: "")
+    fflush(nil)
+  }
+
+  /// A rewritable progress line on standard error (only on a terminal).
+  static func progress(_ s: String) {
+    guard progressOutput else { return }
+    writeError("\r\u{1B}[K" + s)
+  }
+
+  /// Writes straight to standard error (unbuffered).
+  static func writeError(_ s: String) {
+    var bytes = Array(s.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+  }
+
+  static func endProgress() {
+    guard progressOutput else { return }
+    writeError("\r\u{1B}[K")
+  }
+}
+
+/// Seconds as text with three decimals.
+func seconds(_ d: Duration) -> String {
+  let s = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  return String(format3(s))
+}
+
+func toSeconds(_ d: Duration) -> Double {
+  Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+}
+
+/// `x` with three decimals, without Foundation.
+func format3(_ x: Double) -> String {
+  let scaled = Int((x * 1000).rounded())
+  let whole = scaled / 1000, frac = abs(scaled % 1000)
+  let f = String(frac)
+  return "\(whole).\(String(repeating: "0", count: 3 - f.count))\(f)"
+}
+
+/// 1234567 -> "1,234,567".
+func grouped(_ n: Int) -> String {
+  let s = String(abs(n))
+  var out = ""
+  for (i, c) in s.enumerated() {
+    if i > 0 && (s.count - i) % 3 == 0 { out += "," }
+    out.append(c)
+  }
+  return n < 0 ? "-" + out : out
+}
+
+/// A rate in human units: 1.23 M/s.
+func rate(_ count: Int, _ d: Duration) -> String {
+  let s = max(toSeconds(d), 1e-9)
+  let r = Double(count) / s
+  if r >= 1e6 { return format3(r / 1e6) + " M/s" }
+  if r >= 1e3 { return format3(r / 1e3) + " k/s" }
+  return format3(r) + " /s"
+}
+
+/// Options naming a Hexapawn board and optionally a start position.
+struct BoardOptions: ParsableArguments {
+  @Option(name: .long, help: "Board size FILESxRANKS, each 3 to 8 (e.g. 3x3, 5x4).")
+  var size: String = "3x3"
+
+  @Option(name: .long, help: "Start from this position instead (FEN-like, e.g. 'ppp/3/PPP w'); its size wins over --size.")
+  var fen: String?
+
+  func boardSize() throws -> BoardSize {
+    do { return try BoardSize(parsing: size) } catch { throw ValidationError(error.message) }
+  }
+
+  func startPosition() throws -> HexapawnPosition {
+    if let fen {
+      do { return try HexapawnPosition(fen: fen) } catch { throw ValidationError(error.message) }
+    }
+    return HexapawnPosition(size: try boardSize())
+  }
+}

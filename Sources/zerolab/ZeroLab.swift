@@ -1,0 +1,24 @@
+import ArgumentParser
+
+@main
+struct ZeroLab: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "zerolab",
+    abstract: "ZeroLab: play, solve, count and measure game engines that learn.",
+    discussion: """
+      Examples:
+        zerolab solve hexapawn --size 3x3
+        zerolab count hexapawn --size 4x4
+        zerolab play hexapawn --size 3x3 --white human --black minimax
+        zerolab play hexapawn --size 5x5 --white mcts:sims=5000 --black alphabeta:depth=10
+        zerolab bench solver --size 5x5
+      """,
+    version: "0.1.0",
+    subcommands: [Solve.self, Count.self, Play.self, Bench.self]
+  )
+}
+
+/// The games ZeroLab knows.
+enum GameName: String, ExpressibleByArgument, CaseIterable {
+  case hexapawn
+}
