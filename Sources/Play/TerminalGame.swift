@@ -24,6 +24,12 @@ public struct GameRecord<G: GameState> {
   /// The result, or `nil` if the game was abandoned (`quit` or end of input).
   public var outcome: Outcome?
 
+  public init(start: G, moves: [G.Move], outcome: Outcome?) {
+    self.start = start
+    self.moves = moves
+    self.outcome = outcome
+  }
+
   /// `1. b1b2 a3b2 2. c1b2` (numbered from the start position's side to move).
   public var moveText: String {
     var out: [String] = []

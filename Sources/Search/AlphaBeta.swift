@@ -213,8 +213,14 @@ public final class AlphaBetaSearch<G: GameState, E: Evaluator> where E.Game == G
     for i in 0..<moves.count {
       let m = moves[i]
       order[i] =
-        m == hashMove ? 1 << 30 : m == k0 ? 1 << 29 : m == k1 ? (1 << 29) - 1 : history[m.historyIndex]
-        + Int32(moves.count - i)
+        m == hashMove
+        ? 1 << 30
+        : m == k0
+          ? 1 << 29
+          : m == k1
+            ? (1 << 29) - 1
+            : history[m.historyIndex]
+              + Int32(moves.count - i)
     }
 
     let outerHorizon = horizonHit

@@ -1,9 +1,10 @@
+import GameCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import GameCore
 
 /// Settings for UCT Monte-Carlo tree search.
 public struct MCTSConfig: Sendable, Equatable {
@@ -121,7 +122,8 @@ public final class MCTS<G: GameState> {
     if r.firstChild >= 0 {
       for c in Int(r.firstChild)..<Int(r.firstChild + r.childCount) {
         let n = nodes[c]
-        stats.append(MoveStatistics(move: n.move, visits: Int(n.visits), value: n.visits > 0 ? n.total / Double(n.visits) : 0))
+        stats.append(
+          MoveStatistics(move: n.move, visits: Int(n.visits), value: n.visits > 0 ? n.total / Double(n.visits) : 0))
       }
     }
     stats.sort { ($0.visits, $0.value) > ($1.visits, $1.value) }
@@ -239,4 +241,3 @@ public final class MCTS<G: GameState> {
     root = position.playing(move)
   }
 }
-

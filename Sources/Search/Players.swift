@@ -42,7 +42,8 @@ public struct PlayerSpec: Sendable, Equatable, CustomStringConvertible {
   public func int(_ key: String, range: ClosedRange<Int>) throws(NotationError) -> Int? {
     guard let v = options[key] else { return nil }
     guard let n = Int(v), range.contains(n) else {
-      throw NotationError("bad value '\(v)' for \(name) option \(key) (expected an integer in \(range.lowerBound)...\(range.upperBound))")
+      throw NotationError(
+        "bad value '\(v)' for \(name) option \(key) (expected an integer in \(range.lowerBound)...\(range.upperBound))")
     }
     return n
   }
@@ -50,7 +51,8 @@ public struct PlayerSpec: Sendable, Equatable, CustomStringConvertible {
   public func double(_ key: String, range: ClosedRange<Double>) throws(NotationError) -> Double? {
     guard let v = options[key] else { return nil }
     guard let d = Double(v), range.contains(d) else {
-      throw NotationError("bad value '\(v)' for \(name) option \(key) (expected a number in \(range.lowerBound)...\(range.upperBound))")
+      throw NotationError(
+        "bad value '\(v)' for \(name) option \(key) (expected a number in \(range.lowerBound)...\(range.upperBound))")
     }
     return d
   }
@@ -161,7 +163,8 @@ public final class MCTSPlayer<G: GameState>: Player {
   public func chooseMove(in position: G) -> G.Move {
     let r = mcts.search(position)
     let best = r.moves.first
-    lastReport = "\(r.simulations) simulations, \(best?.visits ?? 0)/\(r.rootVisits) visits, value \(String(Int(((best?.value ?? 0) * 100).rounded())))%"
+    lastReport =
+      "\(r.simulations) simulations, \(best?.visits ?? 0)/\(r.rootVisits) visits, value \(String(Int(((best?.value ?? 0) * 100).rounded())))%"
     return r.bestMove
   }
   public func observe(_ move: G.Move, from position: G) { mcts.advance(move, from: position) }

@@ -63,7 +63,9 @@ struct MCTSBench: ParsableCommand {
         config: MCTSConfig(simulations: sims, reuseTree: false, seed: seed))
       let r = mcts.search(HexapawnPosition(size: boardSize))
       let perSecond = Int(Double(r.simulations) / max(toSeconds(r.elapsed), 1e-9))
-      print("mcts \(boardSize): \(grouped(r.simulations)) simulations in \(seconds(r.elapsed)) s, tree \(grouped(mcts.treeSize)) nodes, best \(r.bestMove)")
+      print(
+        "mcts \(boardSize): \(grouped(r.simulations)) simulations in \(seconds(r.elapsed)) s, tree \(grouped(mcts.treeSize)) nodes, best \(r.bestMove)"
+      )
       print("BENCH mcts-\(boardSize) unit=simulations/s zerolab=\(perSecond)")
     }
   }

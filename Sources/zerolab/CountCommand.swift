@@ -40,11 +40,15 @@ struct Count: ParsableCommand {
     Terminal.endProgress()
     print("Hexapawn \(start.size), start \(start.fen)")
     print("Complete games:      \(r.games)")
-    print("Reachable positions: \(r.positions) (\(grouped(r.counts.whiteToMove)) White to move, \(grouped(r.counts.blackToMove)) Black to move; \(grouped(r.counts.terminal)) finished)")
+    print(
+      "Reachable positions: \(r.positions) (\(grouped(r.counts.whiteToMove)) White to move, \(grouped(r.counts.blackToMove)) Black to move; \(grouped(r.counts.terminal)) finished)"
+    )
     let p = r.whiteWinProbability
     print("P(White wins | both sides random) = \(p)")
     print("                                  ≈ \(p.decimal(digits: digits))")
-    print("  (numerator \(p.numerator.decimalDigitCount) digits, denominator \(p.denominator.decimalDigitCount) digits / \(p.denominator.bitWidth) bits)")
+    print(
+      "  (numerator \(p.numerator.decimalDigitCount) digits, denominator \(p.denominator.decimalDigitCount) digits / \(p.denominator.bitWidth) bits)"
+    )
     print("Time: \(seconds(elapsed)) s (\(rate(r.counts.total, elapsed)) positions)")
   }
 }

@@ -44,7 +44,9 @@ struct Solve: ParsableCommand {
       print("Optimal first moves: \(optimal.joined(separator: " "))")
       print("All first moves: " + ranked.map { "\(start.moveText($0.move)) \($0.value)" }.joined(separator: ", "))
     }
-    print("Positions: \(grouped(counts.total)) reachable (\(grouped(counts.whiteToMove)) White to move, \(grouped(counts.blackToMove)) Black to move; \(grouped(counts.terminal)) finished, \(grouped(counts.nonTerminal)) not)")
+    print(
+      "Positions: \(grouped(counts.total)) reachable (\(grouped(counts.whiteToMove)) White to move, \(grouped(counts.blackToMove)) Black to move; \(grouped(counts.terminal)) finished, \(grouped(counts.nonTerminal)) not)"
+    )
     print("Time: \(seconds(elapsed)) s (\(rate(counts.total, elapsed)) positions)")
   }
 }

@@ -1,11 +1,12 @@
+import ArgumentParser
+import GameCore
+import Hexapawn
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import ArgumentParser
-import GameCore
-import Hexapawn
 
 /// Terminal facts and helpers shared by the commands.
 enum Terminal {
@@ -85,7 +86,8 @@ struct BoardOptions: ParsableArguments {
   @Option(name: .long, help: "Board size FILESxRANKS, each 3 to 8 (e.g. 3x3, 5x4).")
   var size: String = "3x3"
 
-  @Option(name: .long, help: "Start from this position instead (FEN-like, e.g. 'ppp/3/PPP w'); its size wins over --size.")
+  @Option(
+    name: .long, help: "Start from this position instead (FEN-like, e.g. 'ppp/3/PPP w'); its size wins over --size.")
   var fen: String?
 
   func boardSize() throws -> BoardSize {

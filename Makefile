@@ -1,0 +1,51 @@
+# ZeroLab — every entry point. `make run` and `make test` set up a fresh Debian machine
+# that has only the Swift toolchain (system packages are installed when missing).
+SHELL := /bin/bash
+SWIFT ?= swift
+CONFIG ?= release
+BIN := .build/$(CONFIG)/zerolab
+SWIFT_SOURCES := Sources Tests Package.swift
+
+.PHONY: all setup build run test lint format bench-solver bench-mcts bench clean help
+
+all: build
+
+help:
+	@echo "make run           set up, build, solve 3x3 Hexapawn and play one engine-vs-engine game"
+	@echo "make test          set up, lint, build and run every test"
+	@echo "make lint | format check | rewrite formatting with swift format (.swift-format)"
+	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
+	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(SWIFT) build -c $(CONFIG)
+
+# The main job (for now): solve 3x3 Hexapawn, then watch MCTS (White) play the perfect solver (Black).
+run: build
+	$(BIN) solve hexapawn --size 3x3
+	@echo
+	$(BIN) play hexapawn --size 3x3 --white mcts:sims=2000 --black minimax --seed 7
+
+test: setup lint
+	$(SWIFT) build -c $(CONFIG) --build-tests
+	$(SWIFT) test -c $(CONFIG) --skip-build
+
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+
+format:
+	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
+
+bench-solver: build
+	@bash bench/solver.sh $(BIN)
+
+bench-mcts: build
+	$(BIN) bench mcts --size 3x3 --size 5x5 --sims 200000
+
+bench: bench-solver bench-mcts
+
+clean:
+	rm -rf .build
