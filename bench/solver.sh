@@ -5,7 +5,9 @@ set -euo pipefail
 bin=${1:-.build/release/zerolab}
 sizes=${SIZES:-"4x4 5x5"}
 for size in $sizes; do
-  z=$("$bin" bench solver --size "$size" --repeats 3 | tee /dev/stderr | sed -n 's/.*zerolab=\([0-9]*\).*/\1/p')
+  out=$("$bin" bench solver --size "$size" --repeats 3)
+  echo "$out" | grep -v "^BENCH" >&2
+  z=$(sed -n 's/.*zerolab=\([0-9]*\).*/\1/p' <<<"$out")
   p=$(python3 bench/peer_solver.py "$size")
   echo "python solver $size: $p" >&2
   pn=$(sed -n 's/.*positions=\([0-9]*\).*/\1/p' <<<"$p")

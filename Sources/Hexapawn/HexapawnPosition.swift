@@ -111,7 +111,7 @@ import GameCore
   /// `true` once a pawn has reached its far rank.
   @inlinable public var goalReached: Bool { white & whiteGoal != 0 || black & blackGoal != 0 }
 
-  public func generateMoves(into moves: inout MoveList<HexapawnMove>) {
+  @inlinable public func generateMoves(into moves: inout MoveList<HexapawnMove>) {
     if goalReached { return }
     let t = targets()
     // Offsets from target back to origin: White moved +8/+9/+7, Black -8/-7/-9.
@@ -147,21 +147,20 @@ import GameCore
   @inlinable public mutating func play(_ move: HexapawnMove) {
     let from = UInt64(1) << UInt64(move.from)
     let to = UInt64(1) << UInt64(move.to)
-    let keys = Zobrist.pawn
     if sideToMove == .white {
       if black & to != 0 {
         _black &= ~to
-        _hash ^= keys[64 &+ move.to]
+        _hash ^= Zobrist.pawn[64 &+ move.to]
       }
       _white = (white & ~from) | to
-      _hash ^= keys[move.from] ^ keys[move.to]
+      _hash ^= Zobrist.pawn[move.from] ^ Zobrist.pawn[move.to]
     } else {
       if white & to != 0 {
         _white &= ~to
-        _hash ^= keys[move.to]
+        _hash ^= Zobrist.pawn[move.to]
       }
       _black = (black & ~from) | to
-      _hash ^= keys[64 &+ move.from] ^ keys[64 &+ move.to]
+      _hash ^= Zobrist.pawn[64 &+ move.from] ^ Zobrist.pawn[64 &+ move.to]
     }
     _side = _side.opponent
     _hash ^= Zobrist.blackToMove

@@ -41,6 +41,18 @@ public struct SearchResult<Move: GameMove>: Sendable {
   /// Wall time used.
   public var elapsed: Duration
 
+  public init(
+    bestMove: Move, score: Int, depth: Int, nodes: Int, pv: [Move], proven: Bool, elapsed: Duration
+  ) {
+    self.bestMove = bestMove
+    self.score = score
+    self.depth = depth
+    self.nodes = nodes
+    self.pv = pv
+    self.proven = proven
+    self.elapsed = elapsed
+  }
+
   /// The score as a `GameValue` if it is a proven win or loss.
   public var gameValue: GameValue? {
     guard abs(score) >= SearchScore.mate - 1000 else {
@@ -61,31 +73,32 @@ public struct SearchResult<Move: GameMove>: Sendable {
 public final class AlphaBetaSearch<G: GameState, E: Evaluator> where E.Game == G {
   /// Scores at or beyond `mateBase − maxPly` are proven wins (negated: losses).
   public static var mateBase: Int { SearchScore.mate }
-  static var infinity: Int { 32_000 }
+  @usableFromInline static var infinity: Int { 32_000 }
   /// Deepest ply the search supports.
   public static var maxPly: Int { 256 }
 
   @usableFromInline struct Entry: BitwiseCopyable {
-    var key: UInt64 = 0
-    var move: G.Move = .none
-    var score: Int32 = 0
-    var depth: Int16 = -1
+    @usableFromInline var key: UInt64 = 0
+    @usableFromInline var move: G.Move = .none
+    @usableFromInline var score: Int32 = 0
+    @usableFromInline var depth: Int16 = -1
     /// 0 exact, 1 lower bound, 2 upper bound.
-    var bound: UInt8 = 0
-    var proven: Bool = false
+    @usableFromInline var bound: UInt8 = 0
+    @usableFromInline var proven: Bool = false
+    @inlinable init() {}
   }
 
   public let evaluator: E
-  var table: [Entry]
-  let tableMask: Int
-  var killers: [G.Move]
-  var history: [Int32]
-  var nodes = 0
-  var horizonHit = false
-  var stopped = false
-  var deadline: ContinuousClock.Instant?
-  var nodeLimit = Int.max
-  let clock = ContinuousClock()
+  @usableFromInline var table: [Entry]
+  @usableFromInline let tableMask: Int
+  @usableFromInline var killers: [G.Move]
+  @usableFromInline var history: [Int32]
+  @usableFromInline var nodes = 0
+  @usableFromInline var horizonHit = false
+  @usableFromInline var stopped = false
+  @usableFromInline var deadline: ContinuousClock.Instant?
+  @usableFromInline var nodeLimit = Int.max
+  @usableFromInline let clock = ContinuousClock()
 
   /// A searcher with a transposition table of about `tableMegabytes` MB (rounded down to a
   /// power of two entries).
@@ -115,7 +128,7 @@ public final class AlphaBetaSearch<G: GameState, E: Evaluator> where E.Game == G
 
   /// Searches `root` by iterative deepening within `limits`. `report` is called after each
   /// completed iteration.
-  public func search(
+  @inlinable public func search(
     _ root: G, limits: SearchLimits = SearchLimits(),
     report: ((SearchResult<G.Move>) -> Void)? = nil
   ) -> SearchResult<G.Move> {
@@ -159,7 +172,7 @@ public final class AlphaBetaSearch<G: GameState, E: Evaluator> where E.Game == G
   }
 
   /// Follows hash moves from `root`.
-  func principalVariation(_ root: G, limit: Int) -> [G.Move] {
+  @usableFromInline func principalVariation(_ root: G, limit: Int) -> [G.Move] {
     var pv: [G.Move] = []
     var p = root
     var seen = Set<UInt64>()
@@ -172,12 +185,12 @@ public final class AlphaBetaSearch<G: GameState, E: Evaluator> where E.Game == G
     return pv
   }
 
-  func checkLimits() {
+  @inlinable func checkLimits() {
     if nodes >= nodeLimit { stopped = true }
     if let deadline, clock.now >= deadline { stopped = true }
   }
 
-  func negamax(_ position: G, depth: Int, alpha alphaIn: Int, beta: Int, ply: Int) -> Int {
+  @inlinable func negamax(_ position: G, depth: Int, alpha alphaIn: Int, beta: Int, ply: Int) -> Int {
     nodes &+= 1
     if nodes & 1023 == 0 { checkLimits() }
     if let outcome = position.outcome {
@@ -273,11 +286,11 @@ public final class AlphaBetaSearch<G: GameState, E: Evaluator> where E.Game == G
   }
 
   /// Win/loss scores are stored relative to the node, not the root.
-  func toTable(_ s: Int, ply: Int) -> Int {
+  @inlinable func toTable(_ s: Int, ply: Int) -> Int {
     s >= AlphaBetaSearch.mateBase - 1000 ? s + ply : s <= -(AlphaBetaSearch.mateBase - 1000) ? s - ply : s
   }
 
-  func fromTable(_ s: Int, ply: Int) -> Int {
+  @inlinable func fromTable(_ s: Int, ply: Int) -> Int {
     s >= AlphaBetaSearch.mateBase - 1000 ? s - ply : s <= -(AlphaBetaSearch.mateBase - 1000) ? s + ply : s
   }
 }

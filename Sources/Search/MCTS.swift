@@ -64,21 +64,22 @@ public struct MCTSResult<Move: GameMove>: Sendable {
 /// into each node). The tree is an arena of value-type nodes indexed by `Int32`; a move
 /// played re-roots it by copying the kept subtree. Seeded: same seed, same tree.
 public final class MCTS<G: GameState> {
-  struct Node {
-    var move: G.Move
-    var firstChild: Int32 = -1
-    var childCount: Int32 = 0
-    var visits: Int32 = 0
+  @usableFromInline struct Node {
+    @usableFromInline var move: G.Move
+    @usableFromInline var firstChild: Int32 = -1
+    @usableFromInline var childCount: Int32 = 0
+    @usableFromInline var visits: Int32 = 0
     /// Sum of rewards for the side that played `move`.
-    var total: Double = 0
+    @usableFromInline var total: Double = 0
+    @inlinable init(move: G.Move) { self.move = move }
   }
 
   public let config: MCTSConfig
-  var nodes: [Node] = []
-  var root: G?
-  var rng: Xoshiro256
-  var path: [Int32] = []
-  let clock = ContinuousClock()
+  @usableFromInline var nodes: [Node] = []
+  @usableFromInline var root: G?
+  @usableFromInline var rng: Xoshiro256
+  @usableFromInline var path: [Int32] = []
+  @usableFromInline let clock = ContinuousClock()
 
   public init(config: MCTSConfig) {
     self.config = config
@@ -97,7 +98,7 @@ public final class MCTS<G: GameState> {
   public var treeSize: Int { nodes.count }
 
   /// Searches `position` (which must not be finished) within the configured budget.
-  public func search(_ position: G) -> MCTSResult<G.Move> {
+  @inlinable public func search(_ position: G) -> MCTSResult<G.Move> {
     precondition(!position.isFinished, "MCTS.search needs an unfinished position")
     if root != position || nodes.isEmpty || !config.reuseTree {
       nodes.removeAll(keepingCapacity: true)
@@ -116,7 +117,7 @@ public final class MCTS<G: GameState> {
     return result(simulations: sims, elapsed: clock.now - start)
   }
 
-  func result(simulations: Int, elapsed: Duration) -> MCTSResult<G.Move> {
+  @usableFromInline func result(simulations: Int, elapsed: Duration) -> MCTSResult<G.Move> {
     let r = nodes[0]
     var stats: [MoveStatistics<G.Move>] = []
     if r.firstChild >= 0 {
@@ -133,7 +134,7 @@ public final class MCTS<G: GameState> {
   }
 
   /// One selection–expansion–rollout–backup pass.
-  func simulate(_ start: G) {
+  @inlinable func simulate(_ start: G) {
     var position = start
     var index: Int32 = 0
     path.removeAll(keepingCapacity: true)
@@ -167,7 +168,7 @@ public final class MCTS<G: GameState> {
     }
   }
 
-  func expand(_ index: Int32, _ position: G) {
+  @inlinable func expand(_ index: Int32, _ position: G) {
     var moves = MoveList<G.Move>(filler: .none)
     position.generateMoves(into: &moves)
     nodes[Int(index)].firstChild = Int32(nodes.count)
@@ -175,7 +176,7 @@ public final class MCTS<G: GameState> {
     for m in moves { nodes.append(Node(move: m)) }
   }
 
-  func select(_ index: Int32) -> Int32 {
+  @inlinable func select(_ index: Int32) -> Int32 {
     let parent = nodes[Int(index)]
     let logN = log(Double(max(parent.visits, 1)))
     var best: Int32 = parent.firstChild
@@ -193,7 +194,7 @@ public final class MCTS<G: GameState> {
     return best
   }
 
-  func rollout(_ start: G) -> Outcome {
+  @inlinable func rollout(_ start: G) -> Outcome {
     var position = start
     var moves = MoveList<G.Move>(filler: .none)
     while true {

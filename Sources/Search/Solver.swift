@@ -38,7 +38,7 @@ import GameCore
 }
 
 /// Reachable-position counts found by an exhaustive walk of the position graph.
-public struct PositionCounts: Sendable, Equatable, CustomStringConvertible {
+@frozen public struct PositionCounts: Sendable, Equatable, CustomStringConvertible {
   /// Distinct positions (board and side to move), finished ones included.
   public var total = 0
   /// Of which White is to move.
@@ -63,7 +63,8 @@ public struct PositionCounts: Sendable, Equatable, CustomStringConvertible {
 public final class Solver<G: GameState> {
   @usableFromInline let table: PositionTable<G, GameValue>
   /// Counts of the positions solved so far.
-  public private(set) var counts = PositionCounts()
+  public var counts: PositionCounts { _counts }
+  @usableFromInline var _counts = PositionCounts()
   /// Called every 2^18 new positions with the count so far (for progress lines).
   public var progress: ((Int) -> Void)?
 
@@ -72,7 +73,7 @@ public final class Solver<G: GameState> {
   }
 
   /// Solves `position` and everything reachable from it; returns its value.
-  @discardableResult
+  @discardableResult @inlinable
   public func solve(_ position: G) -> GameValue {
     if let v = table[position] { return v }
     return visit(position)
@@ -104,7 +105,9 @@ public final class Solver<G: GameState> {
   /// Number of positions stored.
   public var positionCount: Int { table.count }
 
-  @usableFromInline func visit(_ position: G) -> GameValue {
+  @usableFromInline func report() { progress?(_counts.total) }
+
+  @inlinable func visit(_ position: G) -> GameValue {
     let value: GameValue
     if let outcome = position.outcome {
       switch outcome.score(for: position.sideToMove) {
@@ -112,7 +115,7 @@ public final class Solver<G: GameState> {
       case -1: value = .loss(in: 0)
       default: value = .draw
       }
-      counts.terminal += 1
+      _counts.terminal &+= 1
     } else {
       var moves = MoveList<G.Move>(filler: .none)
       position.generateMoves(into: &moves)
@@ -125,9 +128,9 @@ public final class Solver<G: GameState> {
       value = best
     }
     table.set(position, value)
-    counts.total += 1
-    if position.sideToMove == .white { counts.whiteToMove += 1 } else { counts.blackToMove += 1 }
-    if counts.total & 0x3FFFF == 0, let progress { progress(counts.total) }
+    _counts.total &+= 1
+    if position.sideToMove == .white { _counts.whiteToMove &+= 1 } else { _counts.blackToMove &+= 1 }
+    if _counts.total & 0x3FFFF == 0 { report() }
     return value
   }
 }

@@ -50,7 +50,12 @@ struct Play: ParsableCommand {
     let view = HexapawnBoardView(color: Terminal.colorOutput && !plain)
     let game = TerminalGame<HexapawnPosition>(
       white: whiteSeat, black: blackSeat,
-      readLine: { Swift.readLine(strippingNewline: true) },
+      readLine: {
+        let line = Swift.readLine(strippingNewline: true)
+        // Echo scripted input so a piped transcript reads like a session.
+        if let line, !Terminal.inputIsTerminal { print(line) }
+        return line
+      },
       write: { s in s.hasSuffix("> ") ? Terminal.prompt(s) : print(s) },
       render: { view.render($0, lastMove: $1) })
     print("Hexapawn \(start.size)")

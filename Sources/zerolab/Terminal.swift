@@ -16,6 +16,8 @@ enum Terminal {
     guard let term = getenv("TERM") else { return false }
     return String(cString: term) != "dumb"
   }
+  /// `true` when standard input is a terminal (a person typing, not a pipe).
+  static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
   /// `true` when standard error is a terminal (progress lines go there).
   static var progressOutput: Bool { isatty(STDERR_FILENO) == 1 }
 
