@@ -219,3 +219,15 @@ func moveTexts(_ p: HexapawnPosition) -> Set<String> { Set(p.legalMoves.map { p.
     #expect(collisions == 0)
   }
 }
+
+@Suite struct LayoutTests {
+  /// Positions and moves are small plain values: copying one is the undo, and move lists
+  /// live inline, so generating moves and playing them touch no heap.
+  @Test func valueTypesStaySmallAndPlain() {
+    #expect(MemoryLayout<HexapawnPosition>.size <= 32)
+    #expect(MemoryLayout<HexapawnMove>.size == 2)
+    #expect(_isPOD(HexapawnPosition.self))
+    #expect(_isPOD(MoveList<HexapawnMove>.self))
+    #expect(MemoryLayout<MoveList<HexapawnMove>>.size == 256 * 2 + MemoryLayout<Int>.size)
+  }
+}
