@@ -58,8 +58,8 @@ public final class GameCounter<G: GameState> {
     } else {
       var moves = MoveList<G.Move>(filler: .none)
       position.generateMoves(into: &moves)
-      for m in moves {
-        let child = position.playing(m)
+      for i in 0..<moves.count {
+        let child = position.playing(moves[i])
         let c = Int(index[child] ?? visit(child))
         games.add(gameCounts[c])
         white.add(whiteWins[c])

@@ -173,7 +173,7 @@ public final class MCTS<G: GameState> {
     position.generateMoves(into: &moves)
     nodes[Int(index)].firstChild = Int32(nodes.count)
     nodes[Int(index)].childCount = Int32(moves.count)
-    for m in moves { nodes.append(Node(move: m)) }
+    for i in 0..<moves.count { nodes.append(Node(move: moves[i])) }
   }
 
   @inlinable func select(_ index: Int32) -> Int32 {

@@ -64,7 +64,7 @@ public final class PositionTable<G: GameState, Value: BitwiseCopyable> {
     slots[i] = Slot(key: key, value: value, used: true)
   }
 
-  @usableFromInline func grow() {
+  @inlinable func grow() {
     let oldCap = mask + 1
     let old = slots
     mask = oldCap * 2 - 1

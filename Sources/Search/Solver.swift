@@ -120,8 +120,8 @@ public final class Solver<G: GameState> {
       var moves = MoveList<G.Move>(filler: .none)
       position.generateMoves(into: &moves)
       var best = GameValue(score: Int16.min)
-      for m in moves {
-        let child = position.playing(m)
+      for i in 0..<moves.count {
+        let child = position.playing(moves[i])
         let v = (table[child] ?? visit(child)).parent
         if v > best { best = v }
       }
