@@ -19,7 +19,15 @@ struct Bench: ParsableCommand {
 
 struct SolverBench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "solver", abstract: "Exact-solver throughput: positions solved per second from the start.")
+    commandName: "solver", abstract: "Exact-solver throughput: positions solved per second from the start.",
+    discussion: """
+      Solves each board from its start position (a fresh solver each repetition) and reports
+      the best time. `make bench-solver` runs this next to a plain Python solver.
+
+      Examples:
+        zerolab bench solver --size 4x4 --size 5x5
+        zerolab bench solver --size 4x6 --repeats 1
+      """)
 
   @Option(help: "Board sizes (repeatable).") var size: [String] = ["4x4", "5x5"]
   @Option(help: "Repetitions; the best time counts.") var repeats: Int = 3
@@ -49,7 +57,14 @@ struct SolverBench: ParsableCommand {
 
 struct MCTSBench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "mcts", abstract: "UCT simulations per second from the start position (random rollouts).")
+    commandName: "mcts", abstract: "UCT simulations per second from the start position (random rollouts).",
+    discussion: """
+      One search of --sims simulations from the start position, tree reuse off.
+
+      Examples:
+        zerolab bench mcts --size 3x3 --size 5x5 --sims 200000
+        zerolab bench mcts --size 8x8 --sims 20000 --seed 3
+      """)
 
   @Option(help: "Board sizes (repeatable).") var size: [String] = ["3x3", "5x5"]
   @Option(help: "Simulations per measurement.") var sims: Int = 200_000
