@@ -113,6 +113,38 @@ public enum TreeWalk {
     for m in moves { walk(position.playing(m), weight: w, into: total) }
   }
 
+  /// Perft: the number of move sequences of exactly `depth` plies from `position` (a game
+  /// that ends sooner contributes nothing), bulk-counting the last ply.
+  public static func perft<G: GameState>(_ position: G, depth: Int) -> UInt64 {
+    if depth == 0 { return 1 }
+    var moves = MoveList<G.Move>(filler: .none)
+    position.generateMoves(into: &moves)
+    if depth == 1 { return UInt64(moves.count) }
+    var total: UInt64 = 0
+    for i in 0..<moves.count { total += perft(position.playing(moves[i]), depth: depth - 1) }
+    return total
+  }
+
+  /// Complete games from `position` by length in plies, split by winner.
+  public static func gameLengths<G: GameState>(from position: G) -> [Int: (white: Int, black: Int, draw: Int)] {
+    var out: [Int: (white: Int, black: Int, draw: Int)] = [:]
+    func walk(_ p: G, _ ply: Int) {
+      if let o = p.outcome {
+        var e = out[ply] ?? (0, 0, 0)
+        switch o.winner {
+        case .white: e.white += 1
+        case .black: e.black += 1
+        case nil: e.draw += 1
+        }
+        out[ply] = e
+        return
+      }
+      for m in p.legalMoves { walk(p.playing(m), ply + 1) }
+    }
+    walk(position, 0)
+    return out
+  }
+
   /// Number of nodes of the game tree (every position on every path).
   public static func treeNodes<G: GameState>(from position: G) -> UInt64 {
     if position.isFinished { return 1 }

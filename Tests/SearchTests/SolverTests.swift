@@ -149,6 +149,16 @@ func treeValue(_ p: HexapawnPosition) -> GameValue {
     #expect(TreeWalk.treeNodes(from: board(size)) == nodes)
   }
 
+  /// Perft of 3x3 and its game lengths (shared/reference/engine-and-learning.md §1.3).
+  @Test func classicPerftAndGameLengths() {
+    let expected: [UInt64] = [3, 10, 28, 56, 70, 64, 20, 0]
+    for (i, n) in expected.enumerated() { #expect(TreeWalk.perft(board("3x3"), depth: i + 1) == n) }
+    let lengths = TreeWalk.gameLengths(from: board("3x3"))
+    #expect(lengths.mapValues { $0.white + $0.black } == [3: 6, 4: 22, 5: 38, 6: 48, 7: 20])
+    #expect(lengths.values.map(\.white).reduce(0, +) == 64)
+    #expect(lengths.values.map(\.black).reduce(0, +) == 70)
+  }
+
   @Test func fourByFourNeedsMoreThanSixtyFourBits() {
     let r = GameCounter<HexapawnPosition>().count(from: board("4x4"))
     #expect(r.whiteWinProbability.denominator.bitWidth > 64)
