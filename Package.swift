@@ -19,9 +19,11 @@ let package = Package(
     .library(name: "Search", targets: ["Search"]),
     .library(name: "Exact", targets: ["Exact"]),
     .library(name: "Play", targets: ["Play"]),
+    .library(name: "NeuralCore", targets: ["NeuralCore"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
   ],
   targets: [
     .systemLibrary(
@@ -37,6 +39,11 @@ let package = Package(
     .target(name: "Exact", dependencies: ["CGMP"]),
     .target(name: "Hexapawn", dependencies: ["GameCore"]),
     .target(name: "Search", dependencies: ["GameCore", "Exact"], swiftSettings: hotPath),
+    .target(
+      name: "NeuralCore",
+      dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+      swiftSettings: hotPath
+    ),
     .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search"]),
     .executableTarget(
       name: "zerolab",
@@ -48,6 +55,7 @@ let package = Package(
     ),
     .testTarget(name: "GameCoreTests", dependencies: ["GameCore", "CBLAS"]),
     .testTarget(name: "ExactTests", dependencies: ["Exact"]),
+    .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),

@@ -1,0 +1,127 @@
+/// What a parameter tensor is, so initializers and optimizers can treat each kind right.
+public enum ParameterRole: String, Sendable, Codable {
+  /// A dense or convolution weight matrix.
+  case weight
+  /// An additive bias.
+  case bias
+  /// BatchNorm's scale γ.
+  case normScale
+  /// BatchNorm's shift β.
+  case normShift
+  /// A learnable scalar or per-channel factor (residual scales, PFPLUS parameters, targets).
+  case scalar
+}
+
+/// A learnable tensor with its gradient and how the optimizer should treat it.
+public struct Parameter: Sendable {
+  /// A dotted path unique in the network, e.g. `block2.conv1.weight` (checkpoint key).
+  public var name: String
+  public var value: Tensor
+  /// Accumulated gradient of the loss (same shape as `value`).
+  public var grad: Tensor
+  public var role: ParameterRole
+  /// Inputs feeding each output unit (for initializers); 0 when not meaningful.
+  public var fanIn: Int
+  /// Outputs fed by each input unit; 0 when not meaningful.
+  public var fanOut: Int
+  /// Multiplies the learning rate (revisited BatchNorm init gives γ `1/100`).
+  public var learningRateScale: Float = 1
+  /// Whether weight decay applies (weights only, by default).
+  public var decays: Bool
+
+  public init(name: String, shape: [Int], role: ParameterRole, fanIn: Int = 0, fanOut: Int = 0, value: Float = 0) {
+    self.name = name
+    self.value = Tensor(shape: shape, repeating: value)
+    grad = Tensor(shape: shape)
+    self.role = role
+    self.fanIn = fanIn
+    self.fanOut = fanOut
+    decays = role == .weight
+  }
+}
+
+/// A differentiable layer with a hand-written backward pass.
+///
+/// `forward(_:training:)` caches what `backward(_:)` needs inside the layer (buffers are
+/// reused from step to step); `backward` takes the gradient of the loss with respect to the
+/// last output, *adds* parameter gradients into each `Parameter.grad` and returns the
+/// gradient with respect to the last input.
+public protocol Layer: Sendable {
+  /// A short description, e.g. `dense(64→10)`.
+  var label: String { get }
+  /// The output shape for an input shape (batch first).
+  func outputShape(for input: [Int]) -> [Int]
+  /// Runs the layer; in training mode it keeps what the backward pass needs.
+  mutating func forward(_ x: Tensor, training: Bool) -> Tensor
+  /// The gradient with respect to the input of the last training forward.
+  mutating func backward(_ dy: Tensor) -> Tensor
+  /// Visits every parameter in a fixed order.
+  mutating func visitParameters(_ body: (inout Parameter) -> Void)
+  /// Visits every nested layer (itself included) in a fixed order, e.g. for statistics.
+  mutating func visitLayers(_ body: (inout any Layer) -> Void)
+  /// Gives every parameter name the prefix `prefix.`.
+  mutating func setNamePrefix(_ prefix: String)
+  /// Visits state that is saved but not learned by gradient (BatchNorm running statistics).
+  mutating func visitBuffers(_ body: (String, inout [Float]) -> Void)
+}
+
+extension Layer {
+  public mutating func visitParameters(_ body: (inout Parameter) -> Void) {}
+  public mutating func setNamePrefix(_ prefix: String) {
+    visitParameters { p in p.name = prefix + "." + p.name }
+  }
+  public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {}
+  public mutating func visitLayers(_ body: (inout any Layer) -> Void) {
+    var me: any Layer = self
+    body(&me)
+    self = me as! Self
+  }
+  /// Sets every parameter gradient to zero.
+  public mutating func zeroGradients() { visitParameters { $0.grad.fill(0) } }
+  /// Number of learnable scalars.
+  public mutating func parameterCount() -> Int {
+    var n = 0
+    visitParameters { n += $0.value.count }
+    return n
+  }
+}
+
+/// Layers applied one after another.
+public struct Sequential: Layer {
+  public var layers: [any Layer]
+  public init(_ layers: [any Layer]) { self.layers = layers }
+
+  public var label: String { "sequential(" + layers.map(\.label).joined(separator: ", ") + ")" }
+
+  public func outputShape(for input: [Int]) -> [Int] {
+    layers.reduce(input) { $1.outputShape(for: $0) }
+  }
+
+  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+    var y = x
+    for i in layers.indices { y = layers[i].forward(y, training: training) }
+    return y
+  }
+
+  public mutating func backward(_ dy: Tensor) -> Tensor {
+    var g = dy
+    for i in layers.indices.reversed() { g = layers[i].backward(g) }
+    return g
+  }
+
+  public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
+    for i in layers.indices { layers[i].visitParameters(body) }
+  }
+
+  public mutating func visitLayers(_ body: (inout any Layer) -> Void) {
+    for i in layers.indices { layers[i].visitLayers(body) }
+  }
+
+  public mutating func setNamePrefix(_ prefix: String) {
+    for i in layers.indices { layers[i].setNamePrefix(prefix) }
+  }
+
+  public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {
+    for i in layers.indices { layers[i].visitBuffers(body) }
+  }
+}

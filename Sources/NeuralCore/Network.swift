@@ -1,0 +1,243 @@
+/// The two outputs of a policy-value network.
+public struct PolicyValue: Sendable {
+  /// Policy logits `[N, moves]` (mask illegal moves before the softmax).
+  public var policy: Tensor
+  /// `[N, 1]` values in (−1, 1) (tanh head) or `[N, 3]` win/draw/loss logits.
+  public var value: Tensor
+}
+
+/// What the value head outputs.
+public enum ValueHead: String, Sendable, Codable {
+  /// One scalar through tanh, in (−1, 1).
+  case tanh
+  /// Win/draw/loss logits (softmax them for probabilities).
+  case wdl
+}
+
+/// An AlphaZero-style residual policy-value network on NHWC board planes:
+///
+/// - trunk: 3x3 conv → BN → act, then `blocks` residual blocks of `channels` channels;
+/// - policy head: 1x1 conv to 2 channels → BN → act → flatten → dense to `policySize` logits;
+/// - value head: 1x1 conv to 1 channel → BN → act → flatten → dense to `valueHidden` → act →
+///   dense to 1 → tanh (or dense to 3 win/draw/loss logits).
+///
+/// With a pair activation every layer feeding an activation doubles its outputs.
+public struct PolicyValueNetwork: Layer {
+  public var trunk: Sequential
+  public var policyHead: Sequential
+  public var valueHead: Sequential
+  public let spec: NetworkSpec
+
+  public init(_ spec: NetworkSpec) {
+    self.spec = spec
+    let (h, w, c) = (spec.inputShape[0], spec.inputShape[1], spec.inputShape[2])
+    let act = spec.activation
+    let k = act.kind.arity
+    let ch = spec.channels
+    var trunkLayers: [any Layer] = [
+      Conv2D(c, ch * k, kernel: 3, bias: false, name: "stem.conv"),
+      BatchNorm(ch * k, name: "stem.bn"),
+      ActivationLayer(act, channels: ch * k, name: "stem.act"),
+    ]
+    for b in 0..<spec.blocks {
+      trunkLayers.append(
+        ResidualBlock(
+          channels: ch, activation: act, squeezeExcitation: spec.squeezeExcitation,
+          sum: spec.residualSum(block: b), name: "block\(b)"))
+    }
+    trunk = Sequential(trunkLayers)
+    policyHead = Sequential([
+      Conv2D(ch, 2 * k, kernel: 1, bias: false, name: "policy.conv"),
+      BatchNorm(2 * k, name: "policy.bn"),
+      ActivationLayer(act, channels: 2 * k, name: "policy.act"),
+      Flatten(),
+      Dense(2 * h * w, spec.policySize, name: "policy.dense"),
+    ])
+    var value: [any Layer] = [
+      Conv2D(ch, 1 * k, kernel: 1, bias: false, name: "value.conv"),
+      BatchNorm(1 * k, name: "value.bn"),
+      ActivationLayer(act, channels: 1 * k, name: "value.act"),
+      Flatten(),
+      Dense(h * w, spec.valueHidden * k, name: "value.dense1"),
+      ActivationLayer(act, channels: spec.valueHidden * k, name: "value.act2"),
+    ]
+    switch spec.valueHead {
+    case .tanh:
+      value.append(Dense(spec.valueHidden, 1, name: "value.dense2"))
+      value.append(ActivationLayer(Activation(.tanh), channels: 1, name: "value.tanh"))
+    case .wdl:
+      value.append(Dense(spec.valueHidden, 3, name: "value.dense2"))
+    }
+    valueHead = Sequential(value)
+  }
+
+  public var label: String { "policy_value(\(spec.blocks)x\(spec.channels), \(spec.activation))" }
+
+  public func outputShape(for input: [Int]) -> [Int] { [input[0], spec.policySize] }
+
+  /// Runs the network; returns both heads.
+  public mutating func evaluate(_ x: Tensor, training: Bool) -> PolicyValue {
+    precondition(
+      Array(x.shape.dropFirst()) == spec.inputShape, "network expects [N, \(spec.inputShape)], got \(x.shape)")
+    let t = trunk.forward(x, training: training)
+    return PolicyValue(
+      policy: policyHead.forward(t, training: training), value: valueHead.forward(t, training: training))
+  }
+
+  /// Backward through both heads and the trunk; returns the input gradient.
+  @discardableResult
+  public mutating func backward(policy dp: Tensor, value dv: Tensor) -> Tensor {
+    var g = policyHead.backward(dp)
+    g.add(valueHead.backward(dv))
+    return trunk.backward(g)
+  }
+
+  /// The policy logits (the `Layer` view of the network; the value head is ignored).
+  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor { evaluate(x, training: training).policy }
+
+  public mutating func backward(_ dy: Tensor) -> Tensor {
+    let trunkShape = trunk.outputShape(for: [dy.batch] + spec.inputShape)
+    var g = policyHead.backward(dy)
+    precondition(g.shape == trunkShape)
+    g = trunk.backward(g)
+    return g
+  }
+
+  public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
+    trunk.visitParameters(body)
+    policyHead.visitParameters(body)
+    valueHead.visitParameters(body)
+  }
+
+  public mutating func visitLayers(_ body: (inout any Layer) -> Void) {
+    trunk.visitLayers(body)
+    policyHead.visitLayers(body)
+    valueHead.visitLayers(body)
+  }
+
+  public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {
+    trunk.visitBuffers(body)
+    policyHead.visitBuffers(body)
+    valueHead.visitBuffers(body)
+  }
+}
+
+/// A small declarative description of a network, saved with its weights.
+public struct NetworkSpec: Sendable, Codable, Equatable {
+  /// `mlp` (dense layers) or `policy_value` (the residual two-headed network).
+  public var kind: String
+  /// Per-item input shape: `[features]` for an MLP, `[H, W, C]` for board planes.
+  public var inputShape: [Int]
+  /// MLP: hidden layers and their width, and the output width.
+  public var depth: Int
+  public var width: Int
+  public var outputs: Int
+  /// Policy-value: residual blocks and their channels.
+  public var blocks: Int
+  public var channels: Int
+  public var policySize: Int
+  public var valueHead: ValueHead
+  public var valueHidden: Int
+  /// Squeeze-excitation ratio in every residual block, or `nil`.
+  public var squeezeExcitation: Int?
+  /// `plain`, `rescale` (RescaleNet weights sqrt((k−1)/k), sqrt(1/k) for block k = L…2L−1)
+  /// or `rezero`.
+  public var residual: String
+  public var activation: Activation
+  /// MLP only: a BatchNorm after every hidden dense layer.
+  public var batchNorm: Bool
+  /// How the weights were initialised (informational; saved with the checkpoint).
+  public var initialization: String
+
+  public init(
+    kind: String, inputShape: [Int], depth: Int = 0, width: Int = 0, outputs: Int = 0, blocks: Int = 0,
+    channels: Int = 0, policySize: Int = 0, valueHead: ValueHead = .tanh, valueHidden: Int = 64,
+    squeezeExcitation: Int? = nil, residual: String = "plain", activation: Activation = Activation(.relu),
+    batchNorm: Bool = false, initialization: String = "he_normal"
+  ) {
+    self.kind = kind
+    self.inputShape = inputShape
+    self.depth = depth
+    self.width = width
+    self.outputs = outputs
+    self.blocks = blocks
+    self.channels = channels
+    self.policySize = policySize
+    self.valueHead = valueHead
+    self.valueHidden = valueHidden
+    self.squeezeExcitation = squeezeExcitation
+    self.residual = residual
+    self.activation = activation
+    self.batchNorm = batchNorm
+    self.initialization = initialization
+  }
+
+  /// A multilayer perceptron: `depth` hidden dense layers of `width` units, each followed
+  /// by the activation, then a dense output layer.
+  public static func mlp(
+    inputs: Int, depth: Int, width: Int, outputs: Int, activation: Activation, batchNorm: Bool = false
+  ) -> NetworkSpec {
+    NetworkSpec(
+      kind: "mlp", inputShape: [inputs], depth: depth, width: width, outputs: outputs, activation: activation,
+      batchNorm: batchNorm)
+  }
+
+  /// The residual policy-value network.
+  public static func policyValue(
+    height: Int, width: Int, planes: Int, blocks: Int, channels: Int, policySize: Int, activation: Activation,
+    valueHead: ValueHead = .tanh, valueHidden: Int = 64, squeezeExcitation: Int? = nil, residual: String = "plain"
+  ) -> NetworkSpec {
+    NetworkSpec(
+      kind: "policy_value", inputShape: [height, width, planes], blocks: blocks, channels: channels,
+      policySize: policySize, valueHead: valueHead, valueHidden: valueHidden, squeezeExcitation: squeezeExcitation,
+      residual: residual, activation: activation)
+  }
+
+  func residualSum(block b: Int) -> ResidualSum {
+    switch residual {
+    case "rescale":
+      let k = Float(blocks + b)
+      return .weighted(skip: ((k - 1) / k).squareRoot(), branch: (1 / k).squareRoot())
+    case "rezero": return .rezero
+    default: return .plain
+    }
+  }
+
+  /// Builds the MLP (kind `mlp`) as a `Sequential`.
+  public func buildMLP() -> Sequential {
+    precondition(kind == "mlp", "not an MLP spec: \(kind)")
+    let k = activation.kind.arity
+    var layers: [any Layer] = []
+    var inputs = inputShape.reduce(1, *)
+    for i in 0..<depth {
+      layers.append(Dense(inputs, width * k, name: "dense\(i)"))
+      if batchNorm { layers.append(BatchNorm(width * k, name: "bn\(i)")) }
+      layers.append(ActivationLayer(activation, channels: width * k, name: "act\(i)"))
+      inputs = width
+    }
+    layers.append(Dense(inputs, outputs, name: "out"))
+    return Sequential(layers)
+  }
+
+  /// Checks that the spec describes a network that can be built.
+  public func validate() throws(NeuralError) {
+    switch kind {
+    case "mlp":
+      guard depth >= 0, width > 0 || depth == 0, outputs > 0, inputShape.count == 1, inputShape[0] > 0 else {
+        throw NeuralError("bad mlp spec: depth \(depth), width \(width), outputs \(outputs), input \(inputShape)")
+      }
+    case "policy_value":
+      guard inputShape.count == 3, inputShape.allSatisfy({ $0 > 0 }), blocks >= 0, channels > 0, policySize > 0,
+        valueHidden > 0
+      else {
+        throw NeuralError(
+          "bad policy_value spec: input \(inputShape), \(blocks) blocks of \(channels), policy \(policySize)")
+      }
+      guard ["plain", "rescale", "rezero"].contains(residual) else {
+        throw NeuralError("bad residual sum '\(residual)' (plain, rescale or rezero)")
+      }
+    default:
+      throw NeuralError("unknown network kind '\(kind)' (mlp or policy_value)")
+    }
+  }
+}

@@ -1,0 +1,201 @@
+/// Squeeze-and-excitation (Hu et al. 2018) on NHWC: `s = σ(W₂·relu(W₁·gap(x)))`,
+/// `y[n,h,w,c] = x[n,h,w,c] · s[n,c]`, with a bottleneck of `C/ratio` units.
+///
+/// Backward: `dx = dy·s + gap⁻¹(d_gap)`, where `ds[n,c] = Σ_hw dy·x` flows back through the
+/// sigmoid and both dense layers.
+public struct SqueezeExcitation: Layer {
+  public var squeeze: Dense
+  public var excite: Dense
+  var pool = GlobalAveragePool()
+  var relu: ActivationLayer
+  var sigmoid: ActivationLayer
+  let channels: Int
+  var input = Tensor(shape: [0])
+  var scales = Tensor(shape: [0])
+  var output = Tensor(shape: [0])
+  var inputGrad = Tensor(shape: [0])
+
+  public init(channels: Int, ratio: Int = 4, name: String = "se") {
+    let hidden = max(1, channels / max(1, ratio))
+    self.channels = channels
+    squeeze = Dense(channels, hidden, name: name + ".squeeze")
+    excite = Dense(hidden, channels, name: name + ".excite")
+    relu = ActivationLayer(Activation(.relu), channels: hidden)
+    sigmoid = ActivationLayer(Activation(.sigmoid), channels: channels)
+  }
+
+  public var label: String { "se(\(channels)→\(squeeze.outputs))" }
+  public func outputShape(for input: [Int]) -> [Int] { input }
+
+  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+    var s = pool.forward(x, training: training)
+    s = squeeze.forward(s, training: training)
+    s = relu.forward(s, training: training)
+    s = excite.forward(s, training: training)
+    scales = sigmoid.forward(s, training: training)
+    let (n, hw, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
+    output.resize(to: x.shape)
+    x.data.withUnsafeBufferPointer { xp in
+      scales.data.withUnsafeBufferPointer { sp in
+        output.data.withUnsafeMutableBufferPointer { yp in
+          for b in 0..<n {
+            for p in 0..<hw {
+              let o = (b * hw + p) * c
+              for j in 0..<c { yp[o + j] = xp[o + j] * sp[b * c + j] }
+            }
+          }
+        }
+      }
+    }
+    if training { input = x }
+    return output
+  }
+
+  public mutating func backward(_ dy: Tensor) -> Tensor {
+    let (n, hw, c) = (input.shape[0], input.shape[1] * input.shape[2], input.shape[3])
+    var ds = Tensor(shape: [n, c])
+    inputGrad.resize(to: input.shape)
+    dy.data.withUnsafeBufferPointer { gp in
+      input.data.withUnsafeBufferPointer { xp in
+        scales.data.withUnsafeBufferPointer { sp in
+          inputGrad.data.withUnsafeMutableBufferPointer { dxp in
+            for b in 0..<n {
+              for p in 0..<hw {
+                let o = (b * hw + p) * c
+                for j in 0..<c {
+                  dxp[o + j] = gp[o + j] * sp[b * c + j]
+                  ds.data[b * c + j] += gp[o + j] * xp[o + j]
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    var g = sigmoid.backward(ds)
+    g = excite.backward(g)
+    g = relu.backward(g)
+    g = squeeze.backward(g)
+    let dPool = pool.backward(g)
+    inputGrad.add(dPool)
+    return inputGrad
+  }
+
+  public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
+    squeeze.visitParameters(body)
+    excite.visitParameters(body)
+  }
+
+  public mutating func visitLayers(_ body: (inout any Layer) -> Void) {
+    var a: any Layer = squeeze
+    body(&a)
+    squeeze = a as! Dense
+    var b: any Layer = excite
+    body(&b)
+    excite = b as! Dense
+  }
+}
+
+/// How a residual block adds its branch to the skip path.
+public enum ResidualSum: Sendable, Codable, Equatable {
+  /// `x + F(x)` (He et al.).
+  case plain
+  /// `c_skip·x + c_branch·F(x)` with fixed coefficients (RescaleNet-style weighted sums,
+  /// e.g. `sqrt((k−1)/k)` and `sqrt(1/k)` for the k-th block keep the variance constant).
+  case weighted(skip: Float, branch: Float)
+  /// `x + α·F(x)` with a learnable scalar α initialised to 0 (ReZero / SkipInit): every
+  /// branch starts switched off, so the network starts as the identity.
+  case rezero
+}
+
+/// The AlphaZero residual block: `y = act(c_s·x + c_r·α·BN(conv(act(BN(conv(x))))))` with
+/// 3x3 convolutions, optional squeeze-excitation on the branch, and the skip sum chosen by
+/// `ResidualSum`. With a pair activation (`maxout`, the logit-space Booleans) the first
+/// convolution doubles its channels so the activation hands back `C`, and the final
+/// activation after the sum is omitted (it would halve the trunk).
+public struct ResidualBlock: Layer {
+  public var branch: Sequential
+  public var output: ActivationLayer?
+  public var sum: ResidualSum
+  public var alpha: Parameter
+  let channels: Int
+  var input = Tensor(shape: [0])
+  var branchOut = Tensor(shape: [0])
+  var summed = Tensor(shape: [0])
+  var inputGrad = Tensor(shape: [0])
+
+  public init(
+    channels: Int, activation: Activation, squeezeExcitation: Int? = nil, sum: ResidualSum = .plain,
+    name: String = "block"
+  ) {
+    self.channels = channels
+    self.sum = sum
+    let arity = activation.kind.arity
+    var layers: [any Layer] = [
+      Conv2D(channels, channels * arity, kernel: 3, bias: false, name: name + ".conv1"),
+      BatchNorm(channels * arity, name: name + ".bn1"),
+      ActivationLayer(activation, channels: channels * arity, name: name + ".act1"),
+      Conv2D(channels, channels, kernel: 3, bias: false, name: name + ".conv2"),
+      BatchNorm(channels, name: name + ".bn2"),
+    ]
+    if let ratio = squeezeExcitation {
+      layers.append(SqueezeExcitation(channels: channels, ratio: ratio, name: name + ".se"))
+    }
+    branch = Sequential(layers)
+    output = arity == 1 ? ActivationLayer(activation, channels: channels, name: name + ".act2") : nil
+    alpha = Parameter(name: name + ".alpha", shape: [sum == .rezero ? 1 : 0], role: .scalar)
+  }
+
+  public var label: String { "residual(\(channels), \(branch.layers.count) layers)" }
+  public func outputShape(for input: [Int]) -> [Int] { input }
+
+  var coefficients: (skip: Float, branch: Float) {
+    switch sum {
+    case .plain: return (1, 1)
+    case .weighted(let s, let b): return (s, b)
+    case .rezero: return (1, alpha.value.data[0])
+    }
+  }
+
+  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+    let f = branch.forward(x, training: training)
+    let (cs, cb) = coefficients
+    summed.resize(to: x.shape)
+    for i in 0..<x.count { summed.data[i] = cs * x.data[i] + cb * f.data[i] }
+    if training {
+      input = x
+      branchOut = f
+    }
+    if output != nil { return output!.forward(summed, training: training) }
+    return summed
+  }
+
+  public mutating func backward(_ dy: Tensor) -> Tensor {
+    let g = output != nil ? output!.backward(dy) : dy
+    let (cs, cb) = coefficients
+    if sum == .rezero {
+      var da: Float = 0
+      for i in 0..<g.count { da += g.data[i] * branchOut.data[i] }
+      alpha.grad.data[0] += da
+    }
+    var gb = g
+    gb.scale(by: cb)
+    let dBranch = branch.backward(gb)
+    inputGrad.resize(to: g.shape)
+    for i in 0..<g.count { inputGrad.data[i] = cs * g.data[i] + dBranch.data[i] }
+    return inputGrad
+  }
+
+  public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
+    branch.visitParameters(body)
+    if sum == .rezero { body(&alpha) }
+  }
+
+  public mutating func visitLayers(_ body: (inout any Layer) -> Void) {
+    branch.visitLayers(body)
+  }
+
+  public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {
+    branch.visitBuffers(body)
+  }
+}

@@ -1,0 +1,134 @@
+/// A dense Float32 tensor: a shape and a contiguous row-major buffer.
+///
+/// Image-like tensors are NHWC (batch, height, width, channels), so a convolution is one
+/// GEMM over an im2col matrix and the channel axis is always the last. Storage is a
+/// copy-on-write `[Float]`; layers keep their buffers between steps and write into them in
+/// place, so a training step allocates nothing once the first batch has sized them.
+public struct Tensor: Sendable, Equatable, CustomStringConvertible {
+  /// The extent of each axis.
+  public private(set) var shape: [Int]
+  /// The elements, row-major.
+  public var data: [Float]
+
+  /// A tensor of `shape` filled with `value`.
+  public init(shape: [Int], repeating value: Float = 0) {
+    precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
+    self.shape = shape
+    data = [Float](repeating: value, count: shape.reduce(1, *))
+  }
+
+  /// A tensor of `shape` holding `data` (whose count must match).
+  public init(shape: [Int], data: [Float]) {
+    precondition(
+      shape.reduce(1, *) == data.count,
+      "shape \(shape) needs \(shape.reduce(1, *)) elements, got \(data.count)")
+    self.shape = shape
+    self.data = data
+  }
+
+  /// Number of elements.
+  @inlinable public var count: Int { data.count }
+  /// Number of axes.
+  public var rank: Int { shape.count }
+  /// The first axis (the batch, by convention).
+  public var batch: Int { shape.first ?? 1 }
+  /// Elements per batch item.
+  public var itemCount: Int { shape.count > 1 ? shape.dropFirst().reduce(1, *) : 1 }
+  /// The last axis (channels or features).
+  public var channels: Int { shape.last ?? 1 }
+
+  /// The same elements viewed with another shape of equal element count.
+  public func reshaped(_ newShape: [Int]) -> Tensor {
+    precondition(
+      newShape.reduce(1, *) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
+    var t = self
+    t.shape = newShape
+    return t
+  }
+
+  /// Changes the shape in place (same element count).
+  public mutating func reshape(_ newShape: [Int]) {
+    precondition(
+      newShape.reduce(1, *) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
+    shape = newShape
+  }
+
+  /// Makes this tensor `shape`-shaped, reusing the buffer when the size already fits
+  /// (contents are then unspecified) — the no-allocation path for layer buffers.
+  public mutating func resize(to newShape: [Int]) {
+    let n = newShape.reduce(1, *)
+    if n != data.count { data = [Float](repeating: 0, count: n) }
+    shape = newShape
+  }
+
+  /// Sets every element to `value`.
+  public mutating func fill(_ value: Float) {
+    data.withUnsafeMutableBufferPointer { p in
+      for i in p.indices { p[i] = value }
+    }
+  }
+
+  /// Stops with a message naming both shapes unless they are equal.
+  public static func checkSameShape(_ a: Tensor, _ b: Tensor, _ what: String = "tensors") {
+    precondition(a.shape == b.shape, "shape mismatch in \(what): \(a.shape) vs \(b.shape)")
+  }
+
+  public var description: String {
+    let head = data.prefix(8).map { String($0) }.joined(separator: ", ")
+    return "Tensor\(shape)[\(head)\(count > 8 ? ", …" : "")]"
+  }
+
+  // MARK: Elementwise helpers (tests and readability; layers use in-place loops)
+
+  public static func + (a: Tensor, b: Tensor) -> Tensor {
+    checkSameShape(a, b, "+")
+    var r = a
+    r.add(b)
+    return r
+  }
+
+  public static func - (a: Tensor, b: Tensor) -> Tensor {
+    checkSameShape(a, b, "-")
+    var r = a
+    r.add(b, scale: -1)
+    return r
+  }
+
+  /// `self += scale * other` (SAXPY).
+  public mutating func add(_ other: Tensor, scale: Float = 1) {
+    Tensor.checkSameShape(self, other, "add")
+    data.withUnsafeMutableBufferPointer { y in
+      other.data.withUnsafeBufferPointer { x in
+        for i in y.indices { y[i] += scale * x[i] }
+      }
+    }
+  }
+
+  /// `self *= scale`.
+  public mutating func scale(by s: Float) {
+    data.withUnsafeMutableBufferPointer { y in
+      for i in y.indices { y[i] *= s }
+    }
+  }
+
+  /// Sum of squares of the elements.
+  public var squaredNorm: Float {
+    data.withUnsafeBufferPointer { p in
+      var s: Float = 0
+      for v in p { s += v * v }
+      return s
+    }
+  }
+
+  /// Mean and (population) variance of all elements, in Double.
+  public var moments: (mean: Double, variance: Double) {
+    guard count > 0 else { return (0, 0) }
+    var s = 0.0, s2 = 0.0
+    for v in data {
+      s += Double(v)
+      s2 += Double(v) * Double(v)
+    }
+    let m = s / Double(count)
+    return (m, max(0, s2 / Double(count) - m * m))
+  }
+}
