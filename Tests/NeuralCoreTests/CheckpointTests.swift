@@ -1,0 +1,226 @@
+import Foundation
+import GameCore
+import NeuralCore
+import Testing
+
+func temporaryPath(_ name: String) -> String {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "zerolab-tests-\(ProcessInfo.processInfo.processIdentifier)")
+  try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+  return dir.appendingPathComponent(name).path
+}
+
+func smallNetwork(seed: UInt64) -> PolicyValueNetwork {
+  let spec = NetworkSpec.policyValue(
+    height: 3, width: 3, planes: 2, blocks: 1, channels: 4, policySize: 7, activation: Activation(.relu))
+  var net = PolicyValueNetwork(spec)
+  var rng = Xoshiro256(seed: seed)
+  net.initialize(InitOptions(.heNormal), rng: &rng)
+  // Non-trivial running statistics.
+  var x = Tensor(shape: [4, 3, 3, 2])
+  for i in 0..<x.count { x.data[i] = Float(rng.normal()) }
+  _ = net.evaluate(x, training: true)
+  return net
+}
+
+@Suite struct CheckpointTests {
+  @Test func roundTripKeepsEveryValueAndTheSpec() throws {
+    var net = smallNetwork(seed: 1)
+    let path = temporaryPath("roundtrip.safetensors")
+    try Checkpoint.save(&net, spec: net.spec, metadata: ["note": "test"], to: path)
+    var other = smallNetwork(seed: 2)
+    let contents = try Checkpoint.load(into: &other, from: path)
+    #expect(contents.metadata["note"] == "test")
+    #expect(try Checkpoint.spec(in: contents) == net.spec)
+    var a: [Float] = [], b: [Float] = []
+    net.visitParameters { a += $0.value.data }
+    other.visitParameters { b += $0.value.data }
+    net.visitBuffers { _, v in a += v }
+    other.visitBuffers { _, v in b += v }
+    #expect(a == b)
+    // Inference agrees exactly.
+    var x = Tensor(shape: [1, 3, 3, 2])
+    for i in 0..<x.count { x.data[i] = Float(i) / 10 }
+    #expect(net.evaluate(x, training: false).policy == other.evaluate(x, training: false).policy)
+  }
+
+  func bytes(_ path: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: path)!) }
+
+  func expectRefusal(_ data: [UInt8], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let path = temporaryPath("bad-\(UInt64.random(in: 0...UInt64.max)).safetensors")
+    FileManager.default.createFile(atPath: path, contents: Data(data))
+    var net = smallNetwork(seed: 1)
+    #expect(sourceLocation: sourceLocation) {
+      try Checkpoint.load(into: &net, from: path)
+    } throws: { error in
+      guard let e = error as? NeuralError else { return false }
+      return e.message.contains(message) && !e.message.contains("\n")
+    }
+  }
+
+  @Test func refusesTruncatedCorruptedAndMismatchedFiles() throws {
+    var net = smallNetwork(seed: 1)
+    let path = temporaryPath("good.safetensors")
+    try Checkpoint.save(&net, spec: net.spec, to: path)
+    let good = bytes(path)
+    expectRefusal(Array(good.prefix(5)), "truncated")
+    expectRefusal(Array(good.prefix(good.count - 10)), "truncated")
+    expectRefusal(Array(good.prefix(100)), "truncated")
+    var header = good
+    header[9] = UInt8(ascii: "#")
+    expectRefusal(header, "corrupted header")
+    var body = good
+    body[good.count - 3] ^= 0x40
+    expectRefusal(body, "checksum")
+    expectRefusal(good + [1, 2, 3, 4], "stray bytes")
+    // A network of another shape.
+    let spec = NetworkSpec.policyValue(
+      height: 3, width: 3, planes: 2, blocks: 1, channels: 8, policySize: 7, activation: Activation(.relu))
+    var wide = PolicyValueNetwork(spec)
+    #expect {
+      try Checkpoint.load(into: &wide, from: path)
+    } throws: { error in
+      (error as? NeuralError)?.message.contains("network expects [18, 8]") == true
+    }
+    // Nothing was changed by a refused load.
+    var fresh = smallNetwork(seed: 3)
+    var before: [Float] = []
+    fresh.visitParameters { before += $0.value.data }
+    expectRefusal(body, "checksum")
+    var after: [Float] = []
+    fresh.visitParameters { after += $0.value.data }
+    #expect(before == after)
+  }
+
+  @Test func savingIsAtomicAndLeavesNoTemporaryFiles() throws {
+    var net = smallNetwork(seed: 1)
+    let path = temporaryPath("atomic/net.safetensors")
+    try Checkpoint.save(&net, spec: net.spec, to: path)
+    try Checkpoint.save(&net, spec: net.spec, to: path)
+    let dir = (path as NSString).deletingLastPathComponent
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir)
+    #expect(files == ["net.safetensors"])
+  }
+
+  /// Python reads the file with nothing but the standard library (struct + json), checks
+  /// the safetensors layout and prints a few values, which must match ours.
+  @Test func pythonReadsIt() throws {
+    var net = smallNetwork(seed: 4)
+    let path = temporaryPath("py.safetensors")
+    try Checkpoint.save(&net, spec: net.spec, to: path)
+    let script = """
+      import json, struct, sys
+      raw = open(sys.argv[1], 'rb').read()
+      n = struct.unpack('<Q', raw[:8])[0]
+      header = json.loads(raw[8:8 + n])
+      meta = header.pop('__metadata__')
+      assert meta['format'] == 'zerolab'
+      spec = json.loads(meta['spec'])
+      data = raw[8 + n:]
+      end = 0
+      for name, info in sorted(header.items(), key=lambda kv: kv[1]['data_offsets'][0]):
+          a, b = info['data_offsets']
+          assert info['dtype'] == 'F32' and a == end
+          count = 1
+          for d in info['shape']: count *= d
+          assert b - a == 4 * count
+          end = b
+      assert end == len(data)
+      a, b = header['policy.dense.weight']['data_offsets']
+      w = struct.unpack('<%df' % ((b - a) // 4), data[a:b])
+      print(spec['kind'], spec['channels'], len(header), '%.6f %.6f' % (w[0], w[-1]))
+      """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, path]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    process.waitUntilExit()
+    let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 0)
+    var w: [Float] = []
+    var count = 0
+    net.visitParameters { p in
+      count += 1
+      if p.name == "policy.dense.weight" { w = p.value.data }
+    }
+    net.visitBuffers { _, _ in count += 1 }
+    let expected = "policy_value 4 \(count) " + String(format: "%.6f %.6f", Double(w.first!), Double(w.last!))
+    #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
+  }
+}
+
+@Suite struct InitializerTests {
+  func weightStats(_ initializer: Initializer, fanIn: Int = 256, fanOut: Int = 128) -> (mean: Double, variance: Double)
+  {
+    var p = Parameter(name: "w", shape: [fanIn, fanOut], role: .weight, fanIn: fanIn, fanOut: fanOut)
+    var rng = Xoshiro256(seed: 9)
+    initializer.fill(&p, rng: &rng)
+    return p.value.moments
+  }
+
+  static let expectedVariances: [(Initializer, Double)] = [
+    (.heNormal, 2.0 / 256), (.heUniform, 2.0 / 256), (.lecunNormal, 1.0 / 256), (.lecunUniform, 1.0 / 256),
+    (.glorotNormal, 2.0 / 384), (.glorotUniform, 2.0 / 384),
+  ]
+
+  @Test(arguments: expectedVariances)
+  func varianceFollowsTheFormula(initializer: Initializer, variance: Double) {
+    let s = weightStats(initializer)
+    #expect(abs(s.mean) < 0.01 * variance.squareRoot() * 10)
+    #expect(abs(s.variance / variance - 1) < 0.03, "\(initializer): \(s.variance) vs \(variance)")
+  }
+
+  @Test func orthogonalColumnsAreOrthonormal() {
+    var p = Parameter(name: "w", shape: [32, 16], role: .weight, fanIn: 32, fanOut: 16)
+    var rng = Xoshiro256(seed: 2)
+    Initializer.orthogonal.fill(&p, rng: &rng)
+    for i in 0..<16 {
+      for j in 0..<16 {
+        var d = 0.0
+        for r in 0..<32 { d += Double(p.value.data[r * 16 + i]) * Double(p.value.data[r * 16 + j]) }
+        #expect(abs(d - (i == j ? 1 : 0)) < 1e-5)
+      }
+    }
+  }
+
+  @Test(arguments: ["he", "glorot_uniform", "orthogonal", "constant:0.5", "autoinit", "zeros"])
+  func parsesNames(name: String) throws {
+    _ = try Initializer(parsing: name)
+  }
+
+  @Test func rejectsUnknownNames() {
+    #expect(throws: NeuralError.self) { try Initializer(parsing: "fancy") }
+    #expect(throws: NeuralError.self) { try Activation(parsing: "nish") }
+    #expect(throws: NeuralError.self) { try Activation(parsing: "relu:0.3") }
+  }
+
+  @Test func paRewiringKeepsTheMultisetAndLowersStrengthVariance() {
+    var p = Parameter(name: "w", shape: [64, 48], role: .weight, fanIn: 64, fanOut: 48)
+    var rng = Xoshiro256(seed: 11)
+    Initializer.heNormal.fill(&p, rng: &rng)
+    let before = p.value
+    let (outBefore, inBefore) = PARewiring.strengthVariances(before)
+    PARewiring.rewire(&p.value, rng: &rng)
+    #expect(p.value.data.sorted() == before.data.sorted())
+    // Each row keeps its own multiset too (pass 2 permutes within rows of W).
+    for r in 0..<64 {
+      #expect(Array(p.value.data[(r * 48)..<((r + 1) * 48)]).sorted().count == 48)
+    }
+    let (outAfter, inAfter) = PARewiring.strengthVariances(p.value)
+    #expect(outAfter < outBefore * 0.5, "output strengths \(outBefore) → \(outAfter)")
+    #expect(inAfter < inBefore * 0.5, "input strengths \(inBefore) → \(inAfter)")
+  }
+
+  @Test func zeroResidualBranchesMakeBlocksStartAsIdentity() {
+    let spec = NetworkSpec.policyValue(
+      height: 3, width: 3, planes: 2, blocks: 2, channels: 4, policySize: 5, activation: Activation(.identity))
+    var net = PolicyValueNetwork(spec)
+    var rng = Xoshiro256(seed: 1)
+    net.initialize(InitOptions(.heNormal, zeroResidualBranches: true), rng: &rng)
+    var zeros = 0
+    net.visitParameters { p in if p.name.hasSuffix("bn2.scale") && p.value.data.allSatisfy({ $0 == 0 }) { zeros += 1 } }
+    #expect(zeros == 2)
+  }
+}
