@@ -48,7 +48,7 @@ let package = Package(
     .executableTarget(
       name: "zerolab",
       dependencies: [
-        "GameCore", "Hexapawn", "Search", "Exact", "Play",
+        "GameCore", "Hexapawn", "Search", "Exact", "Play", "NeuralCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath

@@ -1,3 +1,4 @@
+import GameCore
 import RealModule
 
 /// Every activation ZeroLab offers, selectable by name (`--activation mish`).
@@ -336,6 +337,15 @@ public struct ActivationLayer: Layer {
       }
     }
     return inputGrad
+  }
+
+  /// Moments of f(x) for Gaussian x by numerical integration (pairs: two independent inputs).
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    let a = activation.kind == .pfplus && pfA.value.count > 0 ? Double(pfA.value.data[0]) : 1
+    let b = activation.kind == .pfplus && pfB.value.count > 0 ? Double(pfB.value.data[0]) : 1
+    let m = activation.outputMoments(mean: input.mean, variance: input.variance, pfA: a, pfB: b)
+    return SignalStats(
+      mean: m.mean, variance: m.variance, shape: outputShape(for: [1] + input.shape).dropFirst().map { $0 })
   }
 
   public mutating func visitParameters(_ body: (inout Parameter) -> Void) {

@@ -21,4 +21,14 @@ public enum BLAS {
       CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(n))
   }
+
+  /// `y = alpha · op(A) · x + beta · y` in double precision, `A` row-major `rows x cols`.
+  public static func dgemv(
+    _ a: UnsafePointer<Double>, rows: Int, cols: Int, transpose: Bool, _ x: UnsafePointer<Double>,
+    _ y: UnsafeMutablePointer<Double>, alpha: Double, beta: Double
+  ) {
+    cblas_dgemv(
+      CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols), alpha, a, Int32(cols), x, 1,
+      beta, y, 1)
+  }
 }

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
+import GameCore
 
 /// Batch normalisation over the last axis (channels of NHWC, features of `[N, F]`):
 ///
@@ -146,6 +144,13 @@ public struct BatchNorm: Layer {
   public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
     body(&scale)
     body(&shift)
+  }
+
+  /// The output is `γ·x̂ + β`: mean β, variance γ² (the reference assumes γ = 1, β = 0; using
+  /// the actual values keeps revisited-BN and zero-γ initialisations honest).
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    let g = Double(scale.value.data[0]), b = Double(shift.value.data[0])
+    return SignalStats(mean: b, variance: g * g, shape: input.shape)
   }
 
   public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {

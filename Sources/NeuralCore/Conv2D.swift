@@ -1,3 +1,5 @@
+import GameCore
+
 /// A 2-D convolution with a `k x k` kernel, stride 1 and "same" zero padding, on NHWC
 /// tensors: input `[N, H, W, Cin]`, output `[N, H, W, Cout]`, weight `[k·k·Cin, Cout]`
 /// (kernel rows, kernel columns, input channels; then output channels), bias `[Cout]`.
@@ -18,6 +20,11 @@ public struct Conv2D: Layer {
   var output = Tensor(shape: [0])
   var patchGrad = Tensor(shape: [0])
   var inputGrad = Tensor(shape: [0])
+  /// The gradient that reached this layer's output in the last backward pass (for signal
+  /// statistics).
+  public private(set) var lastOutputGradient = Tensor(shape: [0])
+  /// The output of the last forward pass.
+  public var lastOutput: Tensor { output }
 
   public init(_ inChannels: Int, _ outChannels: Int, kernel: Int = 3, bias: Bool = true, name: String = "conv") {
     precondition(kernel > 0 && kernel % 2 == 1, "conv kernel must be odd for same padding, got \(kernel)")
@@ -75,6 +82,7 @@ public struct Conv2D: Layer {
       "\(label) backward: gradient \(dy.shape) vs output [\(n), \(h), \(w), \(outChannels)]")
     let rows = n * h * w, cols = kernel * kernel * inChannels
     let source = kernel > 1 ? patches : input
+    lastOutputGradient = dy
     dy.data.withUnsafeBufferPointer { gp in
       source.data.withUnsafeBufferPointer { pp in
         weight.grad.data.withUnsafeMutableBufferPointer { dwp in
@@ -123,6 +131,15 @@ public struct Conv2D: Layer {
   public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
     body(&weight)
     if useBias { body(&bias) }
+  }
+
+  /// `Var(W) = 1 / (k·k·Cin · E[x²])`: output mean 0, variance 1.
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    AutoInit.fill(&weight, inputSecondMoment: input.secondMoment, rng: &rng)
+    bias.value.fill(0)
+    var shape = input.shape
+    shape[shape.count - 1] = outChannels
+    return SignalStats(mean: 0, variance: 1, shape: shape)
   }
 
   /// Gathers every `k x k` neighbourhood (zero outside the image) into one row per pixel.

@@ -1,3 +1,5 @@
+import GameCore
+
 /// A fully connected layer: `y = x · W + b` for `x` of shape `[N, in]`, `W` of shape
 /// `[in, out]`, `b` of shape `[out]`.
 ///
@@ -11,6 +13,11 @@ public struct Dense: Layer {
   var input = Tensor(shape: [0])
   var output = Tensor(shape: [0])
   var inputGrad = Tensor(shape: [0])
+  /// The gradient that reached this layer's output in the last backward pass (for signal
+  /// statistics).
+  public private(set) var lastOutputGradient = Tensor(shape: [0])
+  /// The output of the last forward pass.
+  public var lastOutput: Tensor { output }
 
   public init(_ inputs: Int, _ outputs: Int, bias: Bool = true, name: String = "dense") {
     precondition(inputs > 0 && outputs > 0, "dense layer needs positive sizes, got \(inputs)→\(outputs)")
@@ -54,6 +61,7 @@ public struct Dense: Layer {
     let n = input.batch
     precondition(dy.shape == [n, outputs], "dense backward: gradient \(dy.shape) vs output [\(n), \(outputs)]")
     inputGrad.resize(to: input.shape)
+    lastOutputGradient = dy
     dy.data.withUnsafeBufferPointer { gp in
       input.data.withUnsafeBufferPointer { xp in
         weight.grad.data.withUnsafeMutableBufferPointer { dwp in
@@ -84,5 +92,12 @@ public struct Dense: Layer {
   public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
     body(&weight)
     if useBias { body(&bias) }
+  }
+
+  /// `Var(W) = 1 / (fan_in · E[x²])`, so the output has mean 0 and variance 1.
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    AutoInit.fill(&weight, inputSecondMoment: input.secondMoment, rng: &rng)
+    bias.value.fill(0)
+    return SignalStats(mean: 0, variance: 1, shape: [outputs])
   }
 }

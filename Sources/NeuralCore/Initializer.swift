@@ -102,26 +102,37 @@ public enum Initializer: Sendable, Codable, Equatable, CustomStringConvertible {
   }
 
   /// A `rows x cols` matrix (the tensor viewed as `[count/last, last]`) with orthonormal
-  /// columns (or rows, if wider than tall): modified Gram–Schmidt on Gaussian vectors.
+  /// columns (or rows, if wider than tall): classical Gram–Schmidt applied twice (CGS2, as
+  /// accurate as modified Gram–Schmidt) on Gaussian vectors, with the projections as BLAS
+  /// matrix–vector products.
   public static func orthogonal(_ t: inout Tensor, rng: inout Xoshiro256) {
     let cols = t.channels, rows = t.count / max(cols, 1)
-    let (n, m) = rows >= cols ? (cols, rows) : (rows, cols)  // n vectors of length m
-    var v = [[Double]](repeating: [], count: n)
-    for i in 0..<n {
-      var x = (0..<m).map { _ in rng.normal() }
-      for _ in 0..<2 {
-        for j in 0..<i {
-          var d = 0.0
-          for k in 0..<m { d += x[k] * v[j][k] }
-          for k in 0..<m { x[k] -= d * v[j][k] }
+    let (n, m) = rows >= cols ? (cols, rows) : (rows, cols)  // n orthonormal vectors of length m
+    var q = [Double](repeating: 0, count: n * m)  // vector i at q[i*m ..< (i+1)*m]
+    var h = [Double](repeating: 0, count: n)
+    q.withUnsafeMutableBufferPointer { qp in
+      h.withUnsafeMutableBufferPointer { hp in
+        let base = qp.baseAddress!
+        for i in 0..<n {
+          let x = base + i * m
+          for k in 0..<m { x[k] = rng.normal() }
+          if i > 0 {
+            for _ in 0..<2 {
+              // h = Q_iᵀ x ; x -= Q_i h   (Q_i: the first i vectors, row-major i x m)
+              BLAS.dgemv(base, rows: i, cols: m, transpose: false, x, hp.baseAddress!, alpha: 1, beta: 0)
+              BLAS.dgemv(base, rows: i, cols: m, transpose: true, hp.baseAddress!, x, alpha: -1, beta: 1)
+            }
+          }
+          var norm = 0.0
+          for k in 0..<m { norm += x[k] * x[k] }
+          let inv = 1 / max(norm.squareRoot(), 1e-12)
+          for k in 0..<m { x[k] *= inv }
         }
       }
-      let norm = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
-      v[i] = x.map { $0 / max(norm, 1e-12) }
     }
     for r in 0..<rows {
       for c in 0..<cols {
-        t.data[r * cols + c] = Float(rows >= cols ? v[c][r] : v[r][c])
+        t.data[r * cols + c] = Float(rows >= cols ? q[c * m + r] : q[r * m + c])
       }
     }
   }
@@ -158,12 +169,14 @@ extension Layer {
   /// Initialises every parameter: weights by the initialiser (AutoInit through
   /// `AutoInit.apply` instead), biases to 0, BatchNorm to γ = 1 (or the revisited value)
   /// and β = 0, then the options. Deterministic for a given generator state.
-  public mutating func initialize(_ options: InitOptions, rng: inout Xoshiro256) {
+  ///
+  /// AutoInit needs the per-item `inputShape` (it propagates N(0, 1) input statistics).
+  public mutating func initialize(_ options: InitOptions, inputShape: [Int]? = nil, rng: inout Xoshiro256) {
     visitParameters { p in
       switch p.role {
       case .weight:
-        options.initializer.fill(&p, rng: &rng)
-        if options.paRewire { PARewiring.rewire(&p.value, rng: &rng) }
+        // AutoInit draws every weight itself below.
+        if options.initializer != .autoinit { options.initializer.fill(&p, rng: &rng) }
       case .bias, .normShift: p.value.fill(0)
       case .normScale:
         if let g = options.revisitedBatchNorm {
@@ -183,6 +196,13 @@ extension Layer {
           if p.role == .normScale && p.name.hasSuffix(".bn2.scale") { p.value.fill(0) }
         }
       }
+    }
+    if options.initializer == .autoinit {
+      guard let inputShape else { preconditionFailure("AutoInit needs the network's input shape") }
+      AutoInit.apply(to: &self, inputShape: inputShape, rng: &rng)
+    }
+    if options.paRewire {
+      visitParameters { p in if p.role == .weight { PARewiring.rewire(&p.value, rng: &rng) } }
     }
   }
 

@@ -1,3 +1,5 @@
+import GameCore
+
 /// What a parameter tensor is, so initializers and optimizers can treat each kind right.
 public enum ParameterRole: String, Sendable, Codable {
   /// A dense or convolution weight matrix.
@@ -63,6 +65,9 @@ public protocol Layer: Sendable {
   mutating func setNamePrefix(_ prefix: String)
   /// Visits state that is saved but not learned by gradient (BatchNorm running statistics).
   mutating func visitBuffers(_ body: (String, inout [Float]) -> Void)
+  /// AutoInit: sets this layer's weights from the statistics of its input signal and returns
+  /// the statistics of its output (see `AutoInit`). Parameterless layers only map the moments.
+  mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats
 }
 
 extension Layer {
@@ -121,7 +126,21 @@ public struct Sequential: Layer {
     for i in layers.indices { layers[i].setNamePrefix(prefix) }
   }
 
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    var s = input
+    for i in layers.indices { s = layers[i].autoInit(s, rng: &rng) }
+    return s
+  }
+
   public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {
     for i in layers.indices { layers[i].visitBuffers(body) }
+  }
+}
+
+extension Layer {
+  /// Parameterless layers map moments by shape alone unless they say otherwise.
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    SignalStats(
+      mean: input.mean, variance: input.variance, shape: outputShape(for: [1] + input.shape).dropFirst().map { $0 })
   }
 }

@@ -1,3 +1,5 @@
+import GameCore
+
 /// The two outputs of a policy-value network.
 public struct PolicyValue: Sendable {
   /// Policy logits `[N, moves]` (mask illegal moves before the softmax).
@@ -113,6 +115,13 @@ public struct PolicyValueNetwork: Layer {
     trunk.visitLayers(body)
     policyHead.visitLayers(body)
     valueHead.visitLayers(body)
+  }
+
+  /// The trunk, then each head from the trunk's output statistics.
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    let t = trunk.autoInit(input, rng: &rng)
+    _ = valueHead.autoInit(t, rng: &rng)
+    return policyHead.autoInit(t, rng: &rng)
   }
 
   public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {

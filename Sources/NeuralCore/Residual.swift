@@ -1,3 +1,5 @@
+import GameCore
+
 /// Squeeze-and-excitation (Hu et al. 2018) on NHWC: `s = σ(W₂·relu(W₁·gap(x)))`,
 /// `y[n,h,w,c] = x[n,h,w,c] · s[n,c]`, with a bottleneck of `C/ratio` units.
 ///
@@ -84,6 +86,17 @@ public struct SqueezeExcitation: Layer {
   public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
     squeeze.visitParameters(body)
     excite.visitParameters(body)
+  }
+
+  /// Initialises the gate's dense layers from the pooled signal; the output is the product
+  /// of the input and the (independent) gate.
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    var s = pool.autoInit(input, rng: &rng)
+    s = squeeze.autoInit(s, rng: &rng)
+    s = relu.autoInit(s, rng: &rng)
+    s = excite.autoInit(s, rng: &rng)
+    s = sigmoid.autoInit(s, rng: &rng)
+    return SignalStats.product(input, SignalStats(mean: s.mean, variance: s.variance, shape: input.shape))
   }
 
   public mutating func visitLayers(_ body: (inout any Layer) -> Void) {
@@ -197,5 +210,15 @@ public struct ResidualBlock: Layer {
 
   public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {
     branch.visitBuffers(body)
+  }
+
+  /// Branch first, then the skip sum of independent signals
+  /// (`μ = c_s·μ_x + c_r·μ_F`, `σ² = c_s²·σ²_x + c_r²·σ²_F`), then the output activation.
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    let f = branch.autoInit(input, rng: &rng)
+    let (cs, cb) = coefficients
+    let s = SignalStats.weightedSum([(Double(cs), input), (Double(cb), f)])
+    if output != nil { return output!.autoInit(s, rng: &rng) }
+    return s
   }
 }

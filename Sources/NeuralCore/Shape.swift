@@ -30,6 +30,12 @@ public struct GlobalAveragePool: Layer {
     return output
   }
 
+  /// An average of `H·W` independent values: `(μ, σ²/(H·W))`.
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    let k = Double(input.shape.dropLast().reduce(1, *))
+    return SignalStats(mean: input.mean, variance: input.variance / k, shape: [input.shape.last!])
+  }
+
   public mutating func backward(_ dy: Tensor) -> Tensor {
     let (n, hw, c) = (inputShape[0], inputShape[1] * inputShape[2], inputShape[3])
     precondition(dy.shape == [n, c], "global_avg_pool backward: gradient \(dy.shape) vs [\(n), \(c)]")
@@ -60,6 +66,9 @@ public struct Flatten: Layer {
     return x.reshaped(outputShape(for: x.shape))
   }
   public mutating func backward(_ dy: Tensor) -> Tensor { dy.reshaped(inputShape) }
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    SignalStats(mean: input.mean, variance: input.variance, shape: [input.shape.reduce(1, *)])
+  }
 }
 
 /// Inverted dropout: in training each element is zeroed with probability `rate` and the
@@ -88,6 +97,13 @@ public struct Dropout: Layer {
     output.resize(to: x.shape)
     for i in 0..<x.count { output.data[i] = x.data[i] * mask[i] }
     return output
+  }
+
+  /// Exact inverted-dropout moments: `(μ, (σ² + μ²)/(1 − p) − μ²)`.
+  public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
+    let p = Double(rate)
+    return SignalStats(
+      mean: input.mean, variance: input.secondMoment / (1 - p) - input.mean * input.mean, shape: input.shape)
   }
 
   public mutating func backward(_ dy: Tensor) -> Tensor {

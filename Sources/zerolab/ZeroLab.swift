@@ -11,10 +11,11 @@ struct ZeroLab: ParsableCommand {
         zerolab count hexapawn --size 4x4
         zerolab play hexapawn --size 3x3 --white human --black minimax
         zerolab play hexapawn --size 5x5 --white mcts:sims=5000 --black alphabeta:depth=10
+        zerolab signal --arch mlp --depth 50 --width 256 --activation tanh --init autoinit
         zerolab bench solver --size 5x5
       """,
     version: "0.1.0",
-    subcommands: [Solve.self, Count.self, Play.self, Bench.self]
+    subcommands: [Solve.self, Count.self, Play.self, Signal.self, Bench.self]
   )
 }
 
