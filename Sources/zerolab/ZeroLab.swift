@@ -12,9 +12,10 @@ struct ZeroLab: ParsableCommand {
         zerolab play hexapawn --size 3x3 --white human --black minimax
         zerolab play hexapawn --size 5x5 --white mcts:sims=5000 --black alphabeta:depth=10
         zerolab bench solver --size 5x5
+        zerolab perft --depth 5 --divide
       """,
     version: "0.1.0",
-    subcommands: [Solve.self, Count.self, Play.self, Bench.self]
+    subcommands: [Solve.self, Count.self, Play.self, Bench.self, Perft.self, ChessGames.self]
   )
 }
 
