@@ -3,8 +3,8 @@ import GameCore
 /// Precomputed attack tables: knight, king and pawn attacks per square, the squares between
 /// and on the line through two squares, and slider attacks by "fancy" magic bitboards.
 ///
-/// The magic multipliers are found once at start-up from a fixed seed (a few milliseconds),
-/// so every run builds the same tables. All tables live in one flat allocation that is never
+/// The magic multipliers were found by a seeded search (kept below; it reruns for any square
+/// whose precomputed multiplier fails its check), so start-up only fills the tables. All tables live in one flat allocation that is never
 /// freed; `AttackTables.shared` is a small value of pointers that hot code copies into a
 /// local once per call (one lazy-initialisation check per call, none per lookup).
 @frozen public struct AttackTables: @unchecked Sendable, BitwiseCopyable {
@@ -99,10 +99,16 @@ import GameCore
         sub = (sub &- e.mask) & e.mask
       } while sub != 0
       let shift = UInt64(64 - e.bits)
-      var magic: UInt64 = 0
+      // The precomputed multiplier is checked like any candidate; the search (same seed that
+      // produced the table) runs only if it fails.
+      var magic = AttackTables.precomputedMagics[i]
+      var searching = false
       search: while true {
-        magic = rng.next() & rng.next() & rng.next()
-        if ((e.mask &* magic) >> 56).nonzeroBitCount < 6 { continue }
+        if searching {
+          magic = rng.next() & rng.next() & rng.next()
+          if ((e.mask &* magic) >> 56).nonzeroBitCount < 6 { continue }
+        }
+        searching = true
         tries += 1
         for k in occupancies.indices {
           let idx = Int((occupancies[k] &* magic) >> shift)
@@ -122,6 +128,43 @@ import GameCore
       if isRook { rookMagics[s] = entry } else { bishopMagics[s] = entry }
     }
   }
+
+  /// Magic multipliers found by the search below from seed `0x5EED_CAFE` (rooks a1…h8, then
+  /// bishops a1…h8), so start-up only fills the tables (the search takes about 0.3 s).
+  static let precomputedMagics: [UInt64] = [
+    0x80001080284000, 0x440024020041008, 0x880200280089000, 0x700041001022008,
+    0x600200200049008, 0x600020001100844, 0x400041801121090, 0x1001200204C8100,
+    0x8000801080204000, 0x4400050002001, 0x8004801000200080, 0x90800800100480,
+    0x2000A00042010, 0x4220800400800200, 0x8002000200018804, 0x203000201609500,
+    0x500858002400028, 0x10044000A001C2, 0x110020004100, 0x808008001000,
+    0x6025010010040800, 0xD800808004000200, 0x100040082010850, 0x72802002108804C,
+    0x2000802080004002, 0x2C39008100400020, 0xC10040020002800, 0x100080800800,
+    0x8004040080800800, 0x4040080800200, 0x210400480210, 0x4000802080004100,
+    0x400080800021, 0xD0002001404000, 0xC10801000802000, 0x4810000800801080,
+    0xC000800400800800, 0x100800200800400, 0x1051082224000130, 0x400004048A000055,
+    0xA2008041020020, 0x8400820041020021, 0x21002000410010, 0xC00200842020010,
+    0x1000080100050010, 0x4AA020004008080, 0xCF02105C0088, 0x104040090420001,
+    0x211104022008200, 0x10004000200040, 0x800110820044100, 0x850000804004040,
+    0x8208004200040040, 0x85840002008080, 0x3000200040100, 0x8180010040840200,
+    0x2004421880210202, 0x3001208402082, 0x100200013000843, 0x1013220C0460016,
+    0x1000800100443, 0x4402000481502802, 0x8020210090080204, 0xC08101040020884A,
+    0x1070100100429202, 0x2002580604821404, 0x1210043D81242008, 0x108061240410020,
+    0x8294052000000004, 0x8132110421004400, 0x100888820909050, 0x11018451084000,
+    0x4902102008A00, 0x90080204040426, 0x420899010210, 0x4440844402809480,
+    0x10040420000002, 0x2000033010100105, 0x1401844402984081, 0xB0820621010880,
+    0x8100440109218C0, 0x2821030E2082302, 0x8404A240C042040, 0x2004000802424900,
+    0x4001005820080000, 0x901000210008408, 0x9821008200A2200A, 0x80018040404C1010,
+    0x10410002020C102, 0x4042090502280802, 0xA000500014440080, 0x2080004004009,
+    0xC1001005004000, 0x44C0430202010100, 0x202004252011069, 0x8214310A1C10802,
+    0x1108C000210400, 0x4010441200400, 0x2000462200100404, 0x42008040100,
+    0x100404041A40100, 0x8004101080241040, 0x8084101408080, 0x21020620220500,
+    0x4001100220021002, 0x404880110030900, 0x281084050004801, 0x1000020214008200,
+    0x80A0020C008082, 0x1224101C082480, 0x902120C04000110, 0x401023A02000040,
+    0x105104222004004C, 0x4000441228020041, 0x401021500880000, 0x150010020880080,
+    0x9A02002048120, 0x40020041000949A, 0x24044A404005000, 0x112002C401082001,
+    0x1406002918023000, 0x8008004444100907, 0x1000040100481200, 0x640020208840,
+    0x8800010020224, 0xE20046061720080, 0x8000414234042492, 0x81004180C4014,
+  ]
 
   static let rookDirections = [(1, 0), (-1, 0), (0, 1), (0, -1)]
   static let bishopDirections = [(1, 1), (1, -1), (-1, 1), (-1, -1)]
@@ -179,4 +222,9 @@ import GameCore
     self.shift = shift
     self.offset = offset
   }
+}
+
+extension AttackTables {
+  /// The magic multipliers (rooks, then bishops), for printing a precomputed table.
+  public var magicNumbers: [UInt64] { (0..<64).map { rookMagics[$0].magic } + (0..<64).map { bishopMagics[$0].magic } }
 }

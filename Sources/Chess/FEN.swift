@@ -129,7 +129,7 @@ extension ChessPosition {
           "bad FEN: impossible en-passant square \(s): must be on rank \(rank + 1) with \(side) to move")
       }
       let pawnSquare = s.index - up, origin = s.index + up
-      guard board[pawnSquare] == Piece(opp, .pawn).raw, board[s.index] == 0, board[origin] == 0 else {
+      guard pieceRaw(pawnSquare) == Piece(opp, .pawn).raw, pieceRaw(s.index) == 0, pieceRaw(origin) == 0 else {
         throw NotationError("bad FEN: impossible en-passant square \(s): no \(opp) pawn just moved two squares there")
       }
       var candidates = t.pawn(opp, s.index) & pieces(side, .pawn).rawValue
@@ -161,7 +161,7 @@ extension ChessPosition {
     for rank in stride(from: 7, through: 0, by: -1) {
       var empty = 0
       for file in 0..<8 {
-        let p = Piece(raw: board[rank * 8 + file])
+        let p = Piece(raw: pieceRaw(rank * 8 + file))
         if p.isNone {
           empty += 1
         } else {

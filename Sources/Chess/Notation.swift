@@ -64,9 +64,9 @@ extension ChessPosition {
     if m.isCastling {
       s = m.to > m.from ? "O-O" : "O-O-O"
     } else {
-      let piece = Piece(raw: board[m.from])
+      let piece = Piece(raw: pieceRaw(m.from))
       let kind = piece.kind!
-      let isCapture = board[m.to] != 0 || m.isEnPassant
+      let isCapture = pieceRaw(m.to) != 0 || m.isEnPassant
       if kind == .pawn {
         s = isCapture ? Square(m.from).file.description + "x" : ""
         s += Square(m.to).description
@@ -79,7 +79,7 @@ extension ChessPosition {
         var sameFile = false, sameRank = false, others = false
         for i in 0..<list.count {
           let o = list[i]
-          guard o.to == m.to, o.from != m.from, !o.isCastling, board[o.from] == piece.raw else { continue }
+          guard o.to == m.to, o.from != m.from, !o.isCastling, pieceRaw(o.from) == piece.raw else { continue }
           others = true
           if o.from & 7 == m.from & 7 { sameFile = true }
           if o.from >> 3 == m.from >> 3 { sameRank = true }
@@ -151,7 +151,7 @@ extension ChessPosition {
     var matches = 0
     for i in 0..<list.count {
       let m = list[i]
-      guard !m.isCastling, m.to == to.index, Piece(raw: board[m.from]).kind == kind, m.promotion == promo else {
+      guard !m.isCastling, m.to == to.index, Piece(raw: pieceRaw(m.from)).kind == kind, m.promotion == promo else {
         continue
       }
       if let f = fromFile, m.from & 7 != f { continue }

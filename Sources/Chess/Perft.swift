@@ -8,15 +8,11 @@ extension ChessPosition {
   public func perft(_ depth: Int) -> UInt64 {
     if depth <= 0 { return 1 }
     if depth == 1 { return UInt64(legalMoveCount) }
-    var list = MoveList<Move>(filler: .none)
-    generate(into: &list)
-    var nodes: UInt64 = 0
-    for i in 0..<list.count {
-      var child = self
-      child.play(list[i])
-      nodes &+= child.perft(depth &- 1)
-    }
-    return nodes
+    // The generator calls the sink for each move, which plays it on a copy and recurses:
+    // no move list is built or copied.
+    var sink = PerftSink(parent: self, depth: depth &- 1)
+    generate(into: &sink)
+    return sink.nodes
   }
 
   /// Perft per root move ("divide"), in generation order: `(move, leaf count)`.
@@ -40,4 +36,50 @@ extension ChessPosition {
     }
     return nodes
   }
+}
+
+/// A move sink that plays each generated move on a copy of the parent and counts the subtree.
+@usableFromInline struct PerftSink: MoveSink {
+  @usableFromInline let parent: ChessPosition
+  @usableFromInline let depth: Int
+  @usableFromInline var nodes: UInt64 = 0
+
+  @inlinable init(parent: ChessPosition, depth: Int) {
+    self.parent = parent
+    self.depth = depth
+  }
+
+  @inline(__always) @usableFromInline mutating func visit(_ m: Move) {
+    var child = parent
+    child.play(m)
+    nodes &+= depth == 1 ? UInt64(child.legalMoveCount) : child.perft(depth)
+  }
+
+  @inlinable mutating func add(from: Int, targets: UInt64) {
+    var t = targets
+    while t != 0 {
+      visit(Move(from: from, to: t.trailingZeroBitCount))
+      t &= t &- 1
+    }
+  }
+  @inlinable mutating func addPawnMoves(targets: UInt64, offset: Int) {
+    var t = targets
+    while t != 0 {
+      let to = t.trailingZeroBitCount
+      visit(Move(from: to &- offset, to: to))
+      t &= t &- 1
+    }
+  }
+  @inlinable mutating func addPromotions(targets: UInt64, offset: Int) {
+    var t = targets
+    while t != 0 {
+      let to = t.trailingZeroBitCount
+      visit(.promotion(from: to &- offset, to: to, to: .queen))
+      visit(.promotion(from: to &- offset, to: to, to: .rook))
+      visit(.promotion(from: to &- offset, to: to, to: .bishop))
+      visit(.promotion(from: to &- offset, to: to, to: .knight))
+      t &= t &- 1
+    }
+  }
+  @inlinable mutating func add(_ move: Move) { visit(move) }
 }

@@ -27,7 +27,7 @@ import GameCore
 
 /// A chess position: piece placement (bitboards and a square-by-square board), side to move,
 /// castling rights, en-passant square, the two clocks, and a Zobrist key kept incrementally.
-/// About 160 bytes, no references: `play(_:)` is copy-make, the old value is the undo.
+/// Under 128 bytes, no references: `play(_:)` is copy-make, the old value is the undo.
 ///
 /// - Castling rights are kept as the squares of the rooks that may still castle, so X-FEN and
 ///   Shredder-FEN (Chess960) start files work; castling moves are written king-takes-rook
@@ -45,8 +45,9 @@ import GameCore
 
   /// `[white, black, pawns, knights, bishops, rooks, queens, kings]`.
   @usableFromInline var bb: InlineArray<8, UInt64>
-  /// `Piece.raw` per square.
-  @usableFromInline var board: InlineArray<64, UInt8>
+  /// `Piece.raw` per square, four bits each (16 squares per word), so the whole position
+  /// stays under 128 bytes and copies without a `memcpy` call.
+  @usableFromInline var board: InlineArray<4, UInt64>
   @usableFromInline var key: UInt64
   /// Squares of rooks that still have castling rights.
   @usableFromInline var castlingRooks: UInt64
@@ -95,7 +96,7 @@ import GameCore
   /// Every occupied square.
   @inlinable public var occupied: Bitboard { Bitboard(bb[unchecked: 0] | bb[unchecked: 1]) }
   /// The piece on `square` (`Piece.none` if empty).
-  @inlinable public subscript(square: Square) -> Piece { Piece(raw: board[unchecked: square.index]) }
+  @inlinable public subscript(square: Square) -> Piece { Piece(raw: pieceRaw(square.index)) }
   /// The square of `color`'s king.
   @inlinable public func kingSquare(_ color: Color) -> Square {
     Square((bb[unchecked: Int(color.rawValue)] & bb[unchecked: 7]).trailingZeroBitCount)
@@ -147,11 +148,21 @@ import GameCore
 
   // MARK: Making moves
 
+  /// `Piece.raw` on square `s`.
+  @inlinable func pieceRaw(_ s: Int) -> UInt8 {
+    UInt8(truncatingIfNeeded: (board[unchecked: s &>> 4] &>> UInt64((s & 15) &<< 2)) & 15)
+  }
+
+  @inlinable mutating func setPieceRaw(_ p: UInt8, _ s: Int) {
+    let shift = UInt64((s & 15) &<< 2)
+    board[unchecked: s &>> 4] = (board[unchecked: s &>> 4] & ~(15 &<< shift)) | (UInt64(p) &<< shift)
+  }
+
   @inlinable mutating func put(_ p: UInt8, _ s: Int, _ z: ZobristKeys) {
     let bit = UInt64(1) &<< UInt64(s)
     bb[unchecked: Int(p &>> 3)] |= bit
     bb[unchecked: Int(p & 7) &+ 1] |= bit
-    board[unchecked: s] = p
+    setPieceRaw(p, s)
     key ^= z.piece[Int(p) &<< 6 | s]
   }
 
@@ -159,7 +170,7 @@ import GameCore
     let bit = UInt64(1) &<< UInt64(s)
     bb[unchecked: Int(p &>> 3)] ^= bit
     bb[unchecked: Int(p & 7) &+ 1] ^= bit
-    board[unchecked: s] = 0
+    setPieceRaw(0, s)
     key ^= z.piece[Int(p) &<< 6 | s]
   }
 
@@ -167,8 +178,8 @@ import GameCore
     let bits = (UInt64(1) &<< UInt64(from)) | (UInt64(1) &<< UInt64(to))
     bb[unchecked: Int(p &>> 3)] ^= bits
     bb[unchecked: Int(p & 7) &+ 1] ^= bits
-    board[unchecked: from] = 0
-    board[unchecked: to] = p
+    setPieceRaw(0, from)
+    setPieceRaw(p, to)
     key ^= z.piece[Int(p) &<< 6 | from] ^ z.piece[Int(p) &<< 6 | to]
   }
 
@@ -178,7 +189,7 @@ import GameCore
     let z = ZobristKeys.shared
     let from = m.from, to = m.to
     let us = side
-    let p = board[unchecked: from]
+    let p = pieceRaw(from)
     if ep != 0 {
       key ^= z.enPassant[Int(ep & 7)]
       ep = 0
@@ -194,13 +205,13 @@ import GameCore
     if m.isCastling {
       let base = us == .white ? 0 : 56
       let kingside = to > from
-      let rook = board[unchecked: to]
+      let rook = pieceRaw(to)
       remove(p, from, z)
       remove(rook, to, z)
       put(p, base &+ (kingside ? 6 : 2), z)
       put(rook, base &+ (kingside ? 5 : 3), z)
     } else {
-      let captured = board[unchecked: to]
+      let captured = pieceRaw(to)
       if captured != 0 {
         remove(captured, to, z)
         halfmoves = 0
@@ -266,7 +277,7 @@ import GameCore
   public func computeHash() -> UInt64 {
     let z = ZobristKeys.shared
     var h: UInt64 = side == .black ? z.blackToMove : 0
-    for s in 0..<64 where board[s] != 0 { h ^= z.piece[Int(board[s]) * 64 + s] }
+    for s in 0..<64 where pieceRaw(s) != 0 { h ^= z.piece[Int(pieceRaw(s)) * 64 + s] }
     for s in Bitboard(castlingRooks) { h ^= z.castling[s.index] }
     if ep != 0 { h ^= z.enPassant[Int(ep & 7)] }
     return h
@@ -275,8 +286,8 @@ import GameCore
   /// `true` if the board, bitboards and key agree (a consistency check for tests).
   public var isConsistent: Bool {
     var check = InlineArray<8, UInt64>(repeating: 0)
-    for s in 0..<64 where board[s] != 0 {
-      let p = board[s]
+    for s in 0..<64 where pieceRaw(s) != 0 {
+      let p = pieceRaw(s)
       check[Int(p >> 3)] |= 1 << UInt64(s)
       check[Int(p & 7) + 1] |= 1 << UInt64(s)
     }

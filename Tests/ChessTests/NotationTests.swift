@@ -93,7 +93,7 @@ import Testing
     #expect(m.from == 52 && m.to == 60 && m.promotion == .queen && m.isPromotion)
     #expect(m.historyIndex == 52 | 60 << 6)
     #expect(!Move.none.isPromotion && Move.none != Move.null)
-    #expect(MemoryLayout<ChessPosition>.size <= 168)
+    #expect(MemoryLayout<ChessPosition>.size <= 128)
   }
 
   @Test func uciAndSANOfTheStart() throws {
