@@ -5,7 +5,8 @@ import GameCore
 /// Read: 6 fields (placement, side, castling, en passant, halfmove clock, fullmove number), or
 /// the first 4 (EPD style; the clocks are then 0 and 1). Validation, each with a one-line
 /// error naming the problem: the field count; 8 ranks of exactly 8 squares; piece letters;
-/// exactly one king per side; no pawn on rank 1 or 8; at most 16 pieces and 8 pawns per side;
+/// exactly one king per side; no pawn on rank 1 or 8; at most 16 pieces and 8 pawns per side,
+/// and no more pieces beyond the starting set than missing pawns;
 /// the side not to move must not be in check; castling letters `KQkq` (outermost rook on
 /// that side, X-FEN) or Shredder files `A`–`H`/`a`–`h`, each needing its king on the back
 /// rank and a rook on the named side; the en-passant square on the right rank with a pawn
@@ -61,6 +62,14 @@ extension ChessPosition {
       }
       guard pieces(color).count <= 16 else { throw NotationError("bad FEN: \(color) has more than 16 pieces") }
       guard pieces(color, .pawn).count <= 8 else { throw NotationError("bad FEN: \(color) has more than 8 pawns") }
+      // Pieces beyond the starting set must have come from promotions (this also keeps every
+      // position within the 256-move capacity of `MoveList`).
+      let extra =
+        max(0, pieces(color, .queen).count - 1) + max(0, pieces(color, .rook).count - 2)
+        + max(0, pieces(color, .bishop).count - 2) + max(0, pieces(color, .knight).count - 2)
+      guard extra <= 8 - pieces(color, .pawn).count else {
+        throw NotationError("bad FEN: \(color) has more promoted pieces than missing pawns")
+      }
     }
     // Side to move.
     switch fields[1] {

@@ -90,7 +90,7 @@ public struct GameRecord: Sendable {
     keys = [start.hash]
   }
 
-  /// Plays a legal move (or `Move.null`).
+  /// Plays a legal move (or `Move.null` when not in check).
   public mutating func play(_ m: Move) {
     position.play(m)
     moves.append(m)

@@ -267,6 +267,7 @@ struct PGNParser {
     }
     try startRecord()
     if ["--", "Z0", "0000", "@@@@"].contains(body) {
+      guard !record!.position.isInCheck else { throw fail("null move \(body) while in check") }
       record!.play(.null)
     } else if body.allSatisfy({ "!?".contains($0) }) {
       return  // a free-standing annotation

@@ -164,3 +164,52 @@ import Testing
     #expect(p.playing(m).fen.hasPrefix("1r2k1r1/1p4p1/8/8/8/8/1P4P1/2KR2R1 b kq"))
   }
 }
+
+/// Garbage and near-miss input never crashes: it is rejected with a one-line error or, when
+/// accepted, gives a position whose moves can be generated and played.
+@Suite struct RobustnessTests {
+  static let alphabet = Array("pnbrqkPNBRQK12345678/ wb-KQkqabcdefgh0x=+#O.e")
+
+  @Test func mutatedFENsNeverCrash() {
+    var rng = Xoshiro256(seed: 99)
+    let seeds = PerftData.all.map(\.fen) + [ChessPosition.startFEN]
+    var accepted = 0
+    for i in 0..<20_000 {
+      var chars = Array(seeds[i % seeds.count])
+      for _ in 0..<(1 + rng.below(3)) {
+        let k = rng.below(chars.count)
+        switch rng.below(3) {
+        case 0: chars[k] = Self.alphabet[rng.below(Self.alphabet.count)]
+        case 1: chars.remove(at: k)
+        default: chars.insert(Self.alphabet[rng.below(Self.alphabet.count)], at: k)
+        }
+      }
+      do {
+        let p = try ChessPosition(fen: String(chars))
+        accepted += 1
+        #expect(p.perft(2) >= 0 && p.isConsistent)
+        #expect(try ChessPosition(fen: p.fen) == p)
+      } catch {
+        #expect(!error.message.isEmpty && !error.message.contains("\n"))
+      }
+    }
+    #expect(accepted > 100)
+  }
+
+  @Test func garbageMovesAndPGNNeverCrash() {
+    var rng = Xoshiro256(seed: 5)
+    let p = ChessPosition()
+    for _ in 0..<20_000 {
+      let text = String((0..<(1 + rng.below(7))).map { _ in Self.alphabet[rng.below(Self.alphabet.count)] })
+      _ = try? p.parseMove(text)
+      _ = try? PGN.parse("1. " + text + " *")
+    }
+    #expect(throws: NotationError.self) { try PGN.parse("1. e4 e5 2. Qh5 Nc6 3. Qxf7+ -- *") }
+  }
+
+  @Test func tooManyPromotedPiecesAreRejected() {
+    #expect(throws: NotationError("bad FEN: White has more promoted pieces than missing pawns")) {
+      try ChessPosition(fen: "QQQQQQQk/QQQQQQQQ/8/8/8/8/8/K7 w - - 0 1")
+    }
+  }
+}
