@@ -57,12 +57,12 @@ extension MoveList: MoveSink where Move == Chess.Move {
 
 extension ChessPosition {
   /// Appends every legal move (the caller empties `moves` first). Never allocates.
-  public func generateMoves(into moves: inout MoveList<Move>) {
+  @inlinable public func generateMoves(into moves: inout MoveList<Move>) {
     generate(into: &moves)
   }
 
   /// The number of legal moves, counted without listing them (popcounts of target sets).
-  public var legalMoveCount: Int {
+  @inlinable public var legalMoveCount: Int {
     var c = MoveCounter()
     generate(into: &c)
     return c.count
@@ -73,7 +73,7 @@ extension ChessPosition {
   /// restricted to the check mask (the checker and the squares between it and the king) and,
   /// for pinned pieces, to the pin line. En passant is checked by playing it out on the
   /// occupancy; castling by the path rules (python-chess's, so Chess960 rights work).
-  @inline(__always) @usableFromInline func generate<S: MoveSink>(into sink: inout S) {
+  @inlinable @inline(__always) func generate<S: MoveSink>(into sink: inout S) {
     let t = AttackTables.shared
     let us = side
     let usIndex = Int(us.rawValue)
