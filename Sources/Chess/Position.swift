@@ -37,7 +37,7 @@ import GameCore
 /// - `outcome` reports checkmate and stalemate only: it is position-local and matches perft,
 ///   where only those end the tree. Draws by the fifty-move rule, repetition and insufficient
 ///   material are reported by `GameRecord.status` (which keeps the history) and by
-///   `drawByRule` helpers here.
+///   `end(repetitions:)`.
 /// - `==` compares what makes positions the same for repetition: placement, side to move,
 ///   castling rights and en-passant square (the clocks are not compared).
 @frozen public struct ChessPosition: TextualPosition {
