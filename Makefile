@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build run test lint format bench-solver bench-mcts bench clean help
+.PHONY: all setup build run test lint format bench-solver bench-mcts bench-perft bench perft-full chess-diff venv clean help
 
 all: build
 
@@ -16,6 +16,9 @@ help:
 	@echo "make lint | format check | rewrite formatting with swift format (.swift-format)"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
+	@echo "make bench-perft   chess perft nodes/s (start d6, Kiwipete d5) against Stockfish, one thread"
+	@echo "make perft-full    every depth of perftsuite.epd and tricky.perft (release; a few minutes)"
+	@echo "make chess-diff    300 seeded random games checked move by move against python-chess"
 
 setup:
 	@bash scripts/setup.sh
@@ -29,9 +32,22 @@ run: build
 	@echo
 	$(BIN) play hexapawn --size 3x3 --white mcts:sims=2000 --black minimax --seed 7
 
-test: setup lint
+test: setup lint venv
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build
+	$(MAKE) --no-print-directory chess-diff
+
+venv:
+	@bash scripts/venv.sh
+
+# Chess rules against python-chess: legal moves, SAN, FEN and game status after every ply.
+chess-diff: venv
+	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
+	$(BIN) chess-games --games 300 --seed 1 --max-plies 400 | .venv/bin/python scripts/chess_diff.py
+
+perft-full: setup
+	$(SWIFT) build -c release --build-tests
+	CHESS_PERFT_FULL=1 $(SWIFT) test -c release --skip-build --filter 'PerftFullTests|PerftTests'
 
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
@@ -45,7 +61,10 @@ bench-solver: build
 bench-mcts: build
 	$(BIN) bench mcts --size 3x3 --size 5x5 --sims 200000
 
-bench: bench-solver bench-mcts
+bench-perft: build
+	@bash bench/perft.sh $(BIN)
+
+bench: bench-solver bench-mcts bench-perft
 
 clean:
 	rm -rf .build

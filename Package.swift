@@ -4,7 +4,7 @@ import PackageDescription
 /// ZeroLab: a Swift lab for game engines that learn.
 ///
 /// Dependency direction (see ARCHITECTURE.md):
-///   GameCore → Hexapawn (games) ; GameCore → Search ; CGMP → Exact → Search ; CBLAS → (NeuralCore, later)
+///   GameCore → Hexapawn, Chess (games) ; GameCore → Search ; CGMP → Exact → Search ; CBLAS → (NeuralCore, later)
 ///   zerolab (CLI) → everything, and nothing depends on it.
 /// Hot-path targets (move generation, search): dynamic exclusivity checks cost more than a
 /// third of the solver's time (measured with callgrind); static checks stay on.
@@ -16,6 +16,7 @@ let package = Package(
     .executable(name: "zerolab", targets: ["zerolab"]),
     .library(name: "GameCore", targets: ["GameCore"]),
     .library(name: "Hexapawn", targets: ["Hexapawn"]),
+    .library(name: "Chess", targets: ["Chess"]),
     .library(name: "Search", targets: ["Search"]),
     .library(name: "Exact", targets: ["Exact"]),
     .library(name: "Play", targets: ["Play"]),
@@ -38,6 +39,7 @@ let package = Package(
     .target(name: "GameCore"),
     .target(name: "Exact", dependencies: ["CGMP"]),
     .target(name: "Hexapawn", dependencies: ["GameCore"]),
+    .target(name: "Chess", dependencies: ["GameCore"], swiftSettings: hotPath),
     .target(name: "Search", dependencies: ["GameCore", "Exact"], swiftSettings: hotPath),
     .target(
       name: "NeuralCore",
@@ -48,7 +50,7 @@ let package = Package(
     .executableTarget(
       name: "zerolab",
       dependencies: [
-        "GameCore", "Hexapawn", "Search", "Exact", "Play", "NeuralCore",
+        "GameCore", "Hexapawn", "Chess", "Search", "Exact", "Play", "NeuralCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath
@@ -57,6 +59,7 @@ let package = Package(
     .testTarget(name: "ExactTests", dependencies: ["Exact"]),
     .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
+    .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
   ],

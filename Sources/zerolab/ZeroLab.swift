@@ -13,9 +13,10 @@ struct ZeroLab: ParsableCommand {
         zerolab play hexapawn --size 5x5 --white mcts:sims=5000 --black alphabeta:depth=10
         zerolab signal --arch mlp --depth 50 --width 256 --activation tanh --init autoinit
         zerolab bench solver --size 5x5
+        zerolab perft --depth 5 --divide
       """,
     version: "0.1.0",
-    subcommands: [Solve.self, Count.self, Play.self, Signal.self, Bench.self]
+    subcommands: [Solve.self, Count.self, Play.self, Perft.self, Signal.self, Bench.self, ChessGames.self]
   )
 }
 
