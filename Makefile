@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build run test lint format bench-solver bench-mcts bench-perft bench perft-full chess-diff venv clean help
+.PHONY: all setup build run test lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench perft-full chess-diff venv clean help
 
 all: build
 
@@ -16,6 +16,7 @@ help:
 	@echo "make lint | format check | rewrite formatting with swift format (.swift-format)"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
+	@echo "make bench-nn      policy-value network training steps/s and inference positions/s, against JAX"
 	@echo "make bench-perft   chess perft nodes/s (start d6, Kiwipete d5) against Stockfish, one thread"
 	@echo "make perft-full    every depth of perftsuite.epd and tricky.perft (release; a few minutes)"
 	@echo "make chess-diff    300 seeded random games checked move by move against python-chess"
@@ -64,7 +65,13 @@ bench-mcts: build
 bench-perft: build
 	@bash bench/perft.sh $(BIN)
 
-bench: bench-solver bench-mcts bench-perft
+venv-jax:
+	@bash scripts/venv-jax.sh
+
+bench-nn: build venv-jax
+	@bash bench/nn.sh $(BIN)
+
+bench: bench-solver bench-mcts bench-perft bench-nn
 
 clean:
 	rm -rf .build

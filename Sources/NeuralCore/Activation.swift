@@ -336,6 +336,7 @@ public struct ActivationLayer: Layer {
         }
       }
     }
+    input = Tensor(shape: [0])
     return inputGrad
   }
 

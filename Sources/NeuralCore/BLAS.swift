@@ -5,6 +5,8 @@ public enum BLAS {
   /// Sets the number of OpenBLAS threads (1 makes results bit-identical run to run and
   /// matches single-threaded peers in benchmarks).
   public static func setThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+  /// The OpenBLAS kernel family chosen for this CPU (e.g. `SkylakeX`, `Haswell`, `Prescott`).
+  public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
   /// The number of OpenBLAS threads in use.
   public static var threads: Int { Int(openblas_get_num_threads()) }
 

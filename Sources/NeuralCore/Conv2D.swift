@@ -20,9 +20,11 @@ public struct Conv2D: Layer {
   var output = Tensor(shape: [0])
   var patchGrad = Tensor(shape: [0])
   var inputGrad = Tensor(shape: [0])
-  /// The gradient that reached this layer's output in the last backward pass (for signal
-  /// statistics).
-  public private(set) var lastOutputGradient = Tensor(shape: [0])
+  /// When set, backward records the variance of the gradient reaching the output
+  /// (`lastOutputGradientVariance`, for signal statistics).
+  public var recordsSignal = false
+  /// See `recordsSignal`.
+  public private(set) var lastOutputGradientVariance = 0.0
   /// The output of the last forward pass.
   public var lastOutput: Tensor { output }
 
@@ -82,7 +84,7 @@ public struct Conv2D: Layer {
       "\(label) backward: gradient \(dy.shape) vs output [\(n), \(h), \(w), \(outChannels)]")
     let rows = n * h * w, cols = kernel * kernel * inChannels
     let source = kernel > 1 ? patches : input
-    lastOutputGradient = dy
+    if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
     dy.data.withUnsafeBufferPointer { gp in
       source.data.withUnsafeBufferPointer { pp in
         weight.grad.data.withUnsafeMutableBufferPointer { dwp in
@@ -111,6 +113,7 @@ public struct Conv2D: Layer {
           }
         }
       }
+      input = Tensor(shape: [0])
       return inputGrad
     }
     patchGrad.resize(to: [rows, cols])
@@ -125,6 +128,8 @@ public struct Conv2D: Layer {
     }
     inputGrad.resize(to: input.shape)
     Conv2D.col2im(patchGrad, into: &inputGrad, kernel: kernel)
+    // Drop the cached input so the previous layer can reuse its output buffer in place.
+    input = Tensor(shape: [0])
     return inputGrad
   }
 
@@ -158,10 +163,9 @@ public struct Conv2D: Layer {
                 for dx in 0..<k {
                   let ix = xx + dx - pad
                   if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                    let src = ((b * h + iy) * w + ix) * c
-                    for ch in 0..<c { pp[col + ch] = xp[src + ch] }
+                    (pp.baseAddress! + col).update(from: xp.baseAddress! + ((b * h + iy) * w + ix) * c, count: c)
                   } else {
-                    for ch in 0..<c { pp[col + ch] = 0 }
+                    (pp.baseAddress! + col).update(repeating: 0, count: c)
                   }
                   col += c
                 }

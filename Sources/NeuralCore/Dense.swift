@@ -13,9 +13,11 @@ public struct Dense: Layer {
   var input = Tensor(shape: [0])
   var output = Tensor(shape: [0])
   var inputGrad = Tensor(shape: [0])
-  /// The gradient that reached this layer's output in the last backward pass (for signal
-  /// statistics).
-  public private(set) var lastOutputGradient = Tensor(shape: [0])
+  /// When set, backward records the variance of the gradient reaching the output
+  /// (`lastOutputGradientVariance`, for signal statistics).
+  public var recordsSignal = false
+  /// See `recordsSignal`.
+  public private(set) var lastOutputGradientVariance = 0.0
   /// The output of the last forward pass.
   public var lastOutput: Tensor { output }
 
@@ -61,7 +63,7 @@ public struct Dense: Layer {
     let n = input.batch
     precondition(dy.shape == [n, outputs], "dense backward: gradient \(dy.shape) vs output [\(n), \(outputs)]")
     inputGrad.resize(to: input.shape)
-    lastOutputGradient = dy
+    if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
     dy.data.withUnsafeBufferPointer { gp in
       input.data.withUnsafeBufferPointer { xp in
         weight.grad.data.withUnsafeMutableBufferPointer { dwp in
@@ -86,6 +88,8 @@ public struct Dense: Layer {
         }
       }
     }
+    // Drop the cached input so the previous layer can reuse its output buffer in place.
+    input = Tensor(shape: [0])
     return inputGrad
   }
 

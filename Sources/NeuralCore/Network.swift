@@ -155,6 +155,8 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
   public var activation: Activation
   /// MLP only: a BatchNorm after every hidden dense layer.
   public var batchNorm: Bool
+  /// MLP only: a batch-entropy tap after every hidden activation (for the LBE regulariser).
+  public var batchEntropy: Bool = false
   /// How the weights were initialised (informational; saved with the checkpoint).
   public var initialization: String
 
@@ -222,6 +224,7 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
       layers.append(Dense(inputs, width * k, name: "dense\(i)"))
       if batchNorm { layers.append(BatchNorm(width * k, name: "bn\(i)")) }
       layers.append(ActivationLayer(activation, channels: width * k, name: "act\(i)"))
+      if batchEntropy { layers.append(BatchEntropyTap(name: "lbe\(i)")) }
       inputs = width
     }
     layers.append(Dense(inputs, outputs, name: "out"))

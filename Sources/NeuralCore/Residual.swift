@@ -80,6 +80,7 @@ public struct SqueezeExcitation: Layer {
     g = squeeze.backward(g)
     let dPool = pool.backward(g)
     inputGrad.add(dPool)
+    input = Tensor(shape: [0])
     return inputGrad
   }
 
@@ -196,6 +197,8 @@ public struct ResidualBlock: Layer {
     let dBranch = branch.backward(gb)
     inputGrad.resize(to: g.shape)
     for i in 0..<g.count { inputGrad.data[i] = cs * g.data[i] + dBranch.data[i] }
+    input = Tensor(shape: [0])
+    branchOut = Tensor(shape: [0])
     return inputGrad
   }
 

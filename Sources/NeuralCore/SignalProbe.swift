@@ -24,6 +24,15 @@ public enum SignalProbe {
     // A stream of its own: the same seed also drew the weights, and inputs equal to the
     // Gaussian vectors the first weight matrix was built from would line up with it.
     var rng = Xoshiro256(seed: seed ^ 0x7072_6F62_655F_696E)  // "probe_in"
+    model.visitLayers { layer in
+      if var d = layer as? Dense {
+        d.recordsSignal = true
+        layer = d
+      } else if var c = layer as? Conv2D {
+        c.recordsSignal = true
+        layer = c
+      }
+    }
     var x = Tensor(shape: [batch] + inputShape)
     for i in 0..<x.count { x.data[i] = Float(rng.normal()) }
     var y: Tensor
@@ -42,18 +51,18 @@ public enum SignalProbe {
     }
     var out: [LayerSignal] = []
     model.visitLayers { layer in
-      let (name, value, grad): (String, Tensor, Tensor)
+      let (name, value, grad): (String, Tensor, Double)
       if let d = layer as? Dense {
-        (name, value, grad) = (d.weight.name.replacingSuffix(".weight"), d.lastOutput, d.lastOutputGradient)
+        (name, value, grad) = (d.weight.name.replacingSuffix(".weight"), d.lastOutput, d.lastOutputGradientVariance)
       } else if let c = layer as? Conv2D {
-        (name, value, grad) = (c.weight.name.replacingSuffix(".weight"), c.lastOutput, c.lastOutputGradient)
+        (name, value, grad) = (c.weight.name.replacingSuffix(".weight"), c.lastOutput, c.lastOutputGradientVariance)
       } else {
         return
       }
       let m = value.moments
       out.append(
         LayerSignal(
-          index: out.count, name: name, mean: m.mean, variance: m.variance, gradVariance: grad.moments.variance))
+          index: out.count, name: name, mean: m.mean, variance: m.variance, gradVariance: grad))
     }
     return out
   }

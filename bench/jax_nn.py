@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""The JAX peer of `zerolab bench nn`: the same policy-value network, shapes, loss and optimizer.
+
+6 residual blocks x 64 channels (3x3 convs, no conv bias, BatchNorm in training mode, ReLU),
+8x8 inputs with 20 planes (NHWC), AlphaGo Zero heads: policy 1x1 conv -> 2 ch, BN, ReLU, dense
+to 4672 logits; value 1x1 conv -> 1 ch, BN, ReLU, dense 64, ReLU, dense 1, tanh. Softmax
+cross-entropy + MSE, Adam (optax), batch 256, one jit-compiled training step. Prints the median
+step time after warm-up and inference positions/s at batch 1 and 64, then
+`JAXBENCH train=<steps/s> infer1=<pos/s> infer64=<pos/s>`.
+"""
+import argparse
+import time
+
+import jax
+import jax.numpy as jnp
+import optax
+
+p = argparse.ArgumentParser()
+p.add_argument("--blocks", type=int, default=6)
+p.add_argument("--channels", type=int, default=64)
+p.add_argument("--planes", type=int, default=20)
+p.add_argument("--policy", type=int, default=4672)
+p.add_argument("--batch", type=int, default=256)
+p.add_argument("--steps", type=int, default=10)
+p.add_argument("--seed", type=int, default=1)
+a = p.parse_args()
+
+key = jax.random.PRNGKey(a.seed)
+
+
+def he(key, shape, fan_in):
+    return jax.random.normal(key, shape, jnp.float32) * jnp.sqrt(2.0 / fan_in)
+
+
+def init(key):
+    keys = iter(jax.random.split(key, 64))
+    C, P = a.channels, a.planes
+    params = {"stem": he(next(keys), (3, 3, P, C), 9 * P), "stem_bn": (jnp.ones(C), jnp.zeros(C))}
+    for b in range(a.blocks):
+        params[f"b{b}"] = {
+            "c1": he(next(keys), (3, 3, C, C), 9 * C), "n1": (jnp.ones(C), jnp.zeros(C)),
+            "c2": he(next(keys), (3, 3, C, C), 9 * C), "n2": (jnp.ones(C), jnp.zeros(C)),
+        }
+    params["pc"] = he(next(keys), (1, 1, C, 2), C)
+    params["pn"] = (jnp.ones(2), jnp.zeros(2))
+    params["pd"] = (he(next(keys), (128, a.policy), 128), jnp.zeros(a.policy))
+    params["vc"] = he(next(keys), (1, 1, C, 1), C)
+    params["vn"] = (jnp.ones(1), jnp.zeros(1))
+    params["vd1"] = (he(next(keys), (64, 64), 64), jnp.zeros(64))
+    params["vd2"] = (he(next(keys), (64, 1), 64), jnp.zeros(1))
+    return params
+
+
+def conv(x, w):
+    return jax.lax.conv_general_dilated(x, w, (1, 1), "SAME", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+
+
+def bn(x, p):
+    axes = tuple(range(x.ndim - 1))
+    m = x.mean(axes)
+    v = x.var(axes)
+    return (x - m) * jax.lax.rsqrt(v + 1e-5) * p[0] + p[1]
+
+
+def forward(params, x):
+    h = jax.nn.relu(bn(conv(x, params["stem"]), params["stem_bn"]))
+    for b in range(a.blocks):
+        q = params[f"b{b}"]
+        y = jax.nn.relu(bn(conv(h, q["c1"]), q["n1"]))
+        y = bn(conv(y, q["c2"]), q["n2"])
+        h = jax.nn.relu(h + y)
+    pz = jax.nn.relu(bn(conv(h, params["pc"]), params["pn"])).reshape(x.shape[0], -1)
+    logits = pz @ params["pd"][0] + params["pd"][1]
+    vz = jax.nn.relu(bn(conv(h, params["vc"]), params["vn"])).reshape(x.shape[0], -1)
+    vz = jax.nn.relu(vz @ params["vd1"][0] + params["vd1"][1])
+    value = jnp.tanh(vz @ params["vd2"][0] + params["vd2"][1])
+    return logits, value
+
+
+def loss_fn(params, x, pt, vt):
+    logits, value = forward(params, x)
+    ce = -(pt * jax.nn.log_softmax(logits)).sum(-1).mean()
+    return ce + ((value - vt) ** 2).sum(-1).mean()
+
+
+opt = optax.adam(1e-3)
+
+
+@jax.jit
+def step(params, state, x, pt, vt):
+    loss, g = jax.value_and_grad(loss_fn)(params, x, pt, vt)
+    u, state = opt.update(g, state, params)
+    return optax.apply_updates(params, u), state, loss
+
+
+k1, k2, k3, k4 = jax.random.split(key, 4)
+params = init(k1)
+state = opt.init(params)
+x = (jax.random.uniform(k2, (a.batch, 8, 8, a.planes)) < 0.2).astype(jnp.float32)
+pt = jax.nn.one_hot(jax.random.randint(k3, (a.batch,), 0, a.policy), a.policy)
+vt = jax.random.randint(k4, (a.batch, 1), -1, 2).astype(jnp.float32)
+times = []
+for i in range(a.steps + 2):
+    t0 = time.perf_counter()
+    params, state, loss = step(params, state, x, pt, vt)
+    loss.block_until_ready()
+    if i >= 2:
+        times.append(time.perf_counter() - t0)
+times.sort()
+median = times[len(times) // 2]
+print(f"jax train: median step {median * 1000:.1f} ms, loss {float(loss):.4f}")
+infer = jax.jit(forward)
+rates = {}
+for b in (1, 64):
+    xi = x[:b]
+    infer(params, xi)[0].block_until_ready()
+    reps = 200 if b == 1 else 20
+    t0 = time.perf_counter()
+    for _ in range(reps):
+        infer(params, xi)[0].block_until_ready()
+    rates[b] = reps * b / (time.perf_counter() - t0)
+    print(f"jax inference batch {b}: {rates[b]:.0f} positions/s")
+print(f"JAXBENCH train={1 / median:.3f} infer1={rates[1]:.0f} infer64={rates[64]:.0f}")

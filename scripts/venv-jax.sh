@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Creates .venv-jax/ with JAX (CPU) and optax for `make bench-nn`, only when missing. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -x .venv-jax/bin/python ] && .venv-jax/bin/python -c "import jax, optax" 2>/dev/null; then exit 0; fi
+if ! python3 -m venv .venv-jax 2>/dev/null; then
+  sudo=""
+  [ "$(id -u)" != 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+  rm -rf .venv-jax
+  python3 -m venv .venv-jax
+fi
+echo "venv-jax: installing jax and optax (CPU)" >&2
+.venv-jax/bin/python -m pip install --quiet --disable-pip-version-check jax optax
