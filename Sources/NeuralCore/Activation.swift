@@ -257,7 +257,7 @@ public struct ActivationLayer: Layer {
   }
 
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
-    precondition(x.channels == channels, "\(label) expects \(channels) channels, got input \(x.shape)")
+    if !(x.channels == channels) { shapeFailure("\(label) expects \(channels) channels, got input \(x.shape)") }
     output.resize(to: outputShape(for: x.shape))
     let act = activation
     x.data.withUnsafeBufferPointer { xp in
@@ -277,7 +277,7 @@ public struct ActivationLayer: Layer {
           }
         } else {
           switch act.kind {
-          case .relu: for i in 0..<xp.count { yp[i] = max(xp[i], 0) }
+          case .relu: SIMDKernels.relu(xp, yp)
           case .identity: for i in 0..<xp.count { yp[i] = xp[i] }
           default: for i in 0..<xp.count { yp[i] = act.value(xp[i]) }
           }
@@ -289,8 +289,9 @@ public struct ActivationLayer: Layer {
   }
 
   public mutating func backward(_ dy: Tensor) -> Tensor {
-    precondition(
-      dy.shape == outputShape(for: input.shape), "\(label) backward: gradient \(dy.shape) vs input \(input.shape)")
+    if !(dy.shape == outputShape(for: input.shape)) {
+      shapeFailure("\(label) backward: gradient \(dy.shape) vs input \(input.shape)")
+    }
     inputGrad.resize(to: input.shape)
     let act = activation
     let c = channels
@@ -328,7 +329,7 @@ public struct ActivationLayer: Layer {
             }
           } else {
             switch act.kind {
-            case .relu: for i in 0..<xp.count { dxp[i] = xp[i] > 0 ? gp[i] : 0 }
+            case .relu: SIMDKernels.reluBackward(xp, gp, dxp)
             case .identity: for i in 0..<xp.count { dxp[i] = gp[i] }
             default: for i in 0..<xp.count { dxp[i] = gp[i] * act.derivative(xp[i]) }
             }

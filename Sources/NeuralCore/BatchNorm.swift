@@ -38,11 +38,11 @@ public struct BatchNorm: Layer {
   public func outputShape(for input: [Int]) -> [Int] { input }
 
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
-    precondition(x.channels == channels, "\(label) got input of shape \(x.shape)")
+    if !(x.channels == channels) { shapeFailure("\(label) got input of shape \(x.shape)") }
     let c = channels, m = x.count / c
     output.resize(to: x.shape)
     if training {
-      precondition(m > 1, "\(label) needs more than one value per channel in training, got \(x.shape)")
+      if !(m > 1) { shapeFailure("\(label) needs more than one value per channel in training, got \(x.shape)") }
       var mean = [Double](repeating: 0, count: c)
       var sq = [Double](repeating: 0, count: c)
       x.data.withUnsafeBufferPointer { xp in

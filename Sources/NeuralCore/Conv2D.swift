@@ -29,7 +29,7 @@ public struct Conv2D: Layer {
   public var lastOutput: Tensor { output }
 
   public init(_ inChannels: Int, _ outChannels: Int, kernel: Int = 3, bias: Bool = true, name: String = "conv") {
-    precondition(kernel > 0 && kernel % 2 == 1, "conv kernel must be odd for same padding, got \(kernel)")
+    if !(kernel > 0 && kernel % 2 == 1) { shapeFailure("conv kernel must be odd for same padding, got \(kernel)") }
     precondition(inChannels > 0 && outChannels > 0, "conv needs positive channel counts")
     self.inChannels = inChannels
     self.outChannels = outChannels
@@ -46,8 +46,9 @@ public struct Conv2D: Layer {
   public func outputShape(for input: [Int]) -> [Int] { [input[0], input[1], input[2], outChannels] }
 
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
-    precondition(
-      x.rank == 4 && x.shape[3] == inChannels, "\(label) needs input [N, H, W, \(inChannels)], got \(x.shape)")
+    if !(x.rank == 4 && x.shape[3] == inChannels) {
+      shapeFailure("\(label) needs input [N, H, W, \(inChannels)], got \(x.shape)")
+    }
     let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
     let rows = n * h * w, cols = kernel * kernel * inChannels
     output.resize(to: [n, h, w, outChannels])

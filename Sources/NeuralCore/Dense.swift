@@ -22,7 +22,7 @@ public struct Dense: Layer {
   public var lastOutput: Tensor { output }
 
   public init(_ inputs: Int, _ outputs: Int, bias: Bool = true, name: String = "dense") {
-    precondition(inputs > 0 && outputs > 0, "dense layer needs positive sizes, got \(inputs)→\(outputs)")
+    if !(inputs > 0 && outputs > 0) { shapeFailure("dense layer needs positive sizes, got \(inputs)→\(outputs)") }
     self.inputs = inputs
     self.outputs = outputs
     useBias = bias
@@ -36,7 +36,7 @@ public struct Dense: Layer {
 
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
     let n = x.batch
-    precondition(x.itemCount == inputs, "dense(\(inputs)→\(outputs)) got input of shape \(x.shape)")
+    if !(x.itemCount == inputs) { shapeFailure("dense(\(inputs)→\(outputs)) got input of shape \(x.shape)") }
     output.resize(to: [n, outputs])
     x.data.withUnsafeBufferPointer { xp in
       weight.value.data.withUnsafeBufferPointer { wp in
@@ -61,7 +61,9 @@ public struct Dense: Layer {
 
   public mutating func backward(_ dy: Tensor) -> Tensor {
     let n = input.batch
-    precondition(dy.shape == [n, outputs], "dense backward: gradient \(dy.shape) vs output [\(n), \(outputs)]")
+    if !(dy.shape == [n, outputs]) {
+      shapeFailure("dense backward: gradient \(dy.shape) vs output [\(n), \(outputs)]")
+    }
     inputGrad.resize(to: input.shape)
     if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
     dy.data.withUnsafeBufferPointer { gp in

@@ -60,7 +60,7 @@ public enum Loss {
   /// Win/draw/loss cross-entropy: softmax cross-entropy over 3 logits `[N, 3]` against
   /// win/draw/loss probabilities.
   public static func winDrawLoss(logits: Tensor, targets: Tensor) -> (loss: Float, grad: Tensor) {
-    precondition(logits.channels == 3, "win/draw/loss logits must be [N, 3], got \(logits.shape)")
+    if !(logits.channels == 3) { shapeFailure("win/draw/loss logits must be [N, 3], got \(logits.shape)") }
     return softmaxCrossEntropy(logits: logits, targets: targets)
   }
 

@@ -11,7 +11,7 @@ public struct GlobalAveragePool: Layer {
   public func outputShape(for input: [Int]) -> [Int] { [input[0], input[input.count - 1]] }
 
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
-    precondition(x.rank == 4, "global_avg_pool needs [N, H, W, C], got \(x.shape)")
+    if !(x.rank == 4) { shapeFailure("global_avg_pool needs [N, H, W, C], got \(x.shape)") }
     let (n, hw, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
     output.resize(to: [n, c])
     output.fill(0)
@@ -38,7 +38,7 @@ public struct GlobalAveragePool: Layer {
 
   public mutating func backward(_ dy: Tensor) -> Tensor {
     let (n, hw, c) = (inputShape[0], inputShape[1] * inputShape[2], inputShape[3])
-    precondition(dy.shape == [n, c], "global_avg_pool backward: gradient \(dy.shape) vs [\(n), \(c)]")
+    if !(dy.shape == [n, c]) { shapeFailure("global_avg_pool backward: gradient \(dy.shape) vs [\(n), \(c)]") }
     inputGrad.resize(to: inputShape)
     let inv = 1 / Float(hw)
     dy.data.withUnsafeBufferPointer { gp in
@@ -81,7 +81,7 @@ public struct Dropout: Layer {
   var inputGrad = Tensor(shape: [0])
 
   public init(rate: Float, seed: UInt64) {
-    precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1), got \(rate)")
+    if !(rate >= 0 && rate < 1) { shapeFailure("dropout rate must be in [0, 1), got \(rate)") }
     self.rate = rate
     rng = Xoshiro256(seed: seed)
   }

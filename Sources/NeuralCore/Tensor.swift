@@ -12,7 +12,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
   /// A tensor of `shape` filled with `value`.
   public init(shape: [Int], repeating value: Float = 0) {
-    precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
+    if !(shape.allSatisfy { $0 >= 0 }) { shapeFailure("negative extent in shape \(shape)") }
     self.shape = shape
     data = [Float](repeating: value, count: shape.reduce(1, *))
   }
@@ -39,8 +39,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
   /// The same elements viewed with another shape of equal element count.
   public func reshaped(_ newShape: [Int]) -> Tensor {
-    precondition(
-      newShape.reduce(1, *) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
+    if !(newShape.reduce(1, *) == count) { shapeFailure("cannot reshape \(shape) (\(count) elements) to \(newShape)") }
     var t = self
     t.shape = newShape
     return t
@@ -48,8 +47,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
   /// Changes the shape in place (same element count).
   public mutating func reshape(_ newShape: [Int]) {
-    precondition(
-      newShape.reduce(1, *) == count, "cannot reshape \(shape) (\(count) elements) to \(newShape)")
+    if !(newShape.reduce(1, *) == count) { shapeFailure("cannot reshape \(shape) (\(count) elements) to \(newShape)") }
     shape = newShape
   }
 
@@ -70,7 +68,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
   /// Stops with a message naming both shapes unless they are equal.
   public static func checkSameShape(_ a: Tensor, _ b: Tensor, _ what: String = "tensors") {
-    precondition(a.shape == b.shape, "shape mismatch in \(what): \(a.shape) vs \(b.shape)")
+    if a.shape != b.shape { shapeFailure("shape mismatch in \(what): \(a.shape) vs \(b.shape)") }
   }
 
   public var description: String {
@@ -94,21 +92,17 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     return r
   }
 
-  /// `self += scale * other` (SAXPY).
+  /// `self += scale * other` (SAXPY), 16 lanes at a time.
   public mutating func add(_ other: Tensor, scale: Float = 1) {
     Tensor.checkSameShape(self, other, "add")
     data.withUnsafeMutableBufferPointer { y in
-      other.data.withUnsafeBufferPointer { x in
-        for i in y.indices { y[i] += scale * x[i] }
-      }
+      other.data.withUnsafeBufferPointer { x in SIMDKernels.axpy(scale, x, y) }
     }
   }
 
-  /// `self *= scale`.
+  /// `self *= scale`, 16 lanes at a time.
   public mutating func scale(by s: Float) {
-    data.withUnsafeMutableBufferPointer { y in
-      for i in y.indices { y[i] *= s }
-    }
+    data.withUnsafeMutableBufferPointer { y in SIMDKernels.scale(y, by: s) }
   }
 
   /// Sum of squares of the elements.
@@ -132,3 +126,67 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     return (m, max(0, s2 / Double(count) - m * m))
   }
 }
+
+/// Elementwise kernels on `SIMD16<Float>` chunks with a scalar tail.
+public enum SIMDKernels {
+  /// `y += a·x`.
+  @inlinable public static func axpy(
+    _ a: Float, _ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>
+  ) {
+    precondition(x.count == y.count)
+    let n = y.count, chunks = n / 16
+    let xr = UnsafeRawPointer(x.baseAddress!), yr = UnsafeMutableRawPointer(y.baseAddress!)
+    let va = SIMD16<Float>(repeating: a)
+    for c in 0..<chunks {
+      let xv = xr.loadUnaligned(fromByteOffset: c * 64, as: SIMD16<Float>.self)
+      let yv = yr.loadUnaligned(fromByteOffset: c * 64, as: SIMD16<Float>.self)
+      yr.storeBytes(of: yv + va * xv, toByteOffset: c * 64, as: SIMD16<Float>.self)
+    }
+    for i in (chunks * 16)..<n { y[i] += a * x[i] }
+  }
+
+  /// `y *= s`.
+  @inlinable public static func scale(_ y: UnsafeMutableBufferPointer<Float>, by s: Float) {
+    let n = y.count, chunks = n / 16
+    let yr = UnsafeMutableRawPointer(y.baseAddress!)
+    let vs = SIMD16<Float>(repeating: s)
+    for c in 0..<chunks {
+      let v = yr.loadUnaligned(fromByteOffset: c * 64, as: SIMD16<Float>.self)
+      yr.storeBytes(of: v * vs, toByteOffset: c * 64, as: SIMD16<Float>.self)
+    }
+    for i in (chunks * 16)..<n { y[i] *= s }
+  }
+
+  /// `y = max(x, 0)`.
+  @inlinable public static func relu(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>) {
+    let n = x.count, chunks = n / 16
+    let xr = UnsafeRawPointer(x.baseAddress!), yr = UnsafeMutableRawPointer(y.baseAddress!)
+    let zero = SIMD16<Float>(repeating: 0)
+    for c in 0..<chunks {
+      let v = xr.loadUnaligned(fromByteOffset: c * 64, as: SIMD16<Float>.self)
+      yr.storeBytes(of: pointwiseMax(v, zero), toByteOffset: c * 64, as: SIMD16<Float>.self)
+    }
+    for i in (chunks * 16)..<n { y[i] = max(x[i], 0) }
+  }
+
+  /// `dx = x > 0 ? dy : 0`.
+  @inlinable public static func reluBackward(
+    _ x: UnsafeBufferPointer<Float>, _ dy: UnsafeBufferPointer<Float>, _ dx: UnsafeMutableBufferPointer<Float>
+  ) {
+    let n = x.count, chunks = n / 16
+    let xr = UnsafeRawPointer(x.baseAddress!), gr = UnsafeRawPointer(dy.baseAddress!)
+    let dr = UnsafeMutableRawPointer(dx.baseAddress!)
+    let zero = SIMD16<Float>(repeating: 0)
+    for c in 0..<chunks {
+      let v = xr.loadUnaligned(fromByteOffset: c * 64, as: SIMD16<Float>.self)
+      let g = gr.loadUnaligned(fromByteOffset: c * 64, as: SIMD16<Float>.self)
+      dr.storeBytes(of: zero.replacing(with: g, where: v .> zero), toByteOffset: c * 64, as: SIMD16<Float>.self)
+    }
+    for i in (chunks * 16)..<n { dx[i] = x[i] > 0 ? dy[i] : 0 }
+  }
+}
+
+/// Stops the program with `message` — also in optimised builds, where `precondition` drops its
+/// message. Shape errors are programming errors, and the message must name both shapes.
+@inline(never)
+public func shapeFailure(_ message: String) -> Never { fatalError(message) }

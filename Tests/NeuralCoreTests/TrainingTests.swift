@@ -161,3 +161,37 @@ func trainClassifier(
     #expect(a != c)
   }
 }
+
+@Suite struct SIMDKernelTests {
+  @Test(arguments: [1, 15, 16, 17, 37, 64, 100])
+  func kernelsMatchScalarLoops(n: Int) {
+    var c = GradientChecker()
+    let x = c.randomTensor([n]), y0 = c.randomTensor([n])
+    var y = y0
+    y.add(x, scale: 0.75)
+    for i in 0..<n { #expect(y.data[i] == y0.data[i] + 0.75 * x.data[i]) }
+    var s = x
+    s.scale(by: -1.5)
+    for i in 0..<n { #expect(s.data[i] == x.data[i] * -1.5) }
+    var r = Tensor(shape: [n]), d = Tensor(shape: [n])
+    x.data.withUnsafeBufferPointer { xp in
+      r.data.withUnsafeMutableBufferPointer { SIMDKernels.relu(xp, $0) }
+      y0.data.withUnsafeBufferPointer { gp in
+        d.data.withUnsafeMutableBufferPointer { SIMDKernels.reluBackward(xp, gp, $0) }
+      }
+    }
+    for i in 0..<n {
+      #expect(r.data[i] == max(x.data[i], 0))
+      #expect(d.data[i] == (x.data[i] > 0 ? y0.data[i] : 0))
+    }
+  }
+
+  @Test func shapeMismatchStopsWithBothShapes() async throws {
+    let result = try await #require(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      var a = Tensor(shape: [2, 3])
+      a.add(Tensor(shape: [3, 2]))
+    }
+    let text = String(decoding: result.standardErrorContent, as: UTF8.self)
+    #expect(text.contains("shape mismatch in add: [2, 3] vs [3, 2]"))
+  }
+}
