@@ -37,6 +37,7 @@ test: setup lint venv
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build
 	$(MAKE) --no-print-directory chess-diff
+	@bash scripts/alloc_check.sh $(BIN)
 
 venv:
 	@bash scripts/venv.sh

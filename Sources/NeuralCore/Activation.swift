@@ -258,7 +258,7 @@ public struct ActivationLayer: Layer {
 
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
     if !(x.channels == channels) { shapeFailure("\(label) expects \(channels) channels, got input \(x.shape)") }
-    output.resize(to: outputShape(for: x.shape))
+    output.resize(like: x, lastAxis: outputChannels)
     let act = activation
     x.data.withUnsafeBufferPointer { xp in
       output.data.withUnsafeMutableBufferPointer { yp in
@@ -289,7 +289,7 @@ public struct ActivationLayer: Layer {
   }
 
   public mutating func backward(_ dy: Tensor) -> Tensor {
-    if !(dy.shape == outputShape(for: input.shape)) {
+    if !(dy.count * activation.kind.arity == input.count && dy.channels == outputChannels) {
       shapeFailure("\(label) backward: gradient \(dy.shape) vs input \(input.shape)")
     }
     inputGrad.resize(to: input.shape)

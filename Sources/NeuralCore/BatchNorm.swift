@@ -23,6 +23,12 @@ public struct BatchNorm: Layer {
   var output = Tensor(shape: [0])
   var inputGrad = Tensor(shape: [0])
   var inverseStd: [Float]
+  // Per-channel scratch, reused every pass.
+  var mean: [Double]
+  var sq: [Double]
+  var meanF: [Float]
+  var sumDy: [Float]
+  var sumDyX: [Float]
 
   public init(_ channels: Int, name: String = "bn") {
     precondition(channels > 0, "batch norm needs a positive channel count")
@@ -32,6 +38,11 @@ public struct BatchNorm: Layer {
     runningMean = [Float](repeating: 0, count: channels)
     runningVariance = [Float](repeating: 1, count: channels)
     inverseStd = [Float](repeating: 1, count: channels)
+    mean = [Double](repeating: 0, count: channels)
+    sq = [Double](repeating: 0, count: channels)
+    meanF = [Float](repeating: 0, count: channels)
+    sumDy = [Float](repeating: 0, count: channels)
+    sumDyX = [Float](repeating: 0, count: channels)
   }
 
   public var label: String { "batchnorm(\(channels))" }
@@ -43,8 +54,10 @@ public struct BatchNorm: Layer {
     output.resize(to: x.shape)
     if training {
       if !(m > 1) { shapeFailure("\(label) needs more than one value per channel in training, got \(x.shape)") }
-      var mean = [Double](repeating: 0, count: c)
-      var sq = [Double](repeating: 0, count: c)
+      for j in 0..<c {
+        mean[j] = 0
+        sq[j] = 0
+      }
       x.data.withUnsafeBufferPointer { xp in
         for i in 0..<m {
           let row = i * c
@@ -64,7 +77,7 @@ public struct BatchNorm: Layer {
         runningVariance[j] = (1 - momentum) * runningVariance[j] + momentum * Float(unbiased)
       }
       normalized.resize(to: x.shape)
-      let meanF = mean.map { Float($0) }
+      for j in 0..<c { meanF[j] = Float(mean[j]) }
       x.data.withUnsafeBufferPointer { xp in
         normalized.data.withUnsafeMutableBufferPointer { np in
           output.data.withUnsafeMutableBufferPointer { yp in
@@ -84,7 +97,8 @@ public struct BatchNorm: Layer {
         }
       }
     } else {
-      let inv = (0..<c).map { 1 / (runningVariance[$0] + epsilon).squareRoot() }
+      for j in 0..<c { meanF[j] = 1 / (runningVariance[j] + epsilon).squareRoot() }
+      let inv = meanF
       x.data.withUnsafeBufferPointer { xp in
         output.data.withUnsafeMutableBufferPointer { yp in
           scale.value.data.withUnsafeBufferPointer { gp in
@@ -104,8 +118,10 @@ public struct BatchNorm: Layer {
   public mutating func backward(_ dy: Tensor) -> Tensor {
     Tensor.checkSameShape(dy, normalized, "\(label) backward")
     let c = channels, m = dy.count / c
-    var sumDy = [Float](repeating: 0, count: c)
-    var sumDyX = [Float](repeating: 0, count: c)
+    for j in 0..<c {
+      sumDy[j] = 0
+      sumDyX[j] = 0
+    }
     dy.data.withUnsafeBufferPointer { gp in
       normalized.data.withUnsafeBufferPointer { np in
         for i in 0..<m {

@@ -51,9 +51,9 @@ public struct Conv2D: Layer {
     }
     let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
     let rows = n * h * w, cols = kernel * kernel * inChannels
-    output.resize(to: [n, h, w, outChannels])
+    output.resize(n, h, w, outChannels)
     if kernel > 1 {
-      patches.resize(to: [rows, cols])
+      patches.resize(rows, cols)
       Conv2D.im2col(x, into: &patches, kernel: kernel)
     }
     let source = kernel > 1 ? patches : x
@@ -80,9 +80,9 @@ public struct Conv2D: Layer {
 
   public mutating func backward(_ dy: Tensor) -> Tensor {
     let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
-    precondition(
-      dy.shape == [n, h, w, outChannels],
-      "\(label) backward: gradient \(dy.shape) vs output [\(n), \(h), \(w), \(outChannels)]")
+    if !dy.hasShape(n, h, w, outChannels) {
+      shapeFailure("\(label) backward: gradient \(dy.shape) vs output [\(n), \(h), \(w), \(outChannels)]")
+    }
     let rows = n * h * w, cols = kernel * kernel * inChannels
     let source = kernel > 1 ? patches : input
     if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
@@ -117,7 +117,7 @@ public struct Conv2D: Layer {
       input = Tensor(shape: [0])
       return inputGrad
     }
-    patchGrad.resize(to: [rows, cols])
+    patchGrad.resize(rows, cols)
     dy.data.withUnsafeBufferPointer { gp in
       weight.value.data.withUnsafeBufferPointer { wp in
         patchGrad.data.withUnsafeMutableBufferPointer { dpp in

@@ -37,7 +37,7 @@ public struct Dense: Layer {
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
     let n = x.batch
     if !(x.itemCount == inputs) { shapeFailure("dense(\(inputs)→\(outputs)) got input of shape \(x.shape)") }
-    output.resize(to: [n, outputs])
+    output.resize(n, outputs)
     x.data.withUnsafeBufferPointer { xp in
       weight.value.data.withUnsafeBufferPointer { wp in
         output.data.withUnsafeMutableBufferPointer { yp in
@@ -61,7 +61,7 @@ public struct Dense: Layer {
 
   public mutating func backward(_ dy: Tensor) -> Tensor {
     let n = input.batch
-    if !(dy.shape == [n, outputs]) {
+    if !dy.hasShape(n, outputs) {
       shapeFailure("dense backward: gradient \(dy.shape) vs output [\(n), \(outputs)]")
     }
     inputGrad.resize(to: input.shape)

@@ -12,10 +12,19 @@ public enum Loss {
   public static func softmaxCrossEntropy(
     logits: Tensor, targets: Tensor, mask: Tensor? = nil
   ) -> (loss: Float, grad: Tensor) {
+    var grad = Tensor(shape: [0])
+    let loss = softmaxCrossEntropy(logits: logits, targets: targets, mask: mask, gradient: &grad)
+    return (loss, grad)
+  }
+
+  /// The same, writing the gradient into `grad` (reusing its buffer: no allocation per step).
+  public static func softmaxCrossEntropy(
+    logits: Tensor, targets: Tensor, mask: Tensor? = nil, gradient grad: inout Tensor
+  ) -> Float {
     Tensor.checkSameShape(logits, targets, "softmax cross-entropy")
     if let mask { Tensor.checkSameShape(logits, mask, "softmax cross-entropy mask") }
     let n = logits.batch, k = logits.count / max(n, 1)
-    var grad = Tensor(shape: logits.shape)
+    grad.resize(to: logits.shape)
     var total = 0.0
     for b in 0..<n {
       let row = b * k
@@ -36,25 +45,33 @@ public enum Loss {
           grad.data[row + i] = (Float.exp(logp) * tsum - t) / Float(n)
         } else {
           precondition(t == 0, "softmax cross-entropy: target mass on a masked entry in row \(b)")
+          grad.data[row + i] = 0
         }
       }
     }
-    return (Float(total / Double(n)), grad)
+    return Float(total / Double(n))
   }
 
   /// Mean squared error: `L = (1/N) Σ (y − t)²` over all elements of each item, summed
   /// per item and averaged over the batch; `∂L/∂y = 2(y − t)/N`.
   public static func meanSquaredError(_ y: Tensor, targets: Tensor) -> (loss: Float, grad: Tensor) {
+    var grad = Tensor(shape: [0])
+    let loss = meanSquaredError(y, targets: targets, gradient: &grad)
+    return (loss, grad)
+  }
+
+  /// The same, writing the gradient into `grad` (reusing its buffer).
+  public static func meanSquaredError(_ y: Tensor, targets: Tensor, gradient grad: inout Tensor) -> Float {
     Tensor.checkSameShape(y, targets, "mean squared error")
     let n = Float(y.batch)
-    var grad = Tensor(shape: y.shape)
+    grad.resize(to: y.shape)
     var total = 0.0
     for i in 0..<y.count {
       let d = y.data[i] - targets.data[i]
       total += Double(d * d)
       grad.data[i] = 2 * d / n
     }
-    return (Float(total / Double(n)), grad)
+    return Float(total / Double(n))
   }
 
   /// Win/draw/loss cross-entropy: softmax cross-entropy over 3 logits `[N, 3]` against

@@ -29,6 +29,7 @@ public struct PolicyValueNetwork: Layer {
   public var policyHead: Sequential
   public var valueHead: Sequential
   public let spec: NetworkSpec
+  var headGrad = Tensor(shape: [0])
 
   public init(_ spec: NetworkSpec) {
     self.spec = spec
@@ -79,8 +80,11 @@ public struct PolicyValueNetwork: Layer {
 
   /// Runs the network; returns both heads.
   public mutating func evaluate(_ x: Tensor, training: Bool) -> PolicyValue {
-    precondition(
-      Array(x.shape.dropFirst()) == spec.inputShape, "network expects [N, \(spec.inputShape)], got \(x.shape)")
+    if !(x.rank == spec.inputShape.count + 1
+      && (0..<spec.inputShape.count).allSatisfy({ x.shape[$0 + 1] == spec.inputShape[$0] }))
+    {
+      shapeFailure("network expects [N, \(spec.inputShape)], got \(x.shape)")
+    }
     let t = trunk.forward(x, training: training)
     return PolicyValue(
       policy: policyHead.forward(t, training: training), value: valueHead.forward(t, training: training))
@@ -89,9 +93,17 @@ public struct PolicyValueNetwork: Layer {
   /// Backward through both heads and the trunk; returns the input gradient.
   @discardableResult
   public mutating func backward(policy dp: Tensor, value dv: Tensor) -> Tensor {
-    var g = policyHead.backward(dp)
-    g.add(valueHead.backward(dv))
-    return trunk.backward(g)
+    let gp = policyHead.backward(dp)
+    let gv = valueHead.backward(dv)
+    headGrad.resize(to: gp.shape)
+    gp.data.withUnsafeBufferPointer { a in
+      gv.data.withUnsafeBufferPointer { b in
+        headGrad.data.withUnsafeMutableBufferPointer { y in
+          for i in 0..<y.count { y[i] = a[i] + b[i] }
+        }
+      }
+    }
+    return trunk.backward(headGrad)
   }
 
   /// The policy logits (the `Layer` view of the network; the value head is ignored).

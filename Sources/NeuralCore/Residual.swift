@@ -14,6 +14,7 @@ public struct SqueezeExcitation: Layer {
   let channels: Int
   var input = Tensor(shape: [0])
   var scales = Tensor(shape: [0])
+  var scaleGrad = Tensor(shape: [0])
   var output = Tensor(shape: [0])
   var inputGrad = Tensor(shape: [0])
 
@@ -55,7 +56,8 @@ public struct SqueezeExcitation: Layer {
 
   public mutating func backward(_ dy: Tensor) -> Tensor {
     let (n, hw, c) = (input.shape[0], input.shape[1] * input.shape[2], input.shape[3])
-    var ds = Tensor(shape: [n, c])
+    scaleGrad.resize(n, c)
+    scaleGrad.fill(0)
     inputGrad.resize(to: input.shape)
     dy.data.withUnsafeBufferPointer { gp in
       input.data.withUnsafeBufferPointer { xp in
@@ -66,7 +68,7 @@ public struct SqueezeExcitation: Layer {
                 let o = (b * hw + p) * c
                 for j in 0..<c {
                   dxp[o + j] = gp[o + j] * sp[b * c + j]
-                  ds.data[b * c + j] += gp[o + j] * xp[o + j]
+                  scaleGrad.data[b * c + j] += gp[o + j] * xp[o + j]
                 }
               }
             }
@@ -74,7 +76,7 @@ public struct SqueezeExcitation: Layer {
         }
       }
     }
-    var g = sigmoid.backward(ds)
+    var g = sigmoid.backward(scaleGrad)
     g = excite.backward(g)
     g = relu.backward(g)
     g = squeeze.backward(g)
@@ -135,6 +137,7 @@ public struct ResidualBlock: Layer {
   let channels: Int
   var input = Tensor(shape: [0])
   var branchOut = Tensor(shape: [0])
+  var branchGrad = Tensor(shape: [0])
   var summed = Tensor(shape: [0])
   var inputGrad = Tensor(shape: [0])
 
@@ -192,9 +195,14 @@ public struct ResidualBlock: Layer {
       for i in 0..<g.count { da += g.data[i] * branchOut.data[i] }
       alpha.grad.data[0] += da
     }
-    var gb = g
-    gb.scale(by: cb)
-    let dBranch = branch.backward(gb)
+    let dBranch: Tensor
+    if cb == 1 {
+      dBranch = branch.backward(g)
+    } else {
+      branchGrad.resize(to: g.shape)
+      for i in 0..<g.count { branchGrad.data[i] = cb * g.data[i] }
+      dBranch = branch.backward(branchGrad)
+    }
     inputGrad.resize(to: g.shape)
     for i in 0..<g.count { inputGrad.data[i] = cs * g.data[i] + dBranch.data[i] }
     input = Tensor(shape: [0])

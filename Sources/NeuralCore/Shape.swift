@@ -13,7 +13,7 @@ public struct GlobalAveragePool: Layer {
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
     if !(x.rank == 4) { shapeFailure("global_avg_pool needs [N, H, W, C], got \(x.shape)") }
     let (n, hw, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
-    output.resize(to: [n, c])
+    output.resize(n, c)
     output.fill(0)
     let inv = 1 / Float(hw)
     x.data.withUnsafeBufferPointer { xp in
@@ -38,7 +38,7 @@ public struct GlobalAveragePool: Layer {
 
   public mutating func backward(_ dy: Tensor) -> Tensor {
     let (n, hw, c) = (inputShape[0], inputShape[1] * inputShape[2], inputShape[3])
-    if !(dy.shape == [n, c]) { shapeFailure("global_avg_pool backward: gradient \(dy.shape) vs [\(n), \(c)]") }
+    if !dy.hasShape(n, c) { shapeFailure("global_avg_pool backward: gradient \(dy.shape) vs [\(n), \(c)]") }
     inputGrad.resize(to: inputShape)
     let inv = 1 / Float(hw)
     dy.data.withUnsafeBufferPointer { gp in
@@ -58,12 +58,16 @@ public struct GlobalAveragePool: Layer {
 /// `[N, d1, d2, …] → [N, d1·d2·…]` (a view; no data moves).
 public struct Flatten: Layer {
   var inputShape: [Int] = []
+  var flatShape: [Int] = []
   public init() {}
   public var label: String { "flatten" }
   public func outputShape(for input: [Int]) -> [Int] { [input[0], input.dropFirst().reduce(1, *)] }
   public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
-    if training { inputShape = x.shape }
-    return x.reshaped(outputShape(for: x.shape))
+    if inputShape != x.shape {
+      inputShape = x.shape
+      flatShape = outputShape(for: x.shape)
+    }
+    return x.reshaped(flatShape)
   }
   public mutating func backward(_ dy: Tensor) -> Tensor { dy.reshaped(inputShape) }
   public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {

@@ -59,6 +59,45 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     shape = newShape
   }
 
+  /// `resize(to: [d0, d1])` without building a shape array when the shape is unchanged
+  /// (the steady state of a training loop: no allocation at all).
+  public mutating func resize(_ d0: Int, _ d1: Int) {
+    if shape.count == 2 && shape[0] == d0 && shape[1] == d1 { return }
+    resize(to: [d0, d1])
+  }
+
+  /// `resize(to: [d0, d1, d2, d3])` without allocating when the shape is unchanged.
+  public mutating func resize(_ d0: Int, _ d1: Int, _ d2: Int, _ d3: Int) {
+    if shape.count == 4 && shape[0] == d0 && shape[1] == d1 && shape[2] == d2 && shape[3] == d3 { return }
+    resize(to: [d0, d1, d2, d3])
+  }
+
+  /// Makes this tensor the shape of `other` with the last axis replaced by `last`, without
+  /// allocating when that is already its shape.
+  public mutating func resize(like other: Tensor, lastAxis last: Int) {
+    let r = other.shape.count
+    if shape.count == r {
+      var same = shape[r - 1] == last
+      var i = 0
+      while same && i < r - 1 {
+        same = shape[i] == other.shape[i]
+        i += 1
+      }
+      if same { return }
+    }
+    var s = other.shape
+    s[r - 1] = last
+    resize(to: s)
+  }
+
+  /// `shape == [d0, d1]`, without building an array.
+  public func hasShape(_ d0: Int, _ d1: Int) -> Bool { shape.count == 2 && shape[0] == d0 && shape[1] == d1 }
+
+  /// `shape == [d0, d1, d2, d3]`, without building an array.
+  public func hasShape(_ d0: Int, _ d1: Int, _ d2: Int, _ d3: Int) -> Bool {
+    shape.count == 4 && shape[0] == d0 && shape[1] == d1 && shape[2] == d2 && shape[3] == d3
+  }
+
   /// Sets every element to `value`.
   public mutating func fill(_ value: Float) {
     data.withUnsafeMutableBufferPointer { p in
@@ -67,8 +106,8 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Stops with a message naming both shapes unless they are equal.
-  public static func checkSameShape(_ a: Tensor, _ b: Tensor, _ what: String = "tensors") {
-    if a.shape != b.shape { shapeFailure("shape mismatch in \(what): \(a.shape) vs \(b.shape)") }
+  public static func checkSameShape(_ a: Tensor, _ b: Tensor, _ what: @autoclosure () -> String = "tensors") {
+    if a.shape != b.shape { shapeFailure("shape mismatch in \(what()): \(a.shape) vs \(b.shape)") }
   }
 
   public var description: String {

@@ -49,15 +49,16 @@ struct NNBench: ParsableCommand {
     let clock = ContinuousClock()
     var times: [Double] = []
     var loss: Float = 0
+    var policyGrad = Tensor(shape: [0]), valueGrad = Tensor(shape: [0])
     for step in 0..<(steps + 2) {
       let t0 = clock.now
       net.zeroGradients()
       let out = net.evaluate(x, training: true)
-      let p = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets)
-      let v = Loss.meanSquaredError(out.value, targets: values)
-      net.backward(policy: p.grad, value: v.grad)
+      let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, gradient: &policyGrad)
+      let vl = Loss.meanSquaredError(out.value, targets: values, gradient: &valueGrad)
+      net.backward(policy: policyGrad, value: valueGrad)
       opt.update(&net)
-      loss = p.loss + v.loss
+      loss = pl + vl
       if step >= 2 { times.append(toSeconds(clock.now - t0)) }
     }
     times.sort()
