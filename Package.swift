@@ -46,11 +46,12 @@ let package = Package(
       dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: hotPath
     ),
+    .target(name: "Zero", dependencies: ["GameCore", "Hexapawn", "Search", "NeuralCore"], swiftSettings: hotPath),
     .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search"]),
     .executableTarget(
       name: "zerolab",
       dependencies: [
-        "GameCore", "Hexapawn", "Chess", "Search", "Exact", "Play", "NeuralCore",
+        "GameCore", "Hexapawn", "Chess", "Search", "Exact", "Play", "NeuralCore", "Zero",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath
@@ -60,6 +61,7 @@ let package = Package(
     .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
+    .testTarget(name: "ZeroTests", dependencies: ["Zero", "Search", "Hexapawn", "NeuralCore", "GameCore"]),
     .testTarget(name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
   ],

@@ -38,3 +38,24 @@ extension Player {
   public func reset() {}
   public var lastReport: String? { nil }
 }
+
+/// A policy-value evaluator: the batching boundary between tree search and a network (lc0's
+/// `Network`/`NetworkComputation`). Search hands it positions in batches and never sees what
+/// computes the answers.
+public protocol PolicyValueEvaluator<Game> {
+  associatedtype Game: GameState
+  /// For each unfinished position: prior probabilities over its legal moves, in the order
+  /// `generateMoves` produces them (summing to 1), and a value in [−1, 1] for its side to move.
+  mutating func evaluate(_ batch: [Game]) -> [(priors: [Float], value: Float)]
+}
+
+/// Uniform priors and value 0: PUCT with it is plain visit-count search on exact results.
+public struct UniformEvaluator<Game: GameState>: PolicyValueEvaluator {
+  public init() {}
+  public mutating func evaluate(_ batch: [Game]) -> [(priors: [Float], value: Float)] {
+    batch.map { p in
+      let n = p.legalMoves.count
+      return ([Float](repeating: 1 / Float(max(n, 1)), count: n), 0)
+    }
+  }
+}

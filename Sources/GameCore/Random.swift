@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast generator whose whole state is one
 /// `UInt64`. Used to seed other generators and to build Zobrist tables.
 ///
@@ -62,5 +68,15 @@
   /// A uniform `Double` in `[0, 1)` from the top 53 bits.
   @inlinable public mutating func unit() -> Double {
     Double(next() >> 11) * 0x1.0p-53
+  }
+}
+
+extension Xoshiro256 {
+  /// A standard normal draw (Box–Muller on two uniform draws).
+  public mutating func normal() -> Double {
+    var u = unit()
+    while u <= 0 { u = unit() }
+    let v = unit()
+    return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
   }
 }

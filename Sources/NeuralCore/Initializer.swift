@@ -1,16 +1,6 @@
 import GameCore
 import RealModule
 
-extension Xoshiro256 {
-  /// A standard normal draw (Box–Muller on two uniform draws).
-  public mutating func normal() -> Double {
-    var u = unit()
-    while u <= 0 { u = unit() }
-    let v = unit()
-    return (-2 * Double.log(u)).squareRoot() * Double.cos(2 * .pi * v)
-  }
-}
-
 /// Weight initialisers, selectable by name. `fan_in`/`fan_out` come from the parameter
 /// (dense: inputs/outputs; conv: k·k·Cin / k·k·Cout). Normal variants are untruncated.
 ///

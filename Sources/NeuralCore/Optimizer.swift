@@ -77,6 +77,16 @@ public struct Optimizer: Sendable {
     Optimizer(.adamW(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: lr, weightDecay: weightDecay)
   }
 
+  /// The optimizer's moments and step count, for checkpoints (restore with the same model).
+  public var state: (step: Int, first: [[Float]], second: [[Float]]) {
+    get { (step, first, second) }
+    set {
+      step = newValue.step
+      first = newValue.first
+      second = newValue.second
+    }
+  }
+
   /// The learning rate of the next step.
   public var currentLearningRate: Float { learningRate * schedule.factor(at: step) }
 

@@ -102,14 +102,20 @@ public final class RandomPlayer<G: GameState>: Player {
 /// Perfect play from the exact solver: among the moves that keep the game value (fastest
 /// win, slowest loss) it picks the first or a seeded random one.
 public final class MinimaxPlayer<G: GameState>: Player {
-  public let solver = Solver<G>()
+  public let solver: Solver<G>
   let randomPick: Bool
   var rng: Xoshiro256
   let seed: UInt64
   public let name: String
   public private(set) var lastReport: String?
 
-  public init(randomPick: Bool = true, seed: UInt64) {
+  /// A perfect player sharing an existing solver (its table is reused).
+  public convenience init(solver: Solver<G>, randomPick: Bool = true, seed: UInt64) {
+    self.init(randomPick: randomPick, seed: seed, solver: solver)
+  }
+
+  public init(randomPick: Bool = true, seed: UInt64, solver: Solver<G> = Solver<G>()) {
+    self.solver = solver
     self.randomPick = randomPick
     self.seed = seed
     rng = Xoshiro256(seed: seed)

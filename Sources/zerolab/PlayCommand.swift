@@ -3,6 +3,7 @@ import GameCore
 import Hexapawn
 import Play
 import Search
+import Zero
 
 struct Play: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -30,7 +31,12 @@ struct Play: ParsableCommand {
   @Option(help: "Seed for every random choice of the engines.") var seed: UInt64 = 1
   @Flag(help: "Force plain output (no colour) even on a terminal.") var plain = false
 
-  func makeSeat(_ text: String, seed: UInt64) throws -> Seat<HexapawnPosition> {
+  func makeSeat(_ text: String, seed: UInt64, size: BoardSize) throws -> Seat<HexapawnPosition> {
+    if text.hasSuffix(".json") {
+      do { return .engine(try EngineFile.player(text, size: size, seed: seed)) } catch {
+        throw ValidationError(error.message)
+      }
+    }
     do {
       let spec = try PlayerSpec(parsing: text)
       if spec.name == "human" {
@@ -45,8 +51,8 @@ struct Play: ParsableCommand {
 
   func run() throws {
     let start = try board.startPosition()
-    let whiteSeat = try makeSeat(white, seed: seed)
-    let blackSeat = try makeSeat(black, seed: seed &+ 1)
+    let whiteSeat = try makeSeat(white, seed: seed, size: start.size)
+    let blackSeat = try makeSeat(black, seed: seed &+ 1, size: start.size)
     let view = HexapawnBoardView(color: Terminal.colorOutput && !plain)
     let game = TerminalGame<HexapawnPosition>(
       white: whiteSeat, black: blackSeat,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GameCore
 import NeuralCore
+import Zero
 
 struct Signal: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -11,12 +11,17 @@ struct ZeroLab: ParsableCommand {
         zerolab count hexapawn --size 4x4
         zerolab play hexapawn --size 3x3 --white human --black minimax
         zerolab play hexapawn --size 5x5 --white mcts:sims=5000 --black alphabeta:depth=10
+        zerolab compare hexapawn --size 3x3 --out runs/compare-3x3
+        zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 600
         zerolab signal --arch mlp --depth 50 --width 256 --activation tanh --init autoinit
         zerolab bench solver --size 5x5
         zerolab perft --depth 5 --divide
       """,
     version: "0.1.0",
-    subcommands: [Solve.self, Count.self, Play.self, Perft.self, Signal.self, Bench.self, ChessGames.self]
+    subcommands: [
+      Solve.self, Count.self, Play.self, Compare.self, Train.self, Supervise.self, Perft.self, Signal.self, Bench.self,
+      ChessGames.self,
+    ]
   )
 }
 

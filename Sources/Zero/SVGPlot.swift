@@ -1,10 +1,10 @@
 import Foundation
 
 /// Minimal SVG line plots (no dependencies): axes, ticks, a legend, optional log y-axis.
-enum SVGPlot {
+public enum SVGPlot {
   static let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
-  static func lines(
+  public static func lines(
     title: String, xLabel: String, yLabel: String, series: [(String, [Double], [Double])], logY: Bool = false
   ) -> String {
     let (w, h, left, right, top, bottom) = (720.0, 420.0, 70.0, 20.0, 40.0, 50.0)

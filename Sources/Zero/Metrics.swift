@@ -1,0 +1,202 @@
+import Foundation
+import GameCore
+import Hexapawn
+import NeuralCore
+import Search
+
+/// One measurement of a network against the exact solver (the keys of `metrics.jsonl`).
+public struct MetricsRecord: Codable, Sendable {
+  public var method: String
+  public var `init`: String
+  public var activation: String
+  public var size: String
+  public var seed: UInt64
+  public var iteration: Int
+  public var wall_s: Double
+  public var positions_seen: Int
+  public var optimal_move_accuracy: Double
+  public var value_sign_accuracy: Double
+  public var value_mse: Double
+  public var score_vs_perfect_as_white: Double
+  public var score_vs_perfect_as_black: Double
+  public var score_vs_random: Double
+  public var search_score_vs_perfect_as_white: Double
+  public var search_score_vs_perfect_as_black: Double
+  public var search_score_vs_random: Double
+  public var loss: Double
+}
+
+/// Everything the solver knows about a board, computed once: every reachable unfinished
+/// position with its exact value, for scoring networks.
+public final class SolvedBoard: @unchecked Sendable {
+  public let size: BoardSize
+  public let solver: Solver<HexapawnPosition>
+  /// Reachable unfinished positions.
+  public let positions: [HexapawnPosition]
+  /// `+1` if the side to move wins with perfect play, else `−1`.
+  public let signs: [Float]
+  /// For each position, which legal moves (generation order) keep the game value.
+  public let keepsValue: [[Bool]]
+  /// For each position, which legal moves are optimal (fastest win / slowest loss).
+  public let optimal: [[Bool]]
+
+  public init(size: BoardSize) {
+    self.size = size
+    let solver = Solver<HexapawnPosition>(expectedPositions: 1 << 14)
+    let start = HexapawnPosition(size: size)
+    solver.solve(start)
+    var seen = Set<HexapawnPosition>([start]), stack = [start], live: [HexapawnPosition] = []
+    while let p = stack.popLast() {
+      if !p.isFinished { live.append(p) }
+      for m in p.legalMoves {
+        let c = p.playing(m)
+        if seen.insert(c).inserted { stack.append(c) }
+      }
+    }
+    live.sort { ($0.white, $0.black, $0.sideToMove.rawValue) < ($1.white, $1.black, $1.sideToMove.rawValue) }
+    positions = live
+    signs = live.map { Float(solver.value(of: $0).sign) }
+    keepsValue = live.map { p in
+      let s = solver.value(of: p).sign
+      return p.legalMoves.map { solver.value(of: p.playing($0)).parent.sign == s }
+    }
+    optimal = live.map { p in
+      let v = solver.value(of: p)
+      return p.legalMoves.map { solver.value(of: p.playing($0)).parent == v }
+    }
+    self.solver = solver
+  }
+}
+
+/// Scores a network against the solver and in games.
+public enum Evaluation {
+  public struct Scores: Sendable {
+    public var optimalMoveAccuracy = 0.0, valueSignAccuracy = 0.0, valueMSE = 0.0
+    public var vsPerfectAsWhite = 0.0, vsPerfectAsBlack = 0.0, vsRandom = 0.0
+    public var searchVsPerfectAsWhite = 0.0, searchVsPerfectAsBlack = 0.0, searchVsRandom = 0.0
+  }
+
+  /// Accuracy and value error over every reachable unfinished position, and game scores
+  /// (wins / games) with the policy alone and with a small PUCT search.
+  public static func measure(
+    _ network: PolicyValueNetwork, board: SolvedBoard, games: Int, searchSimulations: Int, seed: UInt64
+  ) -> Scores {
+    let encoding = HexapawnEncoding(size: board.size)
+    var evaluator = NetworkEvaluator(network: network, encoding: encoding)
+    var s = Scores()
+    var outputs: [(priors: [Float], value: Float)] = []
+    let chunk = 512
+    var start = 0
+    while start < board.positions.count {
+      outputs += evaluator.evaluate(Array(board.positions[start..<min(start + chunk, board.positions.count)]))
+      start += chunk
+    }
+    (s.optimalMoveAccuracy, s.valueSignAccuracy, s.valueMSE) = solverScores(board: board, outputs: outputs)
+    if games > 0 {
+      let policy = NetworkPlayer(network: network, encoding: encoding, simulations: 0, seed: seed)
+      (s.vsPerfectAsWhite, s.vsPerfectAsBlack, s.vsRandom) = gameScores(policy, board: board, games: games, seed: seed)
+      if searchSimulations > 0 {
+        let search = NetworkPlayer(network: network, encoding: encoding, simulations: searchSimulations, seed: seed)
+        (s.searchVsPerfectAsWhite, s.searchVsPerfectAsBlack, s.searchVsRandom) = gameScores(
+          search, board: board, games: games, seed: seed)
+      }
+    }
+    return s
+  }
+
+  /// The metric definitions, from the network's outputs on `board.positions` (in order):
+  /// - optimal-move accuracy: the share of positions where the legal move with the highest
+  ///   prior keeps the solver's game value (a winning move when the side to move can force a
+  ///   win; in a lost position every move keeps the value);
+  /// - value-sign accuracy: the share where the value head's sign equals the solver's (±1);
+  /// - value MSE: the mean of (value − solver value)², the solver value being ±1.
+  public static func solverScores(
+    board: SolvedBoard, outputs: [(priors: [Float], value: Float)]
+  ) -> (Double, Double, Double) {
+    precondition(outputs.count == board.positions.count)
+    var right = 0, signRight = 0
+    var mse = 0.0
+    for (i, r) in outputs.enumerated() {
+      var best = 0
+      for j in 1..<r.priors.count where r.priors[j] > r.priors[best] { best = j }
+      if board.keepsValue[i][best] { right += 1 }
+      if r.value != 0 && (r.value > 0) == (board.signs[i] > 0) { signRight += 1 }
+      let d = Double(r.value - board.signs[i])
+      mse += d * d
+    }
+    let n = Double(board.positions.count)
+    return (Double(right) / n, Double(signRight) / n, mse / n)
+  }
+
+  /// Share of games won as White and as Black against the perfect player (random among
+  /// optimal moves), and against a random player (half the games with each colour).
+  static func gameScores(
+    _ player: NetworkPlayer, board: SolvedBoard, games: Int, seed: UInt64
+  ) -> (Double, Double, Double) {
+    func play(_ white: any Player<HexapawnPosition>, _ black: any Player<HexapawnPosition>) -> Outcome {
+      var p = HexapawnPosition(size: board.size)
+      white.reset()
+      black.reset()
+      while p.outcome == nil {
+        let m = (p.sideToMove == .white ? white : black).chooseMove(in: p)
+        white.observe(m, from: p)
+        black.observe(m, from: p)
+        p.play(m)
+      }
+      return p.outcome!
+    }
+    let perfect = MinimaxPlayer<HexapawnPosition>(solver: board.solver, seed: seed &+ 17)
+    let random = RandomPlayer<HexapawnPosition>(seed: seed &+ 23)
+    var w = 0, b = 0, r = 0
+    for _ in 0..<games {
+      if play(player, perfect) == .win(.white) { w += 1 }
+      if play(perfect, player) == .win(.black) { b += 1 }
+    }
+    for g in 0..<games {
+      if g % 2 == 0 {
+        if play(player, random) == .win(.white) { r += 1 }
+      } else if play(random, player) == .win(.black) {
+        r += 1
+      }
+    }
+    let n = Double(games)
+    return (Double(w) / n, Double(b) / n, Double(r) / n)
+  }
+}
+
+/// A network playing Hexapawn: by its policy alone (`simulations == 0`, the highest-prior
+/// legal move) or with a PUCT search of that many simulations (no noise, most visits).
+public final class NetworkPlayer: Player {
+  public typealias Game = HexapawnPosition
+  var evaluator: NetworkEvaluator
+  let search: PUCTSearch<HexapawnPosition, NetworkEvaluator>?
+  public let name: String
+  public private(set) var lastReport: String?
+
+  public init(
+    network: PolicyValueNetwork, encoding: HexapawnEncoding, simulations: Int, seed: UInt64, name: String = "network"
+  ) {
+    evaluator = NetworkEvaluator(network: network, encoding: encoding)
+    search =
+      simulations > 0
+      ? PUCTSearch(evaluator: evaluator, config: PUCTConfig(simulations: simulations, batchSize: 8, seed: seed)) : nil
+    self.name = name
+  }
+
+  public func chooseMove(in position: HexapawnPosition) -> HexapawnMove {
+    if let search {
+      let r = search.search(position)
+      lastReport = "value \(String(format: "%+.2f", r.value)), \(r.visits.reduce(0, +)) visits"
+      return r.bestMove
+    }
+    let r = evaluator.evaluate([position])[0]
+    let moves = position.legalMoves
+    var best = 0
+    for i in 1..<moves.count where r.priors[i] > r.priors[best] { best = i }
+    lastReport = "value \(String(format: "%+.2f", r.value)), prior \(String(format: "%.2f", r.priors[best]))"
+    return moves[best]
+  }
+
+  public func observe(_ move: HexapawnMove, from position: HexapawnPosition) { search?.advance(move, from: position) }
+  public func reset() { search?.reset() }
+}

@@ -1,0 +1,339 @@
+import Foundation
+import GameCore
+import Hexapawn
+import NeuralCore
+import Search
+
+/// Settings of a Hexapawn learning run (self-play or supervised), saved with its checkpoints.
+public struct ZeroConfig: Codable, Sendable, Equatable {
+  public var size: String = "3x3"
+  public var blocks: Int = 2
+  public var channels: Int = 32
+  public var activation: String = "relu"
+  public var initializer: String = "he_normal"
+  public var learningRate: Float = 2e-3
+  public var weightDecay: Float = 1e-4
+  public var batchSize: Int = 64
+  /// Self-play: games per iteration, simulations per move, search kind (`puct`, `gumbel`).
+  public var gamesPerIteration: Int = 12
+  public var simulations: Int = 32
+  public var search: String = "puct"
+  public var cPuct: Float = 1.5
+  public var dirichletAlpha: Float = 0.6
+  public var dirichletFraction: Float = 0.25
+  /// Plies played at temperature 1 (sampled by visits); greedy afterwards.
+  public var temperaturePlies: Int = 4
+  /// Replay buffer window, in positions.
+  public var window: Int = 20_000
+  /// Gradient steps per iteration (self-play) or between measurements (supervised).
+  public var trainSteps: Int = 40
+  /// Add each position's mirror image to the data.
+  public var mirror: Bool = true
+  /// Games per colour in the score measurements, and the simulations of the "small search".
+  public var evalGames: Int = 10
+  public var evalSimulations: Int = 16
+  public var seed: UInt64 = 1
+
+  public init() {}
+
+  public var boardSize: BoardSize { get throws { try BoardSize(parsing: size) } }
+
+  /// The network spec for this configuration.
+  public func networkSpec() throws -> NetworkSpec {
+    let b = try boardSize
+    let enc = HexapawnEncoding(size: b)
+    var spec = NetworkSpec.policyValue(
+      height: b.ranks, width: b.files, planes: HexapawnEncoding.planes, blocks: blocks, channels: channels,
+      policySize: enc.policySize, activation: try Activation(parsing: activation), valueHidden: 32)
+    spec.initialization = initializer
+    return spec
+  }
+}
+
+/// One training example: encoded planes, a policy target over the legal moves (as policy
+/// indices and probabilities), and the value target for the side to move.
+public struct Sample: Codable, Sendable, Equatable {
+  public var planes: [Float]
+  public var indices: [Int32]
+  public var probabilities: [Float]
+  public var value: Float
+}
+
+/// A Hexapawn learner: the network, its optimizer, the replay buffer and the run's counters.
+/// `selfPlayIteration()` and `superviseSteps(_:)` advance it; `save(to:)`/`load(from:)` make it
+/// resumable at any iteration boundary.
+public final class Learner {
+  public let config: ZeroConfig
+  public let size: BoardSize
+  public let encoding: HexapawnEncoding
+  public var network: PolicyValueNetwork
+  public var optimizer: Optimizer
+  public var buffer: [Sample] = []
+  public var rng: Xoshiro256
+  public var iteration = 0
+  public var positionsSeen = 0
+  public var gamesPlayed = 0
+  /// Training time accumulated before this process (a resumed run keeps its clock).
+  public var priorWallSeconds = 0.0
+  public var lastLoss: Float = 0
+  var policyGrad = Tensor(shape: [0]), valueGrad = Tensor(shape: [0])
+
+  public init(config: ZeroConfig) throws {
+    self.config = config
+    size = try config.boardSize
+    encoding = HexapawnEncoding(size: size)
+    let spec = try config.networkSpec()
+    try spec.validate()
+    network = PolicyValueNetwork(spec)
+    rng = Xoshiro256(seed: config.seed)
+    let initializer: Initializer
+    do { initializer = try Initializer(parsing: config.initializer) } catch { throw error }
+    var initRng = Xoshiro256(seed: config.seed ^ 0x1A17)
+    network.initialize(InitOptions(initializer), inputShape: spec.inputShape, rng: &initRng)
+    optimizer = .adam(config.learningRate, weightDecay: config.weightDecay)
+  }
+
+  // MARK: Samples
+
+  func sample(_ p: HexapawnPosition, moves: [HexapawnMove], probabilities: [Float], value: Float) -> Sample {
+    var planes = [Float](repeating: 0, count: encoding.inputShape.reduce(1, *))
+    encoding.encode(p, into: &planes, at: 0)
+    return Sample(
+      planes: planes, indices: moves.map { Int32(encoding.index(of: $0, in: p)) }, probabilities: probabilities,
+      value: value)
+  }
+
+  /// The sample and, with mirroring on, its mirror image.
+  func samples(_ p: HexapawnPosition, moves: [HexapawnMove], probabilities: [Float], value: Float) -> [Sample] {
+    var out = [sample(p, moves: moves, probabilities: probabilities, value: value)]
+    if config.mirror {
+      let m = p.mirrored
+      if m != p { out.append(sample(m, moves: moves.map { p.mirror($0) }, probabilities: probabilities, value: value)) }
+    }
+    return out
+  }
+
+  // MARK: Self-play
+
+  /// Plays one game against itself with the search, returning its samples (value targets
+  /// from each position's side to move: +1 if that side went on to win).
+  public func selfPlayGame() -> [Sample] {
+    let root: PUCTConfig.Root = config.search == "gumbel" ? .gumbel : .puct
+    let search = PUCTSearch(
+      evaluator: NetworkEvaluator(network: network, encoding: encoding),
+      config: PUCTConfig(
+        root: root, simulations: config.simulations, cPuct: config.cPuct, dirichletAlpha: config.dirichletAlpha,
+        dirichletFraction: config.dirichletFraction, batchSize: 8, seed: rng.next()))
+    var p = HexapawnPosition(size: size)
+    var record: [(HexapawnPosition, [HexapawnMove], [Float])] = []
+    var ply = 0
+    while p.outcome == nil {
+      let r = search.search(p, noise: true)
+      record.append((p, r.moves, r.policy))
+      let move = ply < config.temperaturePlies ? r.sample(temperature: 1, rng: &rng) : r.bestMove
+      search.advance(move, from: p)
+      p.play(move)
+      ply += 1
+    }
+    let outcome = p.outcome!
+    return record.flatMap { pos, moves, policy in
+      samples(pos, moves: moves, probabilities: policy, value: Float(outcome.score(for: pos.sideToMove)))
+    }
+  }
+
+  /// One iteration: `gamesPerIteration` self-play games into the replay window, then
+  /// `trainSteps` gradient steps on minibatches drawn from it.
+  public func selfPlayIteration() {
+    for _ in 0..<config.gamesPerIteration {
+      buffer.append(contentsOf: selfPlayGame())
+      gamesPlayed += 1
+    }
+    if buffer.count > config.window { buffer.removeFirst(buffer.count - config.window) }
+    train(steps: config.trainSteps, from: buffer)
+    iteration += 1
+  }
+
+  // MARK: Supervised
+
+  /// Every reachable unfinished position labelled by the solver: value = the game-theoretic
+  /// value (±1 for the side to move), policy = uniform over all optimal moves.
+  public func supervisedDataset(_ board: SolvedBoard) -> [Sample] {
+    var out: [Sample] = []
+    for (i, p) in board.positions.enumerated() {
+      let moves = Array(p.legalMoves)
+      let best = board.optimal[i]
+      let k = Float(best.filter { $0 }.count)
+      out.append(sample(p, moves: moves, probabilities: best.map { $0 ? 1 / k : 0 }, value: board.signs[i]))
+    }
+    return out
+  }
+
+  /// `steps` gradient steps on minibatches drawn from `data`.
+  public func train(steps: Int, from data: [Sample]) {
+    guard !data.isEmpty else { return }
+    let k = encoding.policySize, stride = encoding.inputShape.reduce(1, *)
+    let n = min(config.batchSize, data.count)
+    for _ in 0..<steps {
+      var x = Tensor(shape: [n] + encoding.inputShape)
+      var targets = Tensor(shape: [n, k]), mask = Tensor(shape: [n, k]), values = Tensor(shape: [n, 1])
+      for b in 0..<n {
+        let s = data[rng.below(data.count)]
+        for j in 0..<stride { x.data[b * stride + j] = s.planes[j] }
+        for (j, idx) in s.indices.enumerated() {
+          mask.data[b * k + Int(idx)] = 1
+          targets.data[b * k + Int(idx)] = s.probabilities[j]
+        }
+        values.data[b] = s.value
+      }
+      network.zeroGradients()
+      let out = network.evaluate(x, training: true)
+      let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, mask: mask, gradient: &policyGrad)
+      let vl = Loss.meanSquaredError(out.value, targets: values, gradient: &valueGrad)
+      network.backward(policy: policyGrad, value: valueGrad)
+      optimizer.update(&network)
+      lastLoss = pl + vl
+      positionsSeen += n
+    }
+  }
+
+  // MARK: Checkpoints
+
+  struct State: Codable {
+    var config: ZeroConfig
+    var iteration: Int
+    var positionsSeen: Int
+    var gamesPlayed: Int
+    var wallSeconds: Double
+    var rng: [UInt64]
+    var optimizerStep: Int
+    var lastLoss: Float
+  }
+
+  /// Saves everything a resumed run needs into the folder `dir` atomically: the files are
+  /// written into `dir.new`, then `dir` is replaced by a rename, so a kill at any moment
+  /// leaves either the old checkpoint or the new one, never a mixture.
+  public func save(to dir: String, wallSeconds: Double) throws {
+    let fm = FileManager.default
+    let tmp = dir + ".new", old = dir + ".old"
+    try? fm.removeItem(atPath: tmp)
+    try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+    try Checkpoint.save(
+      &network, spec: network.spec, metadata: ["zerolab.run": "hexapawn"], to: tmp + "/network.safetensors")
+    let st = optimizer.state
+    var moments: [(String, [Int], [Float])] = []
+    for (i, m) in st.first.enumerated() { moments.append(("m\(i)", [m.count], m)) }
+    for (i, v) in st.second.enumerated() { moments.append(("v\(i)", [v.count], v)) }
+    try Checkpoint.write(moments, metadata: ["format": "zerolab-optimizer"], to: tmp + "/optimizer.safetensors")
+    let state = State(
+      config: config, iteration: iteration, positionsSeen: positionsSeen, gamesPlayed: gamesPlayed,
+      wallSeconds: wallSeconds, rng: [rng.s0, rng.s1, rng.s2, rng.s3], optimizerStep: st.step, lastLoss: lastLoss)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    try Checkpoint.atomicWrite(try encoder.encode(state), to: tmp + "/state.json")
+    try Checkpoint.atomicWrite(try encoder.encode(buffer), to: tmp + "/replay.json")
+    if fm.fileExists(atPath: dir) {
+      try? fm.removeItem(atPath: old)
+      try fm.moveItem(atPath: dir, toPath: old)
+    }
+    try fm.moveItem(atPath: tmp, toPath: dir)
+    try? fm.removeItem(atPath: old)
+  }
+
+  /// Restores a learner saved by `save(to:)` (or the previous checkpoint if a kill came in
+  /// the middle of replacing it).
+  public static func load(from dir: String) throws -> (Learner, wallSeconds: Double) {
+    let fm = FileManager.default
+    var path = dir
+    if !fm.fileExists(atPath: dir + "/state.json") && fm.fileExists(atPath: dir + ".old/state.json") {
+      path = dir + ".old"
+    }
+    guard let data = fm.contents(atPath: path + "/state.json") else {
+      throw NeuralError("no checkpoint in \(dir) (state.json missing)")
+    }
+    guard let state = try? JSONDecoder().decode(State.self, from: data) else {
+      throw NeuralError("checkpoint \(dir): state.json is corrupted")
+    }
+    let learner = try Learner(config: state.config)
+    try Checkpoint.load(into: &learner.network, from: path + "/network.safetensors")
+    let moments = try Checkpoint.read(path + "/optimizer.safetensors")
+    let count = moments.tensors.count / 2
+    var first: [[Float]] = [], second: [[Float]] = []
+    for i in 0..<count {
+      guard let m = moments.tensors["m\(i)"], let v = moments.tensors["v\(i)"] else {
+        throw NeuralError("checkpoint \(dir): optimizer state is incomplete")
+      }
+      first.append(m.data)
+      second.append(v.data)
+    }
+    learner.optimizer.state = (state.optimizerStep, first, second)
+    guard let replay = fm.contents(atPath: path + "/replay.json"),
+      let buffer = try? JSONDecoder().decode([Sample].self, from: replay)
+    else { throw NeuralError("checkpoint \(dir): replay.json is missing or corrupted") }
+    learner.buffer = buffer
+    learner.iteration = state.iteration
+    learner.positionsSeen = state.positionsSeen
+    learner.gamesPlayed = state.gamesPlayed
+    learner.lastLoss = state.lastLoss
+    guard state.rng.count == 4 else { throw NeuralError("checkpoint \(dir): bad generator state") }
+    learner.rng.s0 = state.rng[0]
+    learner.rng.s1 = state.rng[1]
+    learner.rng.s2 = state.rng[2]
+    learner.rng.s3 = state.rng[3]
+    return (learner, state.wallSeconds)
+  }
+
+  /// A measurement of the current network.
+  public func measure(board: SolvedBoard, method: String, wallSeconds: Double) -> MetricsRecord {
+    let s = Evaluation.measure(
+      network, board: board, games: config.evalGames, searchSimulations: config.evalSimulations, seed: config.seed)
+    return MetricsRecord(
+      method: method, init: config.initializer, activation: config.activation, size: config.size, seed: config.seed,
+      iteration: iteration, wall_s: wallSeconds, positions_seen: positionsSeen,
+      optimal_move_accuracy: s.optimalMoveAccuracy, value_sign_accuracy: s.valueSignAccuracy, value_mse: s.valueMSE,
+      score_vs_perfect_as_white: s.vsPerfectAsWhite, score_vs_perfect_as_black: s.vsPerfectAsBlack,
+      score_vs_random: s.vsRandom, search_score_vs_perfect_as_white: s.searchVsPerfectAsWhite,
+      search_score_vs_perfect_as_black: s.searchVsPerfectAsBlack, search_score_vs_random: s.searchVsRandom,
+      loss: Double(lastLoss))
+  }
+}
+
+/// Appends JSON lines (one per measurement) to a file, flushing each line.
+public struct MetricsLog {
+  public let path: String
+  public init(path: String) { self.path = path }
+
+  public func append(_ m: MetricsRecord) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    var line = try encoder.encode(m)
+    line.append(0x0A)
+    if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+    let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try h.seekToEnd()
+    try h.write(contentsOf: line)
+    try h.synchronize()
+    try h.close()
+  }
+
+  /// Reads every measurement.
+  public func read() throws -> [MetricsRecord] {
+    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+      try JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8))
+    }
+  }
+
+  /// Drops measurements past `iteration` for `method` (a run resumed from an earlier
+  /// checkpoint than its last log line), rewriting the file atomically.
+  public func truncate(method: String, after iteration: Int) throws {
+    let kept = try read().filter { $0.method != method || $0.iteration <= iteration }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    var data = Data()
+    for m in kept {
+      data.append(try encoder.encode(m))
+      data.append(0x0A)
+    }
+    try Checkpoint.atomicWrite(data, to: path)
+  }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import GameCore
+import Hexapawn
+import NeuralCore
+import Search
+import Testing
+import Zero
+
+/// Exact values from the solver and uniform priors: a perfect evaluator for search tests.
+struct SolverEvaluator: PolicyValueEvaluator {
+  let solver: Solver<HexapawnPosition>
+  mutating func evaluate(_ batch: [HexapawnPosition]) -> [(priors: [Float], value: Float)] {
+    batch.map { p in
+      let n = p.legalMoves.count
+      return ([Float](repeating: 1 / Float(n), count: n), Float(solver.value(of: p).sign))
+    }
+  }
+}
+
+/// The reference code's bug: values from White's point of view whoever is to move.
+struct WhiteAbsoluteEvaluator: PolicyValueEvaluator {
+  let solver: Solver<HexapawnPosition>
+  mutating func evaluate(_ batch: [HexapawnPosition]) -> [(priors: [Float], value: Float)] {
+    batch.map { p in
+      let n = p.legalMoves.count
+      let v = Float(solver.value(of: p).sign * p.sideToMove.sign)
+      return ([Float](repeating: 1 / Float(n), count: n), v)
+    }
+  }
+}
+
+let classic = SolvedBoard(size: try! BoardSize(parsing: "3x3"))
+
+@Suite struct EncodingTests {
+  @Test func planesAreFromTheSideToMove() throws {
+    let enc = HexapawnEncoding(size: try BoardSize(parsing: "3x4"))
+    #expect(enc.inputShape == [4, 3, 3])
+    #expect(enc.policySize == 36)
+    let start = HexapawnPosition(size: try BoardSize(parsing: "3x4"))
+    var a = [Float](repeating: -1, count: 36)
+    enc.encode(start, into: &a, at: 0)
+    // White to move: own pawns on (oriented) rank 0, the opponent's on rank 3, ones plane full.
+    for f in 0..<3 {
+      #expect(a[(0 * 3 + f) * 3] == 1 && a[(3 * 3 + f) * 3 + 1] == 1)
+      #expect(a[(1 * 3 + f) * 3] == 0 && a[(1 * 3 + f) * 3 + 1] == 0)
+    }
+    #expect(stride(from: 2, to: 36, by: 3).allSatisfy { a[$0] == 1 })
+    // After 1. b1b2 Black is to move and sees its own pawns on its rank 0 too.
+    let p = start.playing(try start.parseMove("b1b2"))
+    var b = [Float](repeating: -1, count: 36)
+    enc.encode(p, into: &b, at: 0)
+    for f in 0..<3 { #expect(b[(0 * 3 + f) * 3] == 1) }
+    #expect(b[(2 * 3 + 1) * 3 + 1] == 1)  // White's b2 is on Black's oriented rank 2
+  }
+
+  @Test(arguments: ["3x3", "4x4", "5x3", "3x6"])
+  func legalMovesMapToDistinctIndices(size: String) throws {
+    let s = try BoardSize(parsing: size)
+    let enc = HexapawnEncoding(size: s)
+    var rng = Xoshiro256(seed: 3)
+    for _ in 0..<30 {
+      var p = HexapawnPosition(size: s)
+      while !p.isFinished {
+        let moves = p.legalMoves
+        let idx = moves.map { enc.index(of: $0, in: p) }
+        #expect(Set(idx).count == idx.count)
+        #expect(idx.allSatisfy { (0..<enc.policySize).contains($0) })
+        // Mirror: the mirrored position's moves have the mirrored encodings' indices.
+        let m = p.mirrored
+        let mIdx = Set(m.legalMoves.map { enc.index(of: $0, in: m) })
+        #expect(Set(moves.map { enc.index(of: p.mirror($0), in: m) }) == mIdx)
+        p.play(moves[rng.below(moves.count)])
+      }
+    }
+  }
+}
+
+@Suite struct SearchSignTests {
+  /// With exact values, the search's root value has the solver's sign in every reachable
+  /// unfinished 3x3 position and its move keeps the game value: backups flip signs correctly.
+  @Test(arguments: [PUCTConfig.Root.puct, .gumbel])
+  func rootValueAndMoveAgreeWithTheSolver(root: PUCTConfig.Root) {
+    for (i, p) in classic.positions.enumerated() {
+      let search = PUCTSearch(
+        evaluator: SolverEvaluator(solver: classic.solver), config: PUCTConfig(root: root, simulations: 64, seed: 1))
+      let r = search.search(p)
+      #expect((r.value > 0) == (classic.signs[i] > 0), "\(p.fen): value \(r.value)")
+      let k = r.moves.firstIndex(of: r.bestMove)!
+      #expect(classic.keepsValue[i][k], "\(p.fen): \(r.bestMove)")
+      #expect(abs(r.policy.reduce(0, +) - 1) < 1e-4)
+    }
+  }
+
+  /// With a budget that only reaches the children (so the choice rests on the evaluator's
+  /// values), correct side-to-move values find a winning move in every won position where
+  /// some move loses, and the reference code's White-absolute values (wrong for every
+  /// Black-to-move leaf) make White blunder.
+  @Test func whiteAbsoluteValuesAreCaught() {
+    var wrongWithBug = 0, wrongWithFix = 0, cases = 0
+    for (i, p) in classic.positions.enumerated()
+    where p.sideToMove == .white && classic.signs[i] > 0 && classic.keepsValue[i].contains(false) {
+      cases += 1
+      let n = p.legalMoves.count + 1
+      let bug = PUCTSearch(
+        evaluator: WhiteAbsoluteEvaluator(solver: classic.solver),
+        config: PUCTConfig(simulations: n, batchSize: 1, seed: 1))
+      let fix = PUCTSearch(
+        evaluator: SolverEvaluator(solver: classic.solver), config: PUCTConfig(simulations: n, batchSize: 1, seed: 1))
+      let rb = bug.search(p), rf = fix.search(p)
+      if !classic.keepsValue[i][rb.moves.firstIndex(of: rb.bestMove)!] { wrongWithBug += 1 }
+      if !classic.keepsValue[i][rf.moves.firstIndex(of: rf.bestMove)!] { wrongWithFix += 1 }
+    }
+    #expect(cases > 0)
+    #expect(wrongWithFix == 0)
+    #expect(wrongWithBug > 0)
+  }
+
+  @Test func selfPlayValueTargetsAreFromTheSideToMove() throws {
+    var config = ZeroConfig()
+    config.simulations = 8
+    config.mirror = false
+    let learner = try Learner(config: config)
+    let samples = learner.selfPlayGame()
+    // Replay the samples: the side to move alternates from White; the last mover won.
+    #expect(!samples.isEmpty)
+    let last = samples.count - 1
+    #expect(samples[last].value == 1, "the side that made the last move won the game")
+    for k in 0..<last { #expect(samples[k].value == -samples[k + 1].value) }
+  }
+
+  @Test func temperatureSamplingFollowsVisits() {
+    let r = PUCTResult<HexapawnMove>(
+      moves: [HexapawnMove(from: 0, to: 8), HexapawnMove(from: 1, to: 9)], visits: [30, 10], policy: [0.75, 0.25],
+      bestMove: HexapawnMove(from: 0, to: 8), value: 0, evaluations: 0)
+    var rng = Xoshiro256(seed: 1)
+    var first = 0
+    for _ in 0..<4000 where r.sample(temperature: 1, rng: &rng) == r.moves[0] { first += 1 }
+    #expect(abs(Double(first) / 4000 - 0.75) < 0.03)
+    // τ = 0.5 squares the counts: 900 : 100.
+    first = 0
+    for _ in 0..<4000 where r.sample(temperature: 0.5, rng: &rng) == r.moves[0] { first += 1 }
+    #expect(abs(Double(first) / 4000 - 0.9) < 0.02)
+    #expect(r.sample(temperature: 0, rng: &rng) == r.bestMove)
+  }
+}
+
+@Suite struct MetricTests {
+  func outputs(choosing pick: (Int) -> Int, values: (Int) -> Float) -> [(priors: [Float], value: Float)] {
+    classic.positions.enumerated().map { i, p in
+      let n = p.legalMoves.count
+      var pr = [Float](repeating: 0.1, count: n)
+      pr[pick(i)] = 0.9
+      return (pr, values(i))
+    }
+  }
+
+  @Test func definitions() {
+    // A perfect network: an optimal move everywhere, exact values.
+    let perfect = outputs(choosing: { classic.optimal[$0].firstIndex(of: true)! }, values: { classic.signs[$0] })
+    let p = Evaluation.solverScores(board: classic, outputs: perfect)
+    #expect(p.0 == 1 && p.1 == 1 && p.2 == 0)
+    // A network that throws away every won position: accuracy = share of lost positions.
+    let blunders = outputs(
+      choosing: { i in classic.keepsValue[i].firstIndex(of: false) ?? 0 }, values: { -classic.signs[$0] })
+    let b = Evaluation.solverScores(board: classic, outputs: blunders)
+    let lost = classic.signs.filter { $0 < 0 }.count
+    let wonWithOnlyWinningMoves = classic.keepsValue.enumerated().filter {
+      classic.signs[$0.offset] > 0 && !$0.element.contains(false)
+    }.count
+    #expect(b.0 == Double(lost + wonWithOnlyWinningMoves) / 70)
+    #expect(b.1 == 0 && b.2 == 4)
+    // Value 0 is never a correct sign; MSE of 0 is 1.
+    let zero = outputs(choosing: { _ in 0 }, values: { _ in 0 })
+    let z = Evaluation.solverScores(board: classic, outputs: zero)
+    #expect(z.1 == 0 && z.2 == 1)
+  }
+
+  @Test func classicBoardFacts() {
+    #expect(classic.positions.count == 70)
+    #expect(classic.signs.filter { $0 > 0 }.count == 55)
+    // In a lost position every move keeps the (lost) value.
+    for (i, s) in classic.signs.enumerated() where s < 0 { #expect(!classic.keepsValue[i].contains(false)) }
+  }
+}
+
+@Suite struct TrainingRunTests {
+  func tempDir(_ name: String) -> String {
+    let d = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "zerolab-zero-\(ProcessInfo.processInfo.processIdentifier)-\(name)"
+    ).path
+    try? FileManager.default.removeItem(atPath: d)
+    return d
+  }
+
+  func smallConfig() -> ZeroConfig {
+    var c = ZeroConfig()
+    c.blocks = 1
+    c.channels = 8
+    c.gamesPerIteration = 3
+    c.simulations = 8
+    c.trainSteps = 5
+    c.batchSize = 16
+    c.evalGames = 2
+    c.evalSimulations = 4
+    return c
+  }
+
+  func weights(_ dir: String) throws -> [Float] {
+    let c = try Checkpoint.read(dir + "/network.safetensors")
+    return c.order.flatMap { c.tensors[$0]!.data }
+  }
+
+  /// Three iterations in one go, or one iteration, a stop, and a resume: the same network,
+  /// bit for bit, and the same metrics lines.
+  @Test func resumeGivesTheSameRunAsNoInterruption() throws {
+    let a = tempDir("a"), b = tempDir("b")
+    try Runs.selfPlay(config: smallConfig(), dir: a, iterations: 3, budget: nil, resume: false)
+    try Runs.selfPlay(config: smallConfig(), dir: b, iterations: 1, budget: nil, resume: false)
+    // A kill in the middle of replacing the checkpoint leaves it as checkpoint.old.
+    try FileManager.default.moveItem(atPath: b + "/checkpoint", toPath: b + "/checkpoint.old")
+    try Runs.selfPlay(config: smallConfig(), dir: b, iterations: 3, budget: nil, resume: true)
+    #expect(try weights(a) == weights(b))
+    func strip(_ m: MetricsRecord) -> String {
+      "\(m.iteration) \(m.positions_seen) \(m.optimal_move_accuracy) \(m.loss)"
+    }
+    let la = try MetricsLog(path: a + "/metrics.jsonl").read().map(strip)
+    let lb = try MetricsLog(path: b + "/metrics.jsonl").read().map(strip)
+    #expect(la == lb)
+    #expect(la.count == 4)
+  }
+
+  @Test func refusesToOverwriteARunAndReportsMissingCheckpoints() throws {
+    let d = tempDir("c")
+    try Runs.selfPlay(config: smallConfig(), dir: d, iterations: 1, budget: nil, resume: false)
+    #expect(throws: NeuralError.self) {
+      try Runs.selfPlay(config: smallConfig(), dir: d, iterations: 2, budget: nil, resume: false)
+    }
+    let e = tempDir("e")
+    #expect {
+      try Runs.selfPlay(config: smallConfig(), dir: e, iterations: 2, budget: nil, resume: true)
+    } throws: { error in
+      (error as? NeuralError)?.message.contains("no checkpoint") == true
+    }
+  }
+
+  @Test func supervisedLearnsTheClassicBoardQuickly() throws {
+    var c = smallConfig()
+    c.channels = 16
+    c.trainSteps = 40
+    c.batchSize = 64
+    let r = try Runs.supervised(config: c, dir: tempDir("s"), steps: 400, budget: 30, board: classic)
+    #expect(r.measurements.last!.optimal_move_accuracy == 1)
+    #expect(r.measurements.last!.value_sign_accuracy == 1)
+  }
+
+  @Test func engineFilesLoadAndPlay() throws {
+    let d = tempDir("engine")
+    let r = try Runs.supervised(config: smallConfig(), dir: d, steps: 10, budget: nil, board: classic)
+    let file = EngineFile(
+      game: "hexapawn", size: "3x3", weights: "network.safetensors", simulations: 0, description: nil)
+    try JSONEncoder().encode(file).write(to: URL(fileURLWithPath: d + "/engine.json"))
+    let player = try EngineFile.player(d + "/engine.json", size: try BoardSize(parsing: "3x3"), seed: 1)
+    let start = HexapawnPosition()
+    #expect(start.isLegal(player.chooseMove(in: start)))
+    #expect(r.learner.iteration == 2)
+    #expect(throws: NeuralError.self) {
+      try EngineFile.player(d + "/engine.json", size: try BoardSize(parsing: "4x4"), seed: 1)
+    }
+    #expect(throws: NeuralError.self) {
+      try EngineFile.player(d + "/missing.json", size: try BoardSize(parsing: "3x3"), seed: 1)
+    }
+  }
+}
