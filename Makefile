@@ -6,12 +6,14 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build run test lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench perft-full chess-diff venv clean help
+.PHONY: all setup build run demo test venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench perft-full chess-diff venv clean help
 
 all: build
 
 help:
-	@echo "make run           set up, build, solve 3x3 Hexapawn and play one engine-vs-engine game"
+	@echo "make run           set up, build, and compare supervised with self-play learning on 3x3 Hexapawn (~2 min)"
+	@echo "make demo          solve 3x3 Hexapawn and play one engine-vs-engine game"
+	@echo "make engines       retrain the shipped Hexapawn engines (3x3: 1 min, 4x4: 10 min)"
 	@echo "make test          set up, lint, build and run every test"
 	@echo "make lint | format check | rewrite formatting with swift format (.swift-format)"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
@@ -27,8 +29,13 @@ setup:
 build: setup
 	$(SWIFT) build -c $(CONFIG)
 
-# The main job (for now): solve 3x3 Hexapawn, then watch MCTS (White) play the perfect solver (Black).
+# The main job: supervised against self-play learning on 3x3 Hexapawn (about two minutes);
+# the report, plots and metrics land in runs/compare-3x3/.
 run: build
+	$(BIN) compare hexapawn --size 3x3 --out runs/compare-3x3 --budget 45 --seed 1
+
+# The original demo: solve 3x3 Hexapawn and watch MCTS (White) play the perfect solver (Black).
+demo: build
 	$(BIN) solve hexapawn --size 3x3
 	@echo
 	$(BIN) play hexapawn --size 3x3 --white mcts:sims=2000 --black minimax --seed 7
@@ -38,7 +45,25 @@ test: setup lint venv
 	$(SWIFT) test -c $(CONFIG) --skip-build
 	$(MAKE) --no-print-directory chess-diff
 	@bash scripts/alloc_check.sh $(BIN)
+	@bash scripts/resume_check.sh $(BIN)
+	$(MAKE) --no-print-directory notebook-check
 
+venv-notebook:
+	@bash scripts/venv-notebook.sh
+
+# The comparison notebook, executed headlessly on a small real run so it cannot rot.
+notebook-check: venv-notebook
+	rm -rf .build/notebook-run
+	$(BIN) compare hexapawn --size 3x3 --out .build/notebook-run --budget 3 --eval-games 2 > /dev/null
+	.venv-notebook/bin/python scripts/run_notebook.py notebooks/supervised_vs_selfplay.ipynb --run .build/notebook-run
+
+# Retrain the shipped Hexapawn engines (engines/hexapawn-3x3-zero.*, engines/hexapawn-4x4-zero.*).
+engines: build
+	rm -rf runs/engine-3x3 runs/engine-4x4
+	$(BIN) train hexapawn --size 3x3 --out runs/engine-3x3 --budget 60 --seed 1
+	$(BIN) train hexapawn --size 4x4 --out runs/engine-4x4 --budget 600 --sims 48 --games 16 --seed 1
+	cp runs/engine-3x3/network.safetensors engines/hexapawn-3x3-zero.safetensors
+	cp runs/engine-4x4/network.safetensors engines/hexapawn-4x4-zero.safetensors
 venv:
 	@bash scripts/venv.sh
 
