@@ -23,11 +23,21 @@ struct LearningOptions: ParsableArguments {
   @Option(help: "Games per colour in the score measurements.") var evalGames: Int = 10
   @Option(help: "Seed: the same seed repeats the run.") var seed: UInt64 = 1
 
-  func config() throws -> ZeroConfig {
+  /// The comma-separated lists given to `--init` and `--activation` (a grid for `compare`).
+  var initializers: [String] { initializer.split(separator: ",").map(String.init) }
+  var activations: [String] { activation.split(separator: ",").map(String.init) }
+
+  func config(allowLists: Bool = false) throws -> ZeroConfig {
+    if !allowLists && (initializers.count > 1 || activations.count > 1) {
+      throw ValidationError("one --init and one --activation at a time here; `zerolab compare` runs a grid")
+    }
+    guard !initializers.isEmpty, !activations.isEmpty else {
+      throw ValidationError("--init and --activation need a name")
+    }
     do {
       _ = try BoardSize(parsing: size)
-      _ = try Activation(parsing: activation)
-      _ = try Initializer(parsing: initializer)
+      for a in activations { _ = try Activation(parsing: a) }
+      for i in initializers { _ = try Initializer(parsing: i) }
     } catch let e as NotationError {
       throw ValidationError(e.message)
     } catch let e as NeuralError {
@@ -42,8 +52,8 @@ struct LearningOptions: ParsableArguments {
     c.size = size
     c.blocks = blocks
     c.channels = channels
-    c.activation = activation
-    c.initializer = initializer
+    c.activation = activations[0]
+    c.initializer = initializers[0]
     c.learningRate = lr
     c.batchSize = batch
     c.gamesPerIteration = games
@@ -160,17 +170,10 @@ struct Compare: ParsableCommand {
   @OptionGroup var options: LearningOptions
   @Option(help: "Run folder.") var out: String
   @Option(help: "Seconds of training per run.") var budget: Double = 45
-  @Option(name: .customLong("inits"), help: "Comma-separated initializers for a grid (default: --init).") var inits:
-    String?
-  @Option(name: .customLong("activations"), help: "Comma-separated activations for a grid (default: --activation).")
-  var activations: String?
-
   func run() throws {
-    let base = try options.config()
-    let initList = (inits ?? base.initializer).split(separator: ",").map(String.init)
-    let actList = (activations ?? base.activation).split(separator: ",").map(String.init)
-    for i in initList { do { _ = try Initializer(parsing: i) } catch { throw ValidationError(error.message) } }
-    for a in actList { do { _ = try Activation(parsing: a) } catch { throw ValidationError(error.message) } }
+    let base = try options.config(allowLists: true)
+    let initList = options.initializers
+    let actList = options.activations
     do {
       let report = try Runs.compare(
         base: base, dir: out, budget: budget, inits: initList, activations: actList, progress: { Terminal.progress($0) }
