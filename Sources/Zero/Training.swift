@@ -17,7 +17,7 @@ public struct ZeroConfig: Codable, Sendable, Equatable {
   /// Self-play: games per iteration, simulations per move, search kind (`puct`, `gumbel`).
   public var gamesPerIteration: Int = 12
   public var simulations: Int = 32
-  public var search: String = "puct"
+  public var search: String = "gumbel"
   public var cPuct: Float = 1.5
   public var dirichletAlpha: Float = 0.6
   public var dirichletFraction: Float = 0.25
