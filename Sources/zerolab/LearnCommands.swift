@@ -17,7 +17,8 @@ struct LearningOptions: ParsableArguments {
   @Option(help: "Minibatch size.") var batch: Int = 64
   @Option(help: "Self-play games per iteration.") var games: Int = 12
   @Option(help: "Search simulations per move in self-play.") var sims: Int = 32
-  @Option(help: "Root search: gumbel (default: sharper policy targets at few simulations) or puct.") var search: String = "gumbel"
+  @Option(help: "Root search: gumbel (sharper policy targets at few simulations) or puct.")
+  var search: String = "gumbel"
   @Option(help: "Gradient steps per iteration (or between supervised measurements).") var steps: Int = 40
   @Option(help: "Replay window in positions.") var window: Int = 20_000
   @Option(help: "Games per colour in the score measurements.") var evalGames: Int = 10
