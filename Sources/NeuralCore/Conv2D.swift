@@ -56,24 +56,9 @@ public struct Conv2D: Layer {
       patches.resize(rows, cols)
       Conv2D.im2col(x, into: &patches, kernel: kernel)
     }
-    let source = kernel > 1 ? patches : x
-    source.data.withUnsafeBufferPointer { pp in
-      weight.value.data.withUnsafeBufferPointer { wp in
-        output.data.withUnsafeMutableBufferPointer { yp in
-          BLAS.gemm(
-            pp.baseAddress!, transposeA: false, wp.baseAddress!, transposeB: false, yp.baseAddress!,
-            m: rows, n: outChannels, k: cols)
-          if useBias {
-            bias.value.data.withUnsafeBufferPointer { bp in
-              for r in 0..<rows {
-                let row = r * outChannels
-                for j in 0..<outChannels { yp[row + j] += bp[j] }
-              }
-            }
-          }
-        }
-      }
-    }
+    Affine.forward(
+      kernel > 1 ? patches : x, weight: weight.value, bias: useBias ? bias.value : nil, rows: rows, inputs: cols,
+      outputs: outChannels, into: &output)
     if training { input = x }
     return output
   }
@@ -86,49 +71,31 @@ public struct Conv2D: Layer {
     let rows = n * h * w, cols = kernel * kernel * inChannels
     let source = kernel > 1 ? patches : input
     if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
-    dy.data.withUnsafeBufferPointer { gp in
-      source.data.withUnsafeBufferPointer { pp in
-        weight.grad.data.withUnsafeMutableBufferPointer { dwp in
-          BLAS.gemm(
-            pp.baseAddress!, transposeA: true, gp.baseAddress!, transposeB: false, dwp.baseAddress!,
-            m: cols, n: outChannels, k: rows, beta: 1)
-        }
-      }
+    // A 1x1 kernel's patch gradient is the input gradient itself; otherwise col2im scatters it.
+    if kernel == 1 { inputGrad.resize(to: input.shape) } else { patchGrad.resize(rows, cols) }
+    let weights = weight.value
+    var target = kernel == 1 ? inputGrad : patchGrad
+    if kernel == 1 { inputGrad = Tensor(shape: [0]) } else { patchGrad = Tensor(shape: [0]) }
+    target.data.withUnsafeMutableBufferPointer { tp in
       if useBias {
         bias.grad.data.withUnsafeMutableBufferPointer { dbp in
-          for r in 0..<rows {
-            let row = r * outChannels
-            for j in 0..<outChannels { dbp[j] += gp[row + j] }
-          }
+          Affine.backward(
+            dy, input: source, weight: weights, weightGrad: &weight.grad, biasGrad: dbp, rows: rows, inputs: cols,
+            outputs: outChannels, inputGrad: tp)
         }
+      } else {
+        Affine.backward(
+          dy, input: source, weight: weights, weightGrad: &weight.grad, biasGrad: nil, rows: rows, inputs: cols,
+          outputs: outChannels, inputGrad: tp)
       }
     }
     if kernel == 1 {
+      inputGrad = target
+    } else {
+      patchGrad = target
       inputGrad.resize(to: input.shape)
-      dy.data.withUnsafeBufferPointer { gp in
-        weight.value.data.withUnsafeBufferPointer { wp in
-          inputGrad.data.withUnsafeMutableBufferPointer { dxp in
-            BLAS.gemm(
-              gp.baseAddress!, transposeA: false, wp.baseAddress!, transposeB: true, dxp.baseAddress!,
-              m: rows, n: cols, k: outChannels)
-          }
-        }
-      }
-      input = Tensor(shape: [0])
-      return inputGrad
+      Conv2D.col2im(patchGrad, into: &inputGrad, kernel: kernel)
     }
-    patchGrad.resize(rows, cols)
-    dy.data.withUnsafeBufferPointer { gp in
-      weight.value.data.withUnsafeBufferPointer { wp in
-        patchGrad.data.withUnsafeMutableBufferPointer { dpp in
-          BLAS.gemm(
-            gp.baseAddress!, transposeA: false, wp.baseAddress!, transposeB: true, dpp.baseAddress!,
-            m: rows, n: cols, k: outChannels)
-        }
-      }
-    }
-    inputGrad.resize(to: input.shape)
-    Conv2D.col2im(patchGrad, into: &inputGrad, kernel: kernel)
     // Drop the cached input so the previous layer can reuse its output buffer in place.
     input = Tensor(shape: [0])
     return inputGrad

@@ -38,23 +38,9 @@ public struct Dense: Layer {
     let n = x.batch
     if !(x.itemCount == inputs) { shapeFailure("dense(\(inputs)→\(outputs)) got input of shape \(x.shape)") }
     output.resize(n, outputs)
-    x.data.withUnsafeBufferPointer { xp in
-      weight.value.data.withUnsafeBufferPointer { wp in
-        output.data.withUnsafeMutableBufferPointer { yp in
-          BLAS.gemm(
-            xp.baseAddress!, transposeA: false, wp.baseAddress!, transposeB: false, yp.baseAddress!,
-            m: n, n: outputs, k: inputs)
-          if useBias {
-            bias.value.data.withUnsafeBufferPointer { bp in
-              for r in 0..<n {
-                let row = r * outputs
-                for j in 0..<outputs { yp[row + j] += bp[j] }
-              }
-            }
-          }
-        }
-      }
-    }
+    Affine.forward(
+      x, weight: weight.value, bias: useBias ? bias.value : nil, rows: n, inputs: inputs, outputs: outputs,
+      into: &output)
     if training { input = x }
     return output
   }
@@ -66,28 +52,18 @@ public struct Dense: Layer {
     }
     inputGrad.resize(to: input.shape)
     if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
-    dy.data.withUnsafeBufferPointer { gp in
-      input.data.withUnsafeBufferPointer { xp in
-        weight.grad.data.withUnsafeMutableBufferPointer { dwp in
-          BLAS.gemm(
-            xp.baseAddress!, transposeA: true, gp.baseAddress!, transposeB: false, dwp.baseAddress!,
-            m: inputs, n: outputs, k: n, beta: 1)
-        }
-      }
+    let (x, w) = (input, weight.value)
+    inputGrad.data.withUnsafeMutableBufferPointer { dxp in
       if useBias {
         bias.grad.data.withUnsafeMutableBufferPointer { dbp in
-          for r in 0..<n {
-            let row = r * outputs
-            for j in 0..<outputs { dbp[j] += gp[row + j] }
-          }
+          Affine.backward(
+            dy, input: x, weight: w, weightGrad: &weight.grad, biasGrad: dbp, rows: n, inputs: inputs, outputs: outputs,
+            inputGrad: dxp)
         }
-      }
-      weight.value.data.withUnsafeBufferPointer { wp in
-        inputGrad.data.withUnsafeMutableBufferPointer { dxp in
-          BLAS.gemm(
-            gp.baseAddress!, transposeA: false, wp.baseAddress!, transposeB: true, dxp.baseAddress!,
-            m: n, n: inputs, k: outputs)
-        }
+      } else {
+        Affine.backward(
+          dy, input: x, weight: w, weightGrad: &weight.grad, biasGrad: nil, rows: n, inputs: inputs, outputs: outputs,
+          inputGrad: dxp)
       }
     }
     // Drop the cached input so the previous layer can reuse its output buffer in place.
