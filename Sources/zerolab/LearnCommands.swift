@@ -111,7 +111,7 @@ struct Train: ParsableCommand {
       print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
     } catch let e as NeuralError {
       Terminal.endProgress()
-      throw ValidationError(e.message)
+      throw RuntimeError(e.message)
     }
   }
 }
@@ -148,7 +148,7 @@ struct Supervise: ParsableCommand {
       print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
     } catch let e as NeuralError {
       Terminal.endProgress()
-      throw ValidationError(e.message)
+      throw RuntimeError(e.message)
     }
   }
 }
@@ -186,7 +186,7 @@ struct Compare: ParsableCommand {
       )
     } catch let e as NeuralError {
       Terminal.endProgress()
-      throw ValidationError(e.message)
+      throw RuntimeError(e.message)
     }
   }
 }

@@ -103,3 +103,10 @@ struct BoardOptions: ParsableArguments {
     return HexapawnPosition(size: try boardSize())
   }
 }
+
+/// A failure at run time (a bad checkpoint, an unreadable file): ArgumentParser prints
+/// `Error: <message>` without the usage text, which is for mistakes on the command line.
+struct RuntimeError: Error, CustomStringConvertible {
+  let description: String
+  init(_ message: String) { description = message }
+}
