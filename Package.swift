@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "Hexapawn", targets: ["Hexapawn"]),
     .library(name: "Chess", targets: ["Chess"]),
     .library(name: "Search", targets: ["Search"]),
+    .library(name: "ChessEngine", targets: ["ChessEngine"]),
     .library(name: "Exact", targets: ["Exact"]),
     .library(name: "Play", targets: ["Play"]),
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
@@ -41,16 +42,17 @@ let package = Package(
     .target(name: "Hexapawn", dependencies: ["GameCore"]),
     .target(name: "Chess", dependencies: ["GameCore"], swiftSettings: hotPath),
     .target(name: "Search", dependencies: ["GameCore", "Exact"], swiftSettings: hotPath),
+    .target(name: "ChessEngine", dependencies: ["GameCore", "Chess"], swiftSettings: hotPath),
     .target(
       name: "NeuralCore",
       dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: hotPath
     ),
-    .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search"]),
+    .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search", "Chess", "ChessEngine"]),
     .executableTarget(
       name: "zerolab",
       dependencies: [
-        "GameCore", "Hexapawn", "Chess", "Search", "Exact", "Play", "NeuralCore",
+        "GameCore", "Hexapawn", "Chess", "ChessEngine", "Search", "Exact", "Play", "NeuralCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath
@@ -61,6 +63,8 @@ let package = Package(
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore"]),
+    .testTarget(
+      name: "ChessEngineTests", dependencies: ["ChessEngine", "Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
   ],
   swiftLanguageModes: [.v6]

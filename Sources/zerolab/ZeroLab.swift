@@ -16,7 +16,9 @@ struct ZeroLab: ParsableCommand {
         zerolab perft --depth 5 --divide
       """,
     version: "0.1.0",
-    subcommands: [Solve.self, Count.self, Play.self, Perft.self, Signal.self, Bench.self, ChessGames.self]
+    subcommands: [
+      Solve.self, Count.self, Play.self, Perft.self, Signal.self, Bench.self, ChessGames.self, UCI.self,
+    ]
   )
 }
 
