@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "Chess", targets: ["Chess"]),
     .library(name: "Search", targets: ["Search"]),
     .library(name: "ChessEngine", targets: ["ChessEngine"]),
+    .library(name: "ChessArena", targets: ["ChessArena"]),
     .library(name: "Exact", targets: ["Exact"]),
     .library(name: "Play", targets: ["Play"]),
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
@@ -43,16 +44,17 @@ let package = Package(
     .target(name: "Chess", dependencies: ["GameCore"], swiftSettings: hotPath),
     .target(name: "Search", dependencies: ["GameCore", "Exact"], swiftSettings: hotPath),
     .target(name: "ChessEngine", dependencies: ["GameCore", "Chess"], swiftSettings: hotPath),
+    .target(name: "ChessArena", dependencies: ["GameCore", "Chess", "ChessEngine"]),
     .target(
       name: "NeuralCore",
       dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: hotPath
     ),
-    .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search", "Chess", "ChessEngine"]),
+    .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search", "Chess", "ChessEngine", "ChessArena"]),
     .executableTarget(
       name: "zerolab",
       dependencies: [
-        "GameCore", "Hexapawn", "Chess", "ChessEngine", "Search", "Exact", "Play", "NeuralCore",
+        "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "Search", "Exact", "Play", "NeuralCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath
@@ -64,7 +66,7 @@ let package = Package(
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore"]),
     .testTarget(
-      name: "ChessEngineTests", dependencies: ["ChessEngine", "Chess", "GameCore"], resources: [.copy("Resources")]),
+      name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
   ],
   swiftLanguageModes: [.v6]
