@@ -25,4 +25,5 @@ struct ZeroLab: ParsableCommand {
 /// The games ZeroLab knows.
 enum GameName: String, ExpressibleByArgument, CaseIterable {
   case hexapawn
+  case chess
 }
