@@ -64,9 +64,11 @@ let package = Package(
     .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
-    .testTarget(name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore"]),
     .testTarget(
-      name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"], resources: [.copy("Resources")]),
+      name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
+    .testTarget(
+      name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"],
+      resources: [.copy("Resources")]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
   ],
   swiftLanguageModes: [.v6]

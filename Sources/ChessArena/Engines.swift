@@ -20,7 +20,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
   public var args: [String]?
   public var options: [String: String]?
 
-  public init(name: String, type: String, command: String? = nil, args: [String]? = nil, options: [String: String]? = nil) {
+  public init(
+    name: String, type: String, command: String? = nil, args: [String]? = nil, options: [String: String]? = nil
+  ) {
     self.name = name
     self.type = type
     self.command = command
@@ -47,7 +49,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     }
     if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
     throw NotationError(
-      "unknown engine '\(text)': use a built-in name (\(builtinNames.joined(separator: ", "))) or a JSON file in \(directory)/")
+      "unknown engine '\(text)': use a built-in name (\(builtinNames.joined(separator: ", "))) or a JSON file in \(directory)/"
+    )
   }
 
   /// Decodes and checks a JSON description.
@@ -206,7 +209,9 @@ public final class UCIProcessEngine: ChessEngineHandle {
     input = inPipe.fileHandleForWriting
     reader = LineReader(handle: outPipe.fileHandleForReading)
     send("uci")
-    guard waitFor("uciok", milliseconds: 10_000) else { throw NotationError("\(spec.name): no 'uciok' from \(command)") }
+    guard waitFor("uciok", milliseconds: 10_000) else {
+      throw NotationError("\(spec.name): no 'uciok' from \(command)")
+    }
     for (k, v) in (spec.options ?? [:]).sorted(by: { $0.key < $1.key }) { send("setoption name \(k) value \(v)") }
     send("isready")
     guard waitFor("readyok", milliseconds: 10_000) else { throw NotationError("\(spec.name): no 'readyok'") }
@@ -228,7 +233,9 @@ public final class UCIProcessEngine: ChessEngineHandle {
   public func newGame() throws(NotationError) {
     send("ucinewgame")
     send("isready")
-    guard waitFor("readyok", milliseconds: 10_000) else { throw NotationError("\(name): no 'readyok' after ucinewgame") }
+    guard waitFor("readyok", milliseconds: 10_000) else {
+      throw NotationError("\(name): no 'readyok' after ucinewgame")
+    }
   }
 
   public func bestMove(_ game: GameRecord, limits: SearchLimits) -> Move? {

@@ -161,7 +161,10 @@ public struct HandcraftedEvaluation: ChessEvaluator {
       let ahead = r >= 7 ? 0 : span & (~UInt64(0) &<< UInt64((r + 1) * 8))
       if ahead & b == 0 {
         var bm = passedMG[r], be = passedEG[r]
-        if r < 7 && occ & (UInt64(1) &<< UInt64(s + 8)) != 0 { be = be * 2 / 3; bm = bm * 2 / 3 }
+        if r < 7 && occ & (UInt64(1) &<< UInt64(s + 8)) != 0 {
+          be = be * 2 / 3
+          bm = bm * 2 / 3
+        }
         mg &+= bm
         eg &+= be
       }
@@ -175,7 +178,10 @@ public struct HandcraftedEvaluation: ChessEvaluator {
       let ahead = r <= 0 ? 0 : span & ((UInt64(1) &<< UInt64(r * 8)) &- 1)
       if ahead & w == 0 {
         var bm = passedMG[7 - r], be = passedEG[7 - r]
-        if r > 0 && occ & (UInt64(1) &<< UInt64(s - 8)) != 0 { be = be * 2 / 3; bm = bm * 2 / 3 }
+        if r > 0 && occ & (UInt64(1) &<< UInt64(s - 8)) != 0 {
+          be = be * 2 / 3
+          bm = bm * 2 / 3
+        }
         mg &-= bm
         eg &-= be
       }

@@ -13,8 +13,14 @@ struct EvalTables: @unchecked Sendable {
   init() {
     mg = .allocate(capacity: 384)
     eg = .allocate(capacity: 384)
-    let mgTables = [EvalTables.mgPawn, EvalTables.mgKnight, EvalTables.mgBishop, EvalTables.mgRook, EvalTables.mgQueen, EvalTables.mgKing]
-    let egTables = [EvalTables.egPawn, EvalTables.egKnight, EvalTables.egBishop, EvalTables.egRook, EvalTables.egQueen, EvalTables.egKing]
+    let mgTables = [
+      EvalTables.mgPawn, EvalTables.mgKnight, EvalTables.mgBishop, EvalTables.mgRook, EvalTables.mgQueen,
+      EvalTables.mgKing,
+    ]
+    let egTables = [
+      EvalTables.egPawn, EvalTables.egKnight, EvalTables.egBishop, EvalTables.egRook, EvalTables.egQueen,
+      EvalTables.egKing,
+    ]
     for k in 0..<6 {
       for i in 0..<64 {
         mg[k * 64 + i] = EvalTables.mgValue[k] + mgTables[k][i]

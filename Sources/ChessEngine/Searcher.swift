@@ -650,9 +650,9 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
       attackerValue = value
       side = side.opponent
     }
-    while d > 1 {
-      d -= 1
+    while d > 0 {
       gain[d - 1] = -max(-gain[d - 1], gain[d])
+      d -= 1
     }
     return gain[0]
   }

@@ -9,7 +9,8 @@ public final class LineWriter: Sendable {
   let lock = Mutex(())
   let sink: @Sendable (String) -> Void
   /// Lines go to `sink` (standard output by default).
-  public init(sink: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }) {
+  public init(sink: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+  {
     self.sink = sink
   }
   public func write(_ line: String) { lock.withLock { _ in sink(line) } }
@@ -185,9 +186,8 @@ public final class UCIEngine: @unchecked Sendable {
       let numeric = ["wtime", "btime", "winc", "binc", "movestogo", "depth", "nodes", "movetime", "mate"]
       if numeric.contains(t) {
         guard i + 1 < args.count, let v = Int(args[i + 1]) else {
-          say("info string go: '\(t)' needs a number")
-          i += 1
-          continue
+          say("info string go ignored: '\(t)' needs a number")
+          return
         }
         switch t {
         case "wtime": limits.whiteTime = max(1, v)
@@ -210,8 +210,8 @@ public final class UCIEngine: @unchecked Sendable {
         say("info string go: searchmoves is not supported (searching every move)")
         break
       } else {
-        say("info string go: unknown token '\(t.prefix(20))'")
-        i += 1
+        say("info string go ignored: unknown token '\(t.prefix(20))'")
+        return
       }
     }
     // Keep the engine's own safety margin on the clock.

@@ -40,7 +40,8 @@ struct ArenaCommand: ParsableCommand {
       control = try TimeControl(parsing: tc)
       specA = try EngineSpec.resolve(engineA)
       specB = try EngineSpec.resolve(engineB)
-      let path = openings ?? (FileManager.default.fileExists(atPath: "engines/openings.epd") ? "engines/openings.epd" : nil)
+      let path =
+        openings ?? (FileManager.default.fileExists(atPath: "engines/openings.epd") ? "engines/openings.epd" : nil)
       if let path {
         guard let data = FileManager.default.contents(atPath: path) else { throw NotationError("cannot read \(path)") }
         positions = try readOpenings(String(decoding: data, as: UTF8.self), source: path)
@@ -72,8 +73,10 @@ struct ArenaCommand: ParsableCommand {
       let result = game.outcome.resultToken
       let white = game.whiteIsA ? a.name : b.name, black = game.whiteIsA ? b.name : a.name
       print("game \(played): \(white) - \(black) \(result) (\(game.termination), \(game.record.moves.count) plies)")
-      print(String(format: "progress %d/%d  +%d =%d -%d  score %.1f%%", played, games, score.wins, score.draws,
-                   score.losses, score.score * 100))
+      print(
+        String(
+          format: "progress %d/%d  +%d =%d -%d  score %.1f%%", played, games, score.wins, score.draws,
+          score.losses, score.score * 100))
       fflush(nil)
     }
     if let pgn {

@@ -17,7 +17,8 @@ struct ZeroLab: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      Solve.self, Count.self, Play.self, Perft.self, Signal.self, Bench.self, ChessGames.self, UCI.self, ArenaCommand.self,
+      Solve.self, Count.self, Play.self, Perft.self, Signal.self, Bench.self, ChessGames.self, UCI.self,
+      ArenaCommand.self, EPDCommand.self,
     ]
   )
 }
