@@ -113,6 +113,10 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
   let pvLength: UnsafeMutablePointer<Int>
   var keys: UnsafeMutablePointer<UInt64>
   var keyCapacity: Int
+  /// Per-ply scratch: move scores, quiescence moves, quiet moves tried (no stack copies).
+  let scoreBuffer: UnsafeMutablePointer<Int>
+  let qMoveBuffer: UnsafeMutablePointer<Move>
+  let quietBuffer: UnsafeMutablePointer<Move>
   var keyCount = 0
   let lmr: [Int]
 
@@ -138,6 +142,12 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     pvLength.initialize(repeating: 0, count: maxPly + 1)
     keyCapacity = 1024 + maxPly
     keys = .allocate(capacity: keyCapacity)
+    scoreBuffer = .allocate(capacity: (maxPly + 2) * 256)
+    scoreBuffer.initialize(repeating: 0, count: (maxPly + 2) * 256)
+    qMoveBuffer = .allocate(capacity: (maxPly + 2) * 256)
+    qMoveBuffer.initialize(repeating: .none, count: (maxPly + 2) * 256)
+    quietBuffer = .allocate(capacity: (maxPly + 2) * 64)
+    quietBuffer.initialize(repeating: .none, count: (maxPly + 2) * 64)
     var table = [Int](repeating: 0, count: 64 * 64)
     for d in 1..<64 {
       for m in 1..<64 { table[d * 64 + m] = Int(0.75 + log(Double(d)) * log(Double(m)) / 2.25) }
@@ -151,6 +161,9 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     pvTable.deallocate()
     pvLength.deallocate()
     keys.deallocate()
+    scoreBuffer.deallocate()
+    qMoveBuffer.deallocate()
+    quietBuffer.deallocate()
   }
 
   /// Forgets the table, history and killers (a new game).
@@ -397,10 +410,12 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     var moves = MoveList<Move>(filler: .none)
     pos.generateMoves(into: &moves)
     if moves.isEmpty { return inCheck ? -mateScore + ply : 0 }
-    var scores = MoveList<Int>(filler: 0)
+    let scores = scoreBuffer + ply * 256
     let side = Int(pos.sideToMove.rawValue)
     let k0 = killers[ply * 2], k1 = killers[ply * 2 + 1]
-    for m in moves {
+    let moveCountTotal = moves.count
+    for mi in 0..<moveCountTotal {
+      let m = moves[mi]
       var s: Int
       if m == ttMove {
         s = 10_000_000
@@ -419,20 +434,21 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
       } else {
         s = Int(historyTable[side * 4096 + m.historyIndex])
       }
-      scores.append(s)
+      scores[mi] = s
     }
 
     var best = -infinityScore
     var bestMove = Move.none
     var moveCount = 0
-    var quiets = MoveList<Move>(filler: .none)
+    let quiets = quietBuffer + ply * 64
+    var quietCount = 0
     let improving = staticEval > -infinityScore
-    for i in 0..<moves.count {
+    for i in 0..<moveCountTotal {
       // Selection sort: bring the best remaining move forward.
       var bi = i
       var bs = scores[i]
       var j = i + 1
-      while j < moves.count {
+      while j < moveCountTotal {
         if scores[j] > bs {
           bs = scores[j]
           bi = j
@@ -441,7 +457,8 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
       }
       if bi != i {
         moves.swapAt(i, bi)
-        scores.swapAt(i, bi)
+        scores[bi] = scores[i]
+        scores[i] = bs
       }
       let m = moves[i]
       let capture = ChessSearcher.isCapture(pos, m)
@@ -452,7 +469,7 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
       if ply > 0 && !inCheck && !givesCheck && best > -mateBound && moveCount > 0 {
         if quiet {
           // Late-move pruning and futility pruning.
-          if depth <= 4 && quiets.count >= 3 + depth * depth * (improving ? 2 : 1) { continue }
+          if depth <= 4 && quietCount >= 3 + depth * depth * (improving ? 2 : 1) { continue }
           if depth <= 3 && staticEval + 110 * depth + 60 <= alpha { continue }
         } else if depth <= 4 && bs < 0 {
           // A losing capture near the leaves.
@@ -499,13 +516,16 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
               }
               let bonus = min(depth * depth * 8, 4000)
               updateHistory(side, m, bonus)
-              for q in quiets { updateHistory(side, q, -bonus) }
+              for q in 0..<quietCount { updateHistory(side, quiets[q], -bonus) }
             }
             break
           }
         }
       }
-      if quiet && quiets.count < 64 { quiets.append(m) }
+      if quiet && quietCount < 64 {
+        quiets[quietCount] = m
+        quietCount += 1
+      }
     }
     if moveCount == 0 { return staticEval }  // every move pruned (cannot happen at the root)
     let bound: UInt8 = best >= beta ? 2 : (best > alphaIn ? 3 : 1)
@@ -539,9 +559,11 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     var moves = MoveList<Move>(filler: .none)
     pos.generateMoves(into: &moves)
     if moves.isEmpty { return inCheck ? -mateScore + ply : (pos.isInCheck ? 0 : 0) }
-    var scores = MoveList<Int>(filler: 0)
-    var kept = MoveList<Move>(filler: .none)
-    for m in moves {
+    let scores = scoreBuffer + ply * 256
+    let kept = qMoveBuffer + ply * 256
+    var keptCount = 0
+    for mi in 0..<moves.count {
+      let m = moves[mi]
       let capture = ChessSearcher.isCapture(pos, m)
       if !inCheck {
         if !capture && !(m.isPromotion && m.promotion == .queen) { continue }
@@ -550,18 +572,19 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         if !m.isPromotion && standPat + victim + 200 <= alpha { continue }
         let attacker = seeValue[Int(pos[Square(m.from)].raw & 7)]
         if attacker > victim && !m.isPromotion && ChessSearcher.see(pos, m) < 0 { continue }
-        kept.append(m)
-        scores.append(victim * 16 - attacker / 16 + (m.isPromotion ? 8000 : 0))
+        kept[keptCount] = m
+        scores[keptCount] = victim * 16 - attacker / 16 + (m.isPromotion ? 8000 : 0)
       } else {
-        kept.append(m)
-        scores.append(capture ? 100_000 + ChessSearcher.victimValue(pos, m) : 0)
+        kept[keptCount] = m
+        scores[keptCount] = capture ? 100_000 + ChessSearcher.victimValue(pos, m) : 0
       }
+      keptCount += 1
     }
-    for i in 0..<kept.count {
+    for i in 0..<keptCount {
       var bi = i
       var bs = scores[i]
       var j = i + 1
-      while j < kept.count {
+      while j < keptCount {
         if scores[j] > bs {
           bs = scores[j]
           bi = j
@@ -569,8 +592,11 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         j += 1
       }
       if bi != i {
-        kept.swapAt(i, bi)
-        scores.swapAt(i, bi)
+        let t = kept[i]
+        kept[i] = kept[bi]
+        kept[bi] = t
+        scores[bi] = scores[i]
+        scores[i] = bs
       }
       let m = kept[i]
       var child = pos
