@@ -29,14 +29,17 @@ extension ChessEvaluator {
 /// pawn structure (doubled, isolated, passed pawns), king safety (pawn shield and attacks on
 /// the king zone), the bishop pair and a small tempo bonus.
 public struct HandcraftedEvaluation: ChessEvaluator {
+  /// Pawn-structure results by pawn placement (a cache; the score does not depend on it).
+  let pawnCache = PawnCache()
+
   public init() {}
 
-  @inlinable public mutating func evaluate(_ position: ChessPosition) -> Int {
-    HandcraftedEvaluation.score(position)
+  public mutating func evaluate(_ position: ChessPosition) -> Int {
+    HandcraftedEvaluation.score(position, cache: pawnCache)
   }
 
   /// The score for the side to move (a pure function of the position).
-  public static func score(_ p: ChessPosition) -> Int {
+  public static func score(_ p: ChessPosition, cache: PawnCache? = nil) -> Int {
     let t = AttackTables.shared
     let tables = EvalTables.shared
     let occ = p.occupied.rawValue
@@ -102,10 +105,58 @@ public struct HandcraftedEvaluation: ChessEvaluator {
       eg &+= sign &* ceg
     }
 
-    // Pawn structure.
-    let (pmg, peg) = pawnStructure(pawnsW, pawnsB, occ)
-    mg &+= pmg
-    eg &+= peg
+    // Pawn structure (cached by pawn placement), then passed pawns (blocked ones earn less).
+    let ps: PawnEntry
+    if let cache {
+      let slot = Int(truncatingIfNeeded: (pawnsW &* 0x9E37_79B9_7F4A_7C15 ^ pawnsB &* 0xC2B2_AE3D_27D4_EB4F) >> 50)
+      if cache.entries[slot].white == pawnsW && cache.entries[slot].black == pawnsB && cache.entries[slot].valid {
+        ps = cache.entries[slot]
+      } else {
+        ps = pawnStructure(pawnsW, pawnsB)
+        cache.entries[slot] = ps
+      }
+    } else {
+      ps = pawnStructure(pawnsW, pawnsB)
+    }
+    mg &+= Int(ps.mg)
+    eg &+= Int(ps.eg)
+    var passers = ps.passed & pawnsW
+    while passers != 0 {
+      let s = passers.trailingZeroBitCount
+      passers &= passers &- 1
+      let r = s >> 3
+      let blocked = r < 7 && occ & (UInt64(1) &<< UInt64(s + 8)) != 0
+      mg &+= blocked ? passedMG[r] * 2 / 3 : passedMG[r]
+      eg &+= blocked ? passedEG[r] * 2 / 3 : passedEG[r]
+    }
+    passers = ps.passed & pawnsB
+    while passers != 0 {
+      let s = passers.trailingZeroBitCount
+      passers &= passers &- 1
+      let r = 7 - (s >> 3)
+      let blocked = s >= 8 && occ & (UInt64(1) &<< UInt64(s - 8)) != 0
+      mg &-= blocked ? passedMG[r] * 2 / 3 : passedMG[r]
+      eg &-= blocked ? passedEG[r] * 2 / 3 : passedEG[r]
+    }
+
+    // Rooks on open (no pawns) and half-open (no own pawns) files.
+    for white in [true, false] {
+      var rooks = p.pieces(white ? .white : .black, .rook).rawValue
+      let own = white ? pawnsW : pawnsB
+      let sign = white ? 1 : -1
+      while rooks != 0 {
+        let f = rooks.trailingZeroBitCount & 7
+        rooks &= rooks &- 1
+        let file = fileA &<< UInt64(f)
+        if (pawnsW | pawnsB) & file == 0 {
+          mg &+= sign &* 25
+          eg &+= sign &* 10
+        } else if own & file == 0 {
+          mg &+= sign &* 12
+          eg &+= sign &* 6
+        }
+      }
+    }
 
     // King safety (midgame only): pawn shield and attacks on the king zone.
     mg &+= kingShield(kingW, pawnsW, white: true) &- kingShield(kingB, pawnsB, white: false)
@@ -128,8 +179,8 @@ public struct HandcraftedEvaluation: ChessEvaluator {
   static let passedMG = [0, 5, 10, 15, 30, 50, 80, 0]
   static let passedEG = [0, 10, 20, 35, 60, 100, 150, 0]
 
-  /// Doubled, isolated and passed pawns (White minus Black).
-  static func pawnStructure(_ w: UInt64, _ b: UInt64, _ occ: UInt64) -> (Int, Int) {
+  /// Doubled and isolated pawns (White minus Black) and the passed pawns of both sides.
+  static func pawnStructure(_ w: UInt64, _ b: UInt64) -> PawnEntry {
     var mg = 0, eg = 0
     for f in 0..<8 {
       let file = fileA &<< UInt64(f)
@@ -152,6 +203,7 @@ public struct HandcraftedEvaluation: ChessEvaluator {
         eg &+= 15 &* nb
       }
     }
+    var passed: UInt64 = 0
     var bits = w
     while bits != 0 {
       let s = bits.trailingZeroBitCount
@@ -159,15 +211,7 @@ public struct HandcraftedEvaluation: ChessEvaluator {
       let f = s & 7, r = s >> 3
       let span = (fileA &<< UInt64(f)) | (f > 0 ? fileA &<< UInt64(f - 1) : 0) | (f < 7 ? fileA &<< UInt64(f + 1) : 0)
       let ahead = r >= 7 ? 0 : span & (~UInt64(0) &<< UInt64((r + 1) * 8))
-      if ahead & b == 0 {
-        var bm = passedMG[r], be = passedEG[r]
-        if r < 7 && occ & (UInt64(1) &<< UInt64(s + 8)) != 0 {
-          be = be * 2 / 3
-          bm = bm * 2 / 3
-        }
-        mg &+= bm
-        eg &+= be
-      }
+      if ahead & b == 0 { passed |= UInt64(1) &<< UInt64(s) }
     }
     bits = b
     while bits != 0 {
@@ -176,17 +220,9 @@ public struct HandcraftedEvaluation: ChessEvaluator {
       let f = s & 7, r = s >> 3
       let span = (fileA &<< UInt64(f)) | (f > 0 ? fileA &<< UInt64(f - 1) : 0) | (f < 7 ? fileA &<< UInt64(f + 1) : 0)
       let ahead = r <= 0 ? 0 : span & ((UInt64(1) &<< UInt64(r * 8)) &- 1)
-      if ahead & w == 0 {
-        var bm = passedMG[7 - r], be = passedEG[7 - r]
-        if r > 0 && occ & (UInt64(1) &<< UInt64(s - 8)) != 0 {
-          be = be * 2 / 3
-          bm = bm * 2 / 3
-        }
-        mg &-= bm
-        eg &-= be
-      }
+      if ahead & w == 0 { passed |= UInt64(1) &<< UInt64(s) }
     }
-    return (mg, eg)
+    return PawnEntry(white: w, black: b, passed: passed, mg: Int32(mg), eg: Int32(eg), valid: true)
   }
 
   /// Own pawns on the three files around the king, one or two ranks in front.
@@ -204,4 +240,25 @@ public struct HandcraftedEvaluation: ChessEvaluator {
     }
     return 12 &* (pawns & near).nonzeroBitCount &+ 6 &* (pawns & far).nonzeroBitCount &- 20
   }
+}
+
+/// One pawn-structure result.
+public struct PawnEntry: Sendable, BitwiseCopyable {
+  var white: UInt64
+  var black: UInt64
+  var passed: UInt64
+  var mg: Int32
+  var eg: Int32
+  var valid: Bool
+}
+
+/// A direct-mapped cache of pawn-structure results (16 384 slots). One per evaluator value;
+/// a searcher owns its evaluator, so it is never shared between threads.
+public final class PawnCache: @unchecked Sendable {
+  let entries: UnsafeMutablePointer<PawnEntry>
+  public init() {
+    entries = .allocate(capacity: 1 << 14)
+    entries.initialize(repeating: PawnEntry(white: 0, black: 0, passed: 0, mg: 0, eg: 0, valid: false), count: 1 << 14)
+  }
+  deinit { entries.deallocate() }
 }

@@ -109,6 +109,8 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
 
   let historyTable: UnsafeMutablePointer<Int32>  // [side * 4096 + from|to<<6]
   let killers: UnsafeMutablePointer<Move>  // [ply * 2 + k]
+  let counterMoves: UnsafeMutablePointer<Move>  // [previous move's from|to<<6]
+  let plyMoves: UnsafeMutablePointer<Move>  // the move played at each ply
   let pvTable: UnsafeMutablePointer<Move>  // [ply * maxPly + i]
   let pvLength: UnsafeMutablePointer<Int>
   var keys: UnsafeMutablePointer<UInt64>
@@ -136,6 +138,10 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     historyTable.initialize(repeating: 0, count: 2 * 4096)
     killers = .allocate(capacity: 2 * (maxPly + 1))
     killers.initialize(repeating: .none, count: 2 * (maxPly + 1))
+    counterMoves = .allocate(capacity: 4096)
+    counterMoves.initialize(repeating: .none, count: 4096)
+    plyMoves = .allocate(capacity: maxPly + 2)
+    plyMoves.initialize(repeating: .none, count: maxPly + 2)
     pvTable = .allocate(capacity: (maxPly + 1) * maxPly)
     pvTable.initialize(repeating: .none, count: (maxPly + 1) * maxPly)
     pvLength = .allocate(capacity: maxPly + 1)
@@ -158,6 +164,8 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
   deinit {
     historyTable.deallocate()
     killers.deallocate()
+    counterMoves.deallocate()
+    plyMoves.deallocate()
     pvTable.deallocate()
     pvLength.deallocate()
     keys.deallocate()
@@ -171,6 +179,7 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     table.clear()
     historyTable.update(repeating: 0, count: 2 * 4096)
     killers.update(repeating: .none, count: 2 * (maxPly + 1))
+    counterMoves.update(repeating: .none, count: 4096)
   }
 
   var elapsedMilliseconds: Int {
@@ -390,6 +399,9 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         if bound == 3 || (bound == 2 && s >= beta) || (bound == 1 && s <= alpha) { return s }
       }
     }
+    // Internal iterative reduction: no hash move, so this node is probably new; search it
+    // shallower first.
+    if depth >= 4 && ttMove == .none { depth -= 1 }
     let staticEval = inCheck ? -infinityScore : evaluator.evaluate(pos)
     if !pvNode && !inCheck && abs(beta) < mateBound {
       // Reverse futility.
@@ -399,6 +411,7 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         let r = 3 + depth / 4 + min(3, (staticEval - beta) / 200)
         var child = pos
         child.play(.null)
+        plyMoves[ply] = .null
         make(.null, pos, child)
         let s = -negamax(child, -beta, -beta + 1, depth - 1 - r, ply + 1, false, false)
         unmake()
@@ -413,6 +426,8 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     let scores = scoreBuffer + ply * 256
     let side = Int(pos.sideToMove.rawValue)
     let k0 = killers[ply * 2], k1 = killers[ply * 2 + 1]
+    let previous = ply > 0 ? plyMoves[ply - 1] : Move.none
+    let counter = previous == .none || previous == .null ? Move.none : counterMoves[previous.historyIndex]
     let moveCountTotal = moves.count
     for mi in 0..<moveCountTotal {
       let m = moves[mi]
@@ -431,6 +446,8 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         s = 1_000_000
       } else if m == k1 {
         s = 999_000
+      } else if m == counter {
+        s = 998_000
       } else {
         s = Int(historyTable[side * 4096 + m.historyIndex])
       }
@@ -477,6 +494,7 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         }
       }
       moveCount += 1
+      plyMoves[ply] = m
       make(m, pos, child)
       var score: Int
       if moveCount == 1 {
@@ -514,6 +532,7 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
                 killers[ply * 2 + 1] = k0
                 killers[ply * 2] = m
               }
+              if previous != .none && previous != .null { counterMoves[previous.historyIndex] = m }
               let bonus = min(depth * depth * 8, 4000)
               updateHistory(side, m, bonus)
               for q in 0..<quietCount { updateHistory(side, quiets[q], -bonus) }
