@@ -128,6 +128,10 @@ public struct HandcraftedEvaluation: ChessEvaluator {
       let blocked = r < 7 && occ & (UInt64(1) &<< UInt64(s + 8)) != 0
       mg &+= blocked ? passedMG[r] * 2 / 3 : passedMG[r]
       eg &+= blocked ? passedEG[r] * 2 / 3 : passedEG[r]
+      if r >= 3 && r < 7 {
+        // Endgame: kings near the square in front of the passer.
+        eg &+= (5 &* distance(kingB, s &+ 8) &- 2 &* distance(kingW, s &+ 8)) &* (r &- 2)
+      }
     }
     passers = ps.passed & pawnsB
     while passers != 0 {
@@ -137,6 +141,9 @@ public struct HandcraftedEvaluation: ChessEvaluator {
       let blocked = s >= 8 && occ & (UInt64(1) &<< UInt64(s - 8)) != 0
       mg &-= blocked ? passedMG[r] * 2 / 3 : passedMG[r]
       eg &-= blocked ? passedEG[r] * 2 / 3 : passedEG[r]
+      if r >= 3 && r < 7 {
+        eg &-= (5 &* distance(kingW, s &- 8) &- 2 &* distance(kingB, s &- 8)) &* (r &- 2)
+      }
     }
 
     // Rooks on open (no pawns) and half-open (no own pawns) files.
@@ -167,6 +174,11 @@ public struct HandcraftedEvaluation: ChessEvaluator {
     var score = (mg &* ph &+ eg &* (24 &- ph)) / 24
     if p.sideToMove == .black { score = -score }
     return score &+ 10
+  }
+
+  /// King distance (Chebyshev) between two squares.
+  @inline(__always) static func distance(_ a: Int, _ b: Int) -> Int {
+    max(abs((a & 7) &- (b & 7)), abs((a >> 3) &- (b >> 3)))
   }
 
   static let fileA: UInt64 = 0x0101_0101_0101_0101

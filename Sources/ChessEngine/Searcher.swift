@@ -109,8 +109,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
 
   let historyTable: UnsafeMutablePointer<Int32>  // [side * 4096 + from|to<<6]
   let killers: UnsafeMutablePointer<Move>  // [ply * 2 + k]
-  let counterMoves: UnsafeMutablePointer<Move>  // [previous move's from|to<<6]
-  let plyMoves: UnsafeMutablePointer<Move>  // the move played at each ply
   let pvTable: UnsafeMutablePointer<Move>  // [ply * maxPly + i]
   let pvLength: UnsafeMutablePointer<Int>
   var keys: UnsafeMutablePointer<UInt64>
@@ -138,10 +136,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     historyTable.initialize(repeating: 0, count: 2 * 4096)
     killers = .allocate(capacity: 2 * (maxPly + 1))
     killers.initialize(repeating: .none, count: 2 * (maxPly + 1))
-    counterMoves = .allocate(capacity: 4096)
-    counterMoves.initialize(repeating: .none, count: 4096)
-    plyMoves = .allocate(capacity: maxPly + 2)
-    plyMoves.initialize(repeating: .none, count: maxPly + 2)
     pvTable = .allocate(capacity: (maxPly + 1) * maxPly)
     pvTable.initialize(repeating: .none, count: (maxPly + 1) * maxPly)
     pvLength = .allocate(capacity: maxPly + 1)
@@ -164,8 +158,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
   deinit {
     historyTable.deallocate()
     killers.deallocate()
-    counterMoves.deallocate()
-    plyMoves.deallocate()
     pvTable.deallocate()
     pvLength.deallocate()
     keys.deallocate()
@@ -179,7 +171,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     table.clear()
     historyTable.update(repeating: 0, count: 2 * 4096)
     killers.update(repeating: .none, count: 2 * (maxPly + 1))
-    counterMoves.update(repeating: .none, count: 4096)
   }
 
   var elapsedMilliseconds: Int {
@@ -411,7 +402,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         let r = 3 + depth / 4 + min(3, (staticEval - beta) / 200)
         var child = pos
         child.play(.null)
-        plyMoves[ply] = .null
         make(.null, pos, child)
         let s = -negamax(child, -beta, -beta + 1, depth - 1 - r, ply + 1, false, false)
         unmake()
@@ -426,8 +416,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     let scores = scoreBuffer + ply * 256
     let side = Int(pos.sideToMove.rawValue)
     let k0 = killers[ply * 2], k1 = killers[ply * 2 + 1]
-    let previous = ply > 0 ? plyMoves[ply - 1] : Move.none
-    let counter = previous == .none || previous == .null ? Move.none : counterMoves[previous.historyIndex]
     let moveCountTotal = moves.count
     for mi in 0..<moveCountTotal {
       let m = moves[mi]
@@ -446,8 +434,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         s = 1_000_000
       } else if m == k1 {
         s = 999_000
-      } else if m == counter {
-        s = 998_000
       } else {
         s = Int(historyTable[side * 4096 + m.historyIndex])
       }
@@ -494,7 +480,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
         }
       }
       moveCount += 1
-      plyMoves[ply] = m
       make(m, pos, child)
       var score: Int
       if moveCount == 1 {
@@ -532,7 +517,6 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
                 killers[ply * 2 + 1] = k0
                 killers[ply * 2] = m
               }
-              if previous != .none && previous != .null { counterMoves[previous.historyIndex] = m }
               let bonus = min(depth * depth * 8, 4000)
               updateHistory(side, m, bonus)
               for q in 0..<quietCount { updateHistory(side, quiets[q], -bonus) }
