@@ -34,7 +34,6 @@ struct Play: ParsableCommand {
   @OptionGroup var board: BoardOptions
   @Option(help: "White's player (see above; chess: human or an ENGINE).") var white: String = "human"
   @Option(help: "Black's player (see above; chess default: zerolab).") var black: String?
-  @Option(help: "Chess: the starting position.") var fen: String?
   @Option(help: "Chess: engine thinking time per move, in seconds.") var time: Double = 1
   @Option(help: "Seed for every random choice of the engines.") var seed: UInt64 = 1
   @Flag(help: "Force plain output (no colour) even on a terminal.") var plain = false
@@ -64,7 +63,7 @@ struct Play: ParsableCommand {
   func runChess() throws {
     guard time > 0, time <= 3600 else { throw ValidationError("--time must be in (0, 3600] seconds") }
     var start = ChessPosition()
-    if let fen {
+    if let fen = board.fen {
       do throws(NotationError) {
         start = try ChessPosition(fen: fen)
       } catch {
