@@ -67,8 +67,7 @@ let package = Package(
     .testTarget(
       name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
     .testTarget(
-      name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"],
-      resources: [.copy("Resources")]),
+      name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
   ],
   swiftLanguageModes: [.v6]
