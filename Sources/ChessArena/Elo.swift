@@ -58,10 +58,18 @@ public struct MatchScore: Sendable, Equatable {
     return 0.5 * (1 + erf(Double(wins - losses) / (2 * Double(wins + losses)).squareRoot()))
   }
 
-  /// Log-likelihood ratio of H1 (Elo = `elo1`) against H0 (Elo = `elo0`).
+  /// Log-likelihood ratio of H1 (Elo = `elo1`) against H0 (Elo = `elo0`). When a result
+  /// kind has not occurred yet (a 10–0 start has no variance at all), the variance is taken
+  /// with half a game added to each of wins, draws and losses, so a one-sided run still
+  /// decides.
   public func logLikelihoodRatio(elo0: Double, elo1: Double) -> Double {
-    let v = perGameVariance
-    guard games > 0, v > 0 else { return 0 }
+    guard games > 0 else { return 0 }
+    var v = perGameVariance
+    if wins == 0 || draws == 0 || losses == 0 {
+      let w = Double(wins) + 0.5, d = Double(draws) + 0.5, l = Double(losses) + 0.5
+      let n = w + d + l, m = (w + 0.5 * d) / n
+      v = (w * (1 - m) * (1 - m) + d * (0.5 - m) * (0.5 - m) + l * m * m) / n
+    }
     let s0 = MatchScore.expectedScore(elo: elo0), s1 = MatchScore.expectedScore(elo: elo1)
     return Double(games) * (s1 - s0) * (2 * score - s0 - s1) / (2 * v)
   }

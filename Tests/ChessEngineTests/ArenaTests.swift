@@ -35,6 +35,9 @@ import Testing
     let bounds = MatchScore.sprtBounds()
     #expect(abs(bounds.lower + 2.944439) < 1e-6 && abs(bounds.upper - 2.944439) < 1e-6)
     #expect(MatchScore(wins: 3).elo == .infinity)
+    // A one-sided run still decides: 10-0 accepts Elo 200 over 0; 0-10 rejects it.
+    #expect(MatchScore(wins: 10).logLikelihoodRatio(elo0: 0, elo1: 200) > bounds.upper)
+    #expect(MatchScore(losses: 10).logLikelihoodRatio(elo0: 0, elo1: 200) < bounds.lower)
   }
 
   @Test func timeControls() throws {
