@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build run demo test venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench perft-full chess-diff venv clean help
+.PHONY: all setup build run demo test venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench-engine bench perft-full chess-diff uci-test wac arena-sf venv clean help
 
 all: build
 
@@ -22,6 +22,10 @@ help:
 	@echo "make bench-perft   chess perft nodes/s (start d6, Kiwipete d5) against Stockfish, one thread"
 	@echo "make perft-full    every depth of perftsuite.epd and tricky.perft (release; a few minutes)"
 	@echo "make chess-diff    300 seeded random games checked move by move against python-chess"
+	@echo "make uci-test      UCI conformance of 'zerolab uci' driven by python-chess"
+	@echo "make bench-engine  alpha-beta nodes/s against Stockfish's own bench nodes/s"
+	@echo "make wac           share of Win at Chess (bench/wac.epd) solved at WAC_TIME (1) s a position"
+	@echo "make arena-sf      GAMES (40) games at 10+0.1 against stockfish-1350 and stockfish-1800 (long)"
 
 setup:
 	@bash scripts/setup.sh
@@ -44,6 +48,7 @@ test: setup lint venv
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build
 	$(MAKE) --no-print-directory chess-diff
+	$(MAKE) --no-print-directory uci-test
 	@bash scripts/alloc_check.sh $(BIN)
 	@bash scripts/resume_check.sh $(BIN)
 	$(MAKE) --no-print-directory notebook-check
@@ -72,6 +77,23 @@ chess-diff: venv
 	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
 	$(BIN) chess-games --games 300 --seed 1 --max-plies 400 | .venv/bin/python scripts/chess_diff.py
 
+# The UCI engine driven by python-chess: play, analyse, stop, mate scores, garbage input.
+uci-test: venv
+	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
+	.venv/bin/python scripts/uci_conformance.py $(BIN)
+
+WAC_TIME ?= 1
+wac: build
+	$(BIN) epd bench/wac.epd --time $(WAC_TIME) | tail -n 1
+
+GAMES ?= 40
+TC ?= 10+0.1
+arena-sf: build
+	@bash scripts/stockfish.sh
+	@mkdir -p bench/results
+	$(BIN) arena zerolab stockfish-1350 --games $(GAMES) --tc $(TC) --pgn bench/results/arena-sf1350.pgn
+	$(BIN) arena zerolab stockfish-1800 --games $(GAMES) --tc $(TC) --pgn bench/results/arena-sf1800.pgn
+
 perft-full: setup
 	$(SWIFT) build -c release --build-tests
 	CHESS_PERFT_FULL=1 $(SWIFT) test -c release --skip-build --filter 'PerftFullTests|PerftTests'
@@ -97,7 +119,10 @@ venv-jax:
 bench-nn: build venv-jax
 	@bash bench/nn.sh $(BIN)
 
-bench: bench-solver bench-mcts bench-perft bench-nn
+bench-engine: build
+	@bash bench/engine.sh $(BIN)
+
+bench: bench-solver bench-mcts bench-perft bench-nn bench-engine
 
 clean:
 	rm -rf .build

@@ -18,6 +18,8 @@ let package = Package(
     .library(name: "Hexapawn", targets: ["Hexapawn"]),
     .library(name: "Chess", targets: ["Chess"]),
     .library(name: "Search", targets: ["Search"]),
+    .library(name: "ChessEngine", targets: ["ChessEngine"]),
+    .library(name: "ChessArena", targets: ["ChessArena"]),
     .library(name: "Exact", targets: ["Exact"]),
     .library(name: "Play", targets: ["Play"]),
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
@@ -41,17 +43,19 @@ let package = Package(
     .target(name: "Hexapawn", dependencies: ["GameCore"]),
     .target(name: "Chess", dependencies: ["GameCore"], swiftSettings: hotPath),
     .target(name: "Search", dependencies: ["GameCore", "Exact"], swiftSettings: hotPath),
+    .target(name: "ChessEngine", dependencies: ["GameCore", "Chess"], swiftSettings: hotPath),
+    .target(name: "ChessArena", dependencies: ["GameCore", "Chess", "ChessEngine"]),
     .target(
       name: "NeuralCore",
       dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: hotPath
     ),
     .target(name: "Zero", dependencies: ["GameCore", "Hexapawn", "Search", "NeuralCore"], swiftSettings: hotPath),
-    .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search"]),
+    .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search", "Chess", "ChessEngine", "ChessArena"]),
     .executableTarget(
       name: "zerolab",
       dependencies: [
-        "GameCore", "Hexapawn", "Chess", "Search", "Exact", "Play", "NeuralCore", "Zero",
+        "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "Search", "Exact", "Play", "NeuralCore", "Zero",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath
@@ -62,7 +66,10 @@ let package = Package(
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(name: "ZeroTests", dependencies: ["Zero", "Search", "Hexapawn", "NeuralCore", "GameCore"]),
-    .testTarget(name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore"]),
+    .testTarget(
+      name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
+    .testTarget(
+      name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
   ],
   swiftLanguageModes: [.v6]

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Chess
+import ChessArena
 import GameCore
 import Hexapawn
 import Play
@@ -22,12 +24,18 @@ struct Play: ParsableCommand {
         zerolab play hexapawn --size 3x3 --white human --black minimax
         zerolab play hexapawn --size 4x4 --white mcts:sims=3000 --black alphabeta:depth=12
         printf 'b1b2\\nmoves\\nquit\\n' | zerolab play hexapawn --black random
+
+      Chess: moves in SAN (Nf3, O-O) or UCI (g1f3); commands moves, undo, flip, fen, pgn FILE,
+      hint, help, quit. An ENGINE is a built-in name (zerolab) or a JSON file in engines/.
+        zerolab play chess --white human --black zerolab --time 2
+        zerolab play chess --white zerolab --black stockfish-1350 --time 0.5
       """)
 
-  @Argument(help: "The game (hexapawn).") var game: GameName
+  @Argument(help: "The game (hexapawn, chess).") var game: GameName
   @OptionGroup var board: BoardOptions
-  @Option(help: "White's player (see above).") var white: String = "human"
-  @Option(help: "Black's player (see above).") var black: String = "minimax"
+  @Option(help: "White's player (see above; chess: human or an ENGINE).") var white: String = "human"
+  @Option(help: "Black's player (see above; chess default: zerolab).") var black: String?
+  @Option(help: "Chess: engine thinking time per move, in seconds.") var time: Double = 1
   @Option(help: "Seed for every random choice of the engines.") var seed: UInt64 = 1
   @Flag(help: "Force plain output (no colour) even on a terminal.") var plain = false
 
@@ -49,10 +57,43 @@ struct Play: ParsableCommand {
     }
   }
 
+  func chessSeat(_ text: String) throws -> ChessSeat {
+    if text == "human" { return .human }
+    do throws(NotationError) {
+      return .engine(try EngineSpec.resolve(text).makeEngine())
+    } catch {
+      throw ValidationError(error.message)
+    }
+  }
+
+  func runChess() throws {
+    guard time > 0, time <= 3600 else { throw ValidationError("--time must be in (0, 3600] seconds") }
+    var start = ChessPosition()
+    if let fen = board.fen {
+      do throws(NotationError) {
+        start = try ChessPosition(fen: fen)
+      } catch {
+        throw ValidationError(error.message)
+      }
+    }
+    let game = ChessTerminalGame(
+      white: try chessSeat(white), black: try chessSeat(black ?? "zerolab"), moveTime: Int(time * 1000),
+      view: ChessBoardView(color: Terminal.colorOutput && !plain),
+      readLine: {
+        let line = Swift.readLine(strippingNewline: true)
+        if let line, !Terminal.inputIsTerminal { print(line) }
+        return line
+      },
+      write: { s in s.hasSuffix("> ") ? Terminal.prompt(s) : print(s) })
+    game.run(from: start)
+    for seat in [game.white, game.black] { if case .engine(let e) = seat { e.close() } }
+  }
+
   func run() throws {
+    if game == .chess { return try runChess() }
     let start = try board.startPosition()
     let whiteSeat = try makeSeat(white, seed: seed, size: start.size)
-    let blackSeat = try makeSeat(black, seed: seed &+ 1, size: start.size)
+    let blackSeat = try makeSeat(black ?? "minimax", seed: seed &+ 1, size: start.size)
     let view = HexapawnBoardView(color: Terminal.colorOutput && !plain)
     let game = TerminalGame<HexapawnPosition>(
       white: whiteSeat, black: blackSeat,

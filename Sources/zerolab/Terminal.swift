@@ -89,7 +89,10 @@ struct BoardOptions: ParsableArguments {
   var size: String = "3x3"
 
   @Option(
-    name: .long, help: "Start from this position instead (FEN-like, e.g. 'ppp/3/PPP w'); its size wins over --size.")
+    name: .long,
+    help:
+      "Start from this position instead (Hexapawn: FEN-like, e.g. 'ppp/3/PPP w', its size wins over --size; chess: FEN)."
+  )
   var fen: String?
 
   func boardSize() throws -> BoardSize {

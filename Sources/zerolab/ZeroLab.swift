@@ -20,7 +20,7 @@ struct ZeroLab: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Solve.self, Count.self, Play.self, Compare.self, Train.self, Supervise.self, Perft.self, Signal.self, Bench.self,
-      ChessGames.self,
+      ChessGames.self, UCI.self, ArenaCommand.self, EPDCommand.self,
     ]
   )
 }
@@ -28,4 +28,5 @@ struct ZeroLab: ParsableCommand {
 /// The games ZeroLab knows.
 enum GameName: String, ExpressibleByArgument, CaseIterable {
   case hexapawn
+  case chess
 }

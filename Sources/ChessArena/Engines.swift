@@ -1,0 +1,312 @@
+import Chess
+import ChessEngine
+import Foundation
+import GameCore
+import Synchronization
+
+/// An engine as described by a JSON file in `engines/`:
+///
+///     {"name": "zerolab", "type": "builtin", "options": {"Hash": "64"}}
+///     {"name": "stockfish-1350", "type": "uci", "command": "/usr/games/stockfish",
+///      "args": [], "options": {"UCI_LimitStrength": "true", "UCI_Elo": "1350"}}
+///
+/// `builtin` is the alpha-beta engine with the handcrafted evaluation, in process (options
+/// `Hash` in MiB, and optionally `Depth` or `Nodes` to cap every move); `uci` is any external
+/// UCI program, started once per match and given `options` with `setoption`.
+public struct EngineSpec: Codable, Sendable, Equatable {
+  public var name: String
+  public var type: String
+  public var command: String?
+  public var args: [String]?
+  public var options: [String: String]?
+
+  public init(
+    name: String, type: String, command: String? = nil, args: [String]? = nil, options: [String: String]? = nil
+  ) {
+    self.name = name
+    self.type = type
+    self.command = command
+    self.args = args
+    self.options = options
+  }
+
+  /// The built-in engines by name.
+  public static let builtinNames = ["zerolab"]
+
+  /// Reads `text` as a file path (`engines/x.json`), a name in `directory` (`x` for
+  /// `engines/x.json`), or a built-in name. Errors are one line.
+  public static func resolve(_ text: String, directory: String = "engines") throws(NotationError) -> EngineSpec {
+    let fm = FileManager.default
+    var path: String?
+    if text.hasSuffix(".json") || text.contains("/") {
+      path = text
+    } else if fm.fileExists(atPath: "\(directory)/\(text).json") {
+      path = "\(directory)/\(text).json"
+    }
+    if let path {
+      guard let data = fm.contents(atPath: path) else { throw NotationError("cannot read engine file \(path)") }
+      return try parse(data, source: path)
+    }
+    if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
+    throw NotationError(
+      "unknown engine '\(text)': use a built-in name (\(builtinNames.joined(separator: ", "))) or a JSON file in \(directory)/"
+    )
+  }
+
+  /// Decodes and checks a JSON description.
+  public static func parse(_ data: Data, source: String) throws(NotationError) -> EngineSpec {
+    let spec: EngineSpec
+    do {
+      spec = try JSONDecoder().decode(EngineSpec.self, from: data)
+    } catch {
+      throw NotationError("\(source): not a valid engine description (needs \"name\" and \"type\")")
+    }
+    switch spec.type {
+    case "builtin":
+      for (k, v) in spec.options ?? [:] {
+        guard ["hash", "depth", "nodes"].contains(k.lowercased()) else {
+          throw NotationError("\(source): unknown built-in option '\(k)' (Hash, Depth, Nodes)")
+        }
+        guard let n = Int(v), n > 0 else { throw NotationError("\(source): option \(k) needs a positive integer") }
+      }
+    case "uci":
+      guard let c = spec.command, !c.isEmpty else { throw NotationError("\(source): a uci engine needs \"command\"") }
+    default:
+      throw NotationError("\(source): type must be \"builtin\" or \"uci\"")
+    }
+    return spec
+  }
+
+  /// Starts the engine.
+  public func makeEngine() throws(NotationError) -> any ChessEngineHandle {
+    if type == "builtin" { return BuiltinEngine(spec: self) }
+    return try UCIProcessEngine(spec: self)
+  }
+}
+
+/// A running engine that answers "your move" for a game.
+public protocol ChessEngineHandle: AnyObject {
+  var name: String { get }
+  /// A new game starts.
+  func newGame() throws(NotationError)
+  /// The move for the current position of `game` within `limits`; `nil` if the engine failed
+  /// (crashed, timed out, or answered an illegal move: `lastError` says which).
+  func bestMove(_ game: GameRecord, limits: SearchLimits) -> Move?
+  /// The last search's summary (`depth 9 score cp 31 nodes 120000`).
+  var lastInfo: String? { get }
+  /// Why the last `bestMove` returned `nil`.
+  var lastError: String? { get }
+  func close()
+}
+
+/// The alpha-beta engine in process.
+public final class BuiltinEngine: ChessEngineHandle {
+  public let name: String
+  let searcher: ChessSearcher<HandcraftedEvaluation>
+  let depthCap: Int?
+  let nodeCap: Int?
+  public private(set) var lastInfo: String?
+  public var lastError: String? { nil }
+
+  public init(spec: EngineSpec) {
+    name = spec.name
+    var hash = 16, depth: Int?, nodes: Int?
+    for (k, v) in spec.options ?? [:] {
+      switch k.lowercased() {
+      case "hash": hash = Int(v) ?? 16
+      case "depth": depth = Int(v)
+      case "nodes": nodes = Int(v)
+      default: break
+      }
+    }
+    searcher = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hash)
+    depthCap = depth
+    nodeCap = nodes
+  }
+
+  public func newGame() { searcher.newGame() }
+
+  public func bestMove(_ game: GameRecord, limits: SearchLimits) -> Move? {
+    var l = limits
+    if let d = depthCap { l.depth = min(l.depth ?? d, d) }
+    if let n = nodeCap { l.nodes = min(l.nodes ?? n, n) }
+    searcher.stopSignal.reset()
+    let r = searcher.search(game.position, history: game.keys, limits: l)
+    let score = r.info.mateIn.map { "mate \($0)" } ?? "cp \(r.info.score)"
+    lastInfo = "depth \(r.info.depth) score \(score) nodes \(r.info.nodes)"
+    return r.bestMove
+  }
+
+  public func close() {}
+}
+
+/// Lines from a file descriptor, read on a background thread, handed out with a timeout.
+final class LineReader: @unchecked Sendable {
+  let lock = Mutex<[String]>([])
+  let available = DispatchSemaphore(value: 0)
+  let closed = Atomic<Bool>(false)
+
+  init(handle: FileHandle) {
+    let thread = Thread { [self] in
+      var buffer = Data()
+      while true {
+        let chunk = handle.availableData
+        if chunk.isEmpty { break }
+        buffer.append(chunk)
+        while let nl = buffer.firstIndex(of: 10) {
+          let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
+          buffer.removeSubrange(buffer.startIndex...nl)
+          lock.withLock { $0.append(line.trimmingCharacters(in: .whitespacesAndNewlines)) }
+          available.signal()
+        }
+      }
+      closed.store(true, ordering: .relaxed)
+      available.signal()
+    }
+    thread.start()
+  }
+
+  /// The next line, or `nil` after `milliseconds` or at end of output.
+  func next(milliseconds: Int) -> String? {
+    let deadline = DispatchTime.now() + .milliseconds(max(0, milliseconds))
+    while true {
+      if let line = lock.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return line }
+      if closed.load(ordering: .relaxed) { return nil }
+      if available.wait(timeout: deadline) == .timedOut {
+        return lock.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+      }
+    }
+  }
+}
+
+/// An external UCI program in a subprocess.
+public final class UCIProcessEngine: ChessEngineHandle {
+  public let name: String
+  let process = Process()
+  let input: FileHandle
+  let reader: LineReader
+  public private(set) var lastInfo: String?
+  public private(set) var lastError: String?
+
+  public init(spec: EngineSpec) throws(NotationError) {
+    name = spec.name
+    signal(SIGPIPE, SIG_IGN)
+    let command = spec.command ?? ""
+    guard FileManager.default.isExecutableFile(atPath: command) else {
+      throw NotationError("\(spec.name): cannot run \(command)")
+    }
+    process.executableURL = URL(fileURLWithPath: command)
+    process.arguments = spec.args ?? []
+    let inPipe = Pipe(), outPipe = Pipe()
+    process.standardInput = inPipe
+    process.standardOutput = outPipe
+    process.standardError = FileHandle.nullDevice
+    do {
+      try process.run()
+    } catch {
+      throw NotationError("\(spec.name): cannot start \(command)")
+    }
+    input = inPipe.fileHandleForWriting
+    reader = LineReader(handle: outPipe.fileHandleForReading)
+    send("uci")
+    guard waitFor("uciok", milliseconds: 10_000) else {
+      throw NotationError("\(spec.name): no 'uciok' from \(command)")
+    }
+    for (k, v) in (spec.options ?? [:]).sorted(by: { $0.key < $1.key }) { send("setoption name \(k) value \(v)") }
+    send("isready")
+    guard waitFor("readyok", milliseconds: 10_000) else { throw NotationError("\(spec.name): no 'readyok'") }
+  }
+
+  func send(_ line: String) {
+    try? input.write(contentsOf: Data((line + "\n").utf8))
+  }
+
+  func waitFor(_ prefix: String, milliseconds: Int) -> Bool {
+    let start = ContinuousClock.now
+    while true {
+      let left = milliseconds - elapsedMs(since: start)
+      guard left > 0, let line = reader.next(milliseconds: left) else { return false }
+      if line.hasPrefix(prefix) { return true }
+    }
+  }
+
+  public func newGame() throws(NotationError) {
+    send("ucinewgame")
+    send("isready")
+    guard waitFor("readyok", milliseconds: 10_000) else {
+      throw NotationError("\(name): no 'readyok' after ucinewgame")
+    }
+  }
+
+  public func bestMove(_ game: GameRecord, limits: SearchLimits) -> Move? {
+    lastError = nil
+    let start = game.start.fen == ChessPosition.startFEN ? "startpos" : "fen \(game.start.fen)"
+    var p = game.start
+    var texts: [String] = []
+    for m in game.moves {
+      texts.append(p.moveText(m))
+      p.play(m)
+    }
+    send("position \(start)" + (texts.isEmpty ? "" : " moves " + texts.joined(separator: " ")))
+    var go = "go"
+    if let v = limits.whiteTime { go += " wtime \(v)" }
+    if let v = limits.blackTime { go += " btime \(v)" }
+    if let v = limits.whiteIncrement { go += " winc \(v)" }
+    if let v = limits.blackIncrement { go += " binc \(v)" }
+    if let v = limits.depth { go += " depth \(v)" }
+    if let v = limits.nodes { go += " nodes \(v)" }
+    if let v = limits.moveTime { go += " movetime \(v)" }
+    send(go)
+    let own = (game.position.sideToMove == .white ? limits.whiteTime : limits.blackTime) ?? limits.moveTime ?? 60_000
+    let budget = own + 5_000
+    let clockStart = ContinuousClock.now
+    while true {
+      let left = budget - elapsedMs(since: clockStart)
+      guard left > 0, let line = reader.next(milliseconds: left) else {
+        lastError = "\(name) did not answer in time"
+        send("stop")
+        return nil
+      }
+      if line.hasPrefix("info") && line.contains(" score ") {
+        lastInfo = UCIProcessEngine.summary(line)
+      } else if line.hasPrefix("bestmove") {
+        let parts = line.split(separator: " ")
+        guard parts.count >= 2 else {
+          lastError = "\(name): empty bestmove"
+          return nil
+        }
+        let text = String(parts[1])
+        do throws(NotationError) {
+          if let m = try game.position.parseUCI(text) { return m }
+        } catch {}
+        lastError = "\(name) played an illegal move: \(text)"
+        return nil
+      }
+    }
+  }
+
+  static func summary(_ line: String) -> String {
+    let t = line.split(separator: " ").map(String.init)
+    var parts: [String] = []
+    for key in ["depth", "score", "nodes"] {
+      if let i = t.firstIndex(of: key), i + 1 < t.count {
+        parts.append(key == "score" && i + 2 < t.count ? "score \(t[i + 1]) \(t[i + 2])" : "\(key) \(t[i + 1])")
+      }
+    }
+    return parts.joined(separator: " ")
+  }
+
+  public func close() {
+    send("quit")
+    let start = ContinuousClock.now
+    while process.isRunning && elapsedMs(since: start) < 1000 { usleep(5000) }
+    if process.isRunning { process.terminate() }
+  }
+
+  deinit { if process.isRunning { process.terminate() } }
+}
+
+func elapsedMs(since start: ContinuousClock.Instant) -> Int {
+  let d = ContinuousClock.now - start
+  return Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
+}

@@ -1,0 +1,688 @@
+import Chess
+import Foundation
+import GameCore
+import Synchronization
+
+/// Score of a mate at the root; a mate in `n` plies scores `mateScore - n`.
+public let mateScore = 32000
+/// Scores beyond this are mates.
+public let mateBound = mateScore - 2 * maxPly
+/// Deepest ply the search reaches.
+public let maxPly = 128
+let infinityScore = 32001
+
+/// What to search: every limit is optional; none at all means "until stopped".
+public struct SearchLimits: Sendable {
+  public var depth: Int?
+  public var nodes: Int?
+  /// Exactly this many milliseconds.
+  public var moveTime: Int?
+  public var whiteTime: Int?
+  public var blackTime: Int?
+  public var whiteIncrement: Int?
+  public var blackIncrement: Int?
+  public var movesToGo: Int?
+  /// Search until `stop` (even after a mate is found).
+  public var infinite = false
+
+  public init(
+    depth: Int? = nil, nodes: Int? = nil, moveTime: Int? = nil, whiteTime: Int? = nil, blackTime: Int? = nil,
+    whiteIncrement: Int? = nil, blackIncrement: Int? = nil, movesToGo: Int? = nil, infinite: Bool = false
+  ) {
+    self.depth = depth
+    self.nodes = nodes
+    self.moveTime = moveTime
+    self.whiteTime = whiteTime
+    self.blackTime = blackTime
+    self.whiteIncrement = whiteIncrement
+    self.blackIncrement = blackIncrement
+    self.movesToGo = movesToGo
+    self.infinite = infinite
+  }
+}
+
+/// One completed iteration (or the final report).
+public struct SearchInfo: Sendable {
+  public var depth: Int
+  public var seldepth: Int
+  /// Centipawns for the side to move, or a mate score (see `mateIn`).
+  public var score: Int
+  public var nodes: Int
+  public var milliseconds: Int
+  public var pv: [Move]
+  /// The principal variation in UCI notation (castling as a king move).
+  public var pvText: [String] = []
+  public var hashfull: Int
+
+  /// Moves to mate (negative: being mated), or `nil` for a centipawn score.
+  public var mateIn: Int? {
+    guard abs(score) >= mateBound else { return nil }
+    let plies = mateScore - abs(score)
+    return score > 0 ? (plies + 1) / 2 : -(plies / 2)
+  }
+  /// Nodes per second.
+  public var nps: Int { milliseconds > 0 ? nodes * 1000 / milliseconds : nodes * 1000 }
+
+  /// `info depth … seldepth … score … nodes … nps … hashfull … time … pv …` (UCI).
+  public var uciLine: String {
+    let scoreText = mateIn.map { "mate \($0)" } ?? "cp \(score)"
+    var s = "info depth \(depth) seldepth \(max(seldepth, depth)) score \(scoreText) nodes \(nodes) nps \(nps)"
+    s += " hashfull \(hashfull) time \(milliseconds)"
+    if !pvText.isEmpty { s += " pv " + pvText.joined(separator: " ") }
+    return s
+  }
+}
+
+/// The search's answer.
+public struct SearchResult: Sendable {
+  /// `nil` only when the root has no legal move.
+  public var bestMove: Move?
+  public var ponderMove: Move?
+  public var info: SearchInfo
+}
+
+/// A flag another thread sets to stop a running search (checked every 1024 nodes).
+public final class StopSignal: Sendable {
+  let flag = Atomic<Bool>(false)
+  public init() {}
+  public func stop() { flag.store(true, ordering: .relaxed) }
+  public func reset() { flag.store(false, ordering: .relaxed) }
+  public var isSet: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// Piece values for ordering, SEE and delta pruning, indexed by `Piece.raw & 7` (1 pawn … 6 king).
+let seeValue: [Int] = [0, 100, 320, 330, 500, 900, 20000]
+
+/// Negamax principal-variation search with iterative deepening, aspiration windows, a
+/// transposition table, quiescence (captures and promotions; every evasion when in check),
+/// move ordering (hash move, SEE/MVV-LVA, killers, history), null-move pruning, reverse
+/// futility, futility and late-move pruning, late-move reductions, check extensions, mate
+/// distance, draws by repetition, fifty moves and insufficient material inside the tree, and
+/// time management from the clock. Generic over the evaluator, so the compiler specialises
+/// the whole search for each one.
+public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
+  public var evaluator: E
+  public let table: TranspositionTable
+  public let stopSignal: StopSignal
+  /// Called after every completed iteration (UCI `info` lines).
+  public var onIteration: ((SearchInfo) -> Void)?
+
+  let historyTable: UnsafeMutablePointer<Int32>  // [side * 4096 + from|to<<6]
+  let killers: UnsafeMutablePointer<Move>  // [ply * 2 + k]
+  let pvTable: UnsafeMutablePointer<Move>  // [ply * maxPly + i]
+  let pvLength: UnsafeMutablePointer<Int>
+  var keys: UnsafeMutablePointer<UInt64>
+  var keyCapacity: Int
+  /// Per-ply scratch: move scores, quiescence moves, quiet moves tried (no stack copies).
+  let scoreBuffer: UnsafeMutablePointer<Int>
+  let qMoveBuffer: UnsafeMutablePointer<Move>
+  let quietBuffer: UnsafeMutablePointer<Move>
+  var keyCount = 0
+  let lmr: [Int]
+
+  var nodes = 0
+  var seldepth = 0
+  var aborted = false
+  var canAbort = false
+  var start = ContinuousClock.now
+  var hardLimit = Int.max
+  var nodeLimit = Int.max
+
+  public init(evaluator: E, hashMegabytes: Int = 16, stopSignal: StopSignal = StopSignal()) {
+    self.evaluator = evaluator
+    table = TranspositionTable(megabytes: hashMegabytes)
+    self.stopSignal = stopSignal
+    historyTable = .allocate(capacity: 2 * 4096)
+    historyTable.initialize(repeating: 0, count: 2 * 4096)
+    killers = .allocate(capacity: 2 * (maxPly + 1))
+    killers.initialize(repeating: .none, count: 2 * (maxPly + 1))
+    pvTable = .allocate(capacity: (maxPly + 1) * maxPly)
+    pvTable.initialize(repeating: .none, count: (maxPly + 1) * maxPly)
+    pvLength = .allocate(capacity: maxPly + 1)
+    pvLength.initialize(repeating: 0, count: maxPly + 1)
+    keyCapacity = 1024 + maxPly
+    keys = .allocate(capacity: keyCapacity)
+    scoreBuffer = .allocate(capacity: (maxPly + 2) * 256)
+    scoreBuffer.initialize(repeating: 0, count: (maxPly + 2) * 256)
+    qMoveBuffer = .allocate(capacity: (maxPly + 2) * 256)
+    qMoveBuffer.initialize(repeating: .none, count: (maxPly + 2) * 256)
+    quietBuffer = .allocate(capacity: (maxPly + 2) * 64)
+    quietBuffer.initialize(repeating: .none, count: (maxPly + 2) * 64)
+    var table = [Int](repeating: 0, count: 64 * 64)
+    for d in 1..<64 {
+      for m in 1..<64 { table[d * 64 + m] = Int(0.75 + log(Double(d)) * log(Double(m)) / 2.25) }
+    }
+    lmr = table
+  }
+
+  deinit {
+    historyTable.deallocate()
+    killers.deallocate()
+    pvTable.deallocate()
+    pvLength.deallocate()
+    keys.deallocate()
+    scoreBuffer.deallocate()
+    qMoveBuffer.deallocate()
+    quietBuffer.deallocate()
+  }
+
+  /// Forgets the table, history and killers (a new game).
+  public func newGame() {
+    table.clear()
+    historyTable.update(repeating: 0, count: 2 * 4096)
+    killers.update(repeating: .none, count: 2 * (maxPly + 1))
+  }
+
+  var elapsedMilliseconds: Int {
+    let d = ContinuousClock.now - start
+    return Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
+  }
+
+  /// Searches `root`. `history` holds the keys of the game's earlier positions (oldest first,
+  /// the root's own key may be last or absent), for repetition draws.
+  public func search(_ root: ChessPosition, history: [UInt64] = [], limits: SearchLimits) -> SearchResult {
+    start = ContinuousClock.now
+    nodes = 0
+    seldepth = 0
+    aborted = false
+    canAbort = false
+    table.newSearch()
+    evaluator.reset(to: root)
+    var past = history
+    if past.last == root.hash { past.removeLast() }
+    if past.count + maxPly + 2 > keyCapacity {
+      keys.deallocate()
+      keyCapacity = past.count + maxPly + 2
+      keys = .allocate(capacity: keyCapacity)
+    }
+    keyCount = 0
+    for k in past.suffix(keyCapacity - maxPly - 2) {
+      keys[keyCount] = k
+      keyCount += 1
+    }
+    keys[keyCount] = root.hash
+    keyCount += 1
+    for i in 0..<(2 * 4096) { historyTable[i] /= 2 }
+
+    // Time: an optimum (no new iteration after 60% of it) and a hard limit.
+    var optimum = Int.max
+    hardLimit = Int.max
+    nodeLimit = limits.nodes ?? Int.max
+    if let mt = limits.moveTime {
+      hardLimit = max(1, mt - 15)
+      optimum = hardLimit * 2
+    } else if let time = root.sideToMove == .white ? limits.whiteTime : limits.blackTime, !limits.infinite {
+      let inc = (root.sideToMove == .white ? limits.whiteIncrement : limits.blackIncrement) ?? 0
+      let available = max(1, time - 30)
+      let togo = min(50, max(1, limits.movesToGo ?? 30))
+      optimum = available / togo + inc * 3 / 4
+      optimum = min(optimum, togo == 1 ? available * 4 / 5 : available / 2)
+      hardLimit = max(1, max(optimum, min(optimum * 3, available * 4 / 5)))
+      optimum = max(1, optimum)
+    }
+    if limits.infinite { optimum = Int.max }
+    let maxDepth = min(limits.depth ?? (maxPly - 8), maxPly - 8)
+
+    var moves = MoveList<Move>(filler: .none)
+    root.generateMoves(into: &moves)
+    var best = SearchResult(
+      bestMove: moves.isEmpty ? nil : moves[0], ponderMove: nil,
+      info: SearchInfo(depth: 0, seldepth: 0, score: 0, nodes: 0, milliseconds: 0, pv: [], hashfull: 0))
+    if moves.isEmpty {
+      best.info.score = root.isInCheck ? -mateScore : 0
+      waitIfInfinite(limits)
+      return best
+    }
+
+    var previous = 0
+    for depth in 1...max(1, maxDepth) {
+      var alpha = -infinityScore, beta = infinityScore
+      var window = 18
+      if depth >= 5 {
+        alpha = max(previous - window, -infinityScore)
+        beta = min(previous + window, infinityScore)
+      }
+      var score = 0
+      while true {
+        score = negamax(root, alpha, beta, depth, 0, true, false)
+        if aborted { break }
+        if score <= alpha {
+          beta = (alpha + beta) / 2
+          alpha = max(score - window, -infinityScore)
+        } else if score >= beta {
+          beta = min(score + window, infinityScore)
+        } else {
+          break
+        }
+        window += window / 2
+        if window > 600 {
+          alpha = -infinityScore
+          beta = infinityScore
+        }
+      }
+      if aborted { break }
+      canAbort = true
+      previous = score
+      let pv = (0..<pvLength[0]).map { pvTable[$0] }
+      if let first = pv.first {
+        best.bestMove = first
+        best.ponderMove = pv.count > 1 ? pv[1] : nil
+      }
+      best.info = SearchInfo(
+        depth: depth, seldepth: seldepth, score: score, nodes: nodes, milliseconds: elapsedMilliseconds,
+        pv: pv.isEmpty ? [best.bestMove!] : pv, hashfull: table.hashfull)
+      var walk = root
+      best.info.pvText = best.info.pv.map { m in
+        defer { walk.play(m) }
+        return walk.moveText(m)
+      }
+      onIteration?(best.info)
+      if stopSignal.isSet || nodes >= nodeLimit { break }
+      if optimum != Int.max && elapsedMilliseconds >= optimum / 5 * 3 { break }
+      if !limits.infinite && limits.depth == nil && abs(score) >= mateBound
+        && depth >= 2 * (mateScore - abs(score)) + 2
+      {
+        break
+      }
+    }
+    best.info.nodes = nodes
+    best.info.milliseconds = elapsedMilliseconds
+    waitIfInfinite(limits)
+    return best
+  }
+
+  /// `go infinite` must not answer before `stop`.
+  func waitIfInfinite(_ limits: SearchLimits) {
+    guard limits.infinite else { return }
+    while !stopSignal.isSet { usleep(1000) }
+  }
+
+  @inline(__always) func checkLimits() {
+    guard canAbort else { return }
+    if stopSignal.isSet || nodes >= nodeLimit || (hardLimit != Int.max && elapsedMilliseconds >= hardLimit) {
+      aborted = true
+    }
+  }
+
+  @inline(__always) func isRepetition(_ halfmoveClock: Int) -> Bool {
+    let current = keys[keyCount - 1]
+    var i = keyCount - 3
+    let oldest = max(0, keyCount - 1 - halfmoveClock)
+    while i >= oldest {
+      if keys[i] == current { return true }
+      i -= 2
+    }
+    return false
+  }
+
+  @inline(__always) func make(_ move: Move, _ from: ChessPosition, _ to: ChessPosition) {
+    keys[keyCount] = to.hash
+    keyCount += 1
+    evaluator.push(move, from: from)
+  }
+
+  @inline(__always) func unmake() {
+    keyCount -= 1
+    evaluator.pop()
+  }
+
+  @inline(__always) static func toTT(_ s: Int, _ ply: Int) -> Int {
+    s >= mateBound ? s + ply : (s <= -mateBound ? s - ply : s)
+  }
+  @inline(__always) static func fromTT(_ s: Int, _ ply: Int) -> Int {
+    s >= mateBound ? s - ply : (s <= -mateBound ? s + ply : s)
+  }
+
+  @inline(__always) static func isCapture(_ p: ChessPosition, _ m: Move) -> Bool {
+    !m.isCastling && (m.isEnPassant || !p[Square(m.to)].isNone)
+  }
+
+  @inline(__always) static func victimValue(_ p: ChessPosition, _ m: Move) -> Int {
+    m.isEnPassant ? 100 : seeValue[Int(p[Square(m.to)].raw & 7)]
+  }
+
+  @inline(__always) func updatePV(_ ply: Int, _ m: Move) {
+    let row = pvTable + ply * maxPly
+    row[ply] = m
+    let next = pvTable + (ply + 1) * maxPly
+    var i = ply + 1
+    let end = pvLength[ply + 1]
+    while i < end {
+      row[i] = next[i]
+      i += 1
+    }
+    pvLength[ply] = max(end, ply + 1)
+  }
+
+  static func hasNonPawnMaterial(_ p: ChessPosition) -> Bool {
+    let side = p.sideToMove
+    return (p.pieces(side) & ~p.pieces(.pawn) & ~p.pieces(.king)).rawValue != 0
+  }
+
+  func negamax(
+    _ pos: ChessPosition, _ alphaIn: Int, _ betaIn: Int, _ depthIn: Int, _ ply: Int, _ pvNode: Bool,
+    _ allowNull: Bool
+  ) -> Int {
+    pvLength[ply] = ply
+    var alpha = alphaIn, beta = betaIn
+    var depth = depthIn
+    let inCheck = pos.isInCheck
+    if inCheck && ply < maxPly / 2 { depth += 1 }
+    if depth <= 0 { return quiesce(pos, alpha, beta, ply) }
+    nodes &+= 1
+    if nodes & 1023 == 0 { checkLimits() }
+    if aborted { return 0 }
+    if ply > seldepth { seldepth = ply }
+    if ply > 0 {
+      if pos.halfmoveClock >= 100 || isRepetition(pos.halfmoveClock) || pos.isInsufficientMaterial { return 0 }
+      if ply >= maxPly - 4 { return inCheck ? 0 : evaluator.evaluate(pos) }
+      alpha = max(alpha, -mateScore + ply)
+      beta = min(beta, mateScore - ply - 1)
+      if alpha >= beta { return alpha }
+    }
+    let key = pos.hash
+    var ttMove = Move.none
+    if let e = table.probe(key) {
+      ttMove = Move(raw: e.move)
+      if !pvNode && Int(e.depth) >= depth {
+        let s = ChessSearcher.fromTT(Int(e.score), ply)
+        let bound = e.flags & 3
+        if bound == 3 || (bound == 2 && s >= beta) || (bound == 1 && s <= alpha) { return s }
+      }
+    }
+    // Internal iterative reduction: no hash move, so this node is probably new; search it
+    // shallower first.
+    if depth >= 4 && ttMove == .none { depth -= 1 }
+    let staticEval = inCheck ? -infinityScore : evaluator.evaluate(pos)
+    if !pvNode && !inCheck && abs(beta) < mateBound {
+      // Reverse futility.
+      if depth <= 6 && staticEval - 85 * depth >= beta { return staticEval }
+      // Null move.
+      if allowNull && depth >= 3 && staticEval >= beta && ChessSearcher.hasNonPawnMaterial(pos) {
+        let r = 3 + depth / 4 + min(3, (staticEval - beta) / 200)
+        var child = pos
+        child.play(.null)
+        make(.null, pos, child)
+        let s = -negamax(child, -beta, -beta + 1, depth - 1 - r, ply + 1, false, false)
+        unmake()
+        if aborted { return 0 }
+        if s >= beta { return s >= mateBound ? beta : s }
+      }
+    }
+
+    var moves = MoveList<Move>(filler: .none)
+    pos.generateMoves(into: &moves)
+    if moves.isEmpty { return inCheck ? -mateScore + ply : 0 }
+    let scores = scoreBuffer + ply * 256
+    let side = Int(pos.sideToMove.rawValue)
+    let k0 = killers[ply * 2], k1 = killers[ply * 2 + 1]
+    let moveCountTotal = moves.count
+    for mi in 0..<moveCountTotal {
+      let m = moves[mi]
+      var s: Int
+      if m == ttMove {
+        s = 10_000_000
+      } else if ChessSearcher.isCapture(pos, m) {
+        let victim = ChessSearcher.victimValue(pos, m)
+        let attacker = seeValue[Int(pos[Square(m.from)].raw & 7)]
+        let good = attacker <= victim || ChessSearcher.see(pos, m) >= 0
+        s = (good ? 2_000_000 : -2_000_000) + victim * 16 - attacker / 16
+        if m.isPromotion && m.promotion == .queen { s += 900 * 16 }
+      } else if m.isPromotion {
+        s = m.promotion == .queen ? 1_900_000 : -3_000_000
+      } else if m == k0 {
+        s = 1_000_000
+      } else if m == k1 {
+        s = 999_000
+      } else {
+        s = Int(historyTable[side * 4096 + m.historyIndex])
+      }
+      scores[mi] = s
+    }
+
+    var best = -infinityScore
+    var bestMove = Move.none
+    var moveCount = 0
+    let quiets = quietBuffer + ply * 64
+    var quietCount = 0
+    let improving = staticEval > -infinityScore
+    for i in 0..<moveCountTotal {
+      // Selection sort: bring the best remaining move forward.
+      var bi = i
+      var bs = scores[i]
+      var j = i + 1
+      while j < moveCountTotal {
+        if scores[j] > bs {
+          bs = scores[j]
+          bi = j
+        }
+        j += 1
+      }
+      if bi != i {
+        moves.swapAt(i, bi)
+        scores[bi] = scores[i]
+        scores[i] = bs
+      }
+      let m = moves[i]
+      let capture = ChessSearcher.isCapture(pos, m)
+      let quiet = !capture && !m.isPromotion
+      var child = pos
+      child.play(m)
+      let givesCheck = child.isInCheck
+      if ply > 0 && !inCheck && !givesCheck && best > -mateBound && moveCount > 0 {
+        if quiet {
+          // Late-move pruning and futility pruning.
+          if depth <= 4 && quietCount >= 3 + depth * depth * (improving ? 2 : 1) { continue }
+          if depth <= 3 && staticEval + 110 * depth + 60 <= alpha { continue }
+        } else if depth <= 4 && bs < 0 {
+          // A losing capture near the leaves.
+          if ChessSearcher.see(pos, m) < -90 * depth { continue }
+        }
+      }
+      moveCount += 1
+      make(m, pos, child)
+      var score: Int
+      if moveCount == 1 {
+        score = -negamax(child, -beta, -alpha, depth - 1, ply + 1, pvNode, true)
+      } else {
+        var r = 0
+        if depth >= 3 && quiet && !givesCheck && moveCount > (pvNode ? 3 : 2) {
+          r = lmr[min(depth, 63) * 64 + min(moveCount, 63)]
+          if pvNode { r -= 1 }
+          if inCheck { r -= 1 }
+          if m == k0 || m == k1 { r -= 1 }
+          if bs > 4000 { r -= 1 }
+          if bs < -4000 { r += 1 }
+          r = max(0, min(r, depth - 2))
+        }
+        score = -negamax(child, -alpha - 1, -alpha, depth - 1 - r, ply + 1, false, true)
+        if score > alpha && r > 0 && !aborted {
+          score = -negamax(child, -alpha - 1, -alpha, depth - 1, ply + 1, false, true)
+        }
+        if score > alpha && score < beta && !aborted {
+          score = -negamax(child, -beta, -alpha, depth - 1, ply + 1, true, true)
+        }
+      }
+      unmake()
+      if aborted { return 0 }
+      if score > best {
+        best = score
+        bestMove = m
+        if score > alpha {
+          alpha = score
+          if pvNode { updatePV(ply, m) }
+          if score >= beta {
+            if quiet {
+              if k0 != m {
+                killers[ply * 2 + 1] = k0
+                killers[ply * 2] = m
+              }
+              let bonus = min(depth * depth * 8, 4000)
+              updateHistory(side, m, bonus)
+              for q in 0..<quietCount { updateHistory(side, quiets[q], -bonus) }
+            }
+            break
+          }
+        }
+      }
+      if quiet && quietCount < 64 {
+        quiets[quietCount] = m
+        quietCount += 1
+      }
+    }
+    if moveCount == 0 { return staticEval }  // every move pruned (cannot happen at the root)
+    let bound: UInt8 = best >= beta ? 2 : (best > alphaIn ? 3 : 1)
+    table.store(key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: depth, bound: bound)
+    return best
+  }
+
+  @inline(__always) func updateHistory(_ side: Int, _ m: Move, _ bonus: Int) {
+    let i = side * 4096 + m.historyIndex
+    let h = Int(historyTable[i])
+    historyTable[i] = Int32(h + bonus - h * abs(bonus) / 16384)
+  }
+
+  func quiesce(_ pos: ChessPosition, _ alphaIn: Int, _ beta: Int, _ ply: Int) -> Int {
+    nodes &+= 1
+    if nodes & 1023 == 0 { checkLimits() }
+    if aborted { return 0 }
+    pvLength[ply] = ply
+    if ply > seldepth { seldepth = ply }
+    let inCheck = pos.isInCheck
+    if ply >= maxPly - 2 { return inCheck ? 0 : evaluator.evaluate(pos) }
+    var alpha = alphaIn
+    var best = -infinityScore
+    var standPat = 0
+    if !inCheck {
+      standPat = evaluator.evaluate(pos)
+      if standPat >= beta { return standPat }
+      if standPat > alpha { alpha = standPat }
+      best = standPat
+    }
+    var moves = MoveList<Move>(filler: .none)
+    pos.generateMoves(into: &moves)
+    if moves.isEmpty { return inCheck ? -mateScore + ply : (pos.isInCheck ? 0 : 0) }
+    let scores = scoreBuffer + ply * 256
+    let kept = qMoveBuffer + ply * 256
+    var keptCount = 0
+    for mi in 0..<moves.count {
+      let m = moves[mi]
+      let capture = ChessSearcher.isCapture(pos, m)
+      if !inCheck {
+        if !capture && !(m.isPromotion && m.promotion == .queen) { continue }
+        if m.isPromotion && m.promotion != .queen { continue }
+        let victim = capture ? ChessSearcher.victimValue(pos, m) : 0
+        if !m.isPromotion && standPat + victim + 200 <= alpha { continue }
+        let attacker = seeValue[Int(pos[Square(m.from)].raw & 7)]
+        if attacker > victim && !m.isPromotion && ChessSearcher.see(pos, m) < 0 { continue }
+        kept[keptCount] = m
+        scores[keptCount] = victim * 16 - attacker / 16 + (m.isPromotion ? 8000 : 0)
+      } else {
+        kept[keptCount] = m
+        scores[keptCount] = capture ? 100_000 + ChessSearcher.victimValue(pos, m) : 0
+      }
+      keptCount += 1
+    }
+    for i in 0..<keptCount {
+      var bi = i
+      var bs = scores[i]
+      var j = i + 1
+      while j < keptCount {
+        if scores[j] > bs {
+          bs = scores[j]
+          bi = j
+        }
+        j += 1
+      }
+      if bi != i {
+        let t = kept[i]
+        kept[i] = kept[bi]
+        kept[bi] = t
+        scores[bi] = scores[i]
+        scores[i] = bs
+      }
+      let m = kept[i]
+      var child = pos
+      child.play(m)
+      make(m, pos, child)
+      let score = -quiesce(child, -beta, -alpha, ply + 1)
+      unmake()
+      if aborted { return 0 }
+      if score > best {
+        best = score
+        if score > alpha {
+          alpha = score
+          if score >= beta { break }
+        }
+      }
+    }
+    return best
+  }
+
+  /// Static exchange evaluation of a capture (or any move) on its target square: the material
+  /// balance, in centipawns, after both sides capture there with their cheapest pieces.
+  public static func see(_ pos: ChessPosition, _ m: Move) -> Int {
+    let t = AttackTables.shared
+    let to = m.to, from = m.from
+    var gain = InlineArray<40, Int>(repeating: 0)
+    var occ = pos.occupied.rawValue
+    let pawns = pos.pieces(.pawn).rawValue, knights = pos.pieces(.knight).rawValue
+    let bishops = pos.pieces(.bishop).rawValue, rooks = pos.pieces(.rook).rawValue
+    let queens = pos.pieces(.queen).rawValue, kings = pos.pieces(.king).rawValue
+    let white = pos.pieces(.white).rawValue, black = pos.pieces(.black).rawValue
+    gain[0] = m.isEnPassant ? 100 : seeValue[Int(pos[Square(to)].raw & 7)]
+    var attackerValue = seeValue[Int(pos[Square(from)].raw & 7)]
+    if m.isPromotion {
+      let promo = seeValue[Int(m.promotion!.rawValue) + 1]
+      gain[0] += promo - 100
+      attackerValue = promo
+    }
+    occ &= ~(UInt64(1) &<< UInt64(from))
+    if m.isEnPassant { occ &= ~(UInt64(1) &<< UInt64(to ^ 8)) }
+    var side = pos.sideToMove.opponent
+    let bq = bishops | queens, rq = rooks | queens
+    var attackers =
+      (t.pawn(.white, to) & pawns & black) | (t.pawn(.black, to) & pawns & white) | (t.knight(to) & knights)
+      | (t.king(to) & kings) | (t.bishop(to, occ) & bq) | (t.rook(to, occ) & rq)
+    var d = 0
+    while true {
+      attackers &= occ
+      let mine = attackers & (side == .white ? white : black)
+      if mine == 0 { break }
+      d += 1
+      if d >= 39 { break }
+      gain[d] = attackerValue - gain[d - 1]
+      if max(-gain[d - 1], gain[d]) < 0 { break }
+      var next: UInt64
+      var value: Int
+      if mine & pawns != 0 {
+        next = mine & pawns
+        value = 100
+      } else if mine & knights != 0 {
+        next = mine & knights
+        value = 320
+      } else if mine & bishops != 0 {
+        next = mine & bishops
+        value = 330
+      } else if mine & rooks != 0 {
+        next = mine & rooks
+        value = 500
+      } else if mine & queens != 0 {
+        next = mine & queens
+        value = 900
+      } else {
+        next = mine & kings
+        value = 20000
+      }
+      occ &= ~(UInt64(1) &<< UInt64(next.trailingZeroBitCount))
+      attackers |= (t.bishop(to, occ) & bq) | (t.rook(to, occ) & rq)
+      attackerValue = value
+      side = side.opponent
+    }
+    while d > 0 {
+      gain[d - 1] = -max(-gain[d - 1], gain[d])
+      d -= 1
+    }
+    return gain[0]
+  }
+}

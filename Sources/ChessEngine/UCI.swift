@@ -1,0 +1,246 @@
+import Chess
+import Foundation
+import GameCore
+import Synchronization
+
+/// Writes whole lines to standard output under a lock, flushed at once (the search thread and
+/// the command thread both write).
+public final class LineWriter: Sendable {
+  let lock = Mutex(())
+  let sink: @Sendable (String) -> Void
+  /// Lines go to `sink` (standard output by default).
+  public init(sink: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) })
+  {
+    self.sink = sink
+  }
+  public func write(_ line: String) { lock.withLock { _ in sink(line) } }
+}
+
+/// The UCI protocol over the alpha-beta searcher: commands are read on the caller's thread,
+/// searches run on a background thread, so `stop`, `isready` and `quit` are answered while
+/// thinking. A garbage or illegal line is answered with `info string …` and ignored.
+public final class UCIEngine: @unchecked Sendable {
+  public static let name = "ZeroLab 0.6"
+  let out: LineWriter
+  let searcher: ChessSearcher<HandcraftedEvaluation>
+  let group = DispatchGroup()
+  let searching = Atomic<Bool>(false)
+  var position = ChessPosition()
+  var keys: [UInt64] = [ChessPosition().hash]
+  var moveOverhead = 30
+
+  public init(writer: LineWriter = LineWriter(), hashMegabytes: Int = 16) {
+    out = writer
+    searcher = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hashMegabytes)
+  }
+
+  /// Reads commands until `quit` or end of input (then waits for a running search to finish
+  /// after stopping it).
+  public func run(readLine: () -> String?) {
+    while let line = readLine() {
+      if !handle(line) { return }
+    }
+    stopAndWait()
+  }
+
+  func say(_ s: String) { out.write(s) }
+
+  /// Waits for a running search to end after telling it to stop.
+  public func stopAndWait() {
+    searcher.stopSignal.stop()
+    group.wait()
+  }
+
+  /// Handles one command line; returns `false` after `quit`.
+  @discardableResult
+  public func handle(_ line: String) -> Bool {
+    let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+    guard let command = tokens.first else { return true }
+    let args = Array(tokens.dropFirst())
+    switch command {
+    case "uci":
+      say("id name \(UCIEngine.name)")
+      say("id author the ZeroLab authors")
+      say("option name Hash type spin default 16 min 1 max 4096")
+      say("option name Clear Hash type button")
+      say("option name Move Overhead type spin default 30 min 0 max 5000")
+      say("uciok")
+    case "isready":
+      say("readyok")
+    case "ucinewgame":
+      stopAndWait()
+      searcher.newGame()
+    case "setoption":
+      stopAndWait()
+      setOption(args)
+    case "position":
+      stopAndWait()
+      setPosition(args)
+    case "go":
+      stopAndWait()
+      go(args)
+    case "stop":
+      stopAndWait()
+    case "ponderhit":
+      break
+    case "quit":
+      stopAndWait()
+      return false
+    case "debug", "register":
+      break
+    case "d":
+      say("info string fen \(position.fen)")
+    default:
+      say("info string unknown command: \(line.prefix(80))")
+    }
+    return true
+  }
+
+  func setOption(_ args: [String]) {
+    // setoption name <id with spaces> [value <x>]
+    guard args.first?.lowercased() == "name" else {
+      say("info string setoption: expected 'name'")
+      return
+    }
+    let rest = args.dropFirst()
+    let valueIndex = rest.firstIndex { $0.lowercased() == "value" }
+    let name = rest[rest.startIndex..<(valueIndex ?? rest.endIndex)].joined(separator: " ").lowercased()
+    let value = valueIndex.map { rest[($0 + 1)...].joined(separator: " ") }
+    switch name {
+    case "hash":
+      guard let v = value.flatMap({ Int($0) }), (1...4096).contains(v) else {
+        say("info string setoption Hash: expected a value from 1 to 4096")
+        return
+      }
+      searcher.table.resize(megabytes: v)
+    case "clear hash":
+      searcher.newGame()
+    case "move overhead":
+      guard let v = value.flatMap({ Int($0) }), (0...5000).contains(v) else {
+        say("info string setoption Move Overhead: expected a value from 0 to 5000")
+        return
+      }
+      moveOverhead = v
+    default:
+      say("info string unknown option: \(name)")
+    }
+  }
+
+  func setPosition(_ args: [String]) {
+    var p: ChessPosition
+    var i: Int
+    if args.first == "startpos" {
+      p = ChessPosition()
+      i = 1
+    } else if args.first == "fen" {
+      let end = args.firstIndex(of: "moves") ?? args.count
+      do {
+        p = try ChessPosition(fen: args[1..<end].joined(separator: " "))
+      } catch {
+        say("info string bad position: \(error.message)")
+        return
+      }
+      i = end
+    } else {
+      say("info string position: expected 'startpos' or 'fen'")
+      return
+    }
+    var k = [p.hash]
+    if i < args.count {
+      guard args[i] == "moves" else {
+        say("info string position: expected 'moves', got '\(args[i].prefix(20))'")
+        return
+      }
+      for text in args[(i + 1)...] {
+        if text == "0000" {
+          guard !p.isInCheck else {
+            say("info string bad position: null move while in check")
+            return
+          }
+          p.play(.null)
+        } else {
+          var move: Move?
+          do throws(NotationError) {
+            move = try p.parseUCI(text)
+          } catch {
+            move = nil
+          }
+          guard let m = move else {
+            say("info string bad position: illegal move \(text.prefix(12))")
+            return
+          }
+          p.play(m)
+        }
+        k.append(p.hash)
+      }
+    }
+    position = p
+    keys = k
+  }
+
+  func go(_ args: [String]) {
+    var limits = SearchLimits()
+    var i = 0
+    while i < args.count {
+      let t = args[i]
+      let numeric = ["wtime", "btime", "winc", "binc", "movestogo", "depth", "nodes", "movetime", "mate"]
+      if numeric.contains(t) {
+        guard i + 1 < args.count, let v = Int(args[i + 1]) else {
+          say("info string go ignored: '\(t)' needs a number")
+          return
+        }
+        switch t {
+        case "wtime": limits.whiteTime = max(1, v)
+        case "btime": limits.blackTime = max(1, v)
+        case "winc": limits.whiteIncrement = max(0, v)
+        case "binc": limits.blackIncrement = max(0, v)
+        case "movestogo": limits.movesToGo = v > 0 ? v : nil
+        case "depth": limits.depth = max(1, v)
+        case "nodes": limits.nodes = max(1, v)
+        case "movetime": limits.moveTime = max(1, v)
+        default: limits.depth = max(1, 2 * v + 2)  // mate in v moves: enough plies
+        }
+        i += 2
+      } else if t == "infinite" {
+        limits.infinite = true
+        i += 1
+      } else if t == "ponder" {
+        i += 1
+      } else if t == "searchmoves" {
+        say("info string go: searchmoves is not supported (searching every move)")
+        break
+      } else {
+        say("info string go ignored: unknown token '\(t.prefix(20))'")
+        return
+      }
+    }
+    // Keep the engine's own safety margin on the clock.
+    if moveOverhead != 30 {
+      if let w = limits.whiteTime { limits.whiteTime = max(1, w - (moveOverhead - 30)) }
+      if let b = limits.blackTime { limits.blackTime = max(1, b - (moveOverhead - 30)) }
+    }
+    let root = position
+    let history = keys
+    let finalLimits = limits
+    searcher.stopSignal.reset()
+    searching.store(true, ordering: .relaxed)
+    let searcher = self.searcher
+    let out = self.out
+    searcher.onIteration = { info in out.write(info.uciLine) }
+    group.enter()
+    let thread = Thread { [self] in
+      let result = searcher.search(root, history: history, limits: finalLimits)
+      out.write(result.info.uciLine)
+      if let m = result.bestMove {
+        let after = root.playing(m)
+        out.write("bestmove \(root.moveText(m))" + (result.ponderMove.map { " ponder \(after.moveText($0))" } ?? ""))
+      } else {
+        out.write("bestmove (none)")
+      }
+      searching.store(false, ordering: .relaxed)
+      group.leave()
+    }
+    thread.stackSize = 64 << 20
+    thread.start()
+  }
+}

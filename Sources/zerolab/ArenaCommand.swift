@@ -1,0 +1,95 @@
+import ArgumentParser
+import Chess
+import ChessArena
+import Foundation
+import GameCore
+
+struct ArenaCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "arena",
+    abstract: "Play a chess match between two engines and measure the Elo difference.",
+    discussion: """
+      An ENGINE is a built-in name (zerolab), a name in engines/ (stockfish-1350 for
+      engines/stockfish-1350.json) or a path to such a JSON file. Colours alternate and each
+      opening of the set is played twice, once with each colour. Games end by the rules, on
+      time, on an engine failure, or as a draw after 600 plies.
+
+      Examples:
+        zerolab arena zerolab stockfish-1350 --games 40 --tc 10+0.1 --pgn out.pgn
+        zerolab arena zerolab zerolab-d3 --games 200 --tc 2+0.05 --sprt 0,50
+      """)
+
+  @Argument(help: "Engine A (the one the score is for).") var engineA: String
+  @Argument(help: "Engine B.") var engineB: String
+  @Option(help: "Number of games.") var games: Int = 2
+  @Option(help: "Time control BASE+INC in seconds.") var tc: String = "10+0.1"
+  @Option(help: "EPD/FEN file of openings (default: engines/openings.epd if present).") var openings: String?
+  @Option(help: "Write the games to this PGN file.") var pgn: String?
+  @Option(help: "Stop when the SPRT for elo0,elo1 decides (alpha = beta = 0.05).") var sprt: String?
+
+  func validate() throws {
+    guard (1...100_000).contains(games) else { throw ValidationError("--games must be 1...100000") }
+  }
+
+  func run() throws {
+    let control: TimeControl
+    let specA: EngineSpec, specB: EngineSpec
+    var positions = [ChessPosition()]
+    var sprtPair: (Double, Double)?
+    do throws(NotationError) {
+      control = try TimeControl(parsing: tc)
+      specA = try EngineSpec.resolve(engineA)
+      specB = try EngineSpec.resolve(engineB)
+      let path =
+        openings ?? (FileManager.default.fileExists(atPath: "engines/openings.epd") ? "engines/openings.epd" : nil)
+      if let path {
+        guard let data = FileManager.default.contents(atPath: path) else { throw NotationError("cannot read \(path)") }
+        positions = try readOpenings(String(decoding: data, as: UTF8.self), source: path)
+      }
+      if let sprt {
+        let parts = sprt.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let e0 = parts[0], let e1 = parts[1], e0 < e1 else {
+          throw NotationError("--sprt expects elo0,elo1 with elo0 < elo1, e.g. 0,10")
+        }
+        sprtPair = (e0, e1)
+      }
+    } catch {
+      throw ValidationError(error.message)
+    }
+    let a: any ChessEngineHandle, b: any ChessEngineHandle
+    do throws(NotationError) {
+      a = try specA.makeEngine()
+      b = try specB.makeEngine()
+    } catch {
+      throw ValidationError(error.message)
+    }
+    defer {
+      a.close()
+      b.close()
+    }
+    print("Arena: \(a.name) vs \(b.name), \(games) games at \(control), \(positions.count) openings")
+    let arena = Arena(a: a, b: b, timeControl: control, openings: positions)
+    let verdict = arena.run(games: games, sprt: sprtPair) { game, score, played in
+      let result = game.outcome.resultToken
+      let white = game.whiteIsA ? a.name : b.name, black = game.whiteIsA ? b.name : a.name
+      print("game \(played): \(white) - \(black) \(result) (\(game.termination), \(game.record.moves.count) plies)")
+      print(
+        String(
+          format: "progress %d/%d  +%d =%d -%d  score %.1f%%", played, games, score.wins, score.draws,
+          score.losses, score.score * 100))
+      fflush(nil)
+    }
+    if let pgn {
+      do {
+        try arena.pgn().write(toFile: pgn, atomically: true, encoding: .utf8)
+      } catch {
+        throw ValidationError("cannot write \(pgn)")
+      }
+    }
+    let s = arena.score
+    let interval = s.eloInterval
+    print("Result \(a.name) vs \(b.name): \(s.summary)")
+    print(String(format: "Elo 95%% interval [%.1f, %.1f] over %d games", interval.low, interval.high, s.games))
+    if let verdict { print(verdict) }
+  }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Chess
+import ChessEngine
+import Foundation
+import GameCore
+
+struct EngineBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "engine", abstract: "Alpha-beta search speed: nodes per second over a fixed set of positions.",
+    discussion: """
+      Searches each position to a fixed depth with a fresh 16 MiB table and reports the total
+      nodes over the total time. `make bench-engine` runs this next to `stockfish bench`.
+
+      Example:
+        zerolab bench engine --depth 11
+      """)
+
+  @Option(help: "Search depth for every position.") var depth: Int = 11
+
+  static let positions = [
+    ChessPosition.startFEN,
+    "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1",
+    "r1bqkbnr/pppp1ppp/2n5/1B2p3/4P3/5N2/PPPP1PPP/RNBQK2R b KQkq - 3 3",
+    "r1bq1rk1/pp2bppp/2n1pn2/3p4/2PP4/2N1PN2/PP3PPP/R2QKB1R w KQ - 0 8",
+    "2rr3k/pp3pp1/1nnqbN1p/3pN3/2pP4/2P3Q1/PPB4P/R4RK1 w - - 0 1",
+    "8/2p5/3p4/KP5r/1R3p1k/8/4P1P1/8 w - - 0 1",
+    "4rrk1/pp1n3p/3q2pQ/2p1pb2/2PP4/2P3N1/P2B2PP/4RRK1 b - - 7 19",
+    "6k1/6p1/6Pp/ppp5/3pn2P/1P3K2/1PP2P2/8 b - - 0 1",
+  ]
+
+  func validate() throws {
+    guard (1...30).contains(depth) else { throw ValidationError("--depth must be 1...30") }
+  }
+
+  func run() throws {
+    var nodes = 0
+    var ms = 0
+    for fen in EngineBench.positions {
+      let p = try ChessPosition(fen: fen)
+      let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
+      let r = s.search(p, limits: SearchLimits(depth: depth))
+      nodes += r.info.nodes
+      ms += r.info.milliseconds
+      print("\(fen): \(r.info.uciLine)")
+    }
+    let nps = ms > 0 ? nodes * 1000 / ms : nodes
+    print("Total: \(nodes) nodes in \(ms) ms")
+    print("BENCH engine unit=nodes/s zerolab=\(nps)")
+  }
+}
+
+struct EPDCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "epd", abstract: "Solve a test suite of EPD positions with best-move (bm) or avoid-move (am) ops.",
+    discussion: """
+      Searches every position for --time seconds and counts it solved when the move is one of
+      the bm moves (and none of the am moves).
+
+      Example:
+        zerolab epd bench/wac.epd --time 1
+      """)
+
+  @Argument(help: "The EPD file.") var file: String
+  @Option(help: "Seconds per position.") var time: Double = 1
+  @Option(help: "Only the first N positions.") var limit: Int?
+  @Option(help: "Transposition table size in MiB.") var hash: Int = 64
+
+  func run() throws {
+    guard time > 0 else { throw ValidationError("--time must be positive") }
+    guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter {
+      !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#")
+    }
+    let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hash)
+    var solved = 0, total = 0
+    for (n, line) in lines.prefix(limit ?? lines.count).enumerated() {
+      let fields = line.split(separator: " ", maxSplits: 4).map(String.init)
+      guard fields.count >= 4, let p = try? ChessPosition(fen: fields[0..<4].joined(separator: " ")) else {
+        print("\(file):\(n + 1): bad position, skipped")
+        continue
+      }
+      let ops = fields.count > 4 ? fields[4] : ""
+      func moves(_ op: String) -> [String] {
+        for part in ops.split(separator: ";") {
+          let t = part.trimmingCharacters(in: .whitespaces).split(separator: " ").map(String.init)
+          if t.first == op { return Array(t.dropFirst()) }
+        }
+        return []
+      }
+      let id = moves("id").joined(separator: " ").replacingOccurrences(of: "\"", with: "")
+      let bm = moves("bm").compactMap { try? p.parseMove($0) }
+      let am = moves("am").compactMap { try? p.parseMove($0) }
+      guard !bm.isEmpty || !am.isEmpty else { continue }
+      s.newGame()
+      let r = s.search(p, limits: SearchLimits(moveTime: Int(time * 1000)))
+      total += 1
+      let ok = r.bestMove.map { (bm.isEmpty || bm.contains($0)) && !am.contains($0) } ?? false
+      if ok { solved += 1 }
+      let played = r.bestMove.map { p.san($0) } ?? "none"
+      print("\(id.isEmpty ? "#\(n + 1)" : id): \(ok ? "solved" : "missed") \(played) (depth \(r.info.depth))")
+    }
+    let share = total > 0 ? Double(solved) / Double(total) * 100 : 0
+    print(String(format: "EPD %@: solved %d/%d (%.1f%%) at %g s per position", file, solved, total, share, time))
+  }
+}
