@@ -78,6 +78,8 @@ public struct PlayerSpec: Sendable, Equatable, CustomStringConvertible {
                                iterative-deepening alpha-beta with the handcrafted evaluation
     mcts[:sims=N,time=S,c=X,reuse=true|false,seed=N]
                                UCT with random rollouts (default sims=1000, c=1.4)
+    FILE.json                  a trained network from engines/, e.g.
+                               engines/hexapawn-3x3-zero.json
     """
 }
 

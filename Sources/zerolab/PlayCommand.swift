@@ -24,6 +24,7 @@ struct Play: ParsableCommand {
         zerolab play hexapawn --size 3x3 --white human --black minimax
         zerolab play hexapawn --size 4x4 --white mcts:sims=3000 --black alphabeta:depth=12
         printf 'b1b2\\nmoves\\nquit\\n' | zerolab play hexapawn --black random
+        zerolab play hexapawn --white human --black engines/hexapawn-3x3-zero.json
 
       Chess: moves in SAN (Nf3, O-O) or UCI (g1f3); commands moves, undo, flip, fen, pgn FILE,
       hint, help, quit. An ENGINE is a built-in name (zerolab) or a JSON file in engines/.
