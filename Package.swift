@@ -50,7 +50,7 @@ let package = Package(
       dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: hotPath
     ),
-    .target(name: "NNUE", dependencies: ["GameCore", "Chess"], swiftSettings: hotPath),
+    .target(name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine"], swiftSettings: hotPath),
     .target(name: "Zero", dependencies: ["GameCore", "Hexapawn", "Search", "NeuralCore"], swiftSettings: hotPath),
     .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search", "Chess", "ChessEngine", "ChessArena"]),
     .executableTarget(
@@ -66,7 +66,7 @@ let package = Package(
     .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
-    .testTarget(name: "NNUETests", dependencies: ["NNUE", "Chess", "GameCore"]),
+    .testTarget(name: "NNUETests", dependencies: ["NNUE", "Chess", "ChessEngine", "GameCore"]),
     .testTarget(name: "ZeroTests", dependencies: ["Zero", "Search", "Hexapawn", "NeuralCore", "GameCore"]),
     .testTarget(
       name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),

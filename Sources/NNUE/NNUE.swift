@@ -127,33 +127,56 @@ public struct QuantizedNNUE: Sendable {
   /// Updates `acc` (valid for `before`) to be valid for `after`, touching only the features
   /// of pieces that changed.
   public func update(_ acc: inout Accumulator, from before: ChessPosition, to after: ChessPosition) {
-    for color in Side.allCases {
-      for kind in PieceKind.allCases {
-        let a = before.pieces(color, kind), b = after.pieces(color, kind)
-        let changed = a ^ b
-        if changed.isEmpty { continue }
-        for sq in changed {
-          let sign: Int16 = b.contains(sq) ? 1 : -1
-          for side in Side.allCases {
-            add(
-              Chess768.index(perspective: side, color: color, kind: kind, square: sq.index), to: &acc, side: side,
-              sign: sign)
+    acc.white.withUnsafeMutableBufferPointer { w in
+      acc.black.withUnsafeMutableBufferPointer { b in
+        update(white: w.baseAddress!, black: b.baseAddress!, from: before, to: after)
+      }
+    }
+  }
+
+  /// The same on raw accumulator storage (`hidden` values per side).
+  public func update(
+    white: UnsafeMutablePointer<Int16>, black: UnsafeMutablePointer<Int16>, from before: ChessPosition,
+    to after: ChessPosition
+  ) {
+    w0.withUnsafeBufferPointer { wp in
+      for color in Side.allCases {
+        for kind in PieceKind.allCases {
+          let a = before.pieces(color, kind), b = after.pieces(color, kind)
+          let changed = a ^ b
+          if changed.isEmpty { continue }
+          for sq in changed {
+            let sign: Int16 = b.contains(sq) ? 1 : -1
+            let fw = Chess768.index(perspective: .white, color: color, kind: kind, square: sq.index) * hidden
+            let fb = Chess768.index(perspective: .black, color: color, kind: kind, square: sq.index) * hidden
+            for i in 0..<hidden {
+              white[i] &+= sign &* wp[fw + i]
+              black[i] &+= sign &* wp[fb + i]
+            }
           }
         }
       }
     }
   }
 
-  /// Centipawns for `stm` from the accumulators.
-  public func evaluate(_ acc: Accumulator, sideToMove stm: Side) -> Int32 {
-    let us = acc[stm], them = acc[stm.opponent]
+  /// Centipawns for `stm` from raw accumulator storage.
+  public func evaluate(white: UnsafePointer<Int16>, black: UnsafePointer<Int16>, sideToMove stm: Side) -> Int32 {
+    let (us, them) = stm == .white ? (white, black) : (black, white)
     var sum: Int64 = 0
     for i in 0..<hidden {
       let u = Int64(min(max(Int32(us[i]), 0), QuantizedNNUE.qa))
       let t = Int64(min(max(Int32(them[i]), 0), QuantizedNNUE.qa))
       sum += u * u * Int64(w1[i]) + t * t * Int64(w1[hidden + i])
     }
-    let out = (sum / Int64(QuantizedNNUE.qa) + Int64(b1)) * Int64(scale) / Int64(QuantizedNNUE.qa * QuantizedNNUE.qb)
-    return Int32(out)
+    return Int32(
+      (sum / Int64(QuantizedNNUE.qa) + Int64(b1)) * Int64(scale) / Int64(QuantizedNNUE.qa * QuantizedNNUE.qb))
   }
+
+  /// Centipawns for `stm` from the accumulators.
+  public func evaluate(_ acc: Accumulator, sideToMove stm: Side) -> Int32 {
+    acc.white.withUnsafeBufferPointer { w in
+      acc.black.withUnsafeBufferPointer { b in evaluate(white: w.baseAddress!, black: b.baseAddress!, sideToMove: stm) }
+    }
+  }
+
 }

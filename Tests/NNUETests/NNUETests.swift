@@ -1,4 +1,5 @@
 import Chess
+import ChessEngine
 import GameCore
 import NNUE
 import Testing
@@ -60,5 +61,44 @@ func randomGame(seed: UInt64, plies: Int) -> [ChessPosition] {
     }
     #expect(count > 2000)
     #expect(total / Float(count) < 10, "mean absolute error \(total / Float(count)) cp")
+  }
+}
+
+@Suite struct NNUEEvaluationTests {
+  /// Pushing and popping along random games (null moves included) always gives the score of
+  /// a fresh refresh of the position reached.
+  @Test func stackMatchesRefreshThroughPushAndPop() {
+    let net = QuantizedNNUE(FloatNNUE(hidden: 32, seed: 3))
+    var eval = NNUEEvaluation(net: net)
+    let game = randomGame(seed: 8, plies: 200)
+    eval.reset(to: game[0])
+    var pushed = 0
+    for i in 1..<game.count {
+      let move = game[i - 1].legalMoves.first { game[i - 1].playing($0) == game[i] }!
+      eval.push(move, from: game[i - 1])
+      pushed += 1
+      let fresh = net.evaluate(net.refresh(game[i]), sideToMove: game[i].sideToMove)
+      #expect(eval.evaluate(game[i]) == Int(fresh))
+      // A null move keeps the pieces and hands the move over.
+      eval.push(.null, from: game[i])
+      eval.pop()
+      #expect(eval.evaluate(game[i]) == Int(fresh))
+    }
+    for _ in 0..<pushed { eval.pop() }
+    #expect(eval.evaluate(game[0]) == Int(net.evaluate(net.refresh(game[0]), sideToMove: .white)))
+  }
+
+  /// The engine searches with the network behind the evaluation protocol, unchanged.
+  @Test func theSearchRunsOnTheNetwork() {
+    let net = QuantizedNNUE(FloatNNUE(hidden: 32, seed: 5))
+    let searcher = ChessSearcher(evaluator: NNUEEvaluation(net: net), hashMegabytes: 4)
+    for fen in [
+      "rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1",
+      "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1",
+    ] {
+      let p = try! ChessPosition(fen: fen)
+      let r = searcher.search(p, limits: SearchLimits(depth: 4))
+      #expect(r.bestMove.map { p.isLegal($0) } == true)
+    }
   }
 }
