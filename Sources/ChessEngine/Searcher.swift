@@ -333,6 +333,27 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     s >= mateBound ? s - ply : (s <= -mateBound ? s + ply : s)
   }
 
+  /// One selection-sort step over `scores[from..<count]`: swaps the highest score (the first
+  /// on ties) into `from` and returns where it was, so the caller swaps its moves the same way.
+  @inline(__always)
+  static func selectBest(_ scores: UnsafeMutablePointer<Int>, from i: Int, count: Int) -> Int {
+    var bi = i
+    var bs = scores[i]
+    var j = i + 1
+    while j < count {
+      if scores[j] > bs {
+        bs = scores[j]
+        bi = j
+      }
+      j += 1
+    }
+    if bi != i {
+      scores[bi] = scores[i]
+      scores[i] = bs
+    }
+    return bi
+  }
+
   @inline(__always) static func isCapture(_ p: ChessPosition, _ m: Move) -> Bool {
     !m.isCastling && (m.isEnPassant || !p[Square(m.to)].isNone)
   }
@@ -448,21 +469,9 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
     let improving = staticEval > -infinityScore
     for i in 0..<moveCountTotal {
       // Selection sort: bring the best remaining move forward.
-      var bi = i
-      var bs = scores[i]
-      var j = i + 1
-      while j < moveCountTotal {
-        if scores[j] > bs {
-          bs = scores[j]
-          bi = j
-        }
-        j += 1
-      }
-      if bi != i {
-        moves.swapAt(i, bi)
-        scores[bi] = scores[i]
-        scores[i] = bs
-      }
+      let bi = ChessSearcher.selectBest(scores, from: i, count: moveCountTotal)
+      if bi != i { moves.swapAt(i, bi) }
+      let bs = scores[i]
       let m = moves[i]
       let capture = ChessSearcher.isCapture(pos, m)
       let quiet = !capture && !m.isPromotion
@@ -584,22 +593,11 @@ public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
       keptCount += 1
     }
     for i in 0..<keptCount {
-      var bi = i
-      var bs = scores[i]
-      var j = i + 1
-      while j < keptCount {
-        if scores[j] > bs {
-          bs = scores[j]
-          bi = j
-        }
-        j += 1
-      }
+      let bi = ChessSearcher.selectBest(scores, from: i, count: keptCount)
       if bi != i {
         let t = kept[i]
         kept[i] = kept[bi]
         kept[bi] = t
-        scores[bi] = scores[i]
-        scores[i] = bs
       }
       let m = kept[i]
       var child = pos
