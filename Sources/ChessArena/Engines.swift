@@ -2,6 +2,7 @@ import Chess
 import ChessEngine
 import Foundation
 import GameCore
+import NNUE
 import Synchronization
 
 /// An engine as described by a JSON file in `engines/`:
@@ -45,7 +46,15 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     }
     if let path {
       guard let data = fm.contents(atPath: path) else { throw NotationError("cannot read engine file \(path)") }
-      return try parse(data, source: path)
+      var spec = try parse(data, source: path)
+      // An EvalFile is relative to the engine file's folder.
+      if let key = spec.options?.keys.first(where: { $0.lowercased() == "evalfile" }), let file = spec.options?[key],
+        !file.hasPrefix("/")
+      {
+        let dir = (path as NSString).deletingLastPathComponent
+        spec.options?[key] = dir.isEmpty ? file : dir + "/" + file
+      }
+      return spec
     }
     if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
     throw NotationError(
@@ -64,8 +73,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     switch spec.type {
     case "builtin":
       for (k, v) in spec.options ?? [:] {
+        if k.lowercased() == "evalfile" { continue }
         guard ["hash", "depth", "nodes"].contains(k.lowercased()) else {
-          throw NotationError("\(source): unknown built-in option '\(k)' (Hash, Depth, Nodes)")
+          throw NotationError("\(source): unknown built-in option '\(k)' (Hash, Depth, Nodes, EvalFile)")
         }
         guard let n = Int(v), n > 0 else { throw NotationError("\(source): option \(k) needs a positive integer") }
       }
@@ -79,7 +89,7 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
   /// Starts the engine.
   public func makeEngine() throws(NotationError) -> any ChessEngineHandle {
-    if type == "builtin" { return BuiltinEngine(spec: self) }
+    if type == "builtin" { return try BuiltinEngine(spec: self) }
     return try UCIProcessEngine(spec: self)
   }
 }
@@ -102,24 +112,26 @@ public protocol ChessEngineHandle: AnyObject {
 /// The alpha-beta engine in process.
 public final class BuiltinEngine: ChessEngineHandle {
   public let name: String
-  let searcher: ChessSearcher<HandcraftedEvaluation>
+  let searcher: any ChessSearching
   let depthCap: Int?
   let nodeCap: Int?
   public private(set) var lastInfo: String?
   public var lastError: String? { nil }
 
-  public init(spec: EngineSpec) {
+  /// The engine of `spec` (its `EvalFile`, if any, is loaded: one-line error if it cannot be).
+  public init(spec: EngineSpec) throws(NotationError) {
     name = spec.name
-    var hash = 16, depth: Int?, nodes: Int?
+    var hash = 16, depth: Int?, nodes: Int?, evalFile: String?
     for (k, v) in spec.options ?? [:] {
       switch k.lowercased() {
       case "hash": hash = Int(v) ?? 16
       case "depth": depth = Int(v)
       case "nodes": nodes = Int(v)
+      case "evalfile": evalFile = v.isEmpty || v.lowercased() == "handcrafted" ? nil : v
       default: break
       }
     }
-    searcher = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hash)
+    searcher = try Evaluators.searcher(evalFile: evalFile, hashMegabytes: hash)
     depthCap = depth
     nodeCap = nodes
   }
@@ -138,6 +150,35 @@ public final class BuiltinEngine: ChessEngineHandle {
   }
 
   public func close() {}
+}
+
+/// Searchers by evaluation: the handcrafted one, or an NNUE file (loaded once per path and
+/// shared: the quantised net is immutable; each searcher gets its own accumulator stack).
+public enum Evaluators {
+  static let cache = Mutex<[String: QuantizedNNUE]>([:])
+
+  /// The network in `path` (cached).
+  public static func network(_ path: String) throws(NotationError) -> QuantizedNNUE {
+    if let n = cache.withLock({ $0[path] }) { return n }
+    do throws(NNUEError) {
+      let n = try QuantizedNNUE.load(path)
+      cache.withLock { $0[path] = n }
+      return n
+    } catch {
+      throw NotationError(error.message)
+    }
+  }
+
+  /// A searcher on the handcrafted evaluation (`evalFile` nil) or on an NNUE file.
+  public static func searcher(evalFile: String?, hashMegabytes: Int) throws(NotationError) -> any ChessSearching {
+    guard let evalFile else { return ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hashMegabytes) }
+    return ChessSearcher(evaluator: NNUEEvaluation(net: try network(evalFile)), hashMegabytes: hashMegabytes)
+  }
+
+  /// The factory for `UCIEngine` (EvalFile support).
+  public static let factory: UCIEngine.SearcherFactory = { file, hash throws(NotationError) in
+    try searcher(evalFile: file, hashMegabytes: hash)
+  }
 }
 
 /// Lines from a file descriptor, read on a background thread, handed out with a timeout.

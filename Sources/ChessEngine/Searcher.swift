@@ -100,7 +100,17 @@ let seeValue: [Int] = [0, 100, 320, 330, 500, 900, 20000]
 /// distance, draws by repetition, fifty moves and insufficient material inside the tree, and
 /// time management from the clock. Generic over the evaluator, so the compiler specialises
 /// the whole search for each one.
-public final class ChessSearcher<E: ChessEvaluator>: @unchecked Sendable {
+/// A searcher whose evaluation type is hidden (the UCI front end and the arena switch
+/// evaluations at run time; the search itself stays generic and specialised).
+public protocol ChessSearching: AnyObject, Sendable {
+  var table: TranspositionTable { get }
+  var stopSignal: StopSignal { get }
+  var onIteration: ((SearchInfo) -> Void)? { get set }
+  func newGame()
+  func search(_ root: ChessPosition, history: [UInt64], limits: SearchLimits) -> SearchResult
+}
+
+public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked Sendable {
   public var evaluator: E
   public let table: TranspositionTable
   public let stopSignal: StopSignal

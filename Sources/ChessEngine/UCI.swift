@@ -22,16 +22,37 @@ public final class LineWriter: Sendable {
 public final class UCIEngine: @unchecked Sendable {
   public static let name = "ZeroLab 0.6"
   let out: LineWriter
-  let searcher: ChessSearcher<HandcraftedEvaluation>
+  var searcher: any ChessSearching
+  /// Builds a searcher for an `EvalFile` value (`nil`: the handcrafted evaluation).
+  public typealias SearcherFactory =
+    @Sendable (_ evalFile: String?, _ hashMegabytes: Int) throws(NotationError) ->
+    any ChessSearching
+  let factory: SearcherFactory
+  var hashMegabytes: Int
+  /// The `EvalFile` in use (empty: handcrafted).
+  public private(set) var evalFile = ""
   let group = DispatchGroup()
   let searching = Atomic<Bool>(false)
   var position = ChessPosition()
   var keys: [UInt64] = [ChessPosition().hash]
   var moveOverhead = 30
 
-  public init(writer: LineWriter = LineWriter(), hashMegabytes: Int = 16) {
+  /// The handcrafted-only factory (an `EvalFile` is refused).
+  public static let handcraftedOnly: SearcherFactory = { file, hash throws(NotationError) in
+    if let file { throw NotationError("EvalFile \(file): this engine has no NNUE support") }
+    return ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hash)
+  }
+
+  /// `evalFile` (if given) is loaded through `factory` at start.
+  public init(
+    writer: LineWriter = LineWriter(), hashMegabytes: Int = 16, evalFile: String? = nil,
+    factory: @escaping SearcherFactory = UCIEngine.handcraftedOnly
+  ) throws(NotationError) {
     out = writer
-    searcher = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hashMegabytes)
+    self.factory = factory
+    self.hashMegabytes = hashMegabytes
+    searcher = try factory(evalFile, hashMegabytes)
+    self.evalFile = evalFile ?? ""
   }
 
   /// Reads commands until `quit` or end of input (then waits for a running search to finish
@@ -64,6 +85,7 @@ public final class UCIEngine: @unchecked Sendable {
       say("option name Hash type spin default 16 min 1 max 4096")
       say("option name Clear Hash type button")
       say("option name Move Overhead type spin default 30 min 0 max 5000")
+      say("option name EvalFile type string default \(evalFile.isEmpty ? "<empty>" : evalFile)")
       say("uciok")
     case "isready":
       say("readyok")
@@ -113,6 +135,7 @@ public final class UCIEngine: @unchecked Sendable {
         return
       }
       searcher.table.resize(megabytes: v)
+      hashMegabytes = v
     case "clear hash":
       searcher.newGame()
     case "move overhead":
@@ -121,6 +144,16 @@ public final class UCIEngine: @unchecked Sendable {
         return
       }
       moveOverhead = v
+    case "evalfile":
+      let v = (value ?? "").trimmingCharacters(in: .whitespaces)
+      let file = ["", "<empty>", "handcrafted"].contains(v.lowercased()) ? nil : v
+      do throws(NotationError) {
+        searcher = try factory(file, hashMegabytes)
+        evalFile = file ?? ""
+        say("info string evaluation: \(file ?? "handcrafted")")
+      } catch {
+        say("info string setoption EvalFile: \(error.message) (keeping \(evalFile.isEmpty ? "handcrafted" : evalFile))")
+      }
     default:
       say("info string unknown option: \(name)")
     }

@@ -67,7 +67,8 @@ public final class ChessTerminalGame {
   public var moveTime: Int
   let readLine: () -> String?
   let write: (String) -> Void
-  lazy var hintEngine = BuiltinEngine(spec: EngineSpec(name: "hint", type: "builtin", options: ["Hash": "16"]))
+  // A handcrafted spec has nothing to load, so it cannot fail.
+  lazy var hintEngine = try! BuiltinEngine(spec: EngineSpec(name: "hint", type: "builtin", options: ["Hash": "16"]))
 
   public init(
     white: ChessSeat, black: ChessSeat, moveTime: Int, view: ChessBoardView, readLine: @escaping () -> String?,

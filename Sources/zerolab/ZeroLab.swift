@@ -20,7 +20,7 @@ struct ZeroLab: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       Solve.self, Count.self, Play.self, Compare.self, Train.self, Supervise.self, Perft.self, Signal.self, Bench.self,
-      ChessGames.self, UCI.self, ArenaCommand.self, EPDCommand.self,
+      ChessGames.self, UCI.self, ArenaCommand.self, EPDCommand.self, NNUECommand.self,
     ]
   )
 }

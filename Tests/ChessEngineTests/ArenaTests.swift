@@ -73,8 +73,8 @@ import Testing
 
   /// A tiny in-process match: both sides built-in, fixed depth, every game ends.
   @Test func smallMatch() throws {
-    let a = BuiltinEngine(spec: EngineSpec(name: "d2", type: "builtin", options: ["Depth": "2"]))
-    let b = BuiltinEngine(spec: EngineSpec(name: "d1", type: "builtin", options: ["Depth": "1"]))
+    let a = try BuiltinEngine(spec: EngineSpec(name: "d2", type: "builtin", options: ["Depth": "2"]))
+    let b = try BuiltinEngine(spec: EngineSpec(name: "d1", type: "builtin", options: ["Depth": "1"]))
     let arena = Arena(
       a: a, b: b, timeControl: TimeControl(baseMilliseconds: 5000, incrementMilliseconds: 50), openings: [])
     arena.maxPlies = 120
@@ -97,7 +97,7 @@ import Testing
 
   @Test func commandsAndGarbage() throws {
     let out = Lines()
-    let engine = UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
+    let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
     for line in [
       "uci", "isready", "garbage", "position fen bad", "position startpos moves e2e4 e7e5", "go depth 5", "",
     ] {
@@ -116,7 +116,7 @@ import Testing
 
   @Test func stopAnswersQuickly() throws {
     let out = Lines()
-    let engine = UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
+    let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
     engine.handle("go infinite")
     usleep(200_000)
     let t0 = ContinuousClock.now

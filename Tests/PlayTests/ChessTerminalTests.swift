@@ -38,7 +38,7 @@ import Testing
   }
 
   @Test func engineFinishesAMateAndPrintsThePGN() throws {
-    let engine = BuiltinEngine(spec: EngineSpec(name: "zerolab", type: "builtin", options: ["Hash": "4"]))
+    let engine = try BuiltinEngine(spec: EngineSpec(name: "zerolab", type: "builtin", options: ["Hash": "4"]))
     let (out, _, result) = try run(
       ["hint", "Qxf7#"], black: .engine(engine),
       fen: "r1bqkbnr/pppp1ppp/2n5/4p3/2B1P3/5Q2/PPPP1PPP/RNB1K1NR w KQkq - 4 4")

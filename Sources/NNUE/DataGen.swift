@@ -1,0 +1,197 @@
+import Chess
+import ChessEngine
+import Foundation
+import GameCore
+import Synchronization
+
+/// Self-play data generation settings (`zerolab nnue gen`).
+///
+/// Each game starts from the start position with `randomPlies` uniformly random legal moves
+/// (drawn again if the game ends during them), then the engine plays both sides with a fixed
+/// search limit (`nodes` or `depth`, so a seed gives the same games on any machine).
+///
+/// A position is **recorded** when, after the random opening:
+/// - the side to move is not in check (the static evaluation of a position in check is
+///   meaningless: the search would resolve the check first);
+/// - the best move is quiet: not a capture, en passant or promotion (the score of a position
+///   with a pending capture is the score *after* it, which a static evaluator cannot see —
+///   nnue-pytorch's "smart FEN skipping");
+/// - the score is not a mate score and `|score| ≤ maxScore`.
+///
+/// A game **ends** by the rules (mate, stalemate, repetition, fifty moves, insufficient
+/// material); by adjudication when `|score| ≥ winScore` for `winPlies` consecutive plies (a
+/// win for the side the score favours) or, after ply 80, `|score| ≤ drawScore` for `drawPlies`
+/// consecutive plies (a draw); or as a draw at `maxPlies`.
+public struct GenSettings: Sendable, Codable, Equatable {
+  public var games: Int
+  public var nodes: Int?
+  public var depth: Int?
+  public var seed: UInt64
+  public var randomPlies = 8
+  public var gamesPerShard = 16
+  public var maxScore = 3000
+  public var winScore = 1500
+  public var winPlies = 4
+  public var drawScore = 8
+  public var drawPlies = 12
+  public var maxPlies = 400
+  public var hashMegabytes = 8
+
+  public init(games: Int, nodes: Int? = nil, depth: Int? = nil, seed: UInt64) {
+    self.games = games
+    self.nodes = nodes
+    self.depth = depth
+    self.seed = seed
+  }
+
+  public var limits: SearchLimits { SearchLimits(depth: depth, nodes: nodes) }
+  public var shards: Int { (games + gamesPerShard - 1) / gamesPerShard }
+
+  public func shardPath(_ dir: String, _ k: Int) -> String {
+    dir + "/" + String(format: "gen-s%llu-%05d.", seed, k) + TrainingData.fileExtension
+  }
+}
+
+/// What a finished game contributed.
+public struct GenGame: Sendable {
+  public var records: [TrainingRecord]
+  public var plies: Int
+  public var outcome: Outcome
+}
+
+/// Plays self-play games and writes shards.
+public enum DataGenerator {
+  /// The seed of game `index` of a run seeded `seed` (SplitMix64 of both).
+  public static func gameSeed(_ seed: UInt64, _ index: Int) -> UInt64 {
+    var s = SplitMix64(seed: seed ^ (UInt64(index) &* 0x9E37_79B9_7F4A_7C15))
+    return s.next()
+  }
+
+  /// One game with `searcher` (its table is cleared first).
+  public static func playGame<E: ChessEvaluator>(
+    _ searcher: ChessSearcher<E>, settings s: GenSettings, seed: UInt64
+  ) -> GenGame {
+    var rng = Xoshiro256(seed: seed)
+    searcher.newGame()
+    var record = GameRecord()
+    // Random opening.
+    while true {
+      record = GameRecord()
+      for _ in 0..<s.randomPlies {
+        let moves = record.position.legalMoves
+        if moves.isEmpty { break }
+        record.play(moves[rng.below(moves.count)])
+        if record.status != nil { break }
+      }
+      if record.status == nil { break }
+    }
+    var pending: [(ChessPosition, Int, Int, Move)] = []
+    var outcome: Outcome = .draw
+    var winRun = 0, winSide = Side.white, drawRun = 0
+    while true {
+      if let end = record.status {
+        outcome = end.outcome
+        break
+      }
+      if record.moves.count >= s.maxPlies {
+        outcome = .draw
+        break
+      }
+      let p = record.position
+      let r = searcher.search(p, history: record.keys, limits: s.limits)
+      guard let best = r.bestMove else { break }
+      let score = r.info.score
+      let mate = abs(score) >= mateBound
+      let quiet =
+        p[Square(best.to)].isNone && !best.isEnPassant && !best.isPromotion && !best.isCastling
+        || best.isCastling
+      if !p.isInCheck && quiet && !mate && abs(score) <= s.maxScore {
+        pending.append((p, score, record.moves.count, best))
+      }
+      // Adjudication (scores are for the side to move).
+      let favoured = score >= 0 ? p.sideToMove : p.sideToMove.opponent
+      if abs(score) >= s.winScore {
+        if winRun > 0 && favoured == winSide { winRun += 1 } else { winRun = 1 }
+        winSide = favoured
+      } else {
+        winRun = 0
+      }
+      if winRun >= s.winPlies {
+        outcome = .win(winSide)
+        break
+      }
+      drawRun = record.moves.count >= 80 && abs(score) <= s.drawScore ? drawRun + 1 : 0
+      if drawRun >= s.drawPlies {
+        outcome = .draw
+        break
+      }
+      record.play(best)
+    }
+    let records = pending.map { TrainingRecord($0.0, score: $0.1, result: outcome, ply: $0.2, move: $0.3) }
+    return GenGame(records: records, plies: record.moves.count, outcome: outcome)
+  }
+
+  /// Live counters for progress lines.
+  public final class Progress: Sendable {
+    let state = Mutex((games: 0, positions: 0, shards: 0, skipped: 0))
+    public init() {}
+    public var snapshot: (games: Int, positions: Int, shards: Int, skipped: Int) { state.withLock { $0 } }
+    func add(games: Int = 0, positions: Int = 0, shards: Int = 0, skipped: Int = 0) {
+      state.withLock {
+        $0.games += games
+        $0.positions += positions
+        $0.shards += shards
+        $0.skipped += skipped
+      }
+    }
+  }
+
+  /// Generates every shard of `settings` into `dir` with `threads` workers (shard `k` goes to
+  /// worker `k mod threads`; each worker has its own searcher from `makeEvaluator`). Shards
+  /// already present are skipped (a rerun resumes), so the output does not depend on the
+  /// thread count. Returns the shard paths written or found.
+  public static func run<E: ChessEvaluator>(
+    settings s: GenSettings, into dir: String, threads: Int, progress: Progress,
+    makeEvaluator: @escaping @Sendable () -> E
+  ) throws -> [String] {
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let errors = Mutex<[String]>([])
+    let group = DispatchGroup()
+    for w in 0..<max(threads, 1) {
+      group.enter()
+      let thread = Thread {
+        defer { group.leave() }
+        let searcher = ChessSearcher(evaluator: makeEvaluator(), hashMegabytes: s.hashMegabytes)
+        var k = w
+        while k < s.shards {
+          let path = s.shardPath(dir, k)
+          if FileManager.default.fileExists(atPath: path) {
+            progress.add(shards: 1, skipped: 1)
+            k += threads
+            continue
+          }
+          var records: [TrainingRecord] = []
+          let first = k * s.gamesPerShard, last = min(first + s.gamesPerShard, s.games)
+          for g in first..<last {
+            let game = playGame(searcher, settings: s, seed: gameSeed(s.seed, g))
+            records += game.records
+            progress.add(games: 1, positions: game.records.count)
+          }
+          do {
+            try TrainingData.writeExclusive(records, to: path)
+            progress.add(shards: 1)
+          } catch {
+            errors.withLock { $0.append("\(error)") }
+            return
+          }
+          k += threads
+        }
+      }
+      thread.stackSize = 64 << 20
+      thread.start()
+    }
+    group.wait()
+    if let e = errors.withLock({ $0.first }) { throw NNUEError(e) }
+    return (0..<s.shards).map { s.shardPath(dir, $0) }
+  }
+}

@@ -1,0 +1,325 @@
+import Foundation
+import GameCore
+import NeuralCore
+
+/// Training settings (`zerolab nnue train`), saved in the run folder.
+public struct TrainSettings: Codable, Sendable, Equatable {
+  public var spec: NNUESpec
+  public var epochs: Int
+  public var batchSize = 4096
+  public var learningRate: Float = 1e-3
+  /// Cosine decay to `learningRate·lrFloor` over the run.
+  public var lrFloor: Float = 0.05
+  /// Weight of the search score in the target (nnue-pytorch's λ; `1 − λ` on the game result).
+  public var lambda: Float = 0.7
+  /// The sigmoid scale K in centipawns.
+  public var sigmoidScale: Float = 400
+  /// Any of the core's initialisers (`autoinit`, `he_normal`, `glorot_uniform`, …).
+  public var initializer: String = "autoinit"
+  public var weightDecay: Float = 0
+  /// Fraction of the positions held out for validation.
+  public var validationFraction: Double = 0.05
+  public var seed: UInt64
+  public var threads = 2
+  /// Start from these float weights instead of initialising (fine-tuning).
+  public var initFrom: String?
+
+  public init(spec: NNUESpec, epochs: Int, seed: UInt64) {
+    self.spec = spec
+    self.epochs = epochs
+    self.seed = seed
+  }
+
+  public func validate() throws(NNUEError) {
+    try spec.validate()
+    guard epochs >= 1, epochs <= 10_000 else { throw NNUEError("--epochs must be 1...10000") }
+    guard (16...1_000_000).contains(batchSize) else { throw NNUEError("--batch must be 16...1000000") }
+    guard learningRate > 0, learningRate < 1 else { throw NNUEError("--lr must be in (0, 1)") }
+    guard (0...1).contains(lambda) else { throw NNUEError("--lambda must be in [0, 1]") }
+    guard sigmoidScale > 0 else { throw NNUEError("--sigmoid-scale must be positive") }
+    guard (0..<0.9).contains(validationFraction) else { throw NNUEError("--validation must be in [0, 0.9)") }
+    do {
+      _ = try Initializer(parsing: initializer)
+    } catch {
+      throw NNUEError(error.message)
+    }
+  }
+}
+
+/// One line of `metrics.jsonl` (an epoch).
+public struct TrainMetrics: Codable, Sendable, Equatable {
+  public var epoch: Int
+  public var step: Int
+  public var positions: Int
+  public var trainLoss: Double
+  public var validationLoss: Double
+  /// Mean |network − search score| in centipawns on the validation positions.
+  public var validationCpError: Double
+  public var learningRate: Double
+  public var seconds: Double
+}
+
+/// Trains a float NNUE on data files, with validation, checkpoints (resume after a kill) and
+/// JSONL metrics, in a run folder:
+///
+///     OUT/settings.json      the settings (a resume must match them)
+///     OUT/checkpoint.safetensors   weights + Adam moments + epoch (written atomically each epoch)
+///     OUT/float.safetensors  the float net after the last epoch
+///     OUT/best.safetensors   the float net with the lowest validation loss
+///     OUT/quantized.safetensors    `best` quantised (what the engine loads)
+///     OUT/metrics.jsonl      one `TrainMetrics` line per epoch
+public final class NNUETrainer {
+  public let settings: TrainSettings
+  public let out: String
+  public var model: NNUETrainingModel
+  var optimizer: Optimizer
+  public private(set) var epoch = 0
+  public private(set) var bestValidation = Double.infinity
+  let train: [TrainingRecord]
+  let validation: [TrainingRecord]
+  public var log: (String) -> Void = { _ in }
+  /// Stop once this many epochs are done (a budget; the run can be resumed later).
+  public var stopAfterEpoch: Int?
+  public var progress: (_ epoch: Int, _ done: Int, _ total: Int, _ loss: Double) -> Void = { _, _, _, _ in }
+
+  /// Splits the data (a seeded shuffle; the first `validationFraction` is held out) and
+  /// initialises the model, or resumes from `out/checkpoint.safetensors` when `resume` is set.
+  public init(settings: TrainSettings, records: [TrainingRecord], out: String, resume: Bool) throws {
+    try settings.validate()
+    self.settings = settings
+    self.out = out
+    let fm = FileManager.default
+    let settingsPath = out + "/settings.json"
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+    if fm.fileExists(atPath: settingsPath) {
+      guard resume else {
+        throw NNUEError("\(out) already holds a training run: pass --resume to continue it, or choose another --out")
+      }
+      guard let data = fm.contents(atPath: settingsPath),
+        let old = try? JSONDecoder().decode(TrainSettings.self, from: data)
+      else { throw NNUEError("\(settingsPath): unreadable") }
+      var a = old, b = settings
+      a.epochs = 0
+      b.epochs = 0
+      a.threads = 0
+      b.threads = 0
+      guard a == b else {
+        throw NNUEError("\(out): --resume needs the same settings as the run (only --epochs may grow)")
+      }
+    } else {
+      try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+      try Checkpoint.atomicWrite(try enc.encode(settings), to: settingsPath)
+    }
+    // Split.
+    var rng = Xoshiro256(seed: settings.seed)
+    var order = Array(records.indices)
+    for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
+    let held = min(max(Int(Double(records.count) * settings.validationFraction), records.count > 1 ? 1 : 0), 50_000)
+    validation = order.prefix(held).map { records[$0] }
+    train = order.dropFirst(held).map { records[$0] }
+    guard !train.isEmpty else { throw NNUEError("no training positions (need at least 2)") }
+
+    model = NNUETrainingModel(spec: settings.spec)
+    let initializer = try Initializer(parsing: settings.initializer)
+    if let from = settings.initFrom {
+      let net = try NNUENetwork.load(from)
+      guard net.spec == settings.spec else { throw NNUEError("\(from): architecture \(net.spec) ≠ \(settings.spec)") }
+      model = NNUETrainingModel(net)
+    } else {
+      var initRng = Xoshiro256(seed: settings.seed &+ 1)
+      // Measured feature density for AutoInit.
+      if !train.isEmpty {
+        let sample = train.prefix(2000)
+        let pieces = sample.reduce(0) { $0 + $1.occupancy.nonzeroBitCount }
+        model.featureDensity = Double(pieces) / Double(sample.count) / Double(settings.spec.layout.featureCount)
+      }
+      model.initialize(InitOptions(initializer), inputShape: [settings.spec.layout.featureCount], rng: &initRng)
+      if initializer != .autoinit {
+        // The output layer starts small so initial evaluations are near 0.
+        for i in model.head.indices.reversed() {
+          if var d = model.head[i] as? Dense {
+            d.weight.value.scale(by: 0.1)
+            model.head[i] = d
+            break
+          }
+        }
+      }
+      model.clipForQuantization()
+    }
+    let totalSteps = settings.epochs * max(1, (train.count + settings.batchSize - 1) / settings.batchSize)
+    optimizer = Optimizer(
+      .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8), learningRate: settings.learningRate,
+      weightDecay: settings.weightDecay, schedule: .cosine(steps: totalSteps, floor: settings.lrFloor))
+    if resume && fm.fileExists(atPath: checkpointPath) { try restore() }
+  }
+
+  public var checkpointPath: String { out + "/checkpoint.safetensors" }
+  public var metricsPath: String { out + "/metrics.jsonl" }
+  public var bestPath: String { out + "/best.safetensors" }
+  public var quantizedPath: String { out + "/quantized.safetensors" }
+  public var trainCount: Int { train.count }
+  public var validationCount: Int { validation.count }
+
+  /// Builds a batch of features and targets from `records[range]` in `order`.
+  func batch(
+    _ records: [TrainingRecord], _ order: ArraySlice<Int>, into fb: inout NNUETrainingModel.FeatureBatch,
+    targets: inout [Float], scores: inout [Float]
+  ) {
+    fb.removeAll()
+    targets.removeAll(keepingCapacity: true)
+    scores.removeAll(keepingCapacity: true)
+    var s: [Int32] = [], t: [Int32] = []
+    for i in order {
+      let r = records[i]
+      guard r.features(settings.spec.layout, stm: &s, nstm: &t) else { continue }
+      fb.append(stm: s, nstm: t)
+      targets.append(
+        NNUELoss.target(
+          score: Float(r.score), result: r.resultValue, lambda: settings.lambda, k: settings.sigmoidScale))
+      scores.append(Float(r.score))
+    }
+  }
+
+  /// Loss and mean |cp error| over `records` (no training).
+  public func evaluate(_ records: [TrainingRecord]) -> (loss: Double, cpError: Double) {
+    guard !records.isEmpty else { return (0, 0) }
+    var fb = NNUETrainingModel.FeatureBatch()
+    var targets: [Float] = [], scores: [Float] = []
+    var grad = Tensor(shape: [0])
+    var loss = 0.0, cp = 0.0, count = 0
+    var i = 0
+    let scale = Float(settings.spec.scale)
+    while i < records.count {
+      let hi = min(i + settings.batchSize, records.count)
+      batch(records, Array(i..<hi)[...], into: &fb, targets: &targets, scores: &scores)
+      let y = model.outputs(fb, training: false, threads: settings.threads)
+      let l = NNUELoss.evaluate(y, targets: targets, scale: scale, k: settings.sigmoidScale, gradient: &grad)
+      loss += Double(l) * Double(fb.count)
+      for j in 0..<fb.count { cp += Double(abs(y.data[j] * scale - scores[j])) }
+      count += fb.count
+      i = hi
+    }
+    return (loss / Double(max(count, 1)), cp / Double(max(count, 1)))
+  }
+
+  /// Runs the remaining epochs; returns the metrics of each.
+  @discardableResult
+  public func run() throws -> [TrainMetrics] {
+    var all: [TrainMetrics] = []
+    let scale = Float(settings.spec.scale)
+    var fb = NNUETrainingModel.FeatureBatch()
+    var targets: [Float] = [], scores: [Float] = []
+    var grad = Tensor(shape: [0])
+    let start = ContinuousClock.now
+    while epoch < min(settings.epochs, stopAfterEpoch ?? Int.max) {
+      // The epoch's order depends only on the seed and the epoch number.
+      var rng = Xoshiro256(seed: settings.seed ^ (UInt64(epoch + 1) &* 0x9E37_79B9_7F4A_7C15))
+      var order = Array(train.indices)
+      for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
+      var total = 0.0, seen = 0
+      var i = 0
+      while i < order.count {
+        let hi = min(i + settings.batchSize, order.count)
+        batch(train, order[i..<hi], into: &fb, targets: &targets, scores: &scores)
+        i = hi
+        if fb.count == 0 { continue }
+        model.zeroGradients()
+        let y = model.outputs(fb, training: true, threads: settings.threads)
+        let l = NNUELoss.evaluate(y, targets: targets, scale: scale, k: settings.sigmoidScale, gradient: &grad)
+        let dx = model.backward(grad)
+        model.transformBackward(dx, threads: settings.threads)
+        optimizer.update(&model)
+        model.clipForQuantization()
+        total += Double(l) * Double(fb.count)
+        seen += fb.count
+        progress(epoch + 1, i, order.count, total / Double(max(seen, 1)))
+      }
+      epoch += 1
+      let (vl, vcp) = evaluate(validation)
+      let m = TrainMetrics(
+        epoch: epoch, step: optimizer.step, positions: seen, trainLoss: total / Double(max(seen, 1)),
+        validationLoss: vl, validationCpError: vcp, learningRate: Double(optimizer.currentLearningRate),
+        seconds: Double((ContinuousClock.now - start).components.seconds))
+      all.append(m)
+      let net = model.network
+      try net.save(to: out + "/float.safetensors", metadata: ["epoch": "\(epoch)"])
+      if vl < bestValidation || validation.isEmpty {
+        bestValidation = vl
+        try net.save(to: bestPath, metadata: ["epoch": "\(epoch)", "validation_loss": "\(vl)"])
+        try QuantizedNNUE(net).save(to: quantizedPath, metadata: ["epoch": "\(epoch)"])
+      }
+      try appendMetrics(m)
+      try saveCheckpoint()
+      log(
+        String(
+          format: "epoch %d/%d  train loss %.5f  validation loss %.5f  |cp error| %.1f  lr %.2e", epoch,
+          settings.epochs, m.trainLoss, vl, vcp, m.learningRate))
+    }
+    return all
+  }
+
+  func appendMetrics(_ m: TrainMetrics) throws {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys]
+    var existing = FileManager.default.contents(atPath: metricsPath) ?? Data()
+    // Drop lines of epochs at or after this one (a resume after a kill between the metrics
+    // line and the checkpoint repeats that epoch).
+    if !existing.isEmpty {
+      let lines = String(decoding: existing, as: UTF8.self).split(separator: "\n").filter { line in
+        guard let old = try? JSONDecoder().decode(TrainMetrics.self, from: Data(line.utf8)) else { return false }
+        return old.epoch < m.epoch
+      }
+      existing = Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8)
+    }
+    existing.append(try enc.encode(m))
+    existing.append(0x0A)
+    try Checkpoint.atomicWrite(existing, to: metricsPath)
+  }
+
+  /// Weights, Adam moments, epoch and best validation loss, in one atomic file.
+  func saveCheckpoint() throws {
+    var tensors: [(String, [Int], [Float])] = []
+    model.visitParameters { p in tensors.append((p.name, p.value.shape, p.value.data)) }
+    let st = optimizer.state
+    for (k, m) in st.first.enumerated() { tensors.append(("adam.m.\(k)", [m.count], m)) }
+    for (k, v) in st.second.enumerated() { tensors.append(("adam.v.\(k)", [v.count], v)) }
+    try Checkpoint.write(
+      tensors,
+      metadata: [
+        "format": "zerolab-nnue-checkpoint", "epoch": "\(epoch)", "step": "\(st.step)",
+        "best_validation": "\(bestValidation)",
+      ], to: checkpointPath)
+  }
+
+  func restore() throws {
+    let c: Checkpoint.Contents
+    do {
+      c = try Checkpoint.read(checkpointPath)
+    } catch {
+      throw NNUEError("\(checkpointPath): \(error.message)")
+    }
+    guard c.metadata["format"] == "zerolab-nnue-checkpoint", let e = c.metadata["epoch"].flatMap({ Int($0) }),
+      let step = c.metadata["step"].flatMap({ Int($0) })
+    else { throw NNUEError("\(checkpointPath): not an NNUE training checkpoint") }
+    var missing: String?
+    model.visitParameters { p in
+      guard let t = c.tensors[p.name], t.count == p.value.count else {
+        missing = p.name
+        return
+      }
+      p.value.data = t.data
+    }
+    if let missing { throw NNUEError("\(checkpointPath): tensor \(missing) missing or of the wrong size") }
+    var first: [[Float]] = [], second: [[Float]] = []
+    var k = 0
+    while let m = c.tensors["adam.m.\(k)"], let v = c.tensors["adam.v.\(k)"] {
+      first.append(m.data)
+      second.append(v.data)
+      k += 1
+    }
+    optimizer.state = (step, first, second)
+    epoch = e
+    bestValidation = c.metadata["best_validation"].flatMap { Double($0) } ?? .infinity
+  }
+}

@@ -1,0 +1,84 @@
+import Chess
+import ChessEngine
+import Foundation
+import GameCore
+import NNUE
+
+/// NNUE speed measurements (`zerolab nnue bench`, `make bench-nnue`).
+public enum NNUEBenchmark {
+  /// Seeded random games (every ply's position, move and the position after it).
+  public static func games(count: Int, plies: Int, seed: UInt64) -> [[(ChessPosition, Move, ChessPosition)]] {
+    var rng = Xoshiro256(seed: seed)
+    var out: [[(ChessPosition, Move, ChessPosition)]] = []
+    for _ in 0..<count {
+      var p = ChessPosition()
+      var g: [(ChessPosition, Move, ChessPosition)] = []
+      for _ in 0..<plies {
+        let moves = p.legalMoves
+        if moves.isEmpty || p.end() != nil { break }
+        let m = moves[rng.below(moves.count)]
+        let before = p
+        p.play(m)
+        g.append((before, m, p))
+      }
+      out.append(g)
+    }
+    return out
+  }
+
+  /// Incremental evaluations per second on one core: along each game, `push` the move (the
+  /// accumulator update, as in the search) then `evaluate`, for at least `seconds`.
+  public static func incrementalEvals(
+    net: QuantizedNNUE, seconds: Double = 2, seed: UInt64 = 1
+  ) -> (
+    evals: Int, seconds: Double, checksum: Int
+  ) {
+    let gs = games(count: 64, plies: 120, seed: seed)
+    var eval = NNUEEvaluation(net: net)
+    var count = 0, checksum = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    var elapsed = 0.0
+    while elapsed < seconds {
+      for g in gs {
+        guard let first = g.first else { continue }
+        eval.reset(to: first.0)
+        for (p, m, after) in g {
+          eval.push(m, from: p)
+          checksum &+= eval.evaluate(after)
+          count &+= 1
+          // Keep the stack shallow like a search does.
+          if eval.depth >= 200 { eval.reset(to: after) }
+        }
+      }
+      let d = clock.now - start
+      elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+    return (count, elapsed, checksum)
+  }
+
+  /// The positions of `zerolab bench engine`.
+  public static let searchPositions = [
+    ChessPosition.startFEN,
+    "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1",
+    "r1bqkbnr/pppp1ppp/2n5/1B2p3/4P3/5N2/PPPP1PPP/RNBQK2R b KQkq - 3 3",
+    "r1bq1rk1/pp2bppp/2n1pn2/3p4/2PP4/2N1PN2/PP3PPP/R2QKB1R w KQ - 0 8",
+    "2rr3k/pp3pp1/1nnqbN1p/3pN3/2pP4/2P3Q1/PPB4P/R4RK1 w - - 0 1",
+    "8/2p5/3p4/KP5r/1R3p1k/8/4P1P1/8 w - - 0 1",
+    "4rrk1/pp1n3p/3q2pQ/2p1pb2/2PP4/2P3N1/P2B2PP/4RRK1 b - - 7 19",
+    "6k1/6p1/6Pp/ppp5/3pn2P/1P3K2/1PP2P2/8 b - - 0 1",
+  ]
+
+  /// Search nodes per second at a fixed depth over `searchPositions`.
+  public static func searchSpeed<E: ChessEvaluator>(_ make: () -> E, depth: Int) -> (nodes: Int, ms: Int) {
+    var nodes = 0, ms = 0
+    for fen in searchPositions {
+      let p = try! ChessPosition(fen: fen)
+      let s = ChessSearcher(evaluator: make(), hashMegabytes: 16)
+      let r = s.search(p, limits: SearchLimits(depth: depth))
+      nodes += r.info.nodes
+      ms += r.info.milliseconds
+    }
+    return (nodes, ms)
+  }
+}

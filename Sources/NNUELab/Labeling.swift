@@ -1,0 +1,100 @@
+import Chess
+import ChessArena
+import ChessEngine
+import Foundation
+import GameCore
+import NNUE
+
+/// Relabels positions with another engine's search score through UCI (Stockfish 15.1 for the
+/// supervised side of `zerolab nnue compare`): for each record, `position fen …` then
+/// `go nodes K` (or `depth D`); the last reported score (for the side to move; a mate score
+/// becomes ±`mateCp`) replaces the record's score. Game results are kept, so the only
+/// difference between the two data sets is who scored the positions.
+public enum Labeler {
+  /// Parses `score cp 31` / `score mate -3` from a summary or info line, for the side to move.
+  public static func score(fromInfo line: String, mateCp: Int = 3000) -> Int? {
+    let t = line.split(separator: " ").map(String.init)
+    guard let i = t.firstIndex(of: "score"), i + 2 < t.count, let v = Int(t[i + 2]) else { return nil }
+    switch t[i + 1] {
+    case "cp": return max(-mateCp, min(mateCp, v))
+    case "mate": return v > 0 ? mateCp : -mateCp
+    default: return nil
+    }
+  }
+
+  /// Labels `records[range]` with the engine of `spec`; `progress(done)` after each.
+  public static func label(
+    _ records: [TrainingRecord], engine spec: EngineSpec, limits: SearchLimits, progress: (Int) -> Void = { _ in }
+  ) throws(NNUEError) -> [TrainingRecord] {
+    let engine: any ChessEngineHandle
+    do throws(NotationError) {
+      engine = try spec.makeEngine()
+      try engine.newGame()
+    } catch {
+      throw NNUEError("cannot start \(spec.name): \(error.message)")
+    }
+    defer { engine.close() }
+    var out: [TrainingRecord] = []
+    out.reserveCapacity(records.count)
+    for (i, r) in records.enumerated() {
+      guard let p = r.position else { continue }
+      guard engine.bestMove(GameRecord(start: p), limits: limits) != nil, let info = engine.lastInfo,
+        let s = score(fromInfo: info)
+      else {
+        throw NNUEError("\(spec.name) gave no score for \(p.fen): \(engine.lastError ?? "no info line")")
+      }
+      var copy = r
+      copy.score = Int16(s)
+      out.append(copy)
+      progress(i + 1)
+    }
+    return out
+  }
+
+  /// Labels in `workers` engine processes at once (each takes a contiguous slice); the order
+  /// is kept.
+  public static func labelParallel(
+    _ records: [TrainingRecord], engine spec: EngineSpec, limits: SearchLimits, workers: Int,
+    progress: @escaping @Sendable (Int) -> Void = { _ in }
+  ) throws(NNUEError) -> [TrainingRecord] {
+    let w = max(1, min(workers, records.count))
+    let results = LockedBox([[TrainingRecord]?](repeating: nil, count: w))
+    let errors = LockedBox([String]())
+    let done = LockedBox(0)
+    let group = DispatchGroup()
+    for k in 0..<w {
+      let lo = records.count * k / w, hi = records.count * (k + 1) / w
+      let slice = Array(records[lo..<hi])
+      group.enter()
+      Thread {
+        defer { group.leave() }
+        do throws(NNUEError) {
+          let r = try label(slice, engine: spec, limits: limits) { _ in
+            let d = done.update { $0 += 1 }
+            progress(d)
+          }
+          results.update { $0[k] = r }
+        } catch {
+          errors.update { $0.append(error.message) }
+        }
+      }.start()
+    }
+    group.wait()
+    if let e = errors.value.first { throw NNUEError(e) }
+    return results.value.flatMap { $0 ?? [] }
+  }
+}
+
+/// A value behind a lock.
+final class LockedBox<T>: @unchecked Sendable {
+  let lock = NSLock()
+  var stored: T
+  init(_ v: T) { stored = v }
+  var value: T { lock.withLock { stored } }
+  @discardableResult func update(_ f: (inout T) -> Void) -> T {
+    lock.withLock {
+      f(&stored)
+      return stored
+    }
+  }
+}

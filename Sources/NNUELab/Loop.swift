@@ -1,0 +1,173 @@
+import Chess
+import ChessArena
+import ChessEngine
+import Foundation
+import GameCore
+import NNUE
+
+/// Settings of the self-play loop (`zerolab nnue loop`).
+public struct LoopSettings: Codable, Sendable, Equatable {
+  public var generations: Int
+  /// Self-play games per generation and the search limit per move.
+  public var gen: GenSettings
+  public var train: TrainSettings
+  /// Train on the data of this many most recent generations.
+  public var window = 2
+  public var arenaGames = 40
+  public var timeControl = "2+0.02"
+  public var openings: String? = "engines/openings.epd"
+  public var threads = 2
+
+  public init(generations: Int, gen: GenSettings, train: TrainSettings) {
+    self.generations = generations
+    self.gen = gen
+    self.train = train
+  }
+}
+
+/// One line of the loop's `metrics.jsonl`.
+public struct GenerationRecord: Codable, Sendable, Equatable {
+  public var generation: Int
+  /// Evaluation that played the generation's self-play games (`handcrafted` or a net file).
+  public var dataFrom: String
+  public var positions: Int
+  public var trainingPositions: Int
+  public var validationLoss: Double
+  public var validationCpError: Double
+  public var vsHandcrafted: MatchRecord
+  /// Against the best net before this generation (the handcrafted evaluation for generation 0).
+  public var vsPreviousBest: MatchRecord
+  /// The net that is best after this generation.
+  public var best: String
+  public var seconds: Double
+}
+
+/// The self-play loop: generation 0's data is played by the handcrafted evaluation; each
+/// next generation's data by the best net so far; after training, the new net plays the
+/// previous best and the handcrafted baseline (both matches at once, one core each), and it
+/// becomes the best if it scored over 50 % against the previous best. Every step leaves its
+/// files in `OUT/gen<k>/` and is skipped when rerun, so a killed loop continues where it stopped.
+public final class SelfPlayLoop {
+  public let settings: LoopSettings
+  public let out: String
+  public var log: @Sendable (String) -> Void = { print($0) }
+  public var progress: @Sendable (String) -> Void = { _ in }
+
+  public init(settings: LoopSettings, out: String) throws {
+    try settings.train.validate()
+    self.settings = settings
+    self.out = out
+    let path = out + "/loop.json"
+    if let old = JSON.read(LoopSettings.self, from: path) {
+      var a = old, b = settings
+      a.generations = 0
+      b.generations = 0
+      guard a == b else { throw NNUEError("\(out) holds a loop with other settings (only --generations may change)") }
+    }
+    try JSON.write(settings, to: path)
+  }
+
+  func dir(_ g: Int) -> String { out + "/gen\(g)" }
+  public var metricsPath: String { out + "/metrics.jsonl" }
+
+  /// Runs (or continues) every generation; returns their records.
+  @discardableResult
+  public func run() throws -> [GenerationRecord] {
+    var records: [GenerationRecord] = []
+    var best = "handcrafted"
+    let arenaTotal = settings.arenaGames
+    let openings = try Matches.openings(settings.openings)
+    let tc: TimeControl
+    do throws(NotationError) { tc = try TimeControl(parsing: settings.timeControl) } catch {
+      throw NNUEError(error.message)
+    }
+    for g in 0..<settings.generations {
+      let d = dir(g)
+      let start = ContinuousClock.now
+      if let done = JSON.read(GenerationRecord.self, from: d + "/generation.json") {
+        records.append(done)
+        best = done.best
+        log("generation \(g): done before (best \(best))")
+        continue
+      }
+      // 1. Self-play data with the best evaluation so far.
+      var gs = settings.gen
+      gs.seed = settings.gen.seed &+ UInt64(g) &* 1000
+      let progressCounter = DataGenerator.Progress()
+      let net: QuantizedNNUE? = best == "handcrafted" ? nil : try QuantizedNNUE.load(best)
+      let genGames = gs.games
+      let reporter = Reporter { [progress] in
+        let p = progressCounter.snapshot
+        progress("generation \(g): self-play \(p.games)/\(genGames) games, \(p.positions) positions")
+      }
+      if let net {
+        _ = try DataGenerator.run(settings: gs, into: d + "/data", threads: settings.threads, progress: progressCounter)
+        {
+          NNUEEvaluation(net: net)
+        }
+      } else {
+        _ = try DataGenerator.run(settings: gs, into: d + "/data", threads: settings.threads, progress: progressCounter)
+        {
+          HandcraftedEvaluation()
+        }
+      }
+      reporter.stop()
+      let own = try TrainingData.load([d + "/data"])
+      var dataDirs: [String] = []
+      for k in max(0, g - settings.window + 1)...g { dataDirs.append(dir(k) + "/data") }
+      let trainRecords = try TrainingData.load(dataDirs)
+      log("generation \(g): \(own.count) new positions (data from \(best)); training on \(trainRecords.count)")
+      // 2. Train.
+      var ts = settings.train
+      ts.seed = settings.train.seed &+ UInt64(g)
+      let trainer = try NNUETrainer(settings: ts, records: trainRecords, out: d + "/train", resume: true)
+      trainer.progress = { [progress] e, done, total, loss in
+        progress(
+          "generation \(g): training epoch \(e)/\(ts.epochs) \(done)/\(total) loss \(String(format: "%.5f", loss))")
+      }
+      trainer.log = { [log] in log("generation \(g): \($0)") }
+      let metrics = try trainer.run()
+      let netPath = d + "/net.nnue"
+      try QuantizedNNUE.load(trainer.quantizedPath).save(to: netPath, metadata: ["generation": "\(g)"])
+      // 3. Arena.
+      let me = Matches.nnue("gen\(g)", file: netPath)
+      var pairs = [(me, Matches.handcrafted)]
+      if best != "handcrafted" { pairs.append((me, Matches.nnue("best", file: best))) }
+      let results = try Matches.playConcurrently(
+        pairs, games: settings.arenaGames, timeControl: tc, openings: openings
+      ) { [progress] k, s, n in
+        progress(
+          "generation \(g): arena \(k == 0 ? "vs handcrafted" : "vs previous best") \(n)/\(arenaTotal): \(s.summary)")
+      }
+      let vsHand = results[0], vsBest = results.count > 1 ? results[1] : results[0]
+      let previous = best
+      if vsBest.score > 0.5 { best = netPath }
+      let last = metrics.last
+      let rec = GenerationRecord(
+        generation: g, dataFrom: previous, positions: own.count, trainingPositions: trainer.trainCount,
+        validationLoss: trainer.bestValidation, validationCpError: last?.validationCpError ?? 0,
+        vsHandcrafted: vsHand, vsPreviousBest: vsBest, best: best,
+        seconds: Double((ContinuousClock.now - start).components.seconds))
+      try JSON.write(rec, to: d + "/generation.json")
+      try JSON.appendLine(rec, to: metricsPath)
+      records.append(rec)
+      log("generation \(g): vs handcrafted \(vsHand.summary); vs previous best \(vsBest.summary); best: \(best)")
+    }
+    return records
+  }
+}
+
+/// Calls `body` every few seconds on a background thread until stopped.
+final class Reporter: @unchecked Sendable {
+  let lock = NSLock()
+  var running = true
+  init(every: Double = 1, _ body: @escaping @Sendable () -> Void) {
+    Thread { [self] in
+      while lock.withLock({ running }) {
+        body()
+        Thread.sleep(forTimeInterval: every)
+      }
+    }.start()
+  }
+  func stop() { lock.withLock { running = false } }
+}
