@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build run demo test venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench-engine bench perft-full chess-diff uci-test wac arena-sf venv clean help
+.PHONY: all setup build run demo test venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench-engine bench-nnue nnue-loop nnue-compare arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help
 
 all: build
 
@@ -26,6 +26,10 @@ help:
 	@echo "make bench-engine  alpha-beta nodes/s against Stockfish's own bench nodes/s"
 	@echo "make wac           share of Win at Chess (bench/wac.epd) solved at WAC_TIME (1) s a position"
 	@echo "make arena-sf      GAMES (40) games at 10+0.1 against stockfish-1350 and stockfish-1800 (long)"
+	@echo "make bench-nnue    NNUE incremental evaluations/s (one core) and search nodes/s next to handcrafted"
+	@echo "make nnue-loop     the NNUE self-play loop (long: data, training, arena per generation)"
+	@echo "make nnue-compare  NNUE on Stockfish 15.1 labels against our own labels, same positions"
+	@echo "make arena-nnue    the shipped NNUE engine against handcrafted, stockfish-1800 and stockfish-2200"
 
 setup:
 	@bash scripts/setup.sh
@@ -51,6 +55,7 @@ test: setup lint venv
 	$(MAKE) --no-print-directory uci-test
 	@bash scripts/alloc_check.sh $(BIN)
 	@bash scripts/resume_check.sh $(BIN)
+	@bash scripts/nnue_kill_check.sh $(BIN)
 	$(MAKE) --no-print-directory notebook-check
 
 venv-notebook:
@@ -122,7 +127,29 @@ bench-nn: build venv-jax
 bench-engine: build
 	@bash bench/engine.sh $(BIN)
 
-bench: bench-solver bench-mcts bench-perft bench-nn bench-engine
+bench-nnue: build
+	$(BIN) nnue bench --seconds 3 --depth 9
+	@test ! -f engines/zerolab-nnue.nnue || $(BIN) nnue bench --net engines/zerolab-nnue.nnue --seconds 3 --depth 9
+
+# NNUE experiments (long; the figures in the README came from these).
+NNUE_GENERATIONS ?= 3
+NNUE_GAMES ?= 8000
+nnue-loop: build
+	$(BIN) nnue loop --generations $(NNUE_GENERATIONS) --games $(NNUE_GAMES) --nodes 5000 --out runs/nnue-loop \
+	  --epochs 20 --arena-games 40 --tc 2+0.02
+
+nnue-compare: build
+	@bash scripts/stockfish.sh
+	$(BIN) nnue compare --data runs/nnue-loop/gen0/data --positions 200000 --sf-nodes 5000 --out runs/nnue-compare \
+	  --epochs 20 --arena-games 40 --tc 2+0.02
+
+arena-nnue: build
+	@bash scripts/stockfish.sh
+	$(BIN) arena zerolab-nnue zerolab --games $(GAMES) --tc $(TC) --pgn bench/results/arena-nnue-hce.pgn
+	$(BIN) arena zerolab-nnue stockfish-1800 --games $(GAMES) --tc $(TC) --pgn bench/results/arena-nnue-sf1800.pgn
+	$(BIN) arena zerolab-nnue stockfish-2200 --games $(GAMES) --tc $(TC) --pgn bench/results/arena-nnue-sf2200.pgn
+
+bench: bench-solver bench-mcts bench-perft bench-nn bench-engine bench-nnue
 
 clean:
 	rm -rf .build

@@ -71,9 +71,10 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
       dst.update(from: src, count: size)
     } else {
       let d = QuantizedNNUE.DirtyPieces(move: move, in: position)
-      for side in [Side.white, .black] {
-        let s = side == .white ? 0 : n
-        let bucket = side == .white ? bw : bb
+      for k in 0..<2 {
+        let side: Side = k == 0 ? .white : .black
+        let s = k == 0 ? 0 : n
+        let bucket = k == 0 ? bw : bb
         if d.kingTo >= 0 && side == d.mover && net.layout.buckets > 1 {
           let nb = net.layout.bucket(orientedKingSquare: side == .white ? d.kingTo : d.kingTo ^ 56)
           if nb != bucket {

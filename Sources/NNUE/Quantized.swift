@@ -267,8 +267,7 @@ public final class QuantizedNNUE: @unchecked Sendable {
       let w = UnsafePointer(l1Weight)
       var sum: Int64
       if screlu {
-        sum = Int64(NNUEKernels.screluDot(us, w, n)) &+ Int64(NNUEKernels.screluDot(them, w + n, n))
-        sum /= Int64(qa)
+        sum = Int64(NNUEKernels.screluDot2(us, w, them, w + n, n)) / Int64(qa)
       } else {
         sum = Int64(NNUEKernels.creluDot(us, w, n)) &+ Int64(NNUEKernels.creluDot(them, w + n, n))
       }
@@ -414,6 +413,19 @@ public enum NNUEKernels {
     for i in 0..<n {
       let c = min(max(a[i], 0), 255)
       s &+= Int32(c &* w[i]) &* Int32(c)
+    }
+    return s
+  }
+
+  /// `screluDot(a, wa) + screluDot(b, wb)` in one pass (both perspectives).
+  @inlinable public static func screluDot2(
+    _ a: UnsafePointer<Int16>, _ wa: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ wb: UnsafePointer<Int16>,
+    _ n: Int
+  ) -> Int32 {
+    var s: Int32 = 0
+    for i in 0..<n {
+      let c = min(max(a[i], 0), 255), d = min(max(b[i], 0), 255)
+      s &+= Int32(c &* wa[i]) &* Int32(c) &+ Int32(d &* wb[i]) &* Int32(d)
     }
     return s
   }

@@ -34,25 +34,38 @@ public enum NNUEBenchmark {
     evals: Int, seconds: Double, checksum: Int
   ) {
     let gs = games(count: 64, plies: 120, seed: seed)
+    // Flat arrays read in place (no per-step copies of positions in the timed loop).
+    let before = gs.flatMap { $0.map(\.0) }, moves = gs.flatMap { $0.map(\.1) }, after = gs.flatMap { $0.map(\.2) }
+    var starts: [Int] = []
+    var k = 0
+    for g in gs {
+      starts.append(k)
+      k += g.count
+    }
     var eval = NNUEEvaluation(net: net)
     var count = 0, checksum = 0
     let clock = ContinuousClock()
     let start = clock.now
     var elapsed = 0.0
-    while elapsed < seconds {
-      for g in gs {
-        guard let first = g.first else { continue }
-        eval.reset(to: first.0)
-        for (p, m, after) in g {
-          eval.push(m, from: p)
-          checksum &+= eval.evaluate(after)
-          count &+= 1
-          // Keep the stack shallow like a search does.
-          if eval.depth >= 200 { eval.reset(to: after) }
+    before.withUnsafeBufferPointer { bp in
+      moves.withUnsafeBufferPointer { mp in
+        after.withUnsafeBufferPointer { ap in
+          while elapsed < seconds {
+            for (gi, s) in starts.enumerated() {
+              let end = gi + 1 < starts.count ? starts[gi + 1] : bp.count
+              guard s < end else { continue }
+              eval.reset(to: bp[s])
+              for i in s..<end {
+                eval.push(mp[i], from: bp[i])
+                checksum &+= eval.evaluate(ap[i])
+              }
+              count &+= end - s
+            }
+            let d = clock.now - start
+            elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+          }
         }
       }
-      let d = clock.now - start
-      elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
     return (count, elapsed, checksum)
   }

@@ -8,7 +8,8 @@ import NNUE
 /// Relabels positions with another engine's search score through UCI (Stockfish 15.1 for the
 /// supervised side of `zerolab nnue compare`): for each record, `position fen …` then
 /// `go nodes K` (or `depth D`); the last reported score (for the side to move; a mate score
-/// becomes ±`mateCp`) replaces the record's score. Game results are kept, so the only
+/// becomes ±`mateCp`) replaces the record's score. Each position starts a new game (cleared
+/// hash), so with one search thread and a node limit the labels are reproducible. Game results are kept, so the only
 /// difference between the two data sets is who scored the positions.
 public enum Labeler {
   /// Parses `score cp 31` / `score mate -3` from a summary or info line, for the side to move.
@@ -38,6 +39,10 @@ public enum Labeler {
     out.reserveCapacity(records.count)
     for (i, r) in records.enumerated() {
       guard let p = r.position else { continue }
+      // A fresh game (cleared hash) per position: the labels do not depend on the order.
+      do throws(NotationError) { try engine.newGame() } catch {
+        throw NNUEError("\(spec.name): \(error.message)")
+      }
       guard engine.bestMove(GameRecord(start: p), limits: limits) != nil, let info = engine.lastInfo,
         let s = score(fromInfo: info)
       else {

@@ -17,6 +17,9 @@ public struct LoopSettings: Codable, Sendable, Equatable {
   public var timeControl = "2+0.02"
   public var openings: String? = "engines/openings.epd"
   public var threads = 2
+  /// Who plays generation k's games: `previous` (the net of generation k−1) or `best` (the
+  /// best net so far, gated by the arena as in AlphaGo Zero; also what `nil` means).
+  public var dataFrom: String? = "previous"
 
   public init(generations: Int, gen: GenSettings, train: TrainSettings) {
     self.generations = generations
@@ -43,9 +46,10 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
 }
 
 /// The self-play loop: generation 0's data is played by the handcrafted evaluation; each
-/// next generation's data by the best net so far; after training, the new net plays the
-/// previous best and the handcrafted baseline (both matches at once, one core each), and it
-/// becomes the best if it scored over 50 % against the previous best. Every step leaves its
+/// next generation's data by the previous generation's net (or, with `dataFrom: best`, by the
+/// best net so far); after training, the new net plays the previous best and the handcrafted
+/// baseline (both matches at once, one core each), and it becomes the best if it scored over
+/// 50 % against the previous best. Every step leaves its
 /// files in `OUT/gen<k>/` and is skipped when rerun, so a killed loop continues where it stopped.
 public final class SelfPlayLoop {
   public let settings: LoopSettings
@@ -74,7 +78,8 @@ public final class SelfPlayLoop {
   @discardableResult
   public func run() throws -> [GenerationRecord] {
     var records: [GenerationRecord] = []
-    var best = "handcrafted"
+    var best = "handcrafted", previousNet = "handcrafted"
+    let usePrevious = settings.dataFrom == "previous"
     let arenaTotal = settings.arenaGames
     let openings = try Matches.openings(settings.openings)
     let tc: TimeControl
@@ -87,6 +92,7 @@ public final class SelfPlayLoop {
       if let done = JSON.read(GenerationRecord.self, from: d + "/generation.json") {
         records.append(done)
         best = done.best
+        previousNet = d + "/net.nnue"
         log("generation \(g): done before (best \(best))")
         continue
       }
@@ -94,7 +100,8 @@ public final class SelfPlayLoop {
       var gs = settings.gen
       gs.seed = settings.gen.seed &+ UInt64(g) &* 1000
       let progressCounter = DataGenerator.Progress()
-      let net: QuantizedNNUE? = best == "handcrafted" ? nil : try QuantizedNNUE.load(best)
+      let player = usePrevious ? previousNet : best
+      let net: QuantizedNNUE? = player == "handcrafted" ? nil : try QuantizedNNUE.load(player)
       let genGames = gs.games
       let reporter = Reporter { [progress] in
         let p = progressCounter.snapshot
@@ -116,7 +123,7 @@ public final class SelfPlayLoop {
       var dataDirs: [String] = []
       for k in max(0, g - settings.window + 1)...g { dataDirs.append(dir(k) + "/data") }
       let trainRecords = try TrainingData.load(dataDirs)
-      log("generation \(g): \(own.count) new positions (data from \(best)); training on \(trainRecords.count)")
+      log("generation \(g): \(own.count) new positions (played by \(player)); training on \(trainRecords.count)")
       // 2. Train.
       var ts = settings.train
       ts.seed = settings.train.seed &+ UInt64(g)
@@ -140,11 +147,11 @@ public final class SelfPlayLoop {
           "generation \(g): arena \(k == 0 ? "vs handcrafted" : "vs previous best") \(n)/\(arenaTotal): \(s.summary)")
       }
       let vsHand = results[0], vsBest = results.count > 1 ? results[1] : results[0]
-      let previous = best
       if vsBest.score > 0.5 { best = netPath }
+      previousNet = netPath
       let last = metrics.last
       let rec = GenerationRecord(
-        generation: g, dataFrom: previous, positions: own.count, trainingPositions: trainer.trainCount,
+        generation: g, dataFrom: player, positions: own.count, trainingPositions: trainer.trainCount,
         validationLoss: trainer.bestValidation, validationCpError: last?.validationCpError ?? 0,
         vsHandcrafted: vsHand, vsPreviousBest: vsBest, best: best,
         seconds: Double((ContinuousClock.now - start).components.seconds))

@@ -330,7 +330,7 @@ struct NNUELoop: ParsableCommand {
     abstract: "The self-play loop: play, train, measure in the arena, repeat.",
     discussion: """
       Generation 0's games are played by the handcrafted evaluation; each next generation's by the
-      best net so far. After training, the new net plays the handcrafted baseline and the previous
+      previous generation's net (--data-from best: by the best net so far). After training, the new net plays the handcrafted baseline and the previous
       best (both matches at once); it becomes the best if it scores over 50% against the previous
       best. OUT/metrics.jsonl gets a line per generation with both Elo figures and their 95%
       intervals; every step's files stay in OUT/gen<k>/, so a killed loop continues when rerun.
@@ -349,8 +349,11 @@ struct NNUELoop: ParsableCommand {
   @Option(help: "Arena games per match (even: each opening twice).") var arenaGames: Int = 40
   @Option(help: "Arena time control BASE+INC in seconds.") var tc: String = "2+0.02"
   @Option(help: "Arena openings (EPD).") var openings: String = "engines/openings.epd"
+  @Option(help: "Who plays each generation's games: previous (the last generation's net) or best (the best so far).")
+  var dataFrom: String = "previous"
 
   func run() throws {
+    guard ["previous", "best"].contains(dataFrom) else { throw ValidationError("--data-from: previous or best") }
     var s = LoopSettings(
       generations: generations, gen: try selfPlay.settings(seed: training.seed),
       train: try training.settings(spec: try arch.spec()))
@@ -359,6 +362,7 @@ struct NNUELoop: ParsableCommand {
     s.timeControl = tc
     s.openings = openings
     s.threads = max(1, training.threads)
+    s.dataFrom = dataFrom
     let line = ProgressLine()
     do {
       let loop = try SelfPlayLoop(settings: s, out: out)

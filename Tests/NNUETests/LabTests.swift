@@ -1,0 +1,149 @@
+import Chess
+import ChessArena
+import ChessEngine
+import Foundation
+import GameCore
+import NNUE
+import NNUELab
+import Testing
+
+@Suite struct EngineIntegrationTests {
+  final class Lines: @unchecked Sendable {
+    let lock = NSLock()
+    var all: [String] = []
+    func add(_ s: String) { lock.withLock { all.append(s) } }
+    var text: String { lock.withLock { all.joined(separator: "\n") } }
+  }
+
+  /// `setoption name EvalFile` switches the UCI engine to a net and back; a bad file is
+  /// reported in one `info string` line and the engine keeps its evaluation.
+  @Test func uciLoadsAnEvalFile() throws {
+    let path = tempPath("uci.nnue")
+    try QuantizedNNUE(NNUENetwork(spec: smallSpecs[0], seed: 1)).save(to: path)
+    let out = Lines()
+    let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4, factory: Evaluators.factory)
+    engine.handle("uci")
+    #expect(out.text.contains("option name EvalFile type string"))
+    engine.handle("setoption name EvalFile value \(path)")
+    #expect(out.text.contains("info string evaluation: \(path)"))
+    engine.handle("position startpos moves e2e4")
+    engine.handle("go depth 3")
+    engine.stopAndWait()
+    #expect(engine.evalFile == path)
+    #expect(out.text.contains("bestmove "))
+    engine.handle("setoption name EvalFile value /nonexistent.nnue")
+    #expect(out.text.contains("info string setoption EvalFile: /nonexistent.nnue"))
+    #expect(engine.evalFile == path)
+    engine.handle("setoption name EvalFile value <empty>")
+    #expect(engine.evalFile == "")
+    // Without NNUE support an EvalFile is refused at start.
+    #expect(throws: NotationError.self) { try UCIEngine(hashMegabytes: 4, evalFile: path) }
+  }
+
+  /// An exported engine is found by name, its EvalFile is resolved next to its JSON file, and
+  /// the arena plays it.
+  @Test func exportedEngineRunsInTheArena() throws {
+    let dir = (tempPath("x") as NSString).deletingLastPathComponent
+    let q = QuantizedNNUE(NNUENetwork(spec: smallSpecs[0], seed: 2))
+    let paths = try EngineExport.export(quantized: q, name: "tiny", directory: dir)
+    let spec = try EngineSpec.resolve("tiny", directory: dir)
+    #expect(spec.options?["EvalFile"] == dir + "/tiny.nnue")
+    #expect(paths.weights == dir + "/tiny.nnue")
+    var limited = spec
+    limited.options?["Depth"] = "2"
+    let r = try Matches.play(
+      limited, Matches.handcrafted, games: 2, timeControl: TimeControl(parsing: "5+0.05"), openings: [ChessPosition()])
+    #expect(r.games == 2 && r.wins + r.draws + r.losses == 2)
+    var broken = spec
+    broken.options?["EvalFile"] = dir + "/missing.nnue"
+    #expect(throws: NotationError.self) { try BuiltinEngine(spec: broken) }
+  }
+}
+
+@Suite struct LabTests {
+  @Test func scoresAreReadFromInfoLines() {
+    #expect(Labeler.score(fromInfo: "depth 9 score cp 31 nodes 120000") == 31)
+    #expect(Labeler.score(fromInfo: "info depth 12 seldepth 20 score cp -4500 nodes 1") == -3000)
+    #expect(Labeler.score(fromInfo: "depth 5 score mate -3 nodes 10") == -3000)
+    #expect(Labeler.score(fromInfo: "depth 5 score mate 2") == 3000)
+    #expect(Labeler.score(fromInfo: "depth 5 nodes 10") == nil)
+    #expect(Labeler.score(fromInfo: "score cp x") == nil)
+  }
+
+  /// Relabelling keeps positions, results and order and replaces the scores with the other
+  /// engine's (here the built-in engine at depth 3, so the test needs no external program).
+  @Test func labellingReplacesOnlyScores() throws {
+    let records = randomGame(seed: 12, plies: 30).dropFirst(4).filter { !$0.isInCheck }.map {
+      TrainingRecord($0, score: 12345, result: .draw, ply: 0, move: .none)
+    }
+    let spec = EngineSpec(name: "d3", type: "builtin", options: ["Depth": "3"])
+    let out = try Labeler.labelParallel(records, engine: spec, limits: SearchLimits(depth: 3), workers: 2)
+    #expect(out.count == records.count)
+    for (a, b) in zip(records, out) {
+      #expect(a.occupancy == b.occupancy && a.result == b.result && a.blackToMove == b.blackToMove)
+      #expect(b.score != 12345 && abs(Int(b.score)) <= 3000)
+      let p = try #require(a.position)
+      let direct = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4).search(
+        p, limits: SearchLimits(depth: 3))
+      #expect(Int(b.score) == max(-3000, min(3000, direct.info.score)))
+    }
+  }
+
+  /// The whole loop on a tiny budget: two generations, each with data, a trained net, arena
+  /// records and a metrics line; a rerun finds them done.
+  @Test func loopRunsAndResumes() throws {
+    var gen = GenSettings(games: 4, nodes: 300, seed: 3)
+    gen.gamesPerShard = 2
+    gen.maxPlies = 60
+    var train = TrainSettings(spec: NNUESpec(accumulator: 16), epochs: 1, seed: 3)
+    train.batchSize = 64
+    var s = LoopSettings(generations: 2, gen: gen, train: train)
+    s.arenaGames = 2
+    s.timeControl = "0.5+0.01"
+    s.openings = nil
+    let out = tempPath("loop")
+    let loop = try SelfPlayLoop(settings: s, out: out)
+    loop.log = { _ in }
+    let records = try loop.run()
+    #expect(records.count == 2)
+    #expect(records[0].dataFrom == "handcrafted")
+    #expect(records[1].dataFrom == out + "/gen0/net.nnue")
+    for r in records {
+      #expect(r.positions > 0 && r.vsHandcrafted.games == 2 && r.vsPreviousBest.games == 2)
+      #expect(FileManager.default.fileExists(atPath: out + "/gen\(r.generation)/net.nnue"))
+    }
+    let lines = try String(contentsOfFile: loop.metricsPath, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 2)
+    let again = try SelfPlayLoop(settings: s, out: out)
+    again.log = { _ in }
+    #expect(try again.run().map(\.generation) == [0, 1])
+    var other = s
+    other.window = 5
+    #expect(throws: NNUEError.self) { try SelfPlayLoop(settings: other, out: out) }
+  }
+
+  /// The comparison on a tiny budget, with the built-in engine standing in for Stockfish.
+  @Test func comparisonWritesTableAndPlot() throws {
+    var gen = GenSettings(games: 3, nodes: 300, seed: 4)
+    gen.gamesPerShard = 3
+    gen.maxPlies = 60
+    var train = TrainSettings(spec: NNUESpec(accumulator: 16), epochs: 2, seed: 4)
+    train.batchSize = 64
+    var s = CompareSettings(data: [], gen: gen, positions: 60, train: train)
+    s.stockfish = EngineSpec(name: "teacher", type: "builtin", options: ["Depth": "2"])
+    s.stockfishNodes = 2000
+    s.arenaGames = 2
+    s.timeControl = "0.5+0.01"
+    s.openings = nil
+    let out = tempPath("cmp")
+    let c = try Comparison(settings: s, out: out)
+    c.log = { _ in }
+    let summary = try c.run()
+    #expect(summary.positions == 60)
+    #expect(summary.selfPlay.count == 2 && summary.stockfish.count == 2)
+    let table = try String(contentsOfFile: out + "/compare.md", encoding: .utf8)
+    #expect(table.contains("| self-play (ours) |") && table.contains("| Stockfish 15.1 |"))
+    let svg = try String(contentsOfFile: out + "/compare.svg", encoding: .utf8)
+    #expect(svg.hasPrefix("<svg") && svg.contains("Stockfish labels"))
+  }
+}
