@@ -299,7 +299,7 @@ struct NNUEEval: ParsableCommand {
     do throws(NotationError) {
       p = try ChessPosition(fen: fen ?? ChessPosition.startFEN)
     } catch {
-      throw RuntimeError("bad FEN: \(error.message)")
+      throw RuntimeError(error.message)
     }
     print("net: \(q.spec)")
     print("nnue (quantised): \(q.evaluate(p)) cp for \(p.sideToMove)")
