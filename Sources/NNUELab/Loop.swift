@@ -38,18 +38,18 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
   public var validationLoss: Double
   public var validationCpError: Double
   public var vsHandcrafted: MatchRecord
-  /// Against the best net before this generation (the handcrafted evaluation for generation 0).
-  public var vsPreviousBest: MatchRecord
-  /// The net that is best after this generation.
+  /// Against the best net before this generation (`nil` for generation 0, which has none).
+  public var vsPreviousBest: MatchRecord?
+  /// The best net after this generation (the first generation's net, then whichever beat it).
   public var best: String
   public var seconds: Double
 }
 
 /// The self-play loop: generation 0's data is played by the handcrafted evaluation; each
 /// next generation's data by the previous generation's net (or, with `dataFrom: best`, by the
-/// best net so far); after training, the new net plays the previous best and the handcrafted
-/// baseline (both matches at once, one core each), and it becomes the best if it scored over
-/// 50 % against the previous best. Every step leaves its
+/// best net so far); after training, the new net plays the handcrafted baseline and the best
+/// net of the earlier generations (both matches at once, one core each), and it becomes the
+/// best net if it scored over 50 % against it (generation 0's net is the first best). Every step leaves its
 /// files in `OUT/gen<k>/` and is skipped when rerun, so a killed loop continues where it stopped.
 public final class SelfPlayLoop {
   public let settings: LoopSettings
@@ -91,7 +91,7 @@ public final class SelfPlayLoop {
       let start = ContinuousClock.now
       if let done = JSON.read(GenerationRecord.self, from: d + "/generation.json") {
         records.append(done)
-        best = done.best
+        best = done.best == "handcrafted" ? d + "/net.nnue" : done.best
         previousNet = d + "/net.nnue"
         log("generation \(g): done before (best \(best))")
         continue
@@ -146,8 +146,8 @@ public final class SelfPlayLoop {
         progress(
           "generation \(g): arena \(k == 0 ? "vs handcrafted" : "vs previous best") \(n)/\(arenaTotal): \(s.summary)")
       }
-      let vsHand = results[0], vsBest = results.count > 1 ? results[1] : results[0]
-      if vsBest.score > 0.5 { best = netPath }
+      let vsHand = results[0], vsBest: MatchRecord? = results.count > 1 ? results[1] : nil
+      if best == "handcrafted" || (vsBest?.score ?? 0) > 0.5 { best = netPath }
       previousNet = netPath
       let last = metrics.last
       let rec = GenerationRecord(
@@ -158,7 +158,9 @@ public final class SelfPlayLoop {
       try JSON.write(rec, to: d + "/generation.json")
       try JSON.appendLine(rec, to: metricsPath)
       records.append(rec)
-      log("generation \(g): vs handcrafted \(vsHand.summary); vs previous best \(vsBest.summary); best: \(best)")
+      log(
+        "generation \(g): vs handcrafted \(vsHand.summary); vs previous best \(vsBest?.summary ?? "-"); best net: \(best)"
+      )
     }
     return records
   }

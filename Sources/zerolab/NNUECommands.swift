@@ -330,9 +330,10 @@ struct NNUELoop: ParsableCommand {
     abstract: "The self-play loop: play, train, measure in the arena, repeat.",
     discussion: """
       Generation 0's games are played by the handcrafted evaluation; each next generation's by the
-      previous generation's net (--data-from best: by the best net so far). After training, the new net plays the handcrafted baseline and the previous
-      best (both matches at once); it becomes the best if it scores over 50% against the previous
-      best. OUT/metrics.jsonl gets a line per generation with both Elo figures and their 95%
+      previous generation's net (--data-from best: by the best net so far). After training, the new
+      net plays the handcrafted baseline and the best net of the earlier generations (both matches
+      at once); it becomes the best net if it scores over 50% against it. OUT/metrics.jsonl gets a
+      line per generation with both Elo figures and their 95%
       intervals; every step's files stay in OUT/gen<k>/, so a killed loop continues when rerun.
 
       Examples:
@@ -376,7 +377,7 @@ struct NNUELoop: ParsableCommand {
       print("generation | positions | val loss | vs handcrafted | vs previous best")
       for r in records {
         print(
-          "\(r.generation) | \(r.positions) | \(String(format: "%.5f", r.validationLoss)) | \(r.vsHandcrafted.summary) | \(r.vsPreviousBest.summary)"
+          "\(r.generation) | \(r.positions) | \(String(format: "%.5f", r.validationLoss)) | \(r.vsHandcrafted.summary) | \(r.vsPreviousBest?.summary ?? "-")"
         )
       }
       print("metrics: \(loop.metricsPath)")
