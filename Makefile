@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build run demo test venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench-engine bench-nnue nnue-loop nnue-compare arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help
+.PHONY: all setup build run demo test venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help
 
 all: build
 
@@ -29,6 +29,7 @@ help:
 	@echo "make bench-nnue    NNUE incremental evaluations/s (one core) and search nodes/s next to handcrafted"
 	@echo "make nnue-loop     the NNUE self-play loop (long: data, training, arena per generation)"
 	@echo "make nnue-compare  NNUE on Stockfish 15.1 labels against our own labels, same positions"
+	@echo "make nnue-ship     regenerate the data and retrain the shipped engines/zerolab-nnue (about an hour)"
 	@echo "make arena-nnue    the shipped NNUE engine against handcrafted, stockfish-1800 and stockfish-2200"
 
 setup:
@@ -133,15 +134,23 @@ bench-nnue: build
 
 # NNUE experiments (long; the figures in the README came from these).
 NNUE_GENERATIONS ?= 3
-NNUE_GAMES ?= 8000
+NNUE_GAMES ?= 4000
+NNUE_NET := --accumulator 128 --initializer he_normal --lr 2e-3 --epochs 20
 nnue-loop: build
 	$(BIN) nnue loop --generations $(NNUE_GENERATIONS) --games $(NNUE_GAMES) --nodes 5000 --out runs/nnue-loop \
-	  --epochs 20 --arena-games 40 --tc 2+0.02
+	  $(NNUE_NET) --arena-games 40 --tc 2+0.02 --seed 1
 
 nnue-compare: build
 	@bash scripts/stockfish.sh
-	$(BIN) nnue compare --data runs/nnue-loop/gen0/data --positions 200000 --sf-nodes 5000 --out runs/nnue-compare \
-	  --epochs 20 --arena-games 40 --tc 2+0.02
+	$(BIN) nnue compare --data runs/nnue-loop/gen0/data --positions 100000 --sf-nodes 5000 --out runs/nnue-compare \
+	  $(NNUE_NET) --arena-games 40 --tc 2+0.02 --seed 1
+
+# The shipped engines/zerolab-nnue: 8000 + 4000 handcrafted self-play games, search scores only.
+nnue-ship: build
+	$(BIN) nnue gen --games 4000 --nodes 5000 --out runs/nnue-data/s1 --threads 2 --seed 1
+	$(BIN) nnue gen --games 8000 --nodes 5000 --out runs/nnue-data/s2 --threads 2 --seed 2
+	$(BIN) nnue train --data runs/nnue-data/s1 runs/nnue-data/s2 --out runs/nnue-ship $(NNUE_NET) --lambda 1 \
+	  --threads 1 --engine zerolab-nnue
 
 arena-nnue: build
 	@bash scripts/stockfish.sh

@@ -171,7 +171,7 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Epochs over the data.") var epochs: Int = 10
   @Option(help: "Batch size.") var batch: Int = 4096
   @Option(help: "Adam learning rate (cosine decay to 5% of it).") var lr: Float = 1e-3
-  @Option(help: "Weight of the search score in the target (1 - lambda on the game result).") var lambda: Float = 0.7
+  @Option(help: "Weight of the search score in the target (1 - lambda on the game result).") var lambda: Float = 1
   @Option(help: "Sigmoid scale K in centipawns.") var sigmoidScale: Float = 400
   @Option(help: "Initializer: autoinit, he_normal, glorot_uniform, lecun_normal, orthogonal, ...")
   var initializer: String = "autoinit"
