@@ -69,7 +69,7 @@ let package = Package(
     .target(name: "ChessArena", dependencies: ["GameCore", "Chess", "ChessEngine", "NNUE"]),
     .target(
       name: "NeuralCore",
-      dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: ["GameCore", "CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: hotPath
     ),
     .target(name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "NeuralCore"], swiftSettings: nnuePath),
