@@ -70,22 +70,10 @@ public enum NNUEBenchmark {
     return (count, elapsed, checksum)
   }
 
-  /// The positions of `zerolab bench engine`.
-  public static let searchPositions = [
-    ChessPosition.startFEN,
-    "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1",
-    "r1bqkbnr/pppp1ppp/2n5/1B2p3/4P3/5N2/PPPP1PPP/RNBQK2R b KQkq - 3 3",
-    "r1bq1rk1/pp2bppp/2n1pn2/3p4/2PP4/2N1PN2/PP3PPP/R2QKB1R w KQ - 0 8",
-    "2rr3k/pp3pp1/1nnqbN1p/3pN3/2pP4/2P3Q1/PPB4P/R4RK1 w - - 0 1",
-    "8/2p5/3p4/KP5r/1R3p1k/8/4P1P1/8 w - - 0 1",
-    "4rrk1/pp1n3p/3q2pQ/2p1pb2/2PP4/2P3N1/P2B2PP/4RRK1 b - - 7 19",
-    "6k1/6p1/6Pp/ppp5/3pn2P/1P3K2/1PP2P2/8 b - - 0 1",
-  ]
-
-  /// Search nodes per second at a fixed depth over `searchPositions`.
+  /// Search nodes per second at a fixed depth over the engine's bench positions.
   public static func searchSpeed<E: ChessEvaluator>(_ make: () -> E, depth: Int) -> (nodes: Int, ms: Int) {
     var nodes = 0, ms = 0
-    for fen in searchPositions {
+    for fen in ChessSearcher<E>.benchPositions {
       let p = try! ChessPosition(fen: fen)
       let s = ChessSearcher(evaluator: make(), hashMegabytes: 16)
       let r = s.search(p, limits: SearchLimits(depth: depth))
