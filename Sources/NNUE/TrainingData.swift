@@ -87,46 +87,59 @@ public struct TrainingRecord: Sendable, Equatable {
   /// The game result for the side to move as 0, ½, 1.
   public var resultValue: Float { Float(result) / 2 }
 
-  /// Calls `body(square, colour, kind)` for every piece.
-  @inlinable public func forEachPiece(_ body: (Int, Side, PieceKind) -> Void) {
+  /// Calls `body(square, code)` for every occupied square, in square order (`code` is the
+  /// stored 4-bit piece code, not yet checked).
+  @inlinable func forEachCode(_ body: (Int, Int) -> Void) {
     var occ = occupancy
     var k = 0
     while occ != 0 {
       let sq = occ.trailingZeroBitCount
       occ &= occ &- 1
       let word = k < 16 ? pieces.0 : pieces.1
-      let code = Int((word >> UInt64(4 * (k & 15))) & 0xF)
-      body(sq, code & 8 == 0 ? .white : .black, PieceKind(rawValue: UInt8(code & 7))!)
+      body(sq, Int((word >> UInt64(4 * (k & 15))) & 0xF))
       k += 1
     }
   }
 
+  /// The two kings' squares (white, black), or `nil` if the record is malformed: more than 32
+  /// pieces, a piece code out of range, or not exactly one king a side.
+  public var kingSquares: (white: Int, black: Int)? {
+    guard occupancy.nonzeroBitCount <= 32 else { return nil }
+    var kings = (-1, -1), ok = true
+    forEachCode { sq, code in
+      if code & 7 > 5 { ok = false }
+      guard code & 7 == 5 else { return }
+      if code & 8 == 0 {
+        if kings.0 >= 0 { ok = false }
+        kings.0 = sq
+      } else {
+        if kings.1 >= 0 { ok = false }
+        kings.1 = sq
+      }
+    }
+    return ok && kings.0 >= 0 && kings.1 >= 0 ? (kings.0, kings.1) : nil
+  }
+
+  /// Calls `body(square, colour, kind)` for every piece (codes out of range are skipped;
+  /// `kingSquares` tells whether the record is well formed).
+  @inlinable public func forEachPiece(_ body: (Int, Side, PieceKind) -> Void) {
+    forEachCode { sq, code in
+      guard let kind = PieceKind(rawValue: UInt8(code & 7)) else { return }
+      body(sq, code & 8 == 0 ? .white : .black, kind)
+    }
+  }
+
   /// The active features of both perspectives (side to move first) under `layout`; `false`
-  /// if the record is malformed (a piece code out of range, not exactly one king a side).
+  /// if the record is malformed (see `kingSquares`).
   public func features(_ layout: InputLayout, stm: inout [Int32], nstm: inout [Int32]) -> Bool {
     stm.removeAll(keepingCapacity: true)
     nstm.removeAll(keepingCapacity: true)
-    var kings = [-1, -1]
-    var ok = occupancy.nonzeroBitCount <= 32
-    var occ = occupancy
-    var k = 0
-    while occ != 0 {
-      let sq = occ.trailingZeroBitCount
-      occ &= occ &- 1
-      let word = k < 16 ? pieces.0 : pieces.1
-      let code = Int((word >> UInt64(4 * (k & 15))) & 0xF)
-      if code & 7 > 5 { ok = false }
-      if code & 7 == 5 {
-        if kings[code >> 3] >= 0 { ok = false }
-        kings[code >> 3] = sq
-      }
-      k += 1
+    guard let kings = kingSquares else { return false }
+    let us = sideToMove, them = us.opponent
+    func bucket(_ side: Side) -> Int {
+      layout.bucket(orientedKingSquare: side == .white ? kings.white : kings.black ^ 56)
     }
-    guard ok, kings[0] >= 0, kings[1] >= 0 else { return false }
-    let us = sideToMove
-    let bUs = layout.bucket(orientedKingSquare: us == .white ? kings[0] : kings[1] ^ 56)
-    let them = us.opponent
-    let bThem = layout.bucket(orientedKingSquare: them == .white ? kings[0] : kings[1] ^ 56)
+    let bUs = bucket(us), bThem = bucket(them)
     forEachPiece { sq, color, kind in
       stm.append(Int32(InputLayout.feature(bucket: bUs, perspective: us, color: color, kind: kind, square: sq)))
       nstm.append(Int32(InputLayout.feature(bucket: bThem, perspective: them, color: color, kind: kind, square: sq)))
@@ -137,6 +150,7 @@ public struct TrainingRecord: Sendable, Equatable {
   /// The position (no castling rights or en passant; counters 0 and 1), e.g. for labelling
   /// by another engine. `nil` if the record does not describe a legal position.
   public var position: ChessPosition? {
+    guard kingSquares != nil else { return nil }
     var board = [Character](repeating: " ", count: 64)
     forEachPiece { sq, color, kind in
       let l = kind.letter

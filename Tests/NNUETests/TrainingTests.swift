@@ -50,6 +50,18 @@ import Testing
         #expect(error.message.contains(expected) && !error.message.contains("\n"), "\(error.message)")
       }
     }
+    // Records that decode but describe no position (a piece code out of range, two white
+    // kings) give no features and no position instead of crashing.
+    var badCode = records[0]
+    badCode.pieces.0 = (badCode.pieces.0 & ~0xF) | 0x7
+    var twoKings = records[0]
+    twoKings.pieces.0 = (twoKings.pieces.0 & ~0xF) | 0x5
+    for r in [badCode, twoKings] {
+      let back = try TrainingData.decode(TrainingData.encode([r]), source: "x")[0]
+      var s: [Int32] = [], t: [Int32] = []
+      #expect(!back.features(.chess768, stm: &s, nstm: &t))
+      #expect(back.position == nil && back.kingSquares == nil)
+    }
     // Exclusive writes never overwrite.
     let path = tempPath("a.zldata")
     #expect(try TrainingData.writeExclusive(records, to: path))
