@@ -122,7 +122,7 @@ public struct NNUENetwork: Sendable, Equatable {
     var meta = extra
     meta["format"] = "zerolab-nnue"
     meta["kind"] = "float"
-    meta["spec"] = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+    meta["spec"] = try NNUESpec.json(spec)
     try Checkpoint.write(tensors, metadata: meta, to: path)
   }
 

@@ -332,7 +332,7 @@ public final class QuantizedNNUE: @unchecked Sendable {
     meta["kind"] = "quantized"
     meta["qa"] = "\(QuantizedNNUE.qa)"
     meta["qb"] = "\(QuantizedNNUE.qb)"
-    meta["spec"] = String(decoding: try JSONEncoder().encode(spec), as: UTF8.self)
+    meta["spec"] = try NNUESpec.json(spec)
     try Checkpoint.write(tensors, metadata: meta, to: path)
   }
 

@@ -124,6 +124,13 @@ public struct NNUESpec: Codable, Sendable, Equatable, CustomStringConvertible {
     "\(layout)→\(accumulator)x2" + hidden.map { "→\($0)" }.joined() + "→1 \(activation)"
   }
 
+  /// The spec as JSON with sorted keys (so a file's bytes depend only on its contents).
+  static func json(_ spec: NNUESpec) throws -> String {
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys]
+    return String(decoding: try enc.encode(spec), as: UTF8.self)
+  }
+
   /// Checks the sizes; one-line error.
   public func validate() throws(NNUEError) {
     guard accumulator >= 8, accumulator <= 4096, accumulator % 16 == 0 else {

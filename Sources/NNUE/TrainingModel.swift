@@ -113,7 +113,9 @@ public struct NNUETrainingModel: Layer {
                 let work = { (part: Int) in
                   let lo = count * part / t, hi = count * (part + 1) / t
                   for s in lo..<hi {
-                    for (half, feats) in [(0, sp), (1, np)] {
+                    // Two halves without building an array per sample (this is the inner loop).
+                    for half in 0..<2 {
+                      let feats = half == 0 ? sp : np
                       let row = out + s * 2 * n + half * n
                       row.update(from: bp.baseAddress!, count: n)
                       for j in op[s]..<op[s + 1] {
@@ -155,7 +157,8 @@ public struct NNUETrainingModel: Layer {
                 let bg = scratch.biases + part * n
                 let lo = count * part / t, hi = count * (part + 1) / t
                 for s in lo..<hi {
-                  for (half, feats) in [(0, sp), (1, np)] {
+                  for half in 0..<2 {
+                    let feats = half == 0 ? sp : np
                     let row = dp.baseAddress! + s * 2 * n + half * n
                     for i in 0..<n { bg[i] += row[i] }
                     for j in op[s]..<op[s + 1] {

@@ -175,6 +175,10 @@ let smallSpecs: [NNUESpec] = [
     try q.save(to: qPath)
     let q2 = try QuantizedNNUE.load(qPath)
     let q3 = try QuantizedNNUE.load(floatPath)  // quantised on loading
+    // The same net gives the same bytes (the spec's JSON keys are sorted).
+    let again = tempPath("again.nnue")
+    try q.save(to: again)
+    #expect(FileManager.default.contents(atPath: again) == FileManager.default.contents(atPath: qPath))
     for p in randomGame(seed: 3, plies: 60) {
       #expect(q2.evaluate(p) == q.evaluate(p))
       #expect(q3.evaluate(p) == q.evaluate(p))
