@@ -154,7 +154,7 @@ nnue-ship: build
 
 arena-nnue: build
 	@bash scripts/stockfish.sh
-	$(BIN) arena zerolab-nnue zerolab --games $(GAMES) --tc $(TC) --pgn bench/results/arena-nnue-hce.pgn
+	$(BIN) arena zerolab-nnue zerolab-hce --games $(GAMES) --tc $(TC) --pgn bench/results/arena-nnue-hce.pgn
 	$(BIN) arena zerolab-nnue stockfish-1800 --games $(GAMES) --tc $(TC) --pgn bench/results/arena-nnue-sf1800.pgn
 	$(BIN) arena zerolab-nnue stockfish-2200 --games $(GAMES) --tc $(TC) --pgn bench/results/arena-nnue-sf2200.pgn
 

@@ -11,9 +11,10 @@ import Synchronization
 ///     {"name": "stockfish-1350", "type": "uci", "command": "/usr/games/stockfish",
 ///      "args": [], "options": {"UCI_LimitStrength": "true", "UCI_Elo": "1350"}}
 ///
-/// `builtin` is the alpha-beta engine with the handcrafted evaluation, in process (options
-/// `Hash` in MiB, and optionally `Depth` or `Nodes` to cap every move); `uci` is any external
-/// UCI program, started once per match and given `options` with `setoption`.
+/// `builtin` is the alpha-beta engine in process (options `Hash` in MiB, optionally `Depth` or
+/// `Nodes` to cap every move, and `EvalFile`: the shipped NNUE when absent, `handcrafted`, or a
+/// net's path, see `Evaluators`); `uci` is any external UCI program, started once per match and
+/// given `options` with `setoption`.
 public struct EngineSpec: Codable, Sendable, Equatable {
   public var name: String
   public var type: String
@@ -31,8 +32,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     self.options = options
   }
 
-  /// The built-in engines by name.
-  public static let builtinNames = ["zerolab"]
+  /// The built-in engines by name: `zerolab` (the default evaluation, the shipped NNUE) and
+  /// `zerolab-hce` (the handcrafted evaluation).
+  public static let builtinNames = ["zerolab", "zerolab-hce"]
 
   /// Reads `text` as a file path (`engines/x.json`), a name in `directory` (`x` for
   /// `engines/x.json`), or a built-in name. Errors are one line.
@@ -47,14 +49,17 @@ public struct EngineSpec: Codable, Sendable, Equatable {
     if let path {
       guard let data = fm.contents(atPath: path) else { throw NotationError("cannot read engine file \(path)") }
       var spec = try parse(data, source: path)
-      // An EvalFile is relative to the engine file's folder.
+      // An EvalFile path is relative to the engine file's folder.
       if let key = spec.options?.keys.first(where: { $0.lowercased() == "evalfile" }), let file = spec.options?[key],
-        !file.hasPrefix("/")
+        !file.hasPrefix("/"), Evaluators.file(for: file) == file
       {
         let dir = (path as NSString).deletingLastPathComponent
         spec.options?[key] = dir.isEmpty ? file : dir + "/" + file
       }
       return spec
+    }
+    if text == "zerolab-hce" {
+      return EngineSpec(name: text, type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"])
     }
     if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
     throw NotationError(
@@ -127,7 +132,7 @@ public final class BuiltinEngine: ChessEngineHandle {
       case "hash": hash = Int(v) ?? 16
       case "depth": depth = Int(v)
       case "nodes": nodes = Int(v)
-      case "evalfile": evalFile = v.isEmpty || v.lowercased() == "handcrafted" ? nil : v
+      case "evalfile": evalFile = v
       default: break
       }
     }
@@ -152,10 +157,60 @@ public final class BuiltinEngine: ChessEngineHandle {
   public func close() {}
 }
 
-/// Searchers by evaluation: the handcrafted one, or an NNUE file (loaded once per path and
-/// shared: the quantised net is immutable; each searcher gets its own accumulator stack).
+/// Searchers by evaluation: the shipped NNUE (the default), the handcrafted one, or an NNUE
+/// file (loaded once per path and shared: the quantised net is immutable; each searcher gets
+/// its own accumulator stack).
+///
+/// An `EvalFile` value means: empty, `<empty>` or `default` — the shipped net
+/// (`engines/zerolab-nnue.nnue`, see `defaultEvalFile`), or the handcrafted evaluation when no
+/// shipped net is found; `handcrafted` — the handcrafted evaluation; anything else — a path.
 public enum Evaluators {
   static let cache = Mutex<[String: QuantizedNNUE]>([:])
+
+  /// The shipped net's file name, under `engines/`.
+  public static let shippedNet = "engines/zerolab-nnue.nnue"
+
+  /// The default evaluation: the environment's `ZEROLAB_EVAL_FILE` (a path, or `handcrafted`)
+  /// if set; else the first `engines/zerolab-nnue.nnue` found walking up from the running
+  /// executable's folder (a binary in `.build/release/` of a clone finds its clone's net, from
+  /// any working directory), then from this source file's clone (where it was built); `nil`
+  /// (the handcrafted evaluation) if there is none.
+  public static let defaultEvalFile: String? = locateDefault(
+    environment: ProcessInfo.processInfo.environment["ZEROLAB_EVAL_FILE"],
+    executable: CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
+    builtFrom: #filePath)
+
+  /// `defaultEvalFile`'s search, with its inputs explicit (for tests).
+  public static func locateDefault(environment: String?, executable: String?, builtFrom: String?) -> String? {
+    if let e = environment?.trimmingCharacters(in: .whitespaces), !e.isEmpty {
+      return e.lowercased() == "handcrafted" ? nil : e
+    }
+    let fm = FileManager.default
+    for start in [executable, builtFrom].compactMap({ $0 }) {
+      var dir = (start as NSString).deletingLastPathComponent
+      while !dir.isEmpty {
+        let candidate = dir + "/" + shippedNet
+        if fm.isReadableFile(atPath: candidate) { return candidate }
+        let up = (dir as NSString).deletingLastPathComponent
+        if up == dir { break }
+        dir = up
+      }
+    }
+    return nil
+  }
+
+  /// The NNUE file an `EvalFile` value stands for (`nil`: the handcrafted evaluation).
+  public static func file(for value: String?) -> String? {
+    let v = (value ?? "").trimmingCharacters(in: .whitespaces)
+    switch v.lowercased() {
+    case "", "<empty>", "default": return defaultEvalFile
+    case "handcrafted": return nil
+    default: return v
+    }
+  }
+
+  /// What an `EvalFile` value stands for, in words (`handcrafted` or the net's path).
+  public static func describe(_ value: String?) -> String { file(for: value) ?? "handcrafted" }
 
   /// The network in `path` (cached).
   public static func network(_ path: String) throws(NotationError) -> QuantizedNNUE {
@@ -169,10 +224,12 @@ public enum Evaluators {
     }
   }
 
-  /// A searcher on the handcrafted evaluation (`evalFile` nil) or on an NNUE file.
+  /// A searcher on the evaluation an `EvalFile` value stands for.
   public static func searcher(evalFile: String?, hashMegabytes: Int) throws(NotationError) -> any ChessSearching {
-    guard let evalFile else { return ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hashMegabytes) }
-    return ChessSearcher(evaluator: NNUEEvaluation(net: try network(evalFile)), hashMegabytes: hashMegabytes)
+    guard let path = file(for: evalFile) else {
+      return ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hashMegabytes)
+    }
+    return ChessSearcher(evaluator: NNUEEvaluation(net: try network(path)), hashMegabytes: hashMegabytes)
   }
 
   /// The factory for `UCIEngine` (EvalFile support).

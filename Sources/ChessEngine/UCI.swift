@@ -23,33 +23,40 @@ public final class UCIEngine: @unchecked Sendable {
   public static let name = "ZeroLab 0.6"
   let out: LineWriter
   var searcher: any ChessSearching
-  /// Builds a searcher for an `EvalFile` value (`nil`: the handcrafted evaluation).
+  /// Builds a searcher for an `EvalFile` value (`nil`: the default evaluation; `handcrafted`:
+  /// the handcrafted one; else a file).
   public typealias SearcherFactory =
     @Sendable (_ evalFile: String?, _ hashMegabytes: Int) throws(NotationError) ->
     any ChessSearching
   let factory: SearcherFactory
   var hashMegabytes: Int
-  /// The `EvalFile` in use (empty: handcrafted).
+  /// The `EvalFile` value in use (empty: the default evaluation).
   public private(set) var evalFile = ""
+  /// What the default evaluation is, in words (shown as the option's default).
+  let defaultEval: String
   let group = DispatchGroup()
   let searching = Atomic<Bool>(false)
   var position = ChessPosition()
   var keys: [UInt64] = [ChessPosition().hash]
   var moveOverhead = 30
 
-  /// The handcrafted-only factory (an `EvalFile` is refused).
+  /// The handcrafted-only factory (an `EvalFile` other than `handcrafted` is refused).
   public static let handcraftedOnly: SearcherFactory = { file, hash throws(NotationError) in
-    if let file { throw NotationError("EvalFile \(file): this engine has no NNUE support") }
+    if let file, file.lowercased() != "handcrafted" {
+      throw NotationError("EvalFile \(file): this engine has no NNUE support")
+    }
     return ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hash)
   }
 
-  /// `evalFile` (if given) is loaded through `factory` at start.
+  /// `evalFile` (if given) is loaded through `factory` at start; `defaultEval` says what the
+  /// factory gives for no `EvalFile`.
   public init(
     writer: LineWriter = LineWriter(), hashMegabytes: Int = 16, evalFile: String? = nil,
-    factory: @escaping SearcherFactory = UCIEngine.handcraftedOnly
+    factory: @escaping SearcherFactory = UCIEngine.handcraftedOnly, defaultEval: String = "handcrafted"
   ) throws(NotationError) {
     out = writer
     self.factory = factory
+    self.defaultEval = defaultEval
     self.hashMegabytes = hashMegabytes
     searcher = try factory(evalFile, hashMegabytes)
     self.evalFile = evalFile ?? ""
@@ -85,7 +92,7 @@ public final class UCIEngine: @unchecked Sendable {
       say("option name Hash type spin default 16 min 1 max 4096")
       say("option name Clear Hash type button")
       say("option name Move Overhead type spin default 30 min 0 max 5000")
-      say("option name EvalFile type string default \(evalFile.isEmpty ? "<empty>" : evalFile)")
+      say("option name EvalFile type string default \(evalFile.isEmpty ? defaultEval : evalFile)")
       say("uciok")
     case "isready":
       say("readyok")
@@ -146,13 +153,13 @@ public final class UCIEngine: @unchecked Sendable {
       moveOverhead = v
     case "evalfile":
       let v = (value ?? "").trimmingCharacters(in: .whitespaces)
-      let file = ["", "<empty>", "handcrafted"].contains(v.lowercased()) ? nil : v
+      let file = ["", "<empty>", "default"].contains(v.lowercased()) ? nil : v
       do throws(NotationError) {
         searcher = try factory(file, hashMegabytes)
         evalFile = file ?? ""
-        say("info string evaluation: \(file ?? "handcrafted")")
+        say("info string evaluation: \(file ?? defaultEval)")
       } catch {
-        say("info string setoption EvalFile: \(error.message) (keeping \(evalFile.isEmpty ? "handcrafted" : evalFile))")
+        say("info string setoption EvalFile: \(error.message) (keeping \(evalFile.isEmpty ? defaultEval : evalFile))")
       }
     default:
       say("info string unknown option: \(name)")

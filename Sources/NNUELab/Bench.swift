@@ -26,10 +26,25 @@ public enum NNUEBenchmark {
     return out
   }
 
+  /// What `incrementalEvals` times per step.
+  public enum EvalMode: String, Sendable, CaseIterable {
+    /// `push` the game's move, then `evaluate` (the figure the goal is about).
+    case pushEvaluate = "push+evaluate"
+    /// Only the accumulator update.
+    case push
+    /// Only the output layer, on the accumulators of the game's positions (refreshed first).
+    case evaluate
+    /// Search-shaped: at every position of the game, each legal move is pushed, evaluated and
+    /// popped (as at the leaves of a search, where most evaluations happen), then the game's
+    /// move is pushed; the sibling pairs are counted.
+    case siblings
+  }
+
   /// Incremental evaluations per second on one core: along each game, `push` the move (the
-  /// accumulator update, as in the search) then `evaluate`, for at least `seconds`.
+  /// accumulator update, as in the search) then `evaluate`, for at least `seconds`
+  /// (`mode` times one half alone).
   public static func incrementalEvals(
-    net: QuantizedNNUE, seconds: Double = 2, seed: UInt64 = 1
+    net: QuantizedNNUE, seconds: Double = 2, seed: UInt64 = 1, mode: EvalMode = .pushEvaluate
   ) -> (
     evals: Int, seconds: Double, checksum: Int
   ) {
@@ -41,6 +56,15 @@ public enum NNUEBenchmark {
     for g in gs {
       starts.append(k)
       k += g.count
+    }
+    // Every legal move of every position, flat (for `.siblings`).
+    var siblingStart: [Int] = [], siblingMoves: [Move] = []
+    if mode == .siblings {
+      for p in before {
+        siblingStart.append(siblingMoves.count)
+        siblingMoves.append(contentsOf: p.legalMoves)
+      }
+      siblingStart.append(siblingMoves.count)
     }
     var eval = NNUEEvaluation(net: net)
     var count = 0, checksum = 0
@@ -55,9 +79,29 @@ public enum NNUEBenchmark {
               let end = gi + 1 < starts.count ? starts[gi + 1] : bp.count
               guard s < end else { continue }
               eval.reset(to: bp[s])
-              for i in s..<end {
-                eval.push(mp[i], from: bp[i])
-                checksum &+= eval.evaluate(ap[i])
+              switch mode {
+              case .pushEvaluate:
+                for i in s..<end {
+                  eval.push(mp[i], from: bp[i])
+                  checksum &+= eval.evaluate(ap[i])
+                }
+              case .push:
+                for i in s..<end { eval.push(mp[i], from: bp[i]) }
+                checksum &+= eval.evaluate(ap[end - 1])
+              case .evaluate:
+                for i in s..<end { checksum &+= eval.evaluate(bp[i]) }
+              case .siblings:
+                for i in s..<end {
+                  // Every child of bp[i] has ap[i]'s side to move, all `evaluate` reads of it.
+                  for j in siblingStart[i]..<siblingStart[i + 1] {
+                    eval.push(siblingMoves[j], from: bp[i])
+                    checksum &+= eval.evaluate(ap[i])
+                    eval.pop()
+                  }
+                  count &+= siblingStart[i + 1] - siblingStart[i]
+                  eval.push(mp[i], from: bp[i])
+                }
+                continue
               }
               count &+= end - s
             }

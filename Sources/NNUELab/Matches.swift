@@ -50,7 +50,8 @@ public struct MatchRecord: Codable, Sendable, Equatable {
 /// Plays arena matches between engine specs.
 public enum Matches {
   /// The handcrafted baseline.
-  public static let handcrafted = EngineSpec(name: "handcrafted", type: "builtin", options: ["Hash": "16"])
+  public static let handcrafted = EngineSpec(
+    name: "handcrafted", type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"])
 
   /// An engine on an NNUE file.
   public static func nnue(_ name: String, file: String) -> EngineSpec {

@@ -67,8 +67,13 @@ public final class ChessTerminalGame {
   public var moveTime: Int
   let readLine: () -> String?
   let write: (String) -> Void
-  // A handcrafted spec has nothing to load, so it cannot fail.
-  lazy var hintEngine = try! BuiltinEngine(spec: EngineSpec(name: "hint", type: "builtin", options: ["Hash": "16"]))
+  /// Hints come from the default evaluation (the shipped NNUE), or from the handcrafted one if
+  /// that cannot be loaded (a handcrafted engine has nothing to load, so it cannot fail).
+  lazy var hintEngine: BuiltinEngine = {
+    if let e = try? BuiltinEngine(spec: EngineSpec(name: "hint", type: "builtin", options: ["Hash": "16"])) { return e }
+    return try! BuiltinEngine(
+      spec: EngineSpec(name: "hint", type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"]))
+  }()
 
   public init(
     white: ChessSeat, black: ChessSeat, moveTime: Int, view: ChessBoardView, readLine: @escaping () -> String?,

@@ -9,14 +9,15 @@ struct ArenaCommand: ParsableCommand {
     commandName: "arena",
     abstract: "Play a chess match between two engines and measure the Elo difference.",
     discussion: """
-      An ENGINE is a built-in name (zerolab), a name in engines/ (stockfish-1350 for
+      An ENGINE is a built-in name (zerolab: the alpha-beta engine on the shipped NNUE;
+      zerolab-hce: on the handcrafted evaluation), a name in engines/ (stockfish-1350 for
       engines/stockfish-1350.json) or a path to such a JSON file. Colours alternate and each
       opening of the set is played twice, once with each colour. Games end by the rules, on
       time, on an engine failure, or as a draw after 600 plies.
 
       Examples:
         zerolab arena zerolab stockfish-1350 --games 40 --tc 10+0.1 --pgn out.pgn
-        zerolab arena zerolab zerolab-d3 --games 200 --tc 2+0.05 --sprt 0,50
+        zerolab arena zerolab zerolab-hce --games 200 --tc 2+0.05 --sprt 0,50
       """)
 
   @Argument(help: "Engine A (the one the score is for).") var engineA: String

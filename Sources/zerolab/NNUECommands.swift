@@ -505,22 +505,32 @@ struct NNUEBench: ParsableCommand {
       Examples:
         zerolab nnue bench
         zerolab nnue bench --net engines/zerolab-nnue.nnue --depth 10
+        zerolab nnue bench --depth 0 --breakdown
       """)
   @Option(help: "An NNUE file (default: a random 768->256x2->1 net).") var net: String?
   @Option(help: "Seconds of evaluation timing.") var seconds: Double = 3
   @Option(help: "Search depth (0: skip the search part).") var depth: Int = 9
+  @Flag(help: "Also time the accumulator update and the output layer alone.") var breakdown = false
+  @Option(help: "Accumulator units of the random net (without --net).") var accumulator: Int = 256
 
   func run() throws {
     let q: QuantizedNNUE
     if let net {
       do { q = try QuantizedNNUE.load(net) } catch { throw RuntimeError(error.message) }
     } else {
-      q = QuantizedNNUE(NNUENetwork(spec: NNUESpec(), seed: 1))
+      q = QuantizedNNUE(NNUENetwork(spec: NNUESpec(accumulator: accumulator), seed: 1))
     }
     print("net: \(q.spec)")
     let r = NNUEBenchmark.incrementalEvals(net: q, seconds: seconds)
     let evals = Int(Double(r.evals) / r.seconds)
     print("incremental evaluations: \(grouped(r.evals)) in \(format3(r.seconds)) s (checksum \(r.checksum))")
+    if breakdown {
+      for mode in [NNUEBenchmark.EvalMode.push, .evaluate, .siblings] {
+        let b = NNUEBenchmark.incrementalEvals(net: q, seconds: seconds, mode: mode)
+        print("  \(mode.rawValue) alone: \(String(format: "%.1f", 1e9 * b.seconds / Double(b.evals))) ns each")
+      }
+      print("  push+evaluate: \(String(format: "%.1f", 1e9 * r.seconds / Double(r.evals))) ns each")
+    }
     if depth > 0 {
       let n = NNUEBenchmark.searchSpeed({ NNUEEvaluation(net: q) }, depth: depth)
       let h = NNUEBenchmark.searchSpeed({ HandcraftedEvaluation() }, depth: depth)

@@ -27,7 +27,8 @@ struct Play: ParsableCommand {
         zerolab play hexapawn --white human --black engines/hexapawn-3x3-zero.json
 
       Chess: moves in SAN (Nf3, O-O) or UCI (g1f3); commands moves, undo, flip, fen, pgn FILE,
-      hint, help, quit. An ENGINE is a built-in name (zerolab) or a JSON file in engines/.
+      hint, help, quit. An ENGINE is a built-in name (zerolab: the shipped NNUE; zerolab-hce:
+      the handcrafted evaluation) or a JSON file in engines/.
         zerolab play chess --white human --black zerolab --time 2
         zerolab play chess --white zerolab --black stockfish-1350 --time 0.5
       """)

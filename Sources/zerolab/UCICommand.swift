@@ -8,18 +8,27 @@ struct UCI: ParsableCommand {
     commandName: "uci",
     abstract: "Run the alpha-beta chess engine under the UCI protocol on standard input and output.",
     discussion: """
+      The evaluation is the shipped NNUE (engines/zerolab-nnue.nnue of the clone the binary was
+      built in, found from any working directory; ZEROLAB_EVAL_FILE=PATH|handcrafted overrides it),
+      or the handcrafted evaluation if there is no shipped net.
+
       Commands: uci, isready, ucinewgame, setoption name Hash value MB, setoption name EvalFile
-      value PATH (an NNUE file; <empty> for the handcrafted evaluation), position startpos|fen FEN
-      [moves ...], go [wtime btime winc binc movestogo depth nodes movetime infinite], stop, quit.
-      Any other or malformed line is answered with 'info string ...' and ignored.
+      value PATH|handcrafted|<empty> (an NNUE file, the handcrafted evaluation, or the default),
+      position startpos|fen FEN [moves ...], go [wtime btime winc binc movestogo depth nodes
+      movetime infinite], stop, quit. Any other or malformed line is answered with
+      'info string ...' and ignored.
 
       Example:
         printf 'uci\\nposition startpos moves e2e4\\ngo depth 8\\nquit\\n' | zerolab uci
-        printf 'setoption name EvalFile value engines/zerolab-nnue.nnue\\ngo depth 8\\nquit\\n' | zerolab uci
+        printf 'setoption name EvalFile value handcrafted\\ngo depth 8\\nquit\\n' | zerolab uci
+        zerolab uci --eval-file runs/nnue/quantized.safetensors
       """)
 
   @Option(help: "Transposition table size in MiB.") var hash: Int = 16
-  @Option(help: "Evaluation: an NNUE file (default: handcrafted; also 'setoption name EvalFile value PATH').")
+  @Option(
+    help:
+      "Evaluation: an NNUE file or 'handcrafted' (default: the shipped NNUE; also 'setoption name EvalFile value ...')."
+  )
   var evalFile: String?
 
   func validate() throws {
@@ -29,7 +38,9 @@ struct UCI: ParsableCommand {
   func run() throws {
     let engine: UCIEngine
     do throws(NotationError) {
-      engine = try UCIEngine(hashMegabytes: hash, evalFile: evalFile, factory: Evaluators.factory)
+      engine = try UCIEngine(
+        hashMegabytes: hash, evalFile: evalFile, factory: Evaluators.factory,
+        defaultEval: Evaluators.describe(nil))
     } catch {
       throw RuntimeError(error.message)
     }

@@ -36,8 +36,50 @@ import Testing
     #expect(engine.evalFile == path)
     engine.handle("setoption name EvalFile value <empty>")
     #expect(engine.evalFile == "")
-    // Without NNUE support an EvalFile is refused at start.
+    engine.handle("setoption name EvalFile value handcrafted")
+    #expect(engine.evalFile == "handcrafted")
+    #expect(out.text.contains("info string evaluation: handcrafted"))
+    // Without NNUE support an EvalFile is refused at start, except `handcrafted`.
     #expect(throws: NotationError.self) { try UCIEngine(hashMegabytes: 4, evalFile: path) }
+    _ = try UCIEngine(hashMegabytes: 4, evalFile: "handcrafted")
+  }
+
+  /// The default evaluation is the shipped net, found walking up from the executable (or the
+  /// build's sources); `ZEROLAB_EVAL_FILE` overrides it; with no net anywhere it is handcrafted.
+  @Test func theDefaultEvaluationIsTheShippedNet() throws {
+    let root = (tempPath("clone") as NSString).appendingPathComponent("repo")
+    try FileManager.default.createDirectory(atPath: root + "/engines", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: root + "/.build/release", withIntermediateDirectories: true)
+    let exe = root + "/.build/release/zerolab"
+    #expect(Evaluators.locateDefault(environment: nil, executable: exe, builtFrom: nil) == nil)
+    try QuantizedNNUE(NNUENetwork(spec: smallSpecs[0], seed: 3)).save(to: root + "/engines/zerolab-nnue.nnue")
+    #expect(
+      Evaluators.locateDefault(environment: nil, executable: exe, builtFrom: nil) == root + "/engines/zerolab-nnue.nnue"
+    )
+    #expect(
+      Evaluators.locateDefault(
+        environment: nil, executable: "/nonexistent/bin/zerolab", builtFrom: root + "/Sources/X.swift")
+        == root + "/engines/zerolab-nnue.nnue")
+    #expect(Evaluators.locateDefault(environment: "handcrafted", executable: exe, builtFrom: nil) == nil)
+    #expect(Evaluators.locateDefault(environment: "/x.nnue", executable: exe, builtFrom: nil) == "/x.nnue")
+    // Keywords of an EvalFile value.
+    #expect(Evaluators.file(for: "handcrafted") == nil && Evaluators.file(for: "HANDCRAFTED") == nil)
+    #expect(Evaluators.file(for: nil) == Evaluators.defaultEvalFile)
+    #expect(Evaluators.file(for: "<empty>") == Evaluators.defaultEvalFile)
+    #expect(Evaluators.file(for: " a.nnue ") == "a.nnue")
+    // This build finds this clone's shipped net, and it loads.
+    if ProcessInfo.processInfo.environment["ZEROLAB_EVAL_FILE"] == nil {
+      let shipped = try #require(Evaluators.defaultEvalFile)
+      #expect(shipped.hasSuffix("/engines/zerolab-nnue.nnue"))
+      _ = try Evaluators.network(shipped)
+      let hce = try EngineSpec.resolve("zerolab-hce", directory: "/nonexistent")
+      #expect(hce.options?["EvalFile"] == "handcrafted")
+      // An engine file's `handcrafted` is a keyword, not a path next to the file.
+      let dir = (tempPath("hce.json") as NSString).deletingLastPathComponent
+      try Data(#"{"name": "h", "type": "builtin", "options": {"EvalFile": "handcrafted"}}"#.utf8).write(
+        to: URL(fileURLWithPath: dir + "/h.json"))
+      #expect(try EngineSpec.resolve("h", directory: dir).options?["EvalFile"] == "handcrafted")
+    }
   }
 
   /// An exported engine is found by name, its EvalFile is resolved next to its JSON file, and
@@ -76,7 +118,7 @@ import Testing
     let records = randomGame(seed: 12, plies: 30).dropFirst(4).filter { !$0.isInCheck }.map {
       TrainingRecord($0, score: 12345, result: .draw, ply: 0, move: .none)
     }
-    let spec = EngineSpec(name: "d3", type: "builtin", options: ["Depth": "3"])
+    let spec = EngineSpec(name: "d3", type: "builtin", options: ["Depth": "3", "EvalFile": "handcrafted"])
     let out = try Labeler.labelParallel(records, engine: spec, limits: SearchLimits(depth: 3), workers: 2)
     #expect(out.count == records.count)
     for (a, b) in zip(records, out) {
