@@ -144,44 +144,48 @@ public final class QuantizedNNUE: @unchecked Sendable {
   /// (a capture-promotion removes two and adds one; castling moves two pieces), and where the
   /// mover's king went if it moved (for king-bucket refreshes).
   public struct DirtyPieces: Sendable {
+    /// Pieces as `(colour·6 + kind)·64 + square` (colour 0 for White, kind 0 pawn … 5 king).
     public var added = (0, 0), removed = (0, 0)
     public var addCount = 0, removeCount = 0
     /// The square the side to move's king lands on, or -1.
     public var kingTo = -1
     public let mover: Side
 
-    /// Piece codes `colour·6 + kind` and squares packed as `code·64 + square`.
-    @inline(__always) static func pack(_ c: Side, _ k: PieceKind, _ sq: Int) -> Int {
-      (Int(c.rawValue) &* 6 &+ Int(k.rawValue)) &* 64 &+ sq
-    }
-
     public init(move m: Move, in p: ChessPosition) {
+      // Straight from the packed board: `Piece.raw` is `colour << 3 | (kind + 1)`, and a
+      // promotion's kind is `raw >> 14` + 1 (knight…queen), so no optionals on this path.
       let us = p.sideToMove
       mover = us
       let from = m.from, to = m.to
-      let kind = p[Square(from)].kind!
+      let own = Int(us.rawValue) &* 6, other = 6 &- own
+      let kind = Int(p[Square(from)].raw & 7) &- 1
       if m.isCastling {
         let base = us == .white ? 0 : 56
         let kingside = to > from
         let kTo = base &+ (kingside ? 6 : 2), rTo = base &+ (kingside ? 5 : 3)
-        added = (Self.pack(us, .king, kTo), Self.pack(us, .rook, rTo))
-        removed = (Self.pack(us, .king, from), Self.pack(us, .rook, to))
+        let king = (own &+ 5) &* 64, rook = (own &+ 3) &* 64
+        added = (king &+ kTo, rook &+ rTo)
+        removed = (king &+ from, rook &+ to)
         addCount = 2
         removeCount = 2
         kingTo = kTo
         return
       }
-      if kind == .king { kingTo = to }
-      added.0 = Self.pack(us, m.promotion ?? kind, to)
+      if kind == 5 { kingTo = to }
+      let placed = m.isPromotion ? Int(m.raw &>> 14) &+ 1 : kind
+      added.0 = (own &+ placed) &* 64 &+ to
       addCount = 1
-      removed.0 = Self.pack(us, kind, from)
+      removed.0 = (own &+ kind) &* 64 &+ from
       removeCount = 1
       if m.isEnPassant {
-        removed.1 = Self.pack(us.opponent, .pawn, to ^ 8)
+        removed.1 = other &* 64 &+ (to ^ 8)
         removeCount = 2
-      } else if let ck = p[Square(to)].kind {
-        removed.1 = Self.pack(us.opponent, ck, to)
-        removeCount = 2
+      } else {
+        let captured = p[Square(to)].raw
+        if captured != 0 {
+          removed.1 = (other &+ Int(captured & 7) &- 1) &* 64 &+ to
+          removeCount = 2
+        }
       }
     }
   }
