@@ -4,11 +4,16 @@ import GameCore
 
 /// The quantised network behind the engine's `ChessEvaluator` protocol: a stack of
 /// accumulator pairs (white's then black's, `n` units each), one per ply, in one flat
-/// 64-byte-aligned buffer allocated once. `push` writes the child's pair from the parent's,
-/// adding and removing only the features of the pieces the move changes (a king move into
-/// another bucket refreshes that perspective; a null move copies); `pop` steps back (the
-/// parent's pair is still there: nothing is subtracted); `evaluate` reads the top. Nothing is
-/// allocated per node.
+/// 64-byte-aligned buffer allocated once. Nothing is allocated per node.
+///
+/// The stack is lazy, as in Stockfish: `push` only records the pieces the move changes (its
+/// `DirtyPieces`) and marks the child's pair as not computed; `evaluate` computes it from the
+/// nearest computed ancestor, adding and removing only those pieces' features. The last step
+/// is fused with the output layer (one pass writes the new pair and sums the output), so an
+/// incremental evaluation reads the accumulators once; nodes the search never evaluates (a
+/// hash cut-off, a repetition, a node in check) cost no accumulator work. A king move into
+/// another bucket refreshes that perspective at `push`. A null move copies. `pop` steps back
+/// (the parent's pair is still there: nothing is subtracted).
 public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
   public let net: QuantizedNNUE
   /// Plies the stack holds (the search never goes deeper than this).
@@ -16,17 +21,28 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
   let storage: Storage
   /// King buckets (white, black) per ply.
   let buckets: UnsafeMutablePointer<UInt8>
+  /// The move into each ply (valid where `computed` is false).
+  let dirty: UnsafeMutablePointer<QuantizedNNUE.DirtyPieces>
+  /// Whether each ply's pair is up to date.
+  let computed: UnsafeMutablePointer<Bool>
   let base: UnsafeMutablePointer<Int16>
   let n: Int
   var ply = 0
 
-  /// Owns the stack buffer.
+  /// Owns the stack buffers.
   final class Storage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Int16>
     let buckets: UnsafeMutablePointer<UInt8>
+    let dirty: UnsafeMutablePointer<QuantizedNNUE.DirtyPieces>
+    let computed: UnsafeMutablePointer<Bool>
     init(count: Int) {
-      buckets = .allocate(capacity: 2 * (NNUEEvaluation.maxPly + 2))
-      buckets.initialize(repeating: 0, count: 2 * (NNUEEvaluation.maxPly + 2))
+      let plies = NNUEEvaluation.maxPly + 2
+      buckets = .allocate(capacity: 2 * plies)
+      buckets.initialize(repeating: 0, count: 2 * plies)
+      dirty = .allocate(capacity: plies)
+      dirty.initialize(repeating: QuantizedNNUE.DirtyPieces(nullMoveBy: .white), count: plies)
+      computed = .allocate(capacity: plies)
+      computed.initialize(repeating: false, count: plies)
       pointer = UnsafeMutableRawPointer.allocate(byteCount: count * 2, alignment: 64).bindMemory(
         to: Int16.self, capacity: count)
       pointer.initialize(repeating: 0, count: count)
@@ -34,6 +50,8 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
     deinit {
       pointer.deallocate()
       buckets.deallocate()
+      dirty.deallocate()
+      computed.deallocate()
     }
   }
 
@@ -43,6 +61,8 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
     storage = Storage(count: (NNUEEvaluation.maxPly + 2) * 2 * net.n)
     base = storage.pointer
     buckets = storage.buckets
+    dirty = storage.dirty
+    computed = storage.computed
   }
 
   /// Plies pushed since `reset`.
@@ -57,36 +77,42 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
     net.refresh(position, perspective: .black, into: base + n)
     buckets[0] = UInt8(net.layout.bucket(position, perspective: .white))
     buckets[1] = UInt8(net.layout.bucket(position, perspective: .black))
+    computed[0] = true
   }
 
   // Not inlined into the caller: this module is built for the host CPU (AVX2), the search's may not be.
   @inline(never) public mutating func push(_ move: Move, from position: ChessPosition) {
     precondition(ply &+ 1 <= NNUEEvaluation.maxPly, "NNUE stack overflow")
-    let size = 2 &* n
-    let src = base + ply &* size, dst = src + size
-    let bw = Int(buckets[2 &* ply]), bb = Int(buckets[2 &* ply &+ 1])
-    buckets[2 &* ply &+ 2] = UInt8(bw)
-    buckets[2 &* ply &+ 3] = UInt8(bb)
+    let next = ply &+ 1
+    buckets[2 &* next] = buckets[2 &* ply]
+    buckets[2 &* next &+ 1] = buckets[2 &* ply &+ 1]
+    computed[next] = false
     if move == .null {
-      dst.update(from: src, count: size)
-    } else {
-      let d = QuantizedNNUE.DirtyPieces(move: move, in: position)
-      for k in 0..<2 {
-        let side: Side = k == 0 ? .white : .black
-        let s = k == 0 ? 0 : n
-        let bucket = k == 0 ? bw : bb
-        if d.kingTo >= 0 && side == d.mover && net.layout.buckets > 1 {
-          let nb = net.layout.bucket(orientedKingSquare: side == .white ? d.kingTo : d.kingTo ^ 56)
-          if nb != bucket {
-            net.refresh(position.playing(move), perspective: side, into: dst + s)
-            buckets[2 &* ply &+ 2 &+ Int(side.rawValue)] = UInt8(nb)
-            continue
-          }
-        }
-        net.apply(d, to: dst + s, from: src + s, perspective: side, bucket: bucket)
+      dirty[next] = QuantizedNNUE.DirtyPieces(nullMoveBy: position.sideToMove)
+      ply = next
+      return
+    }
+    let d = QuantizedNNUE.DirtyPieces(move: move, in: position)
+    dirty[next] = d
+    if d.kingTo >= 0 && net.layout.buckets > 1 {
+      let side = d.mover
+      let nb = net.layout.bucket(orientedKingSquare: side == .white ? d.kingTo : d.kingTo ^ 56)
+      if nb != Int(buckets[2 &* ply &+ Int(side.rawValue)]) {
+        // A king-bucket change: this side refreshes now (the position is at hand), the
+        // other side updates from the parent, which must be computed first.
+        compute(upTo: ply)
+        let size = 2 &* n
+        let src = base + ply &* size, dst = src + size
+        let s = side == .white ? 0 : n, o = n &- s
+        net.refresh(position.playing(move), perspective: side, into: dst + s)
+        net.apply(
+          d, to: dst + o, from: src + o, perspective: side.opponent,
+          bucket: Int(buckets[2 &* ply &+ Int(side.opponent.rawValue)]))
+        buckets[2 &* next &+ Int(side.rawValue)] = UInt8(nb)
+        computed[next] = true
       }
     }
-    ply &+= 1
+    ply = next
   }
 
   public mutating func pop() {
@@ -94,9 +120,41 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
     ply &-= 1
   }
 
+  /// Brings every pair up to `target` up to date (from the nearest computed ply below).
+  @inline(__always) mutating func compute(upTo target: Int) {
+    if computed[target] { return }
+    var k = target
+    while !computed[k] { k &-= 1 }
+    let size = 2 &* n
+    while k < target {
+      k &+= 1
+      let src = base + (k &- 1) &* size, dst = src + size
+      let d = dirty[k]
+      net.apply(d, to: dst, from: src, perspective: .white, bucket: Int(buckets[2 &* k]))
+      net.apply(d, to: dst + n, from: src + n, perspective: .black, bucket: Int(buckets[2 &* k &+ 1]))
+      computed[k] = true
+    }
+  }
+
+  /// Computes the current ply's accumulators without evaluating (what `zerolab nnue bench`
+  /// times as the update alone).
+  @inline(never) public mutating func update() { compute(upTo: ply) }
+
   @inline(never) public mutating func evaluate(_ position: ChessPosition) -> Int {
-    let at = base + ply &* 2 &* n
+    let size = 2 &* n
+    let at = base + ply &* size
     let white = position.sideToMove == .white
+    if !computed[ply] {
+      compute(upTo: ply &- 1)
+      if let fused = net.updateAndEvaluate(
+        dirty[ply], to: at, from: at - size, buckets: Int(buckets[2 &* ply]), Int(buckets[2 &* ply &+ 1]),
+        sideToMove: position.sideToMove)
+      {
+        computed[ply] = true
+        return min(max(Int(fused), -9_000), 9_000)
+      }
+      compute(upTo: ply)
+    }
     let v = Int(net.evaluate(us: white ? at : at + n, them: white ? at + n : at))
     return min(max(v, -9_000), 9_000)
   }

@@ -144,14 +144,24 @@ public final class QuantizedNNUE: @unchecked Sendable {
   /// (a capture-promotion removes two and adds one; castling moves two pieces), and where the
   /// mover's king went if it moved (for king-bucket refreshes).
   public struct DirtyPieces: Sendable {
-    /// Pieces as `(colour·6 + kind)·64 + square` (colour 0 for White, kind 0 pawn … 5 king).
-    public var added = (0, 0), removed = (0, 0)
-    public var addCount = 0, removeCount = 0
-    /// The square the side to move's king lands on, or -1.
-    public var kingTo = -1
+    // Twelve bytes, so the lazy stack's per-ply record is one small store.
+    @usableFromInline var a0: Int16 = 0, a1: Int16 = 0, r0: Int16 = 0, r1: Int16 = 0
+    @usableFromInline var adds: Int8 = 0, removes: Int8 = 0, king: Int8 = -1
+    /// The side that moved.
     public let mover: Side
 
-    public init(move m: Move, in p: ChessPosition) {
+    /// Pieces as `(colour·6 + kind)·64 + square` (colour 0 for White, kind 0 pawn … 5 king).
+    @inlinable public var added: (Int, Int) { (Int(a0), Int(a1)) }
+    @inlinable public var removed: (Int, Int) { (Int(r0), Int(r1)) }
+    @inlinable public var addCount: Int { Int(adds) }
+    @inlinable public var removeCount: Int { Int(removes) }
+    /// The square the side to move's king lands on, or -1.
+    @inlinable public var kingTo: Int { Int(king) }
+
+    /// A null move: nothing changes (`addCount` 0).
+    public init(nullMoveBy side: Side) { mover = side }
+
+    @inline(__always) public init(move m: Move, in p: ChessPosition) {
       // Straight from the packed board: `Piece.raw` is `colour << 3 | (kind + 1)`, and a
       // promotion's kind is `raw >> 14` + 1 (knight…queen), so no optionals on this path.
       let us = p.sideToMove
@@ -164,27 +174,29 @@ public final class QuantizedNNUE: @unchecked Sendable {
         let kingside = to > from
         let kTo = base &+ (kingside ? 6 : 2), rTo = base &+ (kingside ? 5 : 3)
         let king = (own &+ 5) &* 64, rook = (own &+ 3) &* 64
-        added = (king &+ kTo, rook &+ rTo)
-        removed = (king &+ from, rook &+ to)
-        addCount = 2
-        removeCount = 2
-        kingTo = kTo
+        a0 = Int16(truncatingIfNeeded: king &+ kTo)
+        a1 = Int16(truncatingIfNeeded: rook &+ rTo)
+        r0 = Int16(truncatingIfNeeded: king &+ from)
+        r1 = Int16(truncatingIfNeeded: rook &+ to)
+        adds = 2
+        removes = 2
+        self.king = Int8(truncatingIfNeeded: kTo)
         return
       }
-      if kind == 5 { kingTo = to }
+      if kind == 5 { king = Int8(truncatingIfNeeded: to) }
       let placed = m.isPromotion ? Int(m.raw &>> 14) &+ 1 : kind
-      added.0 = (own &+ placed) &* 64 &+ to
-      addCount = 1
-      removed.0 = (own &+ kind) &* 64 &+ from
-      removeCount = 1
+      a0 = Int16(truncatingIfNeeded: (own &+ placed) &* 64 &+ to)
+      adds = 1
+      r0 = Int16(truncatingIfNeeded: (own &+ kind) &* 64 &+ from)
+      removes = 1
       if m.isEnPassant {
-        removed.1 = other &* 64 &+ (to ^ 8)
-        removeCount = 2
+        r1 = Int16(truncatingIfNeeded: other &* 64 &+ (to ^ 8))
+        removes = 2
       } else {
         let captured = p[Square(to)].raw
         if captured != 0 {
-          removed.1 = (other &+ Int(captured & 7) &- 1) &* 64 &+ to
-          removeCount = 2
+          r1 = Int16(truncatingIfNeeded: (other &+ Int(captured & 7) &- 1) &* 64 &+ to)
+          removes = 2
         }
       }
     }
@@ -207,6 +219,10 @@ public final class QuantizedNNUE: @unchecked Sendable {
     bucket: Int
   ) {
     let w = UnsafePointer(ftWeight), n = self.n
+    if d.addCount == 0 {
+      dst.update(from: src, count: n)
+      return
+    }
     let a0 = w + feature(d.added.0, perspective: side, bucket: bucket) &* n
     let r0 = w + feature(d.removed.0, perspective: side, bucket: bucket) &* n
     if d.removeCount == 1 {
@@ -262,6 +278,59 @@ public final class QuantizedNNUE: @unchecked Sendable {
   }
 
   // MARK: Output
+
+  /// Centipawns from the output layer's integer sum (before the bias) of a net without
+  /// hidden layers.
+  @inline(__always) func output(_ sum: Int64) -> Int32 {
+    Int32((sum &+ outputBias) &* outputScale / Int64(QuantizedNNUE.qa * QuantizedNNUE.qb))
+  }
+
+  /// Fused update and evaluation for a lazy stack: writes both perspectives' accumulators
+  /// after the move `d` (from `src`, white's half then black's, in buckets `bw`, `bb`) into
+  /// `dst` and returns the centipawns for `stm`, or `nil` when this net or move has no fused
+  /// path (hidden layers, CReLU, castling, a null move), so the caller updates and evaluates
+  /// in two steps. The result is exactly `apply` then `evaluate`.
+  @inline(__always) public func updateAndEvaluate(
+    _ d: DirtyPieces, to dst: UnsafeMutablePointer<Int16>, from src: UnsafePointer<Int16>, buckets bw: Int,
+    _ bb: Int, sideToMove stm: Side
+  ) -> Int32? {
+    guard screlu && !hasHidden && d.addCount == 1 else { return nil }
+    let w = UnsafePointer(ftWeight), n = self.n, l1 = UnsafePointer(l1Weight)
+    let us = stm, them = stm.opponent
+    let bu = us == .white ? bw : bb, bt = us == .white ? bb : bw
+    let ou = us == .white ? 0 : n, ot = n &- ou
+    let au = w + feature(d.added.0, perspective: us, bucket: bu) &* n
+    let ru = w + feature(d.removed.0, perspective: us, bucket: bu) &* n
+    let at = w + feature(d.added.0, perspective: them, bucket: bt) &* n
+    let rt = w + feature(d.removed.0, perspective: them, bucket: bt) &* n
+    let sum: Int32
+    if d.removeCount == 1 {
+      // The common sizes get their own copy with a constant trip count (fully unrolled, no
+      // remainder loop).
+      @inline(__always) func quiet(_ n: Int) -> Int32 {
+        NNUEKernels.fusedQuiet(dst + ou, src + ou, au, ru, l1, n)
+          &+ NNUEKernels.fusedQuiet(dst + ot, src + ot, at, rt, l1 + n, n)
+      }
+      switch n {
+      case 256: sum = quiet(256)
+      case 128: sum = quiet(128)
+      default: sum = quiet(n)
+      }
+    } else {
+      let ru2 = w + feature(d.removed.1, perspective: us, bucket: bu) &* n
+      let rt2 = w + feature(d.removed.1, perspective: them, bucket: bt) &* n
+      @inline(__always) func capture(_ n: Int) -> Int32 {
+        NNUEKernels.fusedCapture(dst + ou, src + ou, au, ru, ru2, l1, n)
+          &+ NNUEKernels.fusedCapture(dst + ot, src + ot, at, rt, rt2, l1 + n, n)
+      }
+      switch n {
+      case 256: sum = capture(256)
+      case 128: sum = capture(128)
+      default: sum = capture(n)
+      }
+    }
+    return output(Int64(sum) / Int64(QuantizedNNUE.qa))
+  }
 
   /// Centipawns for the side to move from its accumulator `us` and the other side's `them`.
   public func evaluate(us: UnsafePointer<Int16>, them: UnsafePointer<Int16>) -> Int32 {
@@ -408,6 +477,38 @@ public enum NNUEKernels {
     _ a2: UnsafePointer<Int16>, _ r1: UnsafePointer<Int16>, _ r2: UnsafePointer<Int16>, _ n: Int
   ) {
     for i in 0..<n { dst[i] = src[i] &+ a1[i] &+ a2[i] &- r1[i] &- r2[i] }
+  }
+
+  /// The fused quiet-move step of a lazy stack, for one perspective (SCReLU): `d = s + a − r`
+  /// is stored and `screluDot(d, w)` returned, in one pass over the accumulator instead of a
+  /// write pass and a read pass.
+  @inlinable public static func fusedQuiet(
+    _ d: UnsafeMutablePointer<Int16>, _ s: UnsafePointer<Int16>, _ a: UnsafePointer<Int16>,
+    _ r: UnsafePointer<Int16>, _ w: UnsafePointer<Int16>, _ n: Int
+  ) -> Int32 {
+    var sum: Int32 = 0
+    for i in 0..<n {
+      let v = s[i] &+ a[i] &- r[i]
+      d[i] = v
+      let c = min(max(v, 0), 255)
+      sum &+= Int32(c &* w[i]) &* Int32(c)
+    }
+    return sum
+  }
+
+  /// `fusedQuiet` for a capture (`d = s + a − r1 − r2`; en passant included).
+  @inlinable public static func fusedCapture(
+    _ d: UnsafeMutablePointer<Int16>, _ s: UnsafePointer<Int16>, _ a: UnsafePointer<Int16>,
+    _ r1: UnsafePointer<Int16>, _ r2: UnsafePointer<Int16>, _ w: UnsafePointer<Int16>, _ n: Int
+  ) -> Int32 {
+    var sum: Int32 = 0
+    for i in 0..<n {
+      let v = s[i] &+ a[i] &- r1[i] &- r2[i]
+      d[i] = v
+      let c = min(max(v, 0), 255)
+      sum &+= Int32(c &* w[i]) &* Int32(c)
+    }
+    return sum
   }
 
   /// `Σ clamp(a, 0, QA)²·w` as `Σ (c·w)·c` with `c·w` in int16 (|w| ≤ 127, c ≤ 255, so the

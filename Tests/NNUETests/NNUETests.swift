@@ -154,6 +154,54 @@ let smallSpecs: [NNUESpec] = [
     #expect(eval.evaluate(game[0]) == Int(net.evaluate(game[0])))
   }
 
+  /// The lazy stack: several moves pushed before an evaluation (as when the search skips
+  /// nodes in check or cut off by the table), null moves on top, king-bucket changes inside
+  /// a chain, and pops back into plies that were never computed: every evaluation equals a
+  /// full refresh of its position. Covers the fused path (SCReLU without hidden layers, at a
+  /// specialised and a generic size) and the two-step path (CReLU, hidden layers).
+  @Test(
+    arguments: [1, 2, 3] as [UInt64],
+    [
+      smallSpecs[0], smallSpecs[1], smallSpecs[2], NNUESpec(layout: .kings4, accumulator: 128, activation: .screlu),
+    ])
+  func lazyChainsEqualRefresh(seed: UInt64, spec: NNUESpec) {
+    let net = QuantizedNNUE(NNUENetwork(spec: spec, seed: 7))
+    func fresh(_ p: ChessPosition) -> Int { min(max(Int(net.evaluate(p)), -9000), 9000) }
+    let game = randomGame(seed: seed, plies: 240)
+    var rng = Xoshiro256(seed: seed &+ 100)
+    var eval = NNUEEvaluation(net: net)
+    eval.reset(to: game[0])
+    var i = 0  // the stack's top is game[i]
+    var checked = 0
+    while i + 1 < game.count {
+      let k = min(1 + rng.below(4), game.count - 1 - i)
+      for _ in 0..<k {
+        eval.push(move(from: game[i], to: game[i + 1]), from: game[i])
+        i += 1
+      }
+      if rng.below(3) == 0 && !game[i].isInCheck {
+        var passed = game[i]
+        passed.play(.null)
+        eval.push(.null, from: game[i])
+        if rng.below(2) == 0 {
+          #expect(eval.evaluate(passed) == fresh(passed), "null move after ply \(i)")
+          checked += 1
+        }
+        eval.pop()
+      }
+      #expect(eval.evaluate(game[i]) == fresh(game[i]), "ply \(i): \(game[i].fen)")
+      checked += 1
+      // Back into the chain's uncomputed plies, evaluate there, and go on from there.
+      let back = rng.below(k)
+      for _ in 0..<back { eval.pop() }
+      i -= back
+      #expect(eval.evaluate(game[i]) == fresh(game[i]), "ply \(i) after popping \(back)")
+      checked += 1
+      #expect(eval.depth == i)  // `back < k`: every round moves on
+    }
+    #expect(checked > 150)
+  }
+
   @Test func theSearchRunsOnTheNetwork() {
     let net = QuantizedNNUE(NNUENetwork(spec: smallSpecs[2], seed: 5))
     let searcher = ChessSearcher(evaluator: NNUEEvaluation(net: net), hashMegabytes: 4)
