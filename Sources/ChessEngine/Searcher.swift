@@ -95,8 +95,10 @@ let seeValue: [Int] = [0, 100, 320, 330, 500, 900, 20000]
 
 /// Negamax principal-variation search with iterative deepening, aspiration windows, a
 /// transposition table, quiescence (captures and promotions; every evasion when in check),
-/// move ordering (hash move, SEE/MVV-LVA, killers, history), null-move pruning, reverse
-/// futility, futility and late-move pruning, late-move reductions, check extensions, mate
+/// move ordering (hash move, SEE/MVV-LVA, killers, counter moves, history and one-ply
+/// continuation history), null-move pruning, an "improving" signal (static evaluation above
+/// that of two plies before) for reverse futility, late-move pruning and reductions, futility
+/// pruning, late-move reductions, check extensions, singular extensions with multi-cut, mate
 /// distance, draws by repetition, fifty moves and insufficient material inside the tree, and
 /// time management from the clock. Generic over the evaluator, so the compiler specialises
 /// the whole search for each one.
@@ -118,6 +120,18 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
   public var onIteration: ((SearchInfo) -> Void)?
 
   let historyTable: UnsafeMutablePointer<Int32>  // [side * 4096 + from|to<<6]
+  /// Continuation history: how a quiet move (by its piece and target) has done right after
+  /// the previous move (by its piece and target), `[prev * 1024 + piece << 6 | to]` with
+  /// `piece` the packed `Piece.raw` (0…15).
+  let continuation: UnsafeMutablePointer<Int16>
+  /// The quiet reply that last refuted each previous move, `[piece << 6 | to]`.
+  let counterMoves: UnsafeMutablePointer<Move>
+  /// Per ply: the move that left it, its piece key (`piece << 6 | to`, -1 for a null move)
+  /// and the static evaluation there (`-infinityScore` in check).
+  let moveKeys: UnsafeMutablePointer<Int>
+  let staticEvals: UnsafeMutablePointer<Int>
+  /// Per ply: the move a singular-extension search leaves out (`.none` normally).
+  let excludedMoves: UnsafeMutablePointer<Move>
   let killers: UnsafeMutablePointer<Move>  // [ply * 2 + k]
   let pvTable: UnsafeMutablePointer<Move>  // [ply * maxPly + i]
   let pvLength: UnsafeMutablePointer<Int>
@@ -144,6 +158,16 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     self.stopSignal = stopSignal
     historyTable = .allocate(capacity: 2 * 4096)
     historyTable.initialize(repeating: 0, count: 2 * 4096)
+    continuation = .allocate(capacity: 1024 * 1024)
+    continuation.initialize(repeating: 0, count: 1024 * 1024)
+    counterMoves = .allocate(capacity: 1024)
+    counterMoves.initialize(repeating: .none, count: 1024)
+    moveKeys = .allocate(capacity: maxPly + 2)
+    moveKeys.initialize(repeating: -1, count: maxPly + 2)
+    staticEvals = .allocate(capacity: maxPly + 2)
+    staticEvals.initialize(repeating: -infinityScore, count: maxPly + 2)
+    excludedMoves = .allocate(capacity: maxPly + 2)
+    excludedMoves.initialize(repeating: .none, count: maxPly + 2)
     killers = .allocate(capacity: 2 * (maxPly + 1))
     killers.initialize(repeating: .none, count: 2 * (maxPly + 1))
     pvTable = .allocate(capacity: (maxPly + 1) * maxPly)
@@ -167,6 +191,11 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
 
   deinit {
     historyTable.deallocate()
+    continuation.deallocate()
+    counterMoves.deallocate()
+    moveKeys.deallocate()
+    staticEvals.deallocate()
+    excludedMoves.deallocate()
     killers.deallocate()
     pvTable.deallocate()
     pvLength.deallocate()
@@ -180,6 +209,8 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
   public func newGame() {
     table.clear()
     historyTable.update(repeating: 0, count: 2 * 4096)
+    continuation.update(repeating: 0, count: 1024 * 1024)
+    counterMoves.update(repeating: .none, count: 1024)
     killers.update(repeating: .none, count: 2 * (maxPly + 1))
   }
 
@@ -412,27 +443,35 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       if alpha >= beta { return alpha }
     }
     let key = pos.hash
+    let excluded = excludedMoves[ply]
     var ttMove = Move.none
-    if let e = table.probe(key) {
+    var ttScore = 0, ttDepth = -1, ttBound: UInt8 = 0
+    // A singular-extension search (one move left out) neither reads nor writes the table.
+    if excluded == .none, let e = table.probe(key) {
       ttMove = Move(raw: e.move)
-      if !pvNode && Int(e.depth) >= depth {
-        let s = ChessSearcher.fromTT(Int(e.score), ply)
-        let bound = e.flags & 3
-        if bound == 3 || (bound == 2 && s >= beta) || (bound == 1 && s <= alpha) { return s }
+      ttScore = ChessSearcher.fromTT(Int(e.score), ply)
+      ttDepth = Int(e.depth)
+      ttBound = e.flags & 3
+      if !pvNode && ttDepth >= depth {
+        if ttBound == 3 || (ttBound == 2 && ttScore >= beta) || (ttBound == 1 && ttScore <= alpha) { return ttScore }
       }
     }
     // Internal iterative reduction: no hash move, so this node is probably new; search it
     // shallower first.
-    if depth >= 4 && ttMove == .none { depth -= 1 }
+    if depth >= 4 && ttMove == .none && excluded == .none { depth -= 1 }
     let staticEval = inCheck ? -infinityScore : evaluator.evaluate(pos)
+    staticEvals[ply] = staticEval
+    // Improving: better than two plies ago (our previous turn); unknown counts as improving.
+    let improving = !inCheck && (ply < 2 || staticEvals[ply - 2] == -infinityScore || staticEval > staticEvals[ply - 2])
     if !pvNode && !inCheck && abs(beta) < mateBound {
       // Reverse futility.
-      if depth <= 6 && staticEval - 85 * depth >= beta { return staticEval }
+      if depth <= 6 && staticEval - 85 * (depth - (improving ? 1 : 0)) >= beta { return staticEval }
       // Null move.
-      if allowNull && depth >= 3 && staticEval >= beta && ChessSearcher.hasNonPawnMaterial(pos) {
+      if allowNull && excluded == .none && depth >= 3 && staticEval >= beta && ChessSearcher.hasNonPawnMaterial(pos) {
         let r = 3 + depth / 4 + min(3, (staticEval - beta) / 200)
         var child = pos
         child.play(.null)
+        moveKeys[ply] = -1
         make(.null, pos, child)
         let s = -negamax(child, -beta, -beta + 1, depth - 1 - r, ply + 1, false, false)
         unmake()
@@ -444,9 +483,30 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     var moves = MoveList<Move>(filler: .none)
     pos.generateMoves(into: &moves)
     if moves.isEmpty { return inCheck ? -mateScore + ply : 0 }
+    // Singular extension: when the hash move's lower bound is well above what every other
+    // move reaches in a reduced search, it is the only good move: search it one ply deeper.
+    // If even the others beat beta, this node fails high without the full search (multi-cut).
+    var singular = false
+    if ply > 0 && depth >= 7 && ttMove != .none && excluded == .none && ttBound & 2 != 0 && ttDepth >= depth - 3
+      && abs(ttScore) < mateBound && ply < maxPly / 2
+    {
+      let singularBeta = ttScore - 3 * depth
+      excludedMoves[ply] = ttMove
+      let s = negamax(pos, singularBeta - 1, singularBeta, (depth - 1) / 2, ply, false, false)
+      excludedMoves[ply] = .none
+      if aborted { return 0 }
+      if s < singularBeta {
+        singular = true
+      } else if singularBeta >= beta {
+        return singularBeta
+      }
+    }
     let scores = scoreBuffer + ply * 256
     let side = Int(pos.sideToMove.rawValue)
     let k0 = killers[ply * 2], k1 = killers[ply * 2 + 1]
+    let prevKey = ply > 0 ? moveKeys[ply - 1] : -1
+    let counter = prevKey >= 0 ? counterMoves[prevKey] : Move.none
+    let cont = continuation + max(prevKey, 0) * 1024
     let moveCountTotal = moves.count
     for mi in 0..<moveCountTotal {
       let m = moves[mi]
@@ -465,8 +525,11 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         s = 1_000_000
       } else if m == k1 {
         s = 999_000
+      } else if m == counter {
+        s = 998_000
       } else {
         s = Int(historyTable[side * 4096 + m.historyIndex])
+        if prevKey >= 0 { s += Int(cont[ChessSearcher.pieceKey(pos, m)]) }
       }
       scores[mi] = s
     }
@@ -476,13 +539,13 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     var moveCount = 0
     let quiets = quietBuffer + ply * 64
     var quietCount = 0
-    let improving = staticEval > -infinityScore
     for i in 0..<moveCountTotal {
       // Selection sort: bring the best remaining move forward.
       let bi = ChessSearcher.selectBest(scores, from: i, count: moveCountTotal)
       if bi != i { moves.swapAt(i, bi) }
       let bs = scores[i]
       let m = moves[i]
+      if m == excluded { continue }
       let capture = ChessSearcher.isCapture(pos, m)
       let quiet = !capture && !m.isPromotion
       var child = pos
@@ -499,10 +562,12 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         }
       }
       moveCount += 1
+      moveKeys[ply] = ChessSearcher.pieceKey(pos, m)
       make(m, pos, child)
       var score: Int
       if moveCount == 1 {
-        score = -negamax(child, -beta, -alpha, depth - 1, ply + 1, pvNode, true)
+        let extend = singular && m == ttMove ? 1 : 0
+        score = -negamax(child, -beta, -alpha, depth - 1 + extend, ply + 1, pvNode, true)
       } else {
         var r = 0
         if depth >= 3 && quiet && !givesCheck && moveCount > (pvNode ? 3 : 2) {
@@ -512,6 +577,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
           if m == k0 || m == k1 { r -= 1 }
           if bs > 4000 { r -= 1 }
           if bs < -4000 { r += 1 }
+          if !improving && !inCheck { r += 1 }
           r = max(0, min(r, depth - 2))
         }
         score = -negamax(child, -alpha - 1, -alpha, depth - 1 - r, ply + 1, false, true)
@@ -539,6 +605,11 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
               let bonus = min(depth * depth * 8, 4000)
               updateHistory(side, m, bonus)
               for q in 0..<quietCount { updateHistory(side, quiets[q], -bonus) }
+              if prevKey >= 0 {
+                counterMoves[prevKey] = m
+                ChessSearcher.gravity(cont + ChessSearcher.pieceKey(pos, m), bonus)
+                for q in 0..<quietCount { ChessSearcher.gravity(cont + ChessSearcher.pieceKey(pos, quiets[q]), -bonus) }
+              }
             }
             break
           }
@@ -549,10 +620,22 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         quietCount += 1
       }
     }
-    if moveCount == 0 { return staticEval }  // every move pruned (cannot happen at the root)
+    if moveCount == 0 { return excluded != .none ? alpha : staticEval }  // all pruned (not at the root)
+    if excluded != .none { return best }
     let bound: UInt8 = best >= beta ? 2 : (best > alphaIn ? 3 : 1)
     table.store(key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: depth, bound: bound)
     return best
+  }
+
+  /// The moving piece and target of `m` in `pos` (`Piece.raw << 6 | to`, 0…1023).
+  @inline(__always) static func pieceKey(_ pos: ChessPosition, _ m: Move) -> Int {
+    Int(pos[Square(m.from)].raw & 15) &<< 6 | Int(m.to)
+  }
+
+  /// `h += bonus`, pulled toward zero as `|h|` grows (stays within ±16384).
+  @inline(__always) static func gravity(_ h: UnsafeMutablePointer<Int16>, _ bonus: Int) {
+    let v = Int(h.pointee)
+    h.pointee = Int16(v + bonus - v * abs(bonus) / 16384)
   }
 
   @inline(__always) func updateHistory(_ side: Int, _ m: Move, _ bonus: Int) {
