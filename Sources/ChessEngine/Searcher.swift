@@ -96,10 +96,10 @@ let seeValue: [Int] = [0, 100, 320, 330, 500, 900, 20000]
 /// Negamax principal-variation search with iterative deepening, aspiration windows, a
 /// transposition table, quiescence (captures and promotions; every evasion when in check),
 /// move ordering (hash move, SEE/MVV-LVA, killers, counter moves, history and one-ply
-/// continuation history), null-move pruning, an "improving" signal (static evaluation above
-/// that of two plies before) for reverse futility, late-move pruning and reductions, futility
-/// pruning, late-move reductions, check extensions, singular extensions with multi-cut, mate
-/// distance, draws by repetition, fifty moves and insufficient material inside the tree, and
+/// continuation history), null-move pruning, reverse futility, futility and late-move
+/// pruning, late-move reductions (the last three and reverse futility also read an "improving"
+/// signal: the static evaluation above that of two plies before), check extensions, singular
+/// extensions with multi-cut, mate distance, draws by repetition, fifty moves and insufficient material inside the tree, and
 /// time management from the clock. Generic over the evaluator, so the compiler specialises
 /// the whole search for each one.
 /// A searcher whose evaluation type is hidden (the UCI front end and the arena switch
