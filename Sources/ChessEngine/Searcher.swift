@@ -97,9 +97,9 @@ let seeValue: [Int] = [0, 100, 320, 330, 500, 900, 20000]
 /// transposition table, quiescence (captures and promotions; every evasion when in check),
 /// move ordering (hash move, SEE/MVV-LVA, killers, counter moves, history and one-ply
 /// continuation history), null-move pruning, reverse futility, futility and late-move
-/// pruning, late-move reductions (the last three and reverse futility also read an "improving"
-/// signal: the static evaluation above that of two plies before), check extensions, singular
-/// extensions with multi-cut, mate distance, draws by repetition, fifty moves and insufficient material inside the tree, and
+/// pruning, late-move reductions (reverse futility, late-move pruning and reductions read an
+/// "improving" signal: the static evaluation above that of two plies before), check and
+/// singular extensions (with multi-cut), mate distance, draws by repetition, fifty moves and insufficient material inside the tree, and
 /// time management from the clock. Generic over the evaluator, so the compiler specialises
 /// the whole search for each one.
 /// A searcher whose evaluation type is hidden (the UCI front end and the arena switch
