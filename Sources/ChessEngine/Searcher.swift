@@ -93,15 +93,6 @@ public final class StopSignal: Sendable {
 /// Piece values for ordering, SEE and delta pruning, indexed by `Piece.raw & 7` (1 pawn … 6 king).
 let seeValue: [Int] = [0, 100, 320, 330, 500, 900, 20000]
 
-/// Negamax principal-variation search with iterative deepening, aspiration windows, a
-/// transposition table, quiescence (captures and promotions; every evasion when in check),
-/// move ordering (hash move, SEE/MVV-LVA, killers, counter moves, history and one-ply
-/// continuation history), null-move pruning, reverse futility, futility and late-move
-/// pruning, late-move reductions (reverse futility, late-move pruning and reductions read an
-/// "improving" signal: the static evaluation above that of two plies before), check and
-/// singular extensions (with multi-cut), mate distance, draws by repetition, fifty moves and insufficient material inside the tree, and
-/// time management from the clock. Generic over the evaluator, so the compiler specialises
-/// the whole search for each one.
 /// A searcher whose evaluation type is hidden (the UCI front end and the arena switch
 /// evaluations at run time; the search itself stays generic and specialised).
 public protocol ChessSearching: AnyObject, Sendable {
@@ -112,6 +103,15 @@ public protocol ChessSearching: AnyObject, Sendable {
   func search(_ root: ChessPosition, history: [UInt64], limits: SearchLimits) -> SearchResult
 }
 
+/// Negamax principal-variation search with iterative deepening, aspiration windows, a
+/// transposition table, quiescence (captures and promotions; every evasion when in check),
+/// move ordering (hash move, SEE/MVV-LVA, killers, counter moves, history and one-ply
+/// continuation history), null-move pruning, reverse futility, futility and late-move
+/// pruning, late-move reductions (reverse futility, late-move pruning and reductions read an
+/// "improving" signal: the static evaluation above that of two plies before), check and
+/// singular extensions (with multi-cut), mate distance, draws by repetition, fifty moves and
+/// insufficient material inside the tree, and time management from the clock. Generic over
+/// the evaluator, so the compiler specialises the whole search for each one.
 public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked Sendable {
   public var evaluator: E
   public let table: TranspositionTable
