@@ -276,6 +276,10 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     }
 
     var previous = 0
+    // Iterations the best move has held, for the clock's soft limit.
+    var stable = 0
+    var lastBest = Move.none
+    let byClock = optimum != Int.max && limits.moveTime == nil
     for depth in 1...max(1, maxDepth) {
       var alpha = -infinityScore, beta = infinityScore
       var window = 18
@@ -303,11 +307,18 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       }
       if aborted { break }
       canAbort = true
+      let fell = depth > 1 && score < previous - 30
       previous = score
       let pv = (0..<pvLength[0]).map { pvTable[$0] }
       if let first = pv.first {
         best.bestMove = first
         best.ponderMove = pv.count > 1 ? pv[1] : nil
+      }
+      if best.bestMove == lastBest {
+        stable += 1
+      } else {
+        stable = 0
+        lastBest = best.bestMove ?? .none
       }
       best.info = SearchInfo(
         depth: depth, seldepth: seldepth, score: score, nodes: nodes, milliseconds: elapsedMilliseconds,
@@ -319,7 +330,15 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       }
       onIteration?(best.info)
       if stopSignal.isSet || nodes >= nodeLimit { break }
-      if optimum != Int.max && elapsedMilliseconds >= optimum / 5 * 3 { break }
+      if byClock {
+        // No new iteration past a share of the optimum: all of it when the best move has just
+        // changed, down to 40 % once it has held for four iterations; 30 points more after
+        // the score fell.
+        let share = min(100, [100, 75, 60, 50, 40][min(stable, 4)] + (fell ? 30 : 0))
+        if elapsedMilliseconds >= optimum * share / 100 { break }
+      } else if optimum != Int.max && elapsedMilliseconds >= optimum / 5 * 3 {
+        break
+      }
       if !limits.infinite && limits.depth == nil && abs(score) >= mateBound
         && depth >= 2 * (mateScore - abs(score)) + 2
       {
