@@ -30,8 +30,8 @@ public enum NNUEBenchmark {
   public enum EvalMode: String, Sendable, CaseIterable {
     /// `push` the game's move, then `evaluate` (the figure the goal is about).
     case pushEvaluate = "push+evaluate"
-    /// Only the accumulator update.
-    case push
+    /// Only the accumulator update (`push`, then the lazy stack brought up to date).
+    case push = "update"
     /// Only the output layer, on the accumulators of the game's positions (refreshed first).
     case evaluate
     /// Search-shaped: at every position of the game, each legal move is pushed, evaluated and

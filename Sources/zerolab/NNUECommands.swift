@@ -497,8 +497,9 @@ struct NNUEBench: ParsableCommand {
     commandName: "bench",
     abstract: "NNUE speed: incremental evaluations per second on one core, and search nodes/s next to handcrafted.",
     discussion: """
-      Evaluations: along 64 seeded random games, each move is pushed (the incremental accumulator
-      update the search does) and the position evaluated. Search: `zerolab bench engine`'s eight
+      Evaluations: along 64 seeded random games, each move is pushed and the position evaluated
+      (the lazy stack's incremental update fused with the output layer, as in the search); each
+      game's first full refresh is not timed. Search: `zerolab bench engine`'s eight
       positions at a fixed depth with each evaluation. Without --net a random 768->256x2->1 SCReLU
       net is used (speed does not depend on the weights).
 
