@@ -210,6 +210,11 @@ public final class QuantizedNNUE: @unchecked Sendable {
     return 768 &* bucket &+ (own ? 0 : 384) &+ 64 &* kind &+ (side == .white ? sq : sq ^ 56)
   }
 
+  /// The transformer row of a packed piece for `side`'s perspective in `bucket`.
+  @inline(__always) func row(_ packed: Int, _ side: Side, _ bucket: Int) -> UnsafePointer<Int16> {
+    UnsafePointer(ftWeight) + feature(packed, perspective: side, bucket: bucket) &* n
+  }
+
   /// Writes into `dst` the accumulator of `side`'s perspective (king bucket `bucket`) after
   /// the move described by `d`, from that perspective's accumulator `src` before it: only the
   /// pieces the move changes are added or removed, in one fused pass. The caller refreshes
@@ -218,23 +223,21 @@ public final class QuantizedNNUE: @unchecked Sendable {
     _ d: DirtyPieces, to dst: UnsafeMutablePointer<Int16>, from src: UnsafePointer<Int16>, perspective side: Side,
     bucket: Int
   ) {
-    let w = UnsafePointer(ftWeight), n = self.n
+    let n = self.n
     if d.addCount == 0 {
       dst.update(from: src, count: n)
       return
     }
-    let a0 = w + feature(d.added.0, perspective: side, bucket: bucket) &* n
-    let r0 = w + feature(d.removed.0, perspective: side, bucket: bucket) &* n
+    let a0 = row(d.added.0, side, bucket), r0 = row(d.removed.0, side, bucket)
     if d.removeCount == 1 {
       NNUEKernels.addSub(dst, src, a0, r0, n)
       return
     }
-    let r1 = w + feature(d.removed.1, perspective: side, bucket: bucket) &* n
+    let r1 = row(d.removed.1, side, bucket)
     if d.addCount == 1 {
       NNUEKernels.addSub1Sub2(dst, src, a0, r0, r1, n)
     } else {
-      let a1 = w + feature(d.added.1, perspective: side, bucket: bucket) &* n
-      NNUEKernels.addSub2(dst, src, a0, a1, r0, r1, n)
+      NNUEKernels.addSub2(dst, src, a0, row(d.added.1, side, bucket), r0, r1, n)
     }
   }
 
@@ -295,14 +298,12 @@ public final class QuantizedNNUE: @unchecked Sendable {
     _ bb: Int, sideToMove stm: Side
   ) -> Int32? {
     guard screlu && !hasHidden && d.addCount == 1 else { return nil }
-    let w = UnsafePointer(ftWeight), n = self.n, l1 = UnsafePointer(l1Weight)
+    let n = self.n, l1 = UnsafePointer(l1Weight)
     let us = stm, them = stm.opponent
     let bu = us == .white ? bw : bb, bt = us == .white ? bb : bw
     let ou = us == .white ? 0 : n, ot = n &- ou
-    let au = w + feature(d.added.0, perspective: us, bucket: bu) &* n
-    let ru = w + feature(d.removed.0, perspective: us, bucket: bu) &* n
-    let at = w + feature(d.added.0, perspective: them, bucket: bt) &* n
-    let rt = w + feature(d.removed.0, perspective: them, bucket: bt) &* n
+    let au = row(d.added.0, us, bu), ru = row(d.removed.0, us, bu)
+    let at = row(d.added.0, them, bt), rt = row(d.removed.0, them, bt)
     let sum: Int32
     if d.removeCount == 1 {
       // The common sizes get their own copy with a constant trip count (fully unrolled, no
@@ -317,8 +318,7 @@ public final class QuantizedNNUE: @unchecked Sendable {
       default: sum = quiet(n)
       }
     } else {
-      let ru2 = w + feature(d.removed.1, perspective: us, bucket: bu) &* n
-      let rt2 = w + feature(d.removed.1, perspective: them, bucket: bt) &* n
+      let ru2 = row(d.removed.1, us, bu), rt2 = row(d.removed.1, them, bt)
       @inline(__always) func capture(_ n: Int) -> Int32 {
         NNUEKernels.fusedCapture(dst + ou, src + ou, au, ru, ru2, l1, n)
           &+ NNUEKernels.fusedCapture(dst + ot, src + ot, at, rt, rt2, l1 + n, n)
@@ -334,7 +334,7 @@ public final class QuantizedNNUE: @unchecked Sendable {
 
   /// Centipawns for the side to move from its accumulator `us` and the other side's `them`.
   public func evaluate(us: UnsafePointer<Int16>, them: UnsafePointer<Int16>) -> Int32 {
-    let qa = QuantizedNNUE.qa, qaqb = Int64(QuantizedNNUE.qa * QuantizedNNUE.qb)
+    let qa = QuantizedNNUE.qa
     let n = self.n, screlu = self.screlu
     if !hasHidden {
       let w = UnsafePointer(l1Weight)
@@ -344,7 +344,7 @@ public final class QuantizedNNUE: @unchecked Sendable {
       } else {
         sum = Int64(NNUEKernels.creluDot(us, w, n)) &+ Int64(NNUEKernels.creluDot(them, w + n, n))
       }
-      return Int32((sum &+ outputBias) &* outputScale / qaqb)
+      return output(sum)
     }
     return hiddenEvaluate(us: us, them: them)
   }

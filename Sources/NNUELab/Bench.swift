@@ -31,7 +31,7 @@ public enum NNUEBenchmark {
     /// `push` the game's move, then `evaluate` (the figure the goal is about).
     case pushEvaluate = "push+evaluate"
     /// Only the accumulator update (`push`, then the lazy stack brought up to date).
-    case push = "update"
+    case update
     /// Only the output layer, on the accumulators of the game's positions (refreshed first).
     case evaluate
     /// Search-shaped: at every position of the game, each legal move is pushed, evaluated and
@@ -89,7 +89,7 @@ public enum NNUEBenchmark {
                   eval.push(mp[i], from: bp[i])
                   checksum &+= eval.evaluate(ap[i])
                 }
-              case .push:
+              case .update:
                 for i in s..<end {
                   eval.push(mp[i], from: bp[i])
                   eval.update()

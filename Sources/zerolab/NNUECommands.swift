@@ -526,7 +526,7 @@ struct NNUEBench: ParsableCommand {
     let evals = Int(Double(r.evals) / r.seconds)
     print("incremental evaluations: \(grouped(r.evals)) in \(format3(r.seconds)) s (checksum \(r.checksum))")
     if breakdown {
-      for mode in [NNUEBenchmark.EvalMode.push, .evaluate, .siblings] {
+      for mode in [NNUEBenchmark.EvalMode.update, .evaluate, .siblings] {
         let b = NNUEBenchmark.incrementalEvals(net: q, seconds: seconds, mode: mode)
         print("  \(mode.rawValue) alone: \(String(format: "%.1f", 1e9 * b.seconds / Double(b.evals))) ns each")
       }
