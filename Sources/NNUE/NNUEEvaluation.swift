@@ -27,6 +27,10 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
   let computed: UnsafeMutablePointer<Bool>
   let base: UnsafeMutablePointer<Int16>
   let n: Int
+  /// The net has the fused update-and-evaluate step.
+  let fused: Bool
+  /// The net has more than one king bucket.
+  let bucketed: Bool
   var ply = 0
 
   /// Owns the stack buffers.
@@ -58,6 +62,8 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
   public init(net: QuantizedNNUE) {
     self.net = net
     n = net.n
+    fused = net.hasFusedStep
+    bucketed = net.layout.buckets > 1
     storage = Storage(count: (NNUEEvaluation.maxPly + 2) * 2 * net.n)
     base = storage.pointer
     buckets = storage.buckets
@@ -94,7 +100,7 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
     }
     let d = QuantizedNNUE.DirtyPieces(move: move, in: position)
     dirty[next] = d
-    if d.kingTo >= 0 && net.layout.buckets > 1 {
+    if d.kingTo >= 0 && bucketed {
       let side = d.mover
       let nb = net.layout.bucket(orientedKingSquare: side == .white ? d.kingTo : d.kingTo ^ 56)
       if nb != Int(buckets[2 &* ply &+ Int(side.rawValue)]) {
@@ -140,21 +146,33 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
   /// times as the update alone).
   @inline(never) public mutating func update() { compute(upTo: ply) }
 
+  @inline(never) mutating func update(upTo target: Int) { compute(upTo: target) }
+
+  /// The incremental evaluation: when the move into this ply adds one piece (a quiet move or
+  /// a capture), the stack below is brought up to date and one fused pass updates and
+  /// evaluates; everything else (castling, a null move, nets without the fused step) goes
+  /// through `evaluateInTwoSteps`. Both are kept out of line so this path stays small.
   @inline(never) public mutating func evaluate(_ position: ChessPosition) -> Int {
-    let size = 2 &* n
-    let at = base + ply &* size
-    let white = position.sideToMove == .white
-    if !computed[ply] {
-      compute(upTo: ply &- 1)
-      if let fused = net.updateAndEvaluate(
-        dirty[ply], to: at, from: at - size, buckets: Int(buckets[2 &* ply]), Int(buckets[2 &* ply &+ 1]),
-        sideToMove: position.sideToMove)
-      {
-        computed[ply] = true
-        return min(max(Int(fused), -9_000), 9_000)
+    let p = ply
+    if fused && !computed[p] {
+      let d = dirty[p]
+      if d.addCount == 1 {
+        if !computed[p &- 1] { update(upTo: p &- 1) }
+        let size = 2 &* n
+        let at = base + p &* size
+        let v = net.updateAndEvaluate(
+          d, to: at, from: at - size, buckets: Int(buckets[2 &* p]), Int(buckets[2 &* p &+ 1]))
+        computed[p] = true
+        return min(max(Int(v), -9_000), 9_000)
       }
-      compute(upTo: ply)
     }
+    return evaluateInTwoSteps(position)
+  }
+
+  @inline(never) mutating func evaluateInTwoSteps(_ position: ChessPosition) -> Int {
+    compute(upTo: ply)
+    let at = base + ply &* 2 &* n
+    let white = position.sideToMove == .white
     let v = Int(net.evaluate(us: white ? at : at + n, them: white ? at + n : at))
     return min(max(v, -9_000), 9_000)
   }

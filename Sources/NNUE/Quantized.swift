@@ -144,28 +144,43 @@ public final class QuantizedNNUE: @unchecked Sendable {
   /// (a capture-promotion removes two and adds one; castling moves two pieces), and where the
   /// mover's king went if it moved (for king-bucket refreshes).
   public struct DirtyPieces: Sendable {
-    // Twelve bytes, so the lazy stack's per-ply record is one small store.
-    @usableFromInline var a0: Int16 = 0, a1: Int16 = 0, r0: Int16 = 0, r1: Int16 = 0
-    @usableFromInline var adds: Int8 = 0, removes: Int8 = 0, king: Int8 = -1
-    /// The side that moved.
-    public let mover: Side
+    // Two words, built in registers and stored whole: the lazy stack's per-ply record is
+    // written by `push` and read back by `evaluate` moments later, and loads that match the
+    // stores' widths are forwarded from the store buffer (twelve byte-sized fields were not).
+    /// Added and removed pieces, 16 bits each: `added.0 | added.1 << 16 | removed.0 << 32 |
+    /// removed.1 << 48`.
+    @usableFromInline let pieces: UInt64
+    /// `addCount | removeCount << 8 | (kingTo + 1) << 16 | mover << 24`.
+    @usableFromInline let counts: UInt32
 
     /// Pieces as `(colour·6 + kind)·64 + square` (colour 0 for White, kind 0 pawn … 5 king).
-    @inlinable public var added: (Int, Int) { (Int(a0), Int(a1)) }
-    @inlinable public var removed: (Int, Int) { (Int(r0), Int(r1)) }
-    @inlinable public var addCount: Int { Int(adds) }
-    @inlinable public var removeCount: Int { Int(removes) }
+    @inlinable public var added: (Int, Int) { (Int(pieces & 0xFFFF), Int((pieces &>> 16) & 0xFFFF)) }
+    @inlinable public var removed: (Int, Int) { (Int((pieces &>> 32) & 0xFFFF), Int(pieces &>> 48)) }
+    @inlinable public var addCount: Int { Int(counts & 0xFF) }
+    @inlinable public var removeCount: Int { Int((counts &>> 8) & 0xFF) }
     /// The square the side to move's king lands on, or -1.
-    @inlinable public var kingTo: Int { Int(king) }
+    @inlinable public var kingTo: Int { Int((counts &>> 16) & 0xFF) &- 1 }
+    /// The side that moved.
+    @inlinable public var mover: Side { counts &>> 24 == 0 ? .white : .black }
+
+    @inline(__always) init(a0: Int, a1: Int, r0: Int, r1: Int, adds: Int, removes: Int, king: Int, mover: Side) {
+      pieces =
+        UInt64(truncatingIfNeeded: a0) | UInt64(truncatingIfNeeded: a1) &<< 16
+        | UInt64(truncatingIfNeeded: r0) &<< 32 | UInt64(truncatingIfNeeded: r1) &<< 48
+      counts =
+        UInt32(truncatingIfNeeded: adds) | UInt32(truncatingIfNeeded: removes) &<< 8
+        | UInt32(truncatingIfNeeded: king &+ 1) &<< 16 | (mover == .white ? 0 : 1 &<< 24)
+    }
 
     /// A null move: nothing changes (`addCount` 0).
-    public init(nullMoveBy side: Side) { mover = side }
+    public init(nullMoveBy side: Side) {
+      self.init(a0: 0, a1: 0, r0: 0, r1: 0, adds: 0, removes: 0, king: -1, mover: side)
+    }
 
     @inline(__always) public init(move m: Move, in p: ChessPosition) {
       // Straight from the packed board: `Piece.raw` is `colour << 3 | (kind + 1)`, and a
       // promotion's kind is `raw >> 14` + 1 (knight…queen), so no optionals on this path.
       let us = p.sideToMove
-      mover = us
       let from = m.from, to = m.to
       let own = Int(us.rawValue) &* 6, other = 6 &- own
       let kind = Int(p[Square(from)].raw & 7) &- 1
@@ -174,40 +189,33 @@ public final class QuantizedNNUE: @unchecked Sendable {
         let kingside = to > from
         let kTo = base &+ (kingside ? 6 : 2), rTo = base &+ (kingside ? 5 : 3)
         let king = (own &+ 5) &* 64, rook = (own &+ 3) &* 64
-        a0 = Int16(truncatingIfNeeded: king &+ kTo)
-        a1 = Int16(truncatingIfNeeded: rook &+ rTo)
-        r0 = Int16(truncatingIfNeeded: king &+ from)
-        r1 = Int16(truncatingIfNeeded: rook &+ to)
-        adds = 2
-        removes = 2
-        self.king = Int8(truncatingIfNeeded: kTo)
+        self.init(
+          a0: king &+ kTo, a1: rook &+ rTo, r0: king &+ from, r1: rook &+ to, adds: 2, removes: 2, king: kTo, mover: us)
         return
       }
-      if kind == 5 { king = Int8(truncatingIfNeeded: to) }
       let placed = m.isPromotion ? Int(m.raw &>> 14) &+ 1 : kind
-      a0 = Int16(truncatingIfNeeded: (own &+ placed) &* 64 &+ to)
-      adds = 1
-      r0 = Int16(truncatingIfNeeded: (own &+ kind) &* 64 &+ from)
-      removes = 1
+      let a0 = (own &+ placed) &* 64 &+ to, r0 = (own &+ kind) &* 64 &+ from
+      var r1 = 0, removes = 1
       if m.isEnPassant {
-        r1 = Int16(truncatingIfNeeded: other &* 64 &+ (to ^ 8))
+        r1 = other &* 64 &+ (to ^ 8)
         removes = 2
       } else {
         let captured = p[Square(to)].raw
         if captured != 0 {
-          r1 = Int16(truncatingIfNeeded: (other &+ Int(captured & 7) &- 1) &* 64 &+ to)
+          r1 = (other &+ Int(captured & 7) &- 1) &* 64 &+ to
           removes = 2
         }
       }
+      self.init(a0: a0, a1: 0, r0: r0, r1: r1, adds: 1, removes: removes, king: kind == 5 ? to : -1, mover: us)
     }
   }
 
-  /// The feature of a packed piece for `side`'s perspective in `bucket`.
+  /// The feature of a packed piece for `side`'s perspective in `bucket`. The packing is the
+  /// white perspective's feature order (own pieces first), so White's feature is the packed
+  /// value itself; Black's swaps the colour halves (±384) and flips the rank (`^ 56`).
   @inline(__always) func feature(_ packed: Int, perspective side: Side, bucket: Int) -> Int {
-    let sq = packed & 63, code = packed >> 6
-    let color = code >= 6 ? 1 : 0, kind = code - 6 * color
-    let own = color == Int(side.rawValue)
-    return 768 &* bucket &+ (own ? 0 : 384) &+ 64 &* kind &+ (side == .white ? sq : sq ^ 56)
+    let f = side == .white ? packed : (packed >= 384 ? packed &- 384 : packed &+ 384) ^ 56
+    return 768 &* bucket &+ f
   }
 
   /// The transformer row of a packed piece for `side`'s perspective in `bucket`.
@@ -288,29 +296,60 @@ public final class QuantizedNNUE: @unchecked Sendable {
     Int32((sum &+ outputBias) &* outputScale / Int64(QuantizedNNUE.qa * QuantizedNNUE.qb))
   }
 
+  /// Whether `updateAndEvaluate` has a fused path for this net (SCReLU, no hidden layers).
+  public var hasFusedStep: Bool { screlu && !hasHidden }
+
   /// Fused update and evaluation for a lazy stack: writes both perspectives' accumulators
-  /// after the move `d` (from `src`, white's half then black's, in buckets `bw`, `bb`) into
-  /// `dst` and returns the centipawns for `stm`, or `nil` when this net or move has no fused
-  /// path (hidden layers, CReLU, castling, a null move), so the caller updates and evaluates
-  /// in two steps. The result is exactly `apply` then `evaluate`.
+  /// after the quiet move or capture `d` (from `src`, white's half then black's, in buckets
+  /// `bw`, `bb`) into `dst` and returns the centipawns for the side to move after it (the
+  /// side that did not move). Only for a net with `hasFusedStep` and a move that adds one
+  /// piece (`d.addCount == 1`: not castling, not a null move); the result is exactly `apply`
+  /// then `evaluate`. Each half is written in place, and the output layer's halves are swapped
+  /// instead when Black is to move.
   @inline(__always) public func updateAndEvaluate(
     _ d: DirtyPieces, to dst: UnsafeMutablePointer<Int16>, from src: UnsafePointer<Int16>, buckets bw: Int,
-    _ bb: Int, sideToMove stm: Side
-  ) -> Int32? {
-    guard screlu && !hasHidden && d.addCount == 1 else { return nil }
-    let n = self.n, l1 = UnsafePointer(l1Weight)
-    let us = stm, them = stm.opponent
-    let bu = us == .white ? bw : bb, bt = us == .white ? bb : bw
-    let ou = us == .white ? 0 : n, ot = n &- ou
-    let au = row(d.added.0, us, bu), ru = row(d.removed.0, us, bu)
-    let at = row(d.added.0, them, bt), rt = row(d.removed.0, them, bt)
+    _ bb: Int
+  ) -> Int32 {
+    let n = self.n, ft = UnsafePointer(ftWeight)
+    // The side to move's half of the output weights goes with its own accumulator.
+    let l1 = UnsafePointer(l1Weight), whiteToMove = d.mover == .black
+    let lw = whiteToMove ? l1 : l1 + n, lb = whiteToMove ? l1 + n : l1
+    let a = d.added.0, r = d.removed.0
+    let aw = ft + (768 &* bw &+ a) &* n, rw = ft + (768 &* bw &+ r) &* n
+    let ab = ft + feature(a, perspective: .black, bucket: bb) &* n
+    let rb = ft + feature(r, perspective: .black, bucket: bb) &* n
     let sum: Int32
+    #if NNUE_AVX512
+      if n & 31 == 0 {
+        if d.removeCount == 1 {
+          @inline(__always) func quiet(_ n: Int) -> Int32 {
+            NNUEKernels.fusedQuiet512(dst, src, aw, rw, ab, rb, lw, lb, n)
+          }
+          switch n {
+          case 256: sum = quiet(256)
+          case 128: sum = quiet(128)
+          default: sum = quiet(n)
+          }
+        } else {
+          let r2 = d.removed.1
+          let rw2 = ft + (768 &* bw &+ r2) &* n, rb2 = ft + feature(r2, perspective: .black, bucket: bb) &* n
+          @inline(__always) func capture(_ n: Int) -> Int32 {
+            NNUEKernels.fusedCapture512(dst, src, aw, rw, rw2, ab, rb, rb2, lw, lb, n)
+          }
+          switch n {
+          case 256: sum = capture(256)
+          case 128: sum = capture(128)
+          default: sum = capture(n)
+          }
+        }
+        return output(Int64(sum) / Int64(QuantizedNNUE.qa))
+      }
+    #endif
     if d.removeCount == 1 {
       // The common sizes get their own copy with a constant trip count (fully unrolled, no
       // remainder loop).
       @inline(__always) func quiet(_ n: Int) -> Int32 {
-        NNUEKernels.fusedQuiet(dst + ou, src + ou, au, ru, l1, n)
-          &+ NNUEKernels.fusedQuiet(dst + ot, src + ot, at, rt, l1 + n, n)
+        NNUEKernels.fusedQuiet(dst, src, aw, rw, lw, n) &+ NNUEKernels.fusedQuiet(dst + n, src + n, ab, rb, lb, n)
       }
       switch n {
       case 256: sum = quiet(256)
@@ -318,10 +357,11 @@ public final class QuantizedNNUE: @unchecked Sendable {
       default: sum = quiet(n)
       }
     } else {
-      let ru2 = row(d.removed.1, us, bu), rt2 = row(d.removed.1, them, bt)
+      let r2 = d.removed.1
+      let rw2 = ft + (768 &* bw &+ r2) &* n, rb2 = ft + feature(r2, perspective: .black, bucket: bb) &* n
       @inline(__always) func capture(_ n: Int) -> Int32 {
-        NNUEKernels.fusedCapture(dst + ou, src + ou, au, ru, ru2, l1, n)
-          &+ NNUEKernels.fusedCapture(dst + ot, src + ot, at, rt, rt2, l1 + n, n)
+        NNUEKernels.fusedCapture(dst, src, aw, rw, rw2, lw, n)
+          &+ NNUEKernels.fusedCapture(dst + n, src + n, ab, rb, rb2, lb, n)
       }
       switch n {
       case 256: sum = capture(256)
@@ -340,7 +380,9 @@ public final class QuantizedNNUE: @unchecked Sendable {
       let w = UnsafePointer(l1Weight)
       var sum: Int64
       if screlu {
-        sum = Int64(NNUEKernels.screluDot2(us, w, them, w + n, n)) / Int64(qa)
+        // Two loops, not `screluDot2`'s one: with both products in one loop the vectoriser
+        // drops `vpmaddwd` for 32-bit multiplies and shuffles, about 3x slower.
+        sum = Int64(NNUEKernels.screluDot(us, w, n) &+ NNUEKernels.screluDot(them, w + n, n)) / Int64(qa)
       } else {
         sum = Int64(NNUEKernels.creluDot(us, w, n)) &+ Int64(NNUEKernels.creluDot(them, w + n, n))
       }
@@ -518,19 +560,6 @@ public enum NNUEKernels {
     for i in 0..<n {
       let c = min(max(a[i], 0), 255)
       s &+= Int32(c &* w[i]) &* Int32(c)
-    }
-    return s
-  }
-
-  /// `screluDot(a, wa) + screluDot(b, wb)` in one pass (both perspectives).
-  @inlinable public static func screluDot2(
-    _ a: UnsafePointer<Int16>, _ wa: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ wb: UnsafePointer<Int16>,
-    _ n: Int
-  ) -> Int32 {
-    var s: Int32 = 0
-    for i in 0..<n {
-      let c = min(max(a[i], 0), 255), d = min(max(b[i], 0), 255)
-      s &+= Int32(c &* wa[i]) &* Int32(c) &+ Int32(d &* wb[i]) &* Int32(d)
     }
     return s
   }

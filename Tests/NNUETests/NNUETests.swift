@@ -158,11 +158,13 @@ let smallSpecs: [NNUESpec] = [
   /// nodes in check or cut off by the table), null moves on top, king-bucket changes inside
   /// a chain, and pops back into plies that were never computed: every evaluation equals a
   /// full refresh of its position. Covers the fused path (SCReLU without hidden layers, at a
-  /// specialised and a generic size) and the two-step path (CReLU, hidden layers).
+  /// specialised size and two generic ones: 32 takes the AVX-512 kernels where the build has
+  /// them, 40 the portable loops everywhere) and the two-step path (CReLU, hidden layers).
   @Test(
     arguments: [1, 2, 3] as [UInt64],
     [
       smallSpecs[0], smallSpecs[1], smallSpecs[2], NNUESpec(layout: .kings4, accumulator: 128, activation: .screlu),
+      NNUESpec(layout: .chess768, accumulator: 40, activation: .screlu),
     ])
   func lazyChainsEqualRefresh(seed: UInt64, spec: NNUESpec) {
     let net = QuantizedNNUE(NNUENetwork(spec: spec, seed: 7))
