@@ -104,7 +104,8 @@ public protocol ChessSearching: AnyObject, Sendable {
 }
 
 /// Negamax principal-variation search with iterative deepening, aspiration windows, a
-/// transposition table, quiescence (captures and promotions; every evasion when in check),
+/// transposition table (read and written by quiescence too), quiescence (captures and
+/// promotions; every evasion when in check),
 /// move ordering (hash move, SEE/MVV-LVA, killers, counter moves, history and one-ply
 /// continuation history), null-move pruning, reverse futility, futility and late-move
 /// pruning, late-move reductions (reverse futility, late-move pruning and reductions read an
@@ -480,14 +481,20 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     if depth >= 4 && ttMove == .none && excluded == .none { depth -= 1 }
     let staticEval = inCheck ? -infinityScore : evaluator.evaluate(pos)
     staticEvals[ply] = staticEval
+    // The pruning below reads the stored score instead when its bound points past the static
+    // one (a better guess at this node's value); "improving" compares static evaluations.
+    var eval = staticEval
+    if !inCheck && abs(ttScore) < mateBound && ((ttBound == 2 && ttScore > eval) || (ttBound == 1 && ttScore < eval)) {
+      eval = ttScore
+    }
     // Improving: better than two plies ago (our previous turn); unknown counts as improving.
     let improving = !inCheck && (ply < 2 || staticEvals[ply - 2] == -infinityScore || staticEval > staticEvals[ply - 2])
     if !pvNode && !inCheck && abs(beta) < mateBound {
       // Reverse futility.
-      if depth <= 6 && staticEval - 85 * (depth - (improving ? 1 : 0)) >= beta { return staticEval }
+      if depth <= 6 && eval - 85 * (depth - (improving ? 1 : 0)) >= beta { return eval }
       // Null move.
-      if allowNull && excluded == .none && depth >= 3 && staticEval >= beta && ChessSearcher.hasNonPawnMaterial(pos) {
-        let r = 3 + depth / 4 + min(3, (staticEval - beta) / 200)
+      if allowNull && excluded == .none && depth >= 3 && eval >= beta && ChessSearcher.hasNonPawnMaterial(pos) {
+        let r = 3 + depth / 4 + min(3, (eval - beta) / 200)
         var child = pos
         child.play(.null)
         moveKeys[ply] = -1
@@ -574,7 +581,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         if quiet {
           // Late-move pruning and futility pruning.
           if depth <= 4 && quietCount >= 3 + depth * depth * (improving ? 2 : 1) { continue }
-          if depth <= 3 && staticEval + 110 * depth + 60 <= alpha { continue }
+          if depth <= 3 && eval + 110 * depth + 60 <= alpha { continue }
         } else if depth <= 4 && bs < 0 {
           // A losing capture near the leaves.
           if ChessSearcher.see(pos, m) < -90 * depth { continue }
@@ -671,11 +678,27 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     if ply > seldepth { seldepth = ply }
     let inCheck = pos.isInCheck
     if ply >= maxPly - 2 { return inCheck ? 0 : evaluator.evaluate(pos) }
+    // The table: any entry cuts off when its bound allows (quiescence entries have depth 0,
+    // below every main-search depth, so they never cut off a main-search node).
+    let key = pos.hash
+    var ttMove = Move.none
+    var ttScore = 0, ttBound: UInt8 = 0
+    if let e = table.probe(key) {
+      ttScore = ChessSearcher.fromTT(Int(e.score), ply)
+      ttBound = e.flags & 3
+      if ttBound == 3 || (ttBound == 2 && ttScore >= beta) || (ttBound == 1 && ttScore <= alphaIn) { return ttScore }
+      ttMove = Move(raw: e.move)
+    }
     var alpha = alphaIn
     var best = -infinityScore
+    var bestMove = Move.none
     var standPat = 0
     if !inCheck {
       standPat = evaluator.evaluate(pos)
+      // A stored score is a better guess than the static one when its bound points past it.
+      if abs(ttScore) < mateBound && ((ttBound == 2 && ttScore > standPat) || (ttBound == 1 && ttScore < standPat)) {
+        standPat = ttScore
+      }
       if standPat >= beta { return standPat }
       if standPat > alpha { alpha = standPat }
       best = standPat
@@ -702,6 +725,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         kept[keptCount] = m
         scores[keptCount] = capture ? 100_000 + ChessSearcher.victimValue(pos, m) : 0
       }
+      if m == ttMove { scores[keptCount] = 1_000_000 }
       keptCount += 1
     }
     for i in 0..<keptCount {
@@ -722,10 +746,13 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         best = score
         if score > alpha {
           alpha = score
+          bestMove = m
           if score >= beta { break }
         }
       }
     }
+    let bound: UInt8 = best >= beta ? 2 : (best > alphaIn ? 3 : 1)
+    table.store(key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: 0, bound: bound)
     return best
   }
 

@@ -100,25 +100,28 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
     }
     let d = QuantizedNNUE.DirtyPieces(move: move, in: position)
     dirty[next] = d
-    if d.kingTo >= 0 && bucketed {
-      let side = d.mover
-      let nb = net.layout.bucket(orientedKingSquare: side == .white ? d.kingTo : d.kingTo ^ 56)
-      if nb != Int(buckets[2 &* ply &+ Int(side.rawValue)]) {
-        // A king-bucket change: this side refreshes now (the position is at hand), the
-        // other side updates from the parent, which must be computed first.
-        compute(upTo: ply)
-        let size = 2 &* n
-        let src = base + ply &* size, dst = src + size
-        let s = side == .white ? 0 : n, o = n &- s
-        net.refresh(position.playing(move), perspective: side, into: dst + s)
-        net.apply(
-          d, to: dst + o, from: src + o, perspective: side.opponent,
-          bucket: Int(buckets[2 &* ply &+ Int(side.opponent.rawValue)]))
-        buckets[2 &* next &+ Int(side.rawValue)] = UInt8(nb)
-        computed[next] = true
-      }
-    }
+    if d.kingTo >= 0 && bucketed { kingMoved(d, move, from: position) }
     ply = next
+  }
+
+  /// A king move on a bucketed net: if the king lands in another bucket, that side refreshes
+  /// now (the position is at hand) and the other side updates from the parent, which is
+  /// computed first. Out of line, so `push` itself stays small.
+  @inline(never) mutating func kingMoved(_ d: QuantizedNNUE.DirtyPieces, _ move: Move, from position: ChessPosition) {
+    let next = ply &+ 1
+    let side = d.mover
+    let nb = net.layout.bucket(orientedKingSquare: side == .white ? d.kingTo : d.kingTo ^ 56)
+    guard nb != Int(buckets[2 &* ply &+ Int(side.rawValue)]) else { return }
+    compute(upTo: ply)
+    let size = 2 &* n
+    let src = base + ply &* size, dst = src + size
+    let s = side == .white ? 0 : n, o = n &- s
+    net.refresh(position.playing(move), perspective: side, into: dst + s)
+    net.apply(
+      d, to: dst + o, from: src + o, perspective: side.opponent,
+      bucket: Int(buckets[2 &* ply &+ Int(side.opponent.rawValue)]))
+    buckets[2 &* next &+ Int(side.rawValue)] = UInt8(nb)
+    computed[next] = true
   }
 
   public mutating func pop() {
