@@ -38,10 +38,7 @@ let nnuePath: [SwiftSetting] =
         [
           "-target-cpu", "skylake-avx512", "-Xcc", "-Xclang", "-Xcc", "-target-feature", "-Xcc", "-Xclang", "-Xcc",
           "-prefer-256-bit", "-Xllvm", "-force-vector-width=32",
-        ], .when(configuration: .release)),
-      // The fused step's AVX-512 intrinsics (`KernelsAVX512.swift`); the host-CPU flags above
-      // are what make them available, so release builds only.
-      .define("NNUE_AVX512", .when(configuration: .release)),
+        ], .when(configuration: .release))
     ]
     : hostHasAVX2
       ? [.unsafeFlags(["-target-cpu", "haswell", "-Xllvm", "-force-vector-width=16"], .when(configuration: .release))]

@@ -319,32 +319,6 @@ public final class QuantizedNNUE: @unchecked Sendable {
     let ab = ft + feature(a, perspective: .black, bucket: bb) &* n
     let rb = ft + feature(r, perspective: .black, bucket: bb) &* n
     let sum: Int32
-    #if NNUE_AVX512
-      if n & 31 == 0 {
-        if d.removeCount == 1 {
-          @inline(__always) func quiet(_ n: Int) -> Int32 {
-            NNUEKernels.fusedQuiet512(dst, src, aw, rw, ab, rb, lw, lb, n)
-          }
-          switch n {
-          case 256: sum = quiet(256)
-          case 128: sum = quiet(128)
-          default: sum = quiet(n)
-          }
-        } else {
-          let r2 = d.removed.1
-          let rw2 = ft + (768 &* bw &+ r2) &* n, rb2 = ft + feature(r2, perspective: .black, bucket: bb) &* n
-          @inline(__always) func capture(_ n: Int) -> Int32 {
-            NNUEKernels.fusedCapture512(dst, src, aw, rw, rw2, ab, rb, rb2, lw, lb, n)
-          }
-          switch n {
-          case 256: sum = capture(256)
-          case 128: sum = capture(128)
-          default: sum = capture(n)
-          }
-        }
-        return output(Int64(sum) / Int64(QuantizedNNUE.qa))
-      }
-    #endif
     if d.removeCount == 1 {
       // The common sizes get their own copy with a constant trip count (fully unrolled, no
       // remainder loop).

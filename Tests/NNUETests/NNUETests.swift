@@ -158,8 +158,8 @@ let smallSpecs: [NNUESpec] = [
   /// nodes in check or cut off by the table), null moves on top, king-bucket changes inside
   /// a chain, and pops back into plies that were never computed: every evaluation equals a
   /// full refresh of its position. Covers the fused path (SCReLU without hidden layers, at a
-  /// specialised size and two generic ones: 32 takes the AVX-512 kernels where the build has
-  /// them, 40 the portable loops everywhere) and the two-step path (CReLU, hidden layers).
+  /// specialised size and two generic ones, 40 not a multiple of the vector width) and the
+  /// two-step path (CReLU, hidden layers).
   @Test(
     arguments: [1, 2, 3] as [UInt64],
     [
