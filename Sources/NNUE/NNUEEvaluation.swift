@@ -149,6 +149,7 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
   /// times as the update alone).
   @inline(never) public mutating func update() { compute(upTo: ply) }
 
+  /// `compute(upTo:)` out of line, for the evaluation's fast path.
   @inline(never) mutating func update(upTo target: Int) { compute(upTo: target) }
 
   /// The incremental evaluation: when the move into this ply adds one piece (a quiet move or
@@ -172,6 +173,7 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
     return evaluateInTwoSteps(position)
   }
 
+  /// Brings the stack up to date, then runs the output layer on the current ply's pair.
   @inline(never) mutating func evaluateInTwoSteps(_ position: ChessPosition) -> Int {
     compute(upTo: ply)
     let at = base + ply &* 2 &* n

@@ -310,14 +310,13 @@ public final class QuantizedNNUE: @unchecked Sendable {
     _ d: DirtyPieces, to dst: UnsafeMutablePointer<Int16>, from src: UnsafePointer<Int16>, buckets bw: Int,
     _ bb: Int
   ) -> Int32 {
-    let n = self.n, ft = UnsafePointer(ftWeight)
+    assert(hasFusedStep && d.addCount == 1, "updateAndEvaluate: no fused step for this net or move")
+    let n = self.n
     // The side to move's half of the output weights goes with its own accumulator.
     let l1 = UnsafePointer(l1Weight), whiteToMove = d.mover == .black
     let lw = whiteToMove ? l1 : l1 + n, lb = whiteToMove ? l1 + n : l1
     let a = d.added.0, r = d.removed.0
-    let aw = ft + (768 &* bw &+ a) &* n, rw = ft + (768 &* bw &+ r) &* n
-    let ab = ft + feature(a, perspective: .black, bucket: bb) &* n
-    let rb = ft + feature(r, perspective: .black, bucket: bb) &* n
+    let aw = row(a, .white, bw), rw = row(r, .white, bw), ab = row(a, .black, bb), rb = row(r, .black, bb)
     let sum: Int32
     if d.removeCount == 1 {
       // The common sizes get their own copy with a constant trip count (fully unrolled, no
@@ -332,7 +331,7 @@ public final class QuantizedNNUE: @unchecked Sendable {
       }
     } else {
       let r2 = d.removed.1
-      let rw2 = ft + (768 &* bw &+ r2) &* n, rb2 = ft + feature(r2, perspective: .black, bucket: bb) &* n
+      let rw2 = row(r2, .white, bw), rb2 = row(r2, .black, bb)
       @inline(__always) func capture(_ n: Int) -> Int32 {
         NNUEKernels.fusedCapture(dst, src, aw, rw, rw2, lw, n)
           &+ NNUEKernels.fusedCapture(dst + n, src + n, ab, rb, rb2, lb, n)
