@@ -394,6 +394,24 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     s >= mateBound ? s - ply : (s <= -mateBound ? s + ply : s)
   }
 
+  /// Whether a stored score with `bound` (1 upper, 2 lower, 3 exact; 0 none) settles a node
+  /// searched with the window (`alpha`, `beta`).
+  @inline(__always) static func cuts(_ score: Int, _ bound: UInt8, _ alpha: Int, _ beta: Int) -> Bool {
+    bound == 3 || (bound == 2 && score >= beta) || (bound == 1 && score <= alpha)
+  }
+
+  /// The bound a search result `best` is, for the window it was searched with.
+  @inline(__always) static func bound(_ best: Int, _ alpha: Int, _ beta: Int) -> UInt8 {
+    best >= beta ? 2 : (best > alpha ? 3 : 1)
+  }
+
+  /// A static evaluation refined by a stored score: the stored one when its bound points past
+  /// the static one (a lower bound above it, an upper bound below it), mates aside.
+  @inline(__always) static func refined(_ eval: Int, _ score: Int, _ bound: UInt8) -> Int {
+    guard abs(score) < mateBound else { return eval }
+    return (bound == 2 && score > eval) || (bound == 1 && score < eval) ? score : eval
+  }
+
   /// One selection-sort step over `scores[from..<count]`: swaps the highest score (the first
   /// on ties) into `from` and returns where it was, so the caller swaps its moves the same way.
   @inline(__always)
@@ -473,7 +491,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       ttDepth = Int(e.depth)
       ttBound = e.flags & 3
       if !pvNode && ttDepth >= depth {
-        if ttBound == 3 || (ttBound == 2 && ttScore >= beta) || (ttBound == 1 && ttScore <= alpha) { return ttScore }
+        if ChessSearcher.cuts(ttScore, ttBound, alpha, beta) { return ttScore }
       }
     }
     // Internal iterative reduction: no hash move, so this node is probably new; search it
@@ -483,10 +501,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     staticEvals[ply] = staticEval
     // The pruning below reads the stored score instead when its bound points past the static
     // one (a better guess at this node's value); "improving" compares static evaluations.
-    var eval = staticEval
-    if !inCheck && abs(ttScore) < mateBound && ((ttBound == 2 && ttScore > eval) || (ttBound == 1 && ttScore < eval)) {
-      eval = ttScore
-    }
+    let eval = inCheck ? staticEval : ChessSearcher.refined(staticEval, ttScore, ttBound)
     // Improving: better than two plies ago (our previous turn); unknown counts as improving.
     let improving = !inCheck && (ply < 2 || staticEvals[ply - 2] == -infinityScore || staticEval > staticEvals[ply - 2])
     if !pvNode && !inCheck && abs(beta) < mateBound {
@@ -648,8 +663,9 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     }
     if moveCount == 0 { return excluded != .none ? alpha : staticEval }  // all pruned (not at the root)
     if excluded != .none { return best }
-    let bound: UInt8 = best >= beta ? 2 : (best > alphaIn ? 3 : 1)
-    table.store(key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: depth, bound: bound)
+    table.store(
+      key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: depth,
+      bound: ChessSearcher.bound(best, alphaIn, beta))
     return best
   }
 
@@ -686,7 +702,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     if let e = table.probe(key) {
       ttScore = ChessSearcher.fromTT(Int(e.score), ply)
       ttBound = e.flags & 3
-      if ttBound == 3 || (ttBound == 2 && ttScore >= beta) || (ttBound == 1 && ttScore <= alphaIn) { return ttScore }
+      if ChessSearcher.cuts(ttScore, ttBound, alphaIn, beta) { return ttScore }
       ttMove = Move(raw: e.move)
     }
     var alpha = alphaIn
@@ -695,10 +711,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     var standPat = 0
     if !inCheck {
       standPat = evaluator.evaluate(pos)
-      // A stored score is a better guess than the static one when its bound points past it.
-      if abs(ttScore) < mateBound && ((ttBound == 2 && ttScore > standPat) || (ttBound == 1 && ttScore < standPat)) {
-        standPat = ttScore
-      }
+      standPat = ChessSearcher.refined(standPat, ttScore, ttBound)
       if standPat >= beta { return standPat }
       if standPat > alpha { alpha = standPat }
       best = standPat
@@ -751,8 +764,9 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         }
       }
     }
-    let bound: UInt8 = best >= beta ? 2 : (best > alphaIn ? 3 : 1)
-    table.store(key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: 0, bound: bound)
+    table.store(
+      key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: 0,
+      bound: ChessSearcher.bound(best, alphaIn, beta))
     return best
   }
 
