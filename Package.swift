@@ -30,15 +30,20 @@ let hostHasAVX2 = ["avx2", "bmi2", "fma", "popcnt"].allSatisfy(hostFlags.contain
 /// AVX-512 (BW for 16-bit lanes): 32 int16 lanes a register; LLVM's Skylake-server tuning
 /// prefers 256-bit vectors, so that preference is turned off for these loops.
 let hostHasAVX512 = hostHasAVX2 && ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(hostFlags.contains)
+/// VNNI (`vpdpwssd`, a multiply-add into 32-bit sums in one instruction) comes with Ice Lake.
+let hostHasVNNI = hostHasAVX512 && hostFlags.contains("avx512_vnni")
 let nnuePath: [SwiftSetting] =
   hotPath
   + (hostHasAVX512
     ? [
       .unsafeFlags(
         [
-          "-target-cpu", "skylake-avx512", "-Xcc", "-Xclang", "-Xcc", "-target-feature", "-Xcc", "-Xclang", "-Xcc",
+          "-target-cpu", hostHasVNNI ? "icelake-server" : "skylake-avx512", "-Xcc", "-Xclang", "-Xcc",
+          "-target-feature", "-Xcc", "-Xclang", "-Xcc",
           "-prefer-256-bit", "-Xllvm", "-force-vector-width=32",
-        ], .when(configuration: .release))
+        ], .when(configuration: .release)),
+      // The fused update-and-evaluate step in AVX-512BW intrinsics (`KernelsAVX512.swift`).
+      .define("ZEROLAB_AVX512", .when(configuration: .release)),
     ]
     : hostHasAVX2
       ? [.unsafeFlags(["-target-cpu", "haswell", "-Xllvm", "-force-vector-width=16"], .when(configuration: .release))]

@@ -96,7 +96,7 @@ import GameCore
   /// Every occupied square.
   @inlinable public var occupied: Bitboard { Bitboard(bb[unchecked: 0] | bb[unchecked: 1]) }
   /// The piece on `square` (`Piece.none` if empty).
-  @inlinable public subscript(square: Square) -> Piece { Piece(raw: pieceRaw(square.index)) }
+  @inlinable @inline(__always) public subscript(square: Square) -> Piece { Piece(raw: pieceRaw(square.index)) }
   /// The square of `color`'s king.
   @inlinable public func kingSquare(_ color: Color) -> Square {
     Square((bb[unchecked: Int(color.rawValue)] & bb[unchecked: 7]).trailingZeroBitCount)
@@ -149,8 +149,16 @@ import GameCore
   // MARK: Making moves
 
   /// `Piece.raw` on square `s`.
-  @inlinable func pieceRaw(_ s: Int) -> UInt8 {
-    UInt8(truncatingIfNeeded: (board[unchecked: s &>> 4] &>> UInt64((s & 15) &<< 2)) & 15)
+  @inlinable @inline(__always) func pieceRaw(_ s: Int) -> UInt8 {
+    // Constant indices and masks, no branches: a dynamic index makes the compiler copy the
+    // board to the stack and read it back (a store-forwarding stall), and a chain of
+    // conditionals becomes branches on the square, which mispredict.
+    let i = UInt64(truncatingIfNeeded: s &>> 4)
+    @inline(__always) func mask(_ k: UInt64) -> UInt64 { 0 &- UInt64(i == k ? 1 : 0) }
+    let word =
+      board[unchecked: 0] & mask(0) | board[unchecked: 1] & mask(1) | board[unchecked: 2] & mask(2)
+      | board[unchecked: 3] & mask(3)
+    return UInt8(truncatingIfNeeded: (word &>> UInt64((s & 15) &<< 2)) & 15)
   }
 
   @inlinable mutating func setPieceRaw(_ p: UInt8, _ s: Int) {

@@ -311,6 +311,42 @@ public final class QuantizedNNUE: @unchecked Sendable {
     _ bb: Int
   ) -> Int32 {
     assert(hasFusedStep && d.addCount == 1, "updateAndEvaluate: no fused step for this net or move")
+    #if ZEROLAB_AVX512
+      // The intrinsics kernel (both perspectives in one loop) for multiples of 64 units; the
+      // plain loops out of line, so this path keeps its registers.
+      if n & 63 == 0 {
+        let n = self.n
+        let l1 = UnsafePointer(l1Weight), whiteToMove = d.mover == .black
+        let lw = whiteToMove ? l1 : l1 + n, lb = whiteToMove ? l1 + n : l1
+        let a = d.added.0, r = d.removed.0
+        let aw = row(a, .white, bw), rw = row(r, .white, bw), ab = row(a, .black, bb), rb = row(r, .black, bb)
+        let sum: Int32
+        if d.removeCount == 1 {
+          sum = NNUEKernels.fusedQuiet512(dst, src, aw, rw, ab, rb, lw, lb, n)
+        } else {
+          let r2 = d.removed.1
+          sum = NNUEKernels.fusedCapture512(
+            dst, src, aw, rw, row(r2, .white, bw), ab, rb, row(r2, .black, bb), lw, lb, n)
+        }
+        return output(Int64(sum) / Int64(QuantizedNNUE.qa))
+      }
+      return updateAndEvaluateInLoops(d, to: dst, from: src, buckets: bw, bb)
+    #else
+      return updateAndEvaluateLoops(d, to: dst, from: src, buckets: bw, bb)
+    #endif
+  }
+
+  /// `updateAndEvaluateLoops` out of line.
+  @inline(never) func updateAndEvaluateInLoops(
+    _ d: DirtyPieces, to dst: UnsafeMutablePointer<Int16>, from src: UnsafePointer<Int16>, buckets bw: Int,
+    _ bb: Int
+  ) -> Int32 { updateAndEvaluateLoops(d, to: dst, from: src, buckets: bw, bb) }
+
+  /// `updateAndEvaluate` in plain loops the compiler vectorises, one per perspective.
+  @inline(__always) func updateAndEvaluateLoops(
+    _ d: DirtyPieces, to dst: UnsafeMutablePointer<Int16>, from src: UnsafePointer<Int16>, buckets bw: Int,
+    _ bb: Int
+  ) -> Int32 {
     let n = self.n
     // The side to move's half of the output weights goes with its own accumulator.
     let l1 = UnsafePointer(l1Weight), whiteToMove = d.mover == .black
