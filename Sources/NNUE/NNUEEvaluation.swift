@@ -32,6 +32,8 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
   /// The net has more than one king bucket.
   let bucketed: Bool
   var ply = 0
+  /// The side to move at ply 0 (every push, a null move included, passes the turn).
+  var rootSide = Side.white
 
   /// Owns the stack buffers.
   final class Storage: @unchecked Sendable {
@@ -79,6 +81,7 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
 
   public mutating func reset(to position: ChessPosition) {
     ply = 0
+    rootSide = position.sideToMove
     net.refresh(position, perspective: .white, into: base)
     net.refresh(position, perspective: .black, into: base + n)
     buckets[0] = UInt8(net.layout.bucket(position, perspective: .white))
@@ -152,11 +155,21 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
   /// `compute(upTo:)` out of line, for the evaluation's fast path.
   @inline(never) mutating func update(upTo target: Int) { compute(upTo: target) }
 
+  /// The side to move at the top of the stack.
+  public var sideToMove: Side { ply & 1 == 0 ? rootSide : rootSide.opponent }
+
+  /// The score of the position after every pushed move, for its side to move (`evaluate()`;
+  /// the stack already holds everything it needs).
+  public mutating func evaluate(_ position: ChessPosition) -> Int {
+    assert(position.sideToMove == sideToMove, "NNUEEvaluation: the position is not the top of the stack")
+    return evaluate()
+  }
+
   /// The incremental evaluation: when the move into this ply adds one piece (a quiet move or
   /// a capture), the stack below is brought up to date and one fused pass updates and
   /// evaluates; everything else (castling, a null move, nets without the fused step) goes
   /// through `evaluateInTwoSteps`. Both are kept out of line so this path stays small.
-  @inline(never) public mutating func evaluate(_ position: ChessPosition) -> Int {
+  @inline(never) public mutating func evaluate() -> Int {
     let p = ply
     if fused && !computed[p] {
       let d = dirty[p]
@@ -170,14 +183,14 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
         return min(max(Int(v), -9_000), 9_000)
       }
     }
-    return evaluateInTwoSteps(position)
+    return evaluateInTwoSteps()
   }
 
   /// Brings the stack up to date, then runs the output layer on the current ply's pair.
-  @inline(never) mutating func evaluateInTwoSteps(_ position: ChessPosition) -> Int {
+  @inline(never) mutating func evaluateInTwoSteps() -> Int {
     compute(upTo: ply)
     let at = base + ply &* 2 &* n
-    let white = position.sideToMove == .white
+    let white = sideToMove == .white
     let v = Int(net.evaluate(us: white ? at : at + n, them: white ? at + n : at))
     return min(max(v, -9_000), 9_000)
   }

@@ -6,20 +6,19 @@ import NNUE
 
 /// NNUE speed measurements (`zerolab nnue bench`, `make bench-nnue`).
 public enum NNUEBenchmark {
-  /// Seeded random games (every ply's position, move and the position after it).
-  public static func games(count: Int, plies: Int, seed: UInt64) -> [[(ChessPosition, Move, ChessPosition)]] {
+  /// Seeded random games (every ply's position and the move played from it).
+  public static func games(count: Int, plies: Int, seed: UInt64) -> [[(ChessPosition, Move)]] {
     var rng = Xoshiro256(seed: seed)
-    var out: [[(ChessPosition, Move, ChessPosition)]] = []
+    var out: [[(ChessPosition, Move)]] = []
     for _ in 0..<count {
       var p = ChessPosition()
-      var g: [(ChessPosition, Move, ChessPosition)] = []
+      var g: [(ChessPosition, Move)] = []
       for _ in 0..<plies {
         let moves = p.legalMoves
         if moves.isEmpty || p.end() != nil { break }
         let m = moves[rng.below(moves.count)]
-        let before = p
+        g.append((p, m))
         p.play(m)
-        g.append((before, m, p))
       }
       out.append(g)
     }
@@ -32,7 +31,9 @@ public enum NNUEBenchmark {
     case pushEvaluate = "push+evaluate"
     /// Only the accumulator update (`push`, then the lazy stack brought up to date).
     case update
-    /// Only the output layer, on the accumulators of the game's positions (refreshed first).
+    /// Only the output layer, on each game's first position (its accumulators computed by the
+    /// untimed refresh, so each call runs the output layer alone), once per position of the
+    /// game.
     case evaluate
     /// Search-shaped: at every position of the game, each legal move is pushed, evaluated and
     /// popped (as at the leaves of a search, where most evaluations happen), then the game's
@@ -49,8 +50,10 @@ public enum NNUEBenchmark {
     evals: Int, seconds: Double, checksum: Int
   ) {
     let gs = games(count: 64, plies: 120, seed: seed)
-    // Flat arrays read in place (no per-step copies of positions in the timed loop).
-    let before = gs.flatMap { $0.map(\.0) }, moves = gs.flatMap { $0.map(\.1) }, after = gs.flatMap { $0.map(\.2) }
+    // Flat arrays. Each `push` still gets a copy of its position (Swift passes a value from a
+    // buffer by copying it), a cost the search, which passes its own locals, does not pay;
+    // `evaluate` needs no position (the stack knows the side to move).
+    let before = gs.flatMap { $0.map(\.0) }, moves = gs.flatMap { $0.map(\.1) }
     var starts: [Int] = []
     var k = 0
     for g in gs {
@@ -75,45 +78,42 @@ public enum NNUEBenchmark {
     var elapsed = 0.0
     before.withUnsafeBufferPointer { bp in
       moves.withUnsafeBufferPointer { mp in
-        after.withUnsafeBufferPointer { ap in
-          while elapsed < seconds {
-            for (gi, s) in starts.enumerated() {
-              let end = gi + 1 < starts.count ? starts[gi + 1] : bp.count
-              guard s < end else { continue }
-              eval.reset(to: bp[s])
-              let t0 = clock.now
-              defer { timed += clock.now - t0 }
-              switch mode {
-              case .pushEvaluate:
-                for i in s..<end {
-                  eval.push(mp[i], from: bp[i])
-                  checksum &+= eval.evaluate(ap[i])
-                }
-              case .update:
-                for i in s..<end {
-                  eval.push(mp[i], from: bp[i])
-                  eval.update()
-                }
-                checksum &+= eval.evaluate(ap[end - 1])
-              case .evaluate:
-                for i in s..<end { checksum &+= eval.evaluate(bp[i]) }
-              case .siblings:
-                for i in s..<end {
-                  // Every child of bp[i] has ap[i]'s side to move, all `evaluate` reads of it.
-                  for j in siblingStart[i]..<siblingStart[i + 1] {
-                    eval.push(siblingMoves[j], from: bp[i])
-                    checksum &+= eval.evaluate(ap[i])
-                    eval.pop()
-                  }
-                  count &+= siblingStart[i + 1] - siblingStart[i]
-                  eval.push(mp[i], from: bp[i])
-                }
-                continue
+        while elapsed < seconds {
+          for (gi, s) in starts.enumerated() {
+            let end = gi + 1 < starts.count ? starts[gi + 1] : bp.count
+            guard s < end else { continue }
+            eval.reset(to: bp[s])
+            let t0 = clock.now
+            defer { timed += clock.now - t0 }
+            switch mode {
+            case .pushEvaluate:
+              for i in s..<end {
+                eval.push(mp[i], from: bp[i])
+                checksum &+= eval.evaluate()
               }
-              count &+= end - s
+            case .update:
+              for i in s..<end {
+                eval.push(mp[i], from: bp[i])
+                eval.update()
+              }
+              checksum &+= eval.evaluate()
+            case .evaluate:
+              for _ in s..<end { checksum &+= eval.evaluate() }
+            case .siblings:
+              for i in s..<end {
+                for j in siblingStart[i]..<siblingStart[i + 1] {
+                  eval.push(siblingMoves[j], from: bp[i])
+                  checksum &+= eval.evaluate()
+                  eval.pop()
+                }
+                count &+= siblingStart[i + 1] - siblingStart[i]
+                eval.push(mp[i], from: bp[i])
+              }
+              continue
             }
-            elapsed = Double(timed.components.seconds) + Double(timed.components.attoseconds) * 1e-18
+            count &+= end - s
           }
+          elapsed = Double(timed.components.seconds) + Double(timed.components.attoseconds) * 1e-18
         }
       }
     }
