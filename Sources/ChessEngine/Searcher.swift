@@ -550,7 +550,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     let cont = continuation + max(prevKey, 0) * 1024
     let moveCountTotal = moves.count
     for mi in 0..<moveCountTotal {
-      let m = moves[mi]
+      let m = moves.move(at: mi)
       var s: Int
       if m == ttMove {
         s = 10_000_000
@@ -585,7 +585,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       let bi = ChessSearcher.selectBest(scores, from: i, count: moveCountTotal)
       if bi != i { moves.swapAt(i, bi) }
       let bs = scores[i]
-      let m = moves[i]
+      let m = moves.move(at: i)
       if m == excluded { continue }
       let capture = ChessSearcher.isCapture(pos, m)
       let quiet = !capture && !m.isPromotion
@@ -723,7 +723,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     let kept = qMoveBuffer + ply * 256
     var keptCount = 0
     for mi in 0..<moves.count {
-      let m = moves[mi]
+      let m = moves.move(at: mi)
       let capture = ChessSearcher.isCapture(pos, m)
       if !inCheck {
         if !capture && !(m.isPromotion && m.promotion == .queen) { continue }
