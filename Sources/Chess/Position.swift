@@ -150,14 +150,14 @@ import GameCore
 
   /// `Piece.raw` on square `s`.
   @inlinable @inline(__always) func pieceRaw(_ s: Int) -> UInt8 {
-    // Constant indices and masks, no branches: a dynamic index makes the compiler copy the
-    // board to the stack and read it back (a store-forwarding stall), and a chain of
-    // conditionals becomes branches on the square, which mispredict.
-    let i = UInt64(truncatingIfNeeded: s &>> 4)
-    @inline(__always) func mask(_ k: UInt64) -> UInt64 { 0 &- UInt64(i == k ? 1 : 0) }
-    let word =
-      board[unchecked: 0] & mask(0) | board[unchecked: 1] & mask(1) | board[unchecked: 2] & mask(2)
-      | board[unchecked: 3] & mask(3)
+    // Not `board[unchecked: s >> 4]`: with a computed index into the inline array the compiler
+    // copied the whole board to the stack and read it back. Selecting between constant
+    // indices by the index's two bits compiles to one load at the computed address.
+    let i = s &>> 4
+    let odd = i & 1 != 0
+    let low = odd ? board[unchecked: 1] : board[unchecked: 0]
+    let high = odd ? board[unchecked: 3] : board[unchecked: 2]
+    let word = i & 2 != 0 ? high : low
     return UInt8(truncatingIfNeeded: (word &>> UInt64((s & 15) &<< 2)) & 15)
   }
 
