@@ -19,7 +19,9 @@ import NeuralCore
 ///   float (they cost a few hundred multiply-adds; the transformer is the expensive part).
 ///
 /// Inner loops are written as plain loops over raw pointers that the compiler vectorises
-/// (SSE2 by default; AVX2 when the package is built for the host CPU, see `Package.swift`).
+/// (SSE2 by default; AVX2 or AVX-512 when the package is built for the host CPU, see
+/// `Package.swift`); on AVX-512 hosts the fused update-and-evaluate step is written in
+/// intrinsics instead (`KernelsAVX512.swift`).
 /// Immutable after `init`, so one instance is shared by every searcher.
 public final class QuantizedNNUE: @unchecked Sendable {
   public static let qa: Int32 = 255
@@ -315,11 +317,7 @@ public final class QuantizedNNUE: @unchecked Sendable {
       // The intrinsics kernel (both perspectives in one loop) for multiples of 64 units; the
       // plain loops out of line, so this path keeps its registers.
       if n & 63 == 0 {
-        let n = self.n
-        let l1 = UnsafePointer(l1Weight), whiteToMove = d.mover == .black
-        let lw = whiteToMove ? l1 : l1 + n, lb = whiteToMove ? l1 + n : l1
-        let a = d.added.0, r = d.removed.0
-        let aw = row(a, .white, bw), rw = row(r, .white, bw), ab = row(a, .black, bb), rb = row(r, .black, bb)
+        let (aw, rw, ab, rb, lw, lb) = fusedRows(d, bw, bb)
         let sum: Int32
         if d.removeCount == 1 {
           sum = NNUEKernels.fusedQuiet512(dst, src, aw, rw, ab, rb, lw, lb, n)
@@ -342,17 +340,31 @@ public final class QuantizedNNUE: @unchecked Sendable {
     _ bb: Int
   ) -> Int32 { updateAndEvaluateLoops(d, to: dst, from: src, buckets: bw, bb) }
 
+  /// The rows the fused step reads for the move `d` in buckets `bw`, `bb`: the added and the
+  /// (first) removed piece's transformer rows for White's and Black's perspective, and the
+  /// output weights for White's half and Black's. The side to move's half of the output
+  /// weights goes with its own accumulator, so the halves swap when White is to move.
+  @inline(__always) func fusedRows(
+    _ d: DirtyPieces, _ bw: Int, _ bb: Int
+  ) -> (
+    aw: UnsafePointer<Int16>, rw: UnsafePointer<Int16>, ab: UnsafePointer<Int16>, rb: UnsafePointer<Int16>,
+    lw: UnsafePointer<Int16>, lb: UnsafePointer<Int16>
+  ) {
+    let l1 = UnsafePointer(l1Weight), whiteToMove = d.mover == .black
+    let a = d.added.0, r = d.removed.0
+    return (
+      row(a, .white, bw), row(r, .white, bw), row(a, .black, bb), row(r, .black, bb),
+      whiteToMove ? l1 : l1 + n, whiteToMove ? l1 + n : l1
+    )
+  }
+
   /// `updateAndEvaluate` in plain loops the compiler vectorises, one per perspective.
   @inline(__always) func updateAndEvaluateLoops(
     _ d: DirtyPieces, to dst: UnsafeMutablePointer<Int16>, from src: UnsafePointer<Int16>, buckets bw: Int,
     _ bb: Int
   ) -> Int32 {
     let n = self.n
-    // The side to move's half of the output weights goes with its own accumulator.
-    let l1 = UnsafePointer(l1Weight), whiteToMove = d.mover == .black
-    let lw = whiteToMove ? l1 : l1 + n, lb = whiteToMove ? l1 + n : l1
-    let a = d.added.0, r = d.removed.0
-    let aw = row(a, .white, bw), rw = row(r, .white, bw), ab = row(a, .black, bb), rb = row(r, .black, bb)
+    let (aw, rw, ab, rb, lw, lb) = fusedRows(d, bw, bb)
     let sum: Int32
     if d.removeCount == 1 {
       // The common sizes get their own copy with a constant trip count (fully unrolled, no
