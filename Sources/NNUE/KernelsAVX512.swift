@@ -31,8 +31,35 @@
       UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: Lanes.self)
     }
 
+    /// The fused step's four running sums: the lanes of White's two vectors and of Black's
+    /// two, kept apart so that no multiply-add waits for the one before it.
+    struct Sums {
+      var w0 = _mm512_setzero_si512(), w1 = _mm512_setzero_si512()
+      var b0 = _mm512_setzero_si512(), b1 = _mm512_setzero_si512()
+
+      /// Stores the new accumulator's 64 units at `i` for White (`x0`, `x1`) and at `n + i`
+      /// for Black (`y0`, `y1`) into `d`, and adds their SCReLU dots with the output weights
+      /// `lw`, `lb`.
+      @inline(__always) mutating func store(
+        _ x0: Lanes, _ x1: Lanes, _ y0: Lanes, _ y1: Lanes, _ d: UnsafeMutablePointer<Int16>, _ i: Int, _ n: Int,
+        _ lw: UnsafePointer<Int16>, _ lb: UnsafePointer<Int16>
+      ) {
+        NNUEKernels.store(x0, d, i)
+        NNUEKernels.store(x1, d, i &+ 32)
+        NNUEKernels.store(y0, d, n &+ i)
+        NNUEKernels.store(y1, d, n &+ i &+ 32)
+        NNUEKernels.screlu64(&w0, &w1, x0, x1, lw, i)
+        NNUEKernels.screlu64(&b0, &b1, y0, y1, lb, i)
+      }
+
+      /// The four sums added up.
+      var total: Int32 {
+        _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_add_epi32(w0, w1), _mm512_add_epi32(b0, b1)))
+      }
+    }
+
     /// `Σ clamp(v, 0, 255)²·w` over the 64 lanes of `v0`, `v1`, added to `s0` (`v0`'s lanes)
-    /// and `s1` (`v1`'s): two running sums, so the additions do not wait on each other.
+    /// and `s1` (`v1`'s).
     @inline(__always) static func screlu64(
       _ s0: inout Lanes, _ s1: inout Lanes, _ v0: Lanes, _ v1: Lanes, _ w: UnsafePointer<Int16>, _ i: Int
     ) {
@@ -43,11 +70,6 @@
       s1 = _mm512_add_epi32(s1, _mm512_madd_epi16(_mm512_mullo_epi16(c1, load(w, i &+ 32)), c1))
     }
 
-    /// The four running sums added up.
-    @inline(__always) static func total(_ a: Lanes, _ b: Lanes, _ c: Lanes, _ d: Lanes) -> Int32 {
-      _mm512_reduce_add_epi32(_mm512_add_epi32(_mm512_add_epi32(a, b), _mm512_add_epi32(c, d)))
-    }
-
     /// Both perspectives of a quiet move: `d[0..<n] = s + aw − rw` with output weights `lw`,
     /// `d[n..<2n] = s[n...] + ab − rb` with `lb`; returns the sum of both SCReLU dots. `n` is a
     /// multiple of 64.
@@ -56,23 +78,18 @@
       _ rw: UnsafePointer<Int16>, _ ab: UnsafePointer<Int16>, _ rb: UnsafePointer<Int16>,
       _ lw: UnsafePointer<Int16>, _ lb: UnsafePointer<Int16>, _ n: Int
     ) -> Int32 {
-      var w0 = _mm512_setzero_si512(), w1 = w0, b0 = w0, b1 = w0
+      var sums = Sums()
       var i = 0
       while i < n {
         let j = i &+ 32, k = n &+ i, l = n &+ j
-        let x0 = _mm512_sub_epi16(_mm512_add_epi16(load(s, i), load(aw, i)), load(rw, i))
-        let x1 = _mm512_sub_epi16(_mm512_add_epi16(load(s, j), load(aw, j)), load(rw, j))
-        let y0 = _mm512_sub_epi16(_mm512_add_epi16(load(s, k), load(ab, i)), load(rb, i))
-        let y1 = _mm512_sub_epi16(_mm512_add_epi16(load(s, l), load(ab, j)), load(rb, j))
-        store(x0, d, i)
-        store(x1, d, j)
-        store(y0, d, k)
-        store(y1, d, l)
-        screlu64(&w0, &w1, x0, x1, lw, i)
-        screlu64(&b0, &b1, y0, y1, lb, i)
+        sums.store(
+          _mm512_sub_epi16(_mm512_add_epi16(load(s, i), load(aw, i)), load(rw, i)),
+          _mm512_sub_epi16(_mm512_add_epi16(load(s, j), load(aw, j)), load(rw, j)),
+          _mm512_sub_epi16(_mm512_add_epi16(load(s, k), load(ab, i)), load(rb, i)),
+          _mm512_sub_epi16(_mm512_add_epi16(load(s, l), load(ab, j)), load(rb, j)), d, i, n, lw, lb)
         i &+= 64
       }
-      return total(w0, w1, b0, b1)
+      return sums.total
     }
 
     /// `fusedQuiet512` for a capture: each perspective also removes `rw2` / `rb2`.
@@ -82,27 +99,21 @@
       _ rb: UnsafePointer<Int16>, _ rb2: UnsafePointer<Int16>, _ lw: UnsafePointer<Int16>,
       _ lb: UnsafePointer<Int16>, _ n: Int
     ) -> Int32 {
-      var w0 = _mm512_setzero_si512(), w1 = w0, b0 = w0, b1 = w0
+      @inline(__always) func sub2(_ v: Lanes, _ p: UnsafePointer<Int16>, _ q: UnsafePointer<Int16>, _ i: Int) -> Lanes {
+        _mm512_sub_epi16(_mm512_sub_epi16(v, load(p, i)), load(q, i))
+      }
+      var sums = Sums()
       var i = 0
       while i < n {
         let j = i &+ 32, k = n &+ i, l = n &+ j
-        let x0 = _mm512_sub_epi16(
-          _mm512_sub_epi16(_mm512_add_epi16(load(s, i), load(aw, i)), load(rw, i)), load(rw2, i))
-        let x1 = _mm512_sub_epi16(
-          _mm512_sub_epi16(_mm512_add_epi16(load(s, j), load(aw, j)), load(rw, j)), load(rw2, j))
-        let y0 = _mm512_sub_epi16(
-          _mm512_sub_epi16(_mm512_add_epi16(load(s, k), load(ab, i)), load(rb, i)), load(rb2, i))
-        let y1 = _mm512_sub_epi16(
-          _mm512_sub_epi16(_mm512_add_epi16(load(s, l), load(ab, j)), load(rb, j)), load(rb2, j))
-        store(x0, d, i)
-        store(x1, d, j)
-        store(y0, d, k)
-        store(y1, d, l)
-        screlu64(&w0, &w1, x0, x1, lw, i)
-        screlu64(&b0, &b1, y0, y1, lb, i)
+        sums.store(
+          sub2(_mm512_add_epi16(load(s, i), load(aw, i)), rw, rw2, i),
+          sub2(_mm512_add_epi16(load(s, j), load(aw, j)), rw, rw2, j),
+          sub2(_mm512_add_epi16(load(s, k), load(ab, i)), rb, rb2, i),
+          sub2(_mm512_add_epi16(load(s, l), load(ab, j)), rb, rb2, j), d, i, n, lw, lb)
         i &+= 64
       }
-      return total(w0, w1, b0, b1)
+      return sums.total
     }
   }
 #endif
