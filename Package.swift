@@ -30,7 +30,9 @@ let hostHasAVX2 = ["avx2", "bmi2", "fma", "popcnt"].allSatisfy(hostFlags.contain
 /// AVX-512 (BW for 16-bit lanes): 32 int16 lanes a register; LLVM's Skylake-server tuning
 /// prefers 256-bit vectors, so that preference is turned off for these loops.
 let hostHasAVX512 = hostHasAVX2 && ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(hostFlags.contains)
-/// VNNI (`vpdpwssd`, a multiply-add into 32-bit sums in one instruction) comes with Ice Lake.
+/// VNNI (`vpdpwssd`, a multiply-add into 32-bit sums in one instruction): built for
+/// `cascadelake` (Skylake-server plus VNNI), not a later CPU, whose other extensions a host
+/// with VNNI need not have.
 let hostHasVNNI = hostHasAVX512 && hostFlags.contains("avx512_vnni")
 let nnuePath: [SwiftSetting] =
   hotPath
@@ -38,7 +40,7 @@ let nnuePath: [SwiftSetting] =
     ? [
       .unsafeFlags(
         [
-          "-target-cpu", hostHasVNNI ? "icelake-server" : "skylake-avx512", "-Xcc", "-Xclang", "-Xcc",
+          "-target-cpu", hostHasVNNI ? "cascadelake" : "skylake-avx512", "-Xcc", "-Xclang", "-Xcc",
           "-target-feature", "-Xcc", "-Xclang", "-Xcc",
           "-prefer-256-bit", "-Xllvm", "-force-vector-width=32",
         ], .when(configuration: .release)),
