@@ -150,7 +150,7 @@ public struct NNUEEvaluation: ChessEvaluator, @unchecked Sendable {
 
   /// Computes the current ply's accumulators without evaluating (what `zerolab nnue bench`
   /// times as the update alone).
-  @inline(never) public mutating func update() { compute(upTo: ply) }
+  public mutating func update() { update(upTo: ply) }
 
   /// `compute(upTo:)` out of line, for the evaluation's fast path.
   @inline(never) mutating func update(upTo target: Int) { compute(upTo: target) }

@@ -157,9 +157,10 @@ let smallSpecs: [NNUESpec] = [
   /// The lazy stack: several moves pushed before an evaluation (as when the search skips
   /// nodes in check or cut off by the table), null moves on top, king-bucket changes inside
   /// a chain, and pops back into plies that were never computed: every evaluation equals a
-  /// full refresh of its position. Covers the fused path (SCReLU without hidden layers, at a
-  /// specialised size and two generic ones, 40 not a multiple of the vector width) and the
-  /// two-step path (CReLU, hidden layers).
+  /// full refresh of its position. Covers the fused path (SCReLU without hidden layers: 128
+  /// units, which take the AVX-512 kernel where the build has it, and 32 and 40, which take the
+  /// plain loops; 40 is not a multiple of the vector width) and the two-step path (CReLU,
+  /// hidden layers).
   @Test(
     arguments: [1, 2, 3] as [UInt64],
     [
