@@ -103,6 +103,29 @@ import Testing
 }
 
 @Suite struct LabTests {
+  /// The speed benchmark's summaries: the fastest, median and slowest window, and the whole
+  /// run when there are no windows.
+  @Test func benchmarkWindowsAreSummarised() {
+    let r = NNUEBenchmark.EvalRate(evals: 100, seconds: 10, checksum: 0, windows: [3, 1, 4, 2])
+    #expect(r.overall == 10 && r.best == 4 && r.worst == 1 && r.median == 2.5)
+    #expect(NNUEBenchmark.EvalRate(evals: 5, seconds: 1, checksum: 0, windows: [7, 2, 9]).median == 7)
+    let whole = NNUEBenchmark.EvalRate(evals: 30, seconds: 2, checksum: 0, windows: [])
+    #expect(whole.best == 15 && whole.median == 15 && whole.worst == 15)
+  }
+
+  /// A short run cut into windows: every window has a positive rate, and there are no more
+  /// than the run's length allows; without windows the whole run is the figure.
+  @Test func benchmarkRunsInWindows() {
+    let net = QuantizedNNUE(NNUENetwork(spec: NNUESpec(accumulator: 32), seed: 2))
+    let r = NNUEBenchmark.incrementalEvals(net: net, seconds: 0.06, window: 0.01)
+    #expect(r.evals > 0 && r.seconds >= 0.06)
+    #expect(!r.windows.isEmpty && r.windows.count <= 7)
+    #expect(r.windows.allSatisfy { $0 > 0 })
+    #expect(r.best >= r.median && r.median >= r.worst)
+    let whole = NNUEBenchmark.incrementalEvals(net: net, seconds: 0.01, window: 0)
+    #expect(whole.windows.isEmpty && whole.best == whole.overall)
+  }
+
   @Test func scoresAreReadFromInfoLines() {
     #expect(Labeler.score(fromInfo: "depth 9 score cp 31 nodes 120000") == 31)
     #expect(Labeler.score(fromInfo: "info depth 12 seldepth 20 score cp -4500 nodes 1") == -3000)
