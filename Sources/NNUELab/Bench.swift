@@ -78,7 +78,8 @@ public enum NNUEBenchmark {
   /// Incremental evaluations per second on one core: along each game, `push` the move (the
   /// accumulator update, as in the search) then `evaluate`, for at least `seconds`
   /// (`mode` times one half alone). The rate is also taken over windows of at least
-  /// `window` seconds (whole games; 0: the run is one window).
+  /// `window` seconds, each closed after a whole pass over the games (0: no windows; the
+  /// last, partial window is dropped).
   public static func incrementalEvals(
     net: QuantizedNNUE, seconds: Double = 2, seed: UInt64 = 1, mode: EvalMode = .pushEvaluate,
     window: Double = 0

@@ -549,11 +549,12 @@ struct NNUEBench: ParsableCommand {
       )
     }
     if breakdown {
+      let of = window > 0 ? "fastest window" : "whole run"
       for mode in [NNUEBenchmark.EvalMode.update, .evaluate, .siblings] {
         let b = NNUEBenchmark.incrementalEvals(net: q, seconds: seconds, mode: mode, window: window)
-        print("  \(mode.rawValue) alone: \(String(format: "%.1f", 1e9 / b.best)) ns each (fastest window)")
+        print("  \(mode.rawValue) alone: \(String(format: "%.1f", 1e9 / b.best)) ns each (\(of))")
       }
-      print("  push+evaluate: \(String(format: "%.1f", 1e9 / r.best)) ns each (fastest window)")
+      print("  push+evaluate: \(String(format: "%.1f", 1e9 / r.best)) ns each (\(of))")
     }
     if depth > 0 {
       let n = NNUEBenchmark.searchSpeed({ NNUEEvaluation(net: q) }, depth: depth)
