@@ -129,7 +129,7 @@ bench-engine: build
 	@bash bench/engine.sh $(BIN)
 
 bench-nnue: build
-	$(BIN) nnue bench --seconds 5 --depth 9
+	$(BIN) nnue bench --seconds 15 --depth 9
 	@test ! -f engines/zerolab-nnue.nnue || $(BIN) nnue bench --net engines/zerolab-nnue.nnue --seconds 5 --depth 9
 
 # NNUE experiments (long; the figures in the README came from these).
