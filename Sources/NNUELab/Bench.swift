@@ -171,16 +171,36 @@ public enum NNUEBenchmark {
     return EvalRate(evals: count, seconds: elapsed, checksum: checksum, windows: windows)
   }
 
-  /// Search nodes per second at a fixed depth over the engine's bench positions.
-  public static func searchSpeed<E: ChessEvaluator>(_ make: () -> E, depth: Int) -> (nodes: Int, ms: Int) {
-    var nodes = 0, ms = 0
+  /// Search nodes at a fixed depth over the engine's bench positions (each from a fresh
+  /// searcher), and the seconds the whole set took.
+  public static func searchSpeed<E: ChessEvaluator>(_ make: () -> E, depth: Int) -> (nodes: Int, seconds: Double) {
+    var nodes = 0
+    let clock = ContinuousClock()
+    let t0 = clock.now
     for fen in ChessSearcher<E>.benchPositions {
       let p = try! ChessPosition(fen: fen)
       let s = ChessSearcher(evaluator: make(), hashMegabytes: 16)
-      let r = s.search(p, limits: SearchLimits(depth: depth))
-      nodes += r.info.nodes
-      ms += r.info.milliseconds
+      nodes += s.search(p, limits: SearchLimits(depth: depth)).info.nodes
     }
-    return (nodes, ms)
+    let d = clock.now - t0
+    return (nodes, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+  }
+
+  /// `searchSpeed` of two evaluations, run `repeats` times in turn (A, B, A, B, …): each
+  /// one's nodes and its fastest set. The search is deterministic, so every run of one
+  /// evaluation visits the same nodes (`consistent` says whether they did); taking the fastest
+  /// run keeps a spell of load on the host out of the ratio, as the evaluation figure does.
+  public static func searchSpeeds<A: ChessEvaluator, B: ChessEvaluator>(
+    _ a: () -> A, _ b: () -> B, depth: Int, repeats: Int
+  ) -> (a: (nodes: Int, seconds: Double), b: (nodes: Int, seconds: Double), consistent: Bool) {
+    var ra = (nodes: 0, seconds: Double.infinity), rb = ra
+    var consistent = true
+    for k in 0..<max(repeats, 1) {
+      let x = searchSpeed(a, depth: depth), y = searchSpeed(b, depth: depth)
+      if k > 0 && (x.nodes != ra.nodes || y.nodes != rb.nodes) { consistent = false }
+      ra = (x.nodes, min(ra.seconds, x.seconds))
+      rb = (y.nodes, min(rb.seconds, y.seconds))
+    }
+    return (ra, rb, consistent)
   }
 }

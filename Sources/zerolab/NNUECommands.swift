@@ -506,7 +506,7 @@ struct NNUEBench: ParsableCommand {
       the figure that repeats from run to run. The whole run's rate and the median
       window are printed above it; --window 0 makes the whole run the one window.
       Search: `zerolab bench engine`'s eight positions at a fixed depth with each
-      evaluation. Without --net a random 768->256x2->1 SCReLU net is used (speed
+      evaluation, --repeats times each in turn, the fastest run counting. Without --net a random 768->256x2->1 SCReLU net is used (speed
       does not depend on the weights).
 
       Examples:
@@ -522,11 +522,13 @@ struct NNUEBench: ParsableCommand {
   @Option(help: "Accumulator units of the random net (without --net).") var accumulator: Int = 256
   @Option(help: "Seconds per timing window; the BENCH line reports the fastest (0: the whole run).")
   var window: Double = 0.05
+  @Option(help: "Runs of the search set per evaluation, in turn; the fastest counts.") var repeats: Int = 3
 
   func validate() throws {
     guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive") }
     guard window >= 0, window.isFinite else { throw ValidationError("--window must be 0 or positive") }
     guard depth >= 0 else { throw ValidationError("--depth must be 0 or positive") }
+    guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
   }
 
   func run() throws {
@@ -557,12 +559,16 @@ struct NNUEBench: ParsableCommand {
       print("  push+evaluate: \(String(format: "%.1f", 1e9 / r.best)) ns each (\(of))")
     }
     if depth > 0 {
-      let n = NNUEBenchmark.searchSpeed({ NNUEEvaluation(net: q) }, depth: depth)
-      let h = NNUEBenchmark.searchSpeed({ HandcraftedEvaluation() }, depth: depth)
-      let nn = n.ms > 0 ? n.nodes * 1000 / n.ms : n.nodes, hh = h.ms > 0 ? h.nodes * 1000 / h.ms : h.nodes
+      let (n, h, consistent) = NNUEBenchmark.searchSpeeds(
+        { NNUEEvaluation(net: q) }, { HandcraftedEvaluation() }, depth: depth, repeats: repeats)
+      let nn = Int(Double(n.nodes) / max(n.seconds, 1e-9)), hh = Int(Double(h.nodes) / max(h.seconds, 1e-9))
+      func ms(_ x: Double) -> String { String(format: "%.0f", x * 1000) }
       print(
-        "search depth \(depth): nnue \(grouped(n.nodes)) nodes in \(n.ms) ms, handcrafted \(grouped(h.nodes)) nodes in \(h.ms) ms"
+        "search depth \(depth): nnue \(grouped(n.nodes)) nodes in \(ms(n.seconds)) ms, handcrafted \(grouped(h.nodes)) nodes in \(ms(h.seconds)) ms (fastest of \(max(repeats, 1)) runs each, in turn)"
       )
+      if !consistent {
+        print("warning: a repeated search visited different nodes (the search should be deterministic)")
+      }
       print(
         "BENCH nnue-search unit=nodes/s zerolab=\(nn) handcrafted=\(hh) ratio=\(String(format: "%.2f", Double(nn) / Double(max(hh, 1))))"
       )

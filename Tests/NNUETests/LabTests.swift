@@ -126,6 +126,17 @@ import Testing
     #expect(whole.windows.isEmpty && whole.best == whole.overall)
   }
 
+  /// The search half: repeated runs of each evaluation visit the same nodes (the search is
+  /// deterministic), and the two evaluations' node counts are their own.
+  @Test func benchmarkSearchesRepeatTheSameNodes() {
+    let net = QuantizedNNUE(NNUENetwork(spec: NNUESpec(accumulator: 32), seed: 2))
+    let r = NNUEBenchmark.searchSpeeds(
+      { NNUEEvaluation(net: net) }, { HandcraftedEvaluation() }, depth: 3, repeats: 2)
+    #expect(r.consistent)
+    #expect(r.a.nodes > 0 && r.b.nodes > 0 && r.a.seconds > 0 && r.b.seconds > 0)
+    #expect(r.b.nodes == NNUEBenchmark.searchSpeed({ HandcraftedEvaluation() }, depth: 3).nodes)
+  }
+
   @Test func scoresAreReadFromInfoLines() {
     #expect(Labeler.score(fromInfo: "depth 9 score cp 31 nodes 120000") == 31)
     #expect(Labeler.score(fromInfo: "info depth 12 seldepth 20 score cp -4500 nodes 1") == -3000)
