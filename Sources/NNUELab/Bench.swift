@@ -172,18 +172,19 @@ public enum NNUEBenchmark {
   }
 
   /// Search nodes at a fixed depth over the engine's bench positions (each from a fresh
-  /// searcher), and the seconds the whole set took.
+  /// searcher), and the seconds the searches took (not the searchers' set-up).
   public static func searchSpeed<E: ChessEvaluator>(_ make: () -> E, depth: Int) -> (nodes: Int, seconds: Double) {
     var nodes = 0
+    var took = Duration.zero
     let clock = ContinuousClock()
-    let t0 = clock.now
     for fen in ChessSearcher<E>.benchPositions {
       let p = try! ChessPosition(fen: fen)
       let s = ChessSearcher(evaluator: make(), hashMegabytes: 16)
+      let t0 = clock.now
       nodes += s.search(p, limits: SearchLimits(depth: depth)).info.nodes
+      took += clock.now - t0
     }
-    let d = clock.now - t0
-    return (nodes, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    return (nodes, Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18)
   }
 
   /// `searchSpeed` of two evaluations, run `repeats` times in turn (A, B, A, B, …): each
