@@ -114,9 +114,6 @@ public enum NNUEBenchmark {
     // The current window: its evaluations, and the timed duration at its start.
     var windows: [Double] = []
     var windowCount = 0, windowStart = Duration.zero
-    func inSeconds(_ d: Duration) -> Double {
-      Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
     before.withUnsafeBufferPointer { bp in
       moves.withUnsafeBufferPointer { mp in
         while elapsed < seconds {
@@ -156,9 +153,9 @@ public enum NNUEBenchmark {
             count &+= end - s
             windowCount &+= end - s
           }
-          elapsed = inSeconds(timed)
+          elapsed = timed.inSeconds
           if window > 0 {
-            let w = inSeconds(timed - windowStart)
+            let w = (timed - windowStart).inSeconds
             if w >= window {
               windows.append(Double(windowCount) / w)
               windowCount = 0
@@ -184,7 +181,7 @@ public enum NNUEBenchmark {
       nodes += s.search(p, limits: SearchLimits(depth: depth)).info.nodes
       took += clock.now - t0
     }
-    return (nodes, Double(took.components.seconds) + Double(took.components.attoseconds) * 1e-18)
+    return (nodes, took.inSeconds)
   }
 
   /// `searchSpeed` of two evaluations, run `repeats` times in turn (A, B, A, B, …): each

@@ -138,9 +138,7 @@ public enum Runs {
     return report
   }
 
-  static func seconds(_ d: Duration) -> Double {
-    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-  }
+  static func seconds(_ d: Duration) -> Double { d.inSeconds }
 }
 
 /// The comparison's report: a markdown table and SVG curves.

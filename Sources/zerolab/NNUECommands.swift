@@ -506,8 +506,9 @@ struct NNUEBench: ParsableCommand {
       the figure that repeats from run to run. The whole run's rate and the median
       window are printed above it; --window 0 makes the whole run the one window.
       Search: `zerolab bench engine`'s eight positions at a fixed depth with each
-      evaluation, --repeats times each in turn, the fastest run counting. Without --net a random 768->256x2->1 SCReLU net is used (speed
-      does not depend on the weights).
+      evaluation, --repeats times each in turn, the fastest run counting. Without
+      --net a random 768->256x2->1 SCReLU net is used (speed does not depend on
+      the weights).
 
       Examples:
         zerolab nnue bench
@@ -564,7 +565,7 @@ struct NNUEBench: ParsableCommand {
       let nn = Int(Double(n.nodes) / max(n.seconds, 1e-9)), hh = Int(Double(h.nodes) / max(h.seconds, 1e-9))
       func ms(_ x: Double) -> String { String(format: "%.0f", x * 1000) }
       print(
-        "search depth \(depth): nnue \(grouped(n.nodes)) nodes in \(ms(n.seconds)) ms, handcrafted \(grouped(h.nodes)) nodes in \(ms(h.seconds)) ms (fastest of \(max(repeats, 1)) runs each, in turn)"
+        "search depth \(depth): nnue \(grouped(n.nodes)) nodes in \(ms(n.seconds)) ms, handcrafted \(grouped(h.nodes)) nodes in \(ms(h.seconds)) ms (fastest of \(repeats) runs each, in turn)"
       )
       if !consistent {
         print("warning: a repeated search visited different nodes (the search should be deterministic)")

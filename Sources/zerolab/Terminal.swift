@@ -47,13 +47,10 @@ enum Terminal {
 
 /// Seconds as text with three decimals.
 func seconds(_ d: Duration) -> String {
-  let s = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-  return String(format3(s))
+  String(format3(d.inSeconds))
 }
 
-func toSeconds(_ d: Duration) -> Double {
-  Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-}
+func toSeconds(_ d: Duration) -> Double { d.inSeconds }
 
 /// `x` with three decimals, without Foundation.
 func format3(_ x: Double) -> String {
