@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# A training step of the neural core allocates nothing after the first batch: run the training
-# benchmark for 20 and for 120 steps under a malloc-counting LD_PRELOAD shim and require that
-# the 100 extra steps made (almost) no extra allocations. Part of `make test`.
+# After the first batch the neural core allocates nothing: each loop below runs twice, with
+# 100 more iterations the second time, under a malloc-counting LD_PRELOAD shim, and the extra
+# iterations may add at most a handful of allocations. The loops: training steps of the
+# reference network (`bench nn`), inference passes at batch 1 and at batch 64, and the Hexapawn
+# learner's optimisation step on a batch (`bench learner`; its self-play, the same in both
+# runs, is not counted). Part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/release/zerolab}
@@ -9,16 +12,24 @@ cc=$(command -v clang || command -v gcc || command -v cc)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$cc" -shared -fPIC -O2 -o "$out/malloc_count.so" scripts/c/malloc_count.c -ldl
-count() {
-  LD_PRELOAD="$out/malloc_count.so" "$bin" bench nn --blocks 2 --channels 16 --planes 4 --policy 50 \
-    --batch 16 --steps "$1" --threads 1 2>&1 >/dev/null | sed -n 's/^MALLOC_COUNT //p'
+net=(--blocks 2 --channels 16 --planes 4 --policy 50 --threads 1)
+count() { LD_PRELOAD="$out/malloc_count.so" "$bin" "$@" 2>&1 >/dev/null | sed -n 's/^MALLOC_COUNT //p'; }
+failed=0
+check() { # name, command for n iterations with n = 20 and 120 substituted for N
+  local name=$1
+  shift
+  local a b
+  a=$(count "${@//N/20}")
+  b=$(count "${@//N/120}")
+  echo "alloc-check: $name: $a mallocs for 20, $b for 120: $((b - a)) for 100 more"
+  # Allow a handful (the benchmark's own bookkeeping).
+  if [ $((b - a)) -gt 10 ]; then
+    echo "alloc-check: $name allocates ($((b - a)) mallocs per 100)" >&2
+    failed=1
+  fi
 }
-a=$(count 20)
-b=$(count 120)
-per=$(( (b - a) ))
-echo "alloc-check: $a mallocs for 20 training steps, $b for 120: $per for 100 more steps"
-# The benchmark's own list of step times grows (amortised); allow a handful.
-if [ "$per" -gt 10 ]; then
-  echo "alloc-check: a training step allocates ($per mallocs per 100 steps)" >&2
-  exit 1
-fi
+check "training steps (batch 16)" bench nn "${net[@]}" --batch 16 --only train --steps N
+check "inference passes at batch 1" bench nn "${net[@]}" --only infer --inference-batch 1 --passes N
+check "inference passes at batch 64" bench nn "${net[@]}" --only infer --inference-batch 64 --passes N
+check "Hexapawn learner steps" bench learner --size 3x3 --steps N
+exit $failed

@@ -189,7 +189,7 @@ public final class NNUETrainer {
     guard !records.isEmpty else { return (0, 0) }
     var fb = NNUETrainingModel.FeatureBatch()
     var targets: [Float] = [], scores: [Float] = []
-    var grad = Tensor(shape: [0])
+    let grad = TensorBuffer()
     var loss = 0.0, cp = 0.0, count = 0
     var i = 0
     let scale = Float(settings.spec.scale)
@@ -197,9 +197,9 @@ public final class NNUETrainer {
       let hi = min(i + settings.batchSize, records.count)
       batch(records, Array(i..<hi)[...], into: &fb, targets: &targets, scores: &scores)
       let y = model.outputs(fb, training: false, threads: settings.threads)
-      let l = NNUELoss.evaluate(y, targets: targets, scale: scale, k: settings.sigmoidScale, gradient: &grad)
+      let l = NNUELoss.evaluate(y, targets: targets, scale: scale, k: settings.sigmoidScale, gradient: grad)
       loss += Double(l) * Double(fb.count)
-      for j in 0..<fb.count { cp += Double(abs(y.data[j] * scale - scores[j])) }
+      for j in 0..<fb.count { cp += Double(abs(y[j] * scale - scores[j])) }
       count += fb.count
       i = hi
     }
@@ -213,7 +213,7 @@ public final class NNUETrainer {
     let scale = Float(settings.spec.scale)
     var fb = NNUETrainingModel.FeatureBatch()
     var targets: [Float] = [], scores: [Float] = []
-    var grad = Tensor(shape: [0])
+    let grad = TensorBuffer()
     let start = ContinuousClock.now
     while epoch < min(settings.epochs, stopAfterEpoch ?? Int.max) {
       // The epoch's order depends only on the seed and the epoch number.
@@ -229,7 +229,7 @@ public final class NNUETrainer {
         if fb.count == 0 { continue }
         model.zeroGradients()
         let y = model.outputs(fb, training: true, threads: settings.threads)
-        let l = NNUELoss.evaluate(y, targets: targets, scale: scale, k: settings.sigmoidScale, gradient: &grad)
+        let l = NNUELoss.evaluate(y, targets: targets, scale: scale, k: settings.sigmoidScale, gradient: grad)
         let dx = model.backward(grad)
         model.transformBackward(dx, threads: settings.threads)
         optimizer.update(&model)

@@ -23,7 +23,8 @@ public struct NNUETrainingModel: Layer {
   /// Mean fraction of the `F` features active in a perspective (for AutoInit; 30/768 by default).
   public var featureDensity: Double
 
-  var transformed = Tensor(shape: [0])
+  /// The transformer's output.
+  var buffers = LayerBuffers(1)
   var batchFeatures: FeatureBatch?
   let scratch = Scratch()
 
@@ -98,35 +99,35 @@ public struct NNUETrainingModel: Layer {
   }
 
   /// The transformer's output `[B, 2N]` for a batch (kept for the backward pass).
-  public mutating func transform(_ batch: FeatureBatch, threads: Int = 1) -> Tensor {
+  public mutating func transform(_ batch: FeatureBatch, threads: Int = 1) -> TensorBuffer {
     let n = spec.accumulator, count = batch.count
-    transformed.resize(count, 2 * n)
+    LayerBuffers.claim(&buffers)
+    let transformed = buffers[0]
+    transformed.resize(Shape(count, 2 * n))
     let w = ftWeight.value.data, b = ftBias.value.data
-    transformed.data.withUnsafeMutableBufferPointer { outBuf in
-      let out = outBuf.baseAddress!
-      w.withUnsafeBufferPointer { wp in
-        b.withUnsafeBufferPointer { bp in
-          batch.stm.withUnsafeBufferPointer { sp in
-            batch.nstm.withUnsafeBufferPointer { np in
-              batch.offsets.withUnsafeBufferPointer { op in
-                let t = max(1, min(threads, count))
-                let work = { (part: Int) in
-                  let lo = count * part / t, hi = count * (part + 1) / t
-                  for s in lo..<hi {
-                    // Two halves without building an array per sample (this is the inner loop).
-                    for half in 0..<2 {
-                      let feats = half == 0 ? sp : np
-                      let row = out + s * 2 * n + half * n
-                      row.update(from: bp.baseAddress!, count: n)
-                      for j in op[s]..<op[s + 1] {
-                        let src = wp.baseAddress! + Int(feats[j]) * n
-                        for i in 0..<n { row[i] += src[i] }
-                      }
+    let out = transformed.pointer
+    w.withUnsafeBufferPointer { wp in
+      b.withUnsafeBufferPointer { bp in
+        batch.stm.withUnsafeBufferPointer { sp in
+          batch.nstm.withUnsafeBufferPointer { np in
+            batch.offsets.withUnsafeBufferPointer { op in
+              let t = max(1, min(threads, count))
+              let work = { (part: Int) in
+                let lo = count * part / t, hi = count * (part + 1) / t
+                for s in lo..<hi {
+                  // Two halves without building an array per sample (this is the inner loop).
+                  for half in 0..<2 {
+                    let feats = half == 0 ? sp : np
+                    let row = out + s * 2 * n + half * n
+                    row.update(from: bp.baseAddress!, count: n)
+                    for j in op[s]..<op[s + 1] {
+                      let src = wp.baseAddress! + Int(feats[j]) * n
+                      for i in 0..<n { row[i] += src[i] }
                     }
                   }
                 }
-                parallelFor(t, work)
               }
+              parallelFor(t, work)
             }
           }
         }
@@ -139,7 +140,7 @@ public struct NNUETrainingModel: Layer {
   /// Adds the transformer's gradients for the last `transform` given `d` = dLoss/d output.
   /// With several threads each one sums its share of the batch into its own buffer; the
   /// buffers are added at the end (same result up to float summation order).
-  public mutating func transformBackward(_ d: Tensor, threads: Int = 1) {
+  public mutating func transformBackward(_ d: TensorBuffer, threads: Int = 1) {
     guard let batch = batchFeatures else { preconditionFailure("transformBackward before transform") }
     let n = spec.accumulator, count = batch.count
     let t = max(1, min(threads, count))
@@ -148,28 +149,27 @@ public struct NNUETrainingModel: Layer {
     let scratch = self.scratch
     ftWeight.grad.data.withUnsafeMutableBufferPointer { g0 in
       let base = g0.baseAddress!
-      d.data.withUnsafeBufferPointer { dp in
-        batch.stm.withUnsafeBufferPointer { sp in
-          batch.nstm.withUnsafeBufferPointer { np in
-            batch.offsets.withUnsafeBufferPointer { op in
-              let work = { (part: Int) in
-                let g = part == 0 ? base : scratch.weights + (part - 1) * size
-                let bg = scratch.biases + part * n
-                let lo = count * part / t, hi = count * (part + 1) / t
-                for s in lo..<hi {
-                  for half in 0..<2 {
-                    let feats = half == 0 ? sp : np
-                    let row = dp.baseAddress! + s * 2 * n + half * n
-                    for i in 0..<n { bg[i] += row[i] }
-                    for j in op[s]..<op[s + 1] {
-                      let dst = g + Int(feats[j]) * n
-                      for i in 0..<n { dst[i] += row[i] }
-                    }
+      let dp = d.elements
+      batch.stm.withUnsafeBufferPointer { sp in
+        batch.nstm.withUnsafeBufferPointer { np in
+          batch.offsets.withUnsafeBufferPointer { op in
+            let work = { (part: Int) in
+              let g = part == 0 ? base : scratch.weights + (part - 1) * size
+              let bg = scratch.biases + part * n
+              let lo = count * part / t, hi = count * (part + 1) / t
+              for s in lo..<hi {
+                for half in 0..<2 {
+                  let feats = half == 0 ? sp : np
+                  let row = dp.baseAddress! + s * 2 * n + half * n
+                  for i in 0..<n { bg[i] += row[i] }
+                  for j in op[s]..<op[s + 1] {
+                    let dst = g + Int(feats[j]) * n
+                    for i in 0..<n { dst[i] += row[i] }
                   }
                 }
               }
-              parallelFor(t, work)
             }
+            parallelFor(t, work)
           }
         }
       }
@@ -210,21 +210,21 @@ public struct NNUETrainingModel: Layer {
   }
 
   /// Runs the head on the transformer's output.
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     var y = x
     for i in head.indices { y = head[i].forward(y, training: training) }
     return y
   }
 
   /// Backward through the head; returns dLoss/d(transformer output).
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
     var g = dy
     for i in head.indices.reversed() { g = head[i].backward(g) }
     return g
   }
 
   /// Output (network units; × `spec.scale` = centipawns) for a batch, training or not.
-  public mutating func outputs(_ batch: FeatureBatch, training: Bool, threads: Int = 1) -> Tensor {
+  public mutating func outputs(_ batch: FeatureBatch, training: Bool, threads: Int = 1) -> TensorBuffer {
     let x = transform(batch, threads: threads)
     return forward(x, training: training)
   }
@@ -282,18 +282,18 @@ public enum NNUELoss {
 
   /// Loss and gradient for network outputs `out` (`[B, 1]`) against targets `t` (`[B]`).
   public static func evaluate(
-    _ out: Tensor, targets t: [Float], scale: Float, k: Float, gradient g: inout Tensor
+    _ out: TensorBuffer, targets t: [Float], scale: Float, k: Float, gradient g: TensorBuffer
   )
     -> Float
   {
     let b = out.count
-    g.resize(b, 1)
+    g.resize(Shape(b, 1))
     var sum: Float = 0
     for i in 0..<b {
-      let q = sigmoid(out.data[i] * scale / k)
+      let q = sigmoid(out[i] * scale / k)
       let e = q - t[i]
       sum += e * e
-      g.data[i] = 2 * e * q * (1 - q) * scale / (k * Float(b))
+      g[i] = 2 * e * q * (1 - q) * scale / (k * Float(b))
     }
     return sum / Float(b)
   }

@@ -231,9 +231,10 @@ public struct ActivationLayer: Layer {
   /// PFPLUS's a and b (empty for other activations).
   public var pfA: Parameter
   public var pfB: Parameter
-  var input = Tensor(shape: [0])
-  var output = Tensor(shape: [0])
-  var inputGrad = Tensor(shape: [0])
+  /// The input of the last training forward (the previous layer's buffer).
+  var input: TensorBuffer?
+  /// Output, input gradient.
+  var buffers = LayerBuffers(2)
 
   public init(_ activation: Activation, channels: Int, name: String = "act") {
     precondition(
@@ -256,88 +257,84 @@ public struct ActivationLayer: Layer {
     return s
   }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     if !(x.channels == channels) { shapeFailure("\(label) expects \(channels) channels, got input \(x.shape)") }
-    output.resize(like: x, lastAxis: outputChannels)
+    LayerBuffers.claim(&buffers)
+    let output = buffers[0]
+    output.resize(x.shape.replacingLast(outputChannels))
     let act = activation
-    x.data.withUnsafeBufferPointer { xp in
-      output.data.withUnsafeMutableBufferPointer { yp in
-        if act.kind.arity == 2 {
-          for i in 0..<yp.count { yp[i] = act.value(xp[2 * i], xp[2 * i + 1]) }
-        } else if act.kind == .pfplus {
-          let c = channels
-          pfA.value.data.withUnsafeBufferPointer { ap in
-            pfB.value.data.withUnsafeBufferPointer { bp in
-              for i in 0..<xp.count {
-                let j = i % c
-                let bx = bp[j] * xp[i]
-                yp[i] = ap[j] * (bx >= 0 ? bx : bx / (1 - bx))
-              }
-            }
-          }
-        } else {
-          switch act.kind {
-          case .relu: SIMDKernels.relu(xp, yp)
-          case .identity: for i in 0..<xp.count { yp[i] = xp[i] }
-          default: for i in 0..<xp.count { yp[i] = act.value(xp[i]) }
+    let xp = x.elements, yp = output.buffer
+    if act.kind.arity == 2 {
+      for i in 0..<yp.count { yp[i] = act.value(xp[2 * i], xp[2 * i + 1]) }
+    } else if act.kind == .pfplus {
+      let c = channels
+      pfA.value.data.withUnsafeBufferPointer { ap in
+        pfB.value.data.withUnsafeBufferPointer { bp in
+          for i in 0..<xp.count {
+            let j = i % c
+            let bx = bp[j] * xp[i]
+            yp[i] = ap[j] * (bx >= 0 ? bx : bx / (1 - bx))
           }
         }
+      }
+    } else {
+      switch act.kind {
+      case .relu: SIMDKernels.relu(xp, yp)
+      case .identity: for i in 0..<xp.count { yp[i] = xp[i] }
+      default: for i in 0..<xp.count { yp[i] = act.value(xp[i]) }
       }
     }
     if training { input = x }
     return output
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    guard let input else { shapeFailure("\(label) backward before a training forward pass") }
     if !(dy.count * activation.kind.arity == input.count && dy.channels == outputChannels) {
       shapeFailure("\(label) backward: gradient \(dy.shape) vs input \(input.shape)")
     }
-    inputGrad.resize(to: input.shape)
+    let inputGrad = buffers[1]
+    inputGrad.resize(input.shape)
     let act = activation
     let c = channels
-    input.data.withUnsafeBufferPointer { xp in
-      dy.data.withUnsafeBufferPointer { gp in
-        inputGrad.data.withUnsafeMutableBufferPointer { dxp in
-          if act.kind.arity == 2 {
-            for i in 0..<gp.count {
-              let (a, b) = act.gradient(xp[2 * i], xp[2 * i + 1])
-              dxp[2 * i] = gp[i] * a
-              dxp[2 * i + 1] = gp[i] * b
-            }
-          } else if act.kind == .pfplus {
-            pfA.value.data.withUnsafeBufferPointer { ap in
-              pfB.value.data.withUnsafeBufferPointer { bp in
-                pfA.grad.data.withUnsafeMutableBufferPointer { dap in
-                  pfB.grad.data.withUnsafeMutableBufferPointer { dbp in
-                    for i in 0..<xp.count {
-                      let j = i % c
-                      let x = xp[i], a = ap[j], b = bp[j], g = gp[i]
-                      if b * x >= 0 {
-                        dxp[i] = g * a * b
-                        dap[j] += g * b * x
-                        dbp[j] += g * a * x
-                      } else {
-                        let d = 1 - b * x
-                        dxp[i] = g * a * b / (d * d)
-                        dap[j] += g * b * x / d
-                        dbp[j] += g * a * x / (d * d)
-                      }
-                    }
-                  }
+    let xp = input.elements, gp = dy.elements
+    let dxp = inputGrad.buffer
+    if act.kind.arity == 2 {
+      for i in 0..<gp.count {
+        let (a, b) = act.gradient(xp[2 * i], xp[2 * i + 1])
+        dxp[2 * i] = gp[i] * a
+        dxp[2 * i + 1] = gp[i] * b
+      }
+    } else if act.kind == .pfplus {
+      pfA.value.data.withUnsafeBufferPointer { ap in
+        pfB.value.data.withUnsafeBufferPointer { bp in
+          pfA.grad.data.withUnsafeMutableBufferPointer { dap in
+            pfB.grad.data.withUnsafeMutableBufferPointer { dbp in
+              for i in 0..<xp.count {
+                let j = i % c
+                let x = xp[i], a = ap[j], b = bp[j], g = gp[i]
+                if b * x >= 0 {
+                  dxp[i] = g * a * b
+                  dap[j] += g * b * x
+                  dbp[j] += g * a * x
+                } else {
+                  let d = 1 - b * x
+                  dxp[i] = g * a * b / (d * d)
+                  dap[j] += g * b * x / d
+                  dbp[j] += g * a * x / (d * d)
                 }
               }
-            }
-          } else {
-            switch act.kind {
-            case .relu: SIMDKernels.reluBackward(xp, gp, dxp)
-            case .identity: for i in 0..<xp.count { dxp[i] = gp[i] }
-            default: for i in 0..<xp.count { dxp[i] = gp[i] * act.derivative(xp[i]) }
             }
           }
         }
       }
+    } else {
+      switch act.kind {
+      case .relu: SIMDKernels.reluBackward(xp, gp, dxp)
+      case .identity: for i in 0..<xp.count { dxp[i] = gp[i] }
+      default: for i in 0..<xp.count { dxp[i] = gp[i] * act.derivative(xp[i]) }
+      }
     }
-    input = Tensor(shape: [0])
     return inputGrad
   }
 

@@ -5,22 +5,17 @@
 enum Affine {
   /// `y = x·W + b` (bias optional).
   static func forward(
-    _ x: Tensor, weight: Tensor, bias: Tensor?, rows: Int, inputs: Int, outputs: Int, into y: inout Tensor
+    _ x: UnsafePointer<Float>, weight: Tensor, bias: Tensor?, rows: Int, inputs: Int, outputs: Int,
+    into y: UnsafeMutablePointer<Float>
   ) {
-    x.data.withUnsafeBufferPointer { xp in
-      weight.data.withUnsafeBufferPointer { wp in
-        y.data.withUnsafeMutableBufferPointer { yp in
-          BLAS.gemm(
-            xp.baseAddress!, transposeA: false, wp.baseAddress!, transposeB: false, yp.baseAddress!,
-            m: rows, n: outputs, k: inputs)
-          if let bias {
-            bias.data.withUnsafeBufferPointer { bp in
-              for r in 0..<rows {
-                let row = r * outputs
-                for j in 0..<outputs { yp[row + j] += bp[j] }
-              }
-            }
-          }
+    weight.data.withUnsafeBufferPointer { wp in
+      BLAS.gemm(x, transposeA: false, wp.baseAddress!, transposeB: false, y, m: rows, n: outputs, k: inputs)
+    }
+    if let bias {
+      bias.data.withUnsafeBufferPointer { bp in
+        for r in 0..<rows {
+          let row = y + r * outputs
+          for j in 0..<outputs { row[j] += bp[j] }
         }
       }
     }
@@ -29,30 +24,24 @@ enum Affine {
   /// Adds `xᵀ·dy` into `weightGrad` and `Σ dy` into `biasGrad` (if given); writes `dy·Wᵀ` into
   /// `inputGrad` (if given).
   static func backward(
-    _ dy: Tensor, input x: Tensor, weight: Tensor, weightGrad: inout Tensor,
-    biasGrad: UnsafeMutableBufferPointer<Float>?,
-    rows: Int, inputs: Int, outputs: Int, inputGrad: UnsafeMutableBufferPointer<Float>?
+    _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, weight: Tensor, weightGrad: inout Tensor,
+    biasGrad: inout Tensor, useBias: Bool, rows: Int, inputs: Int, outputs: Int,
+    inputGrad: UnsafeMutablePointer<Float>?
   ) {
-    dy.data.withUnsafeBufferPointer { gp in
-      x.data.withUnsafeBufferPointer { xp in
-        weightGrad.data.withUnsafeMutableBufferPointer { dwp in
-          BLAS.gemm(
-            xp.baseAddress!, transposeA: true, gp.baseAddress!, transposeB: false, dwp.baseAddress!,
-            m: inputs, n: outputs, k: rows, beta: 1)
-        }
-      }
-      if let dbp = biasGrad {
+    weightGrad.data.withUnsafeMutableBufferPointer { dwp in
+      BLAS.gemm(x, transposeA: true, dy, transposeB: false, dwp.baseAddress!, m: inputs, n: outputs, k: rows, beta: 1)
+    }
+    if useBias {
+      biasGrad.data.withUnsafeMutableBufferPointer { dbp in
         for r in 0..<rows {
-          let row = r * outputs
-          for j in 0..<outputs { dbp[j] += gp[row + j] }
+          let row = dy + r * outputs
+          for j in 0..<outputs { dbp[j] += row[j] }
         }
       }
-      if let dxp = inputGrad {
-        weight.data.withUnsafeBufferPointer { wp in
-          BLAS.gemm(
-            gp.baseAddress!, transposeA: false, wp.baseAddress!, transposeB: true, dxp.baseAddress!,
-            m: rows, n: inputs, k: outputs)
-        }
+    }
+    if let dx = inputGrad {
+      weight.data.withUnsafeBufferPointer { wp in
+        BLAS.gemm(dy, transposeA: false, wp.baseAddress!, transposeB: true, dx, m: rows, n: inputs, k: outputs)
       }
     }
   }

@@ -24,10 +24,10 @@ public struct BatchEntropyTap: Layer {
   public var coefficient: Float = 0
   /// H of the last training forward pass.
   public private(set) var entropy: Double = 0
-  var input = Tensor(shape: [0])
-  var variances: [Double] = []
-  var means: [Double] = []
-  var inputGrad = Tensor(shape: [0])
+  /// The input of the last training forward (the previous layer's buffer).
+  var input: TensorBuffer?
+  /// The input gradient; its Double scratch holds each feature's mean and variance.
+  var buffers = LayerBuffers(1)
 
   public init(alpha: Float = 0.5, name: String = "lbe") {
     target = Parameter(name: name + ".alpha", shape: [1], role: .scalar, value: alpha)
@@ -39,13 +39,30 @@ public struct BatchEntropyTap: Layer {
   /// H and the per-feature statistics of `x` (`[B, D…]`, B > 1).
   public static func entropy(_ x: Tensor) -> (h: Double, means: [Double], variances: [Double]) {
     let b = x.batch, d = x.count / max(b, 1)
-    precondition(b > 1, "batch entropy needs a batch of more than one, got \(x.shape)")
     var means = [Double](repeating: 0, count: d), vars = [Double](repeating: 0, count: d)
-    for i in 0..<b { for j in 0..<d { means[j] += Double(x.data[i * d + j]) } }
+    let h = x.data.withUnsafeBufferPointer { xp in
+      means.withUnsafeMutableBufferPointer { mp in
+        vars.withUnsafeMutableBufferPointer { vp in
+          entropy(xp.baseAddress!, batch: b, features: d, means: mp.baseAddress!, variances: vp.baseAddress!)
+        }
+      }
+    }
+    return (h, means, vars)
+  }
+
+  /// H of `x` (`batch` rows of `features`), writing each feature's mean and unbiased variance.
+  static func entropy(
+    _ x: UnsafePointer<Float>, batch b: Int, features d: Int, means: UnsafeMutablePointer<Double>,
+    variances vars: UnsafeMutablePointer<Double>
+  ) -> Double {
+    precondition(b > 1, "batch entropy needs a batch of more than one, got \(b)")
+    means.update(repeating: 0, count: d)
+    vars.update(repeating: 0, count: d)
+    for i in 0..<b { for j in 0..<d { means[j] += Double(x[i * d + j]) } }
     for j in 0..<d { means[j] /= Double(b) }
     for i in 0..<b {
       for j in 0..<d {
-        let z = Double(x.data[i * d + j]) - means[j]
+        let z = Double(x[i * d + j]) - means[j]
         vars[j] += z * z
       }
     }
@@ -55,33 +72,35 @@ public struct BatchEntropyTap: Layer {
       vars[j] /= Double(b - 1)
       h += 0.5 * Double.log(pe * vars[j] + 1)
     }
-    return (h / Double(d), means, vars)
+    return h / Double(d)
   }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     if training && x.batch > 1 {
-      let r = BatchEntropyTap.entropy(x)
-      entropy = r.h
-      means = r.means
-      variances = r.variances
+      LayerBuffers.claim(&buffers)
+      let d = x.count / x.batch
+      let stats = buffers.doubles(2 * d)
+      entropy = BatchEntropyTap.entropy(x.pointer, batch: x.batch, features: d, means: stats, variances: stats + d)
       input = x
+    } else {
+      input = nil
     }
     return x
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
-    guard coefficient != 0, input.count > 0 else {
-      input = Tensor(shape: [0])
-      return dy
-    }
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    guard coefficient != 0, let input else { return dy }
     let b = input.batch, d = input.count / b
+    let stats = buffers.doubles(2 * d)
+    let means = stats, variances = stats + d
     let pe = Double.pi * Double.exp(1)
-    inputGrad = dy
+    let inputGrad = buffers[0]
+    inputGrad.copy(from: dy)
+    let g = inputGrad.pointer, xp = input.pointer
     for j in 0..<d {
       let k = Double(coefficient) * pe / (Double(d) * Double(b - 1) * (pe * variances[j] + 1))
-      for i in 0..<b { inputGrad.data[i * d + j] += Float(k * (Double(input.data[i * d + j]) - means[j])) }
+      for i in 0..<b { g[i * d + j] += Float(k * (Double(xp[i * d + j]) - means[j])) }
     }
-    input = Tensor(shape: [0])
     return inputGrad
   }
 

@@ -19,16 +19,9 @@ public struct BatchNorm: Layer {
   public var momentum: Float = 0.1
   public var runningMean: [Float]
   public var runningVariance: [Float]
-  var normalized = Tensor(shape: [0])
-  var output = Tensor(shape: [0])
-  var inputGrad = Tensor(shape: [0])
-  var inverseStd: [Float]
-  // Per-channel scratch, reused every pass.
-  var mean: [Double]
-  var sq: [Double]
-  var meanF: [Float]
-  var sumDy: [Float]
-  var sumDyX: [Float]
+  /// x̂, output, input gradient, and per channel: 1/sqrt(σ²+ε), the mean (or the inference
+  /// scale), Σ dy, Σ dy·x̂.
+  var buffers = LayerBuffers(7)
 
   public init(_ channels: Int, name: String = "bn") {
     precondition(channels > 0, "batch norm needs a positive channel count")
@@ -37,35 +30,30 @@ public struct BatchNorm: Layer {
     shift = Parameter(name: name + ".shift", shape: [channels], role: .normShift)
     runningMean = [Float](repeating: 0, count: channels)
     runningVariance = [Float](repeating: 1, count: channels)
-    inverseStd = [Float](repeating: 1, count: channels)
-    mean = [Double](repeating: 0, count: channels)
-    sq = [Double](repeating: 0, count: channels)
-    meanF = [Float](repeating: 0, count: channels)
-    sumDy = [Float](repeating: 0, count: channels)
-    sumDyX = [Float](repeating: 0, count: channels)
   }
 
   public var label: String { "batchnorm(\(channels))" }
   public func outputShape(for input: [Int]) -> [Int] { input }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     if !(x.channels == channels) { shapeFailure("\(label) got input of shape \(x.shape)") }
+    LayerBuffers.claim(&buffers)
     let c = channels, m = x.count / c
-    output.resize(to: x.shape)
+    let output = buffers[0], normalized = buffers[1], inverseStdBuffer = buffers[3], meanBuffer = buffers[4]
+    output.resize(x.shape)
+    inverseStdBuffer.resize(Shape(c))
+    meanBuffer.resize(Shape(c))
+    let xp = x.pointer, yp = output.pointer, inverseStd = inverseStdBuffer.pointer, meanF = meanBuffer.pointer
     if training {
       if !(m > 1) { shapeFailure("\(label) needs more than one value per channel in training, got \(x.shape)") }
-      for j in 0..<c {
-        mean[j] = 0
-        sq[j] = 0
-      }
-      x.data.withUnsafeBufferPointer { xp in
-        for i in 0..<m {
-          let row = i * c
-          for j in 0..<c {
-            let v = Double(xp[row + j])
-            mean[j] += v
-            sq[j] += v * v
-          }
+      let mean = buffers.doubles(2 * c), sq = mean + c
+      mean.update(repeating: 0, count: 2 * c)
+      for i in 0..<m {
+        let row = xp + i * c
+        for j in 0..<c {
+          let v = Double(row[j])
+          mean[j] += v
+          sq[j] += v * v
         }
       }
       for j in 0..<c {
@@ -75,38 +63,32 @@ public struct BatchNorm: Layer {
         runningMean[j] = (1 - momentum) * runningMean[j] + momentum * Float(mean[j])
         let unbiased = variance * Double(m) / Double(m - 1)
         runningVariance[j] = (1 - momentum) * runningVariance[j] + momentum * Float(unbiased)
+        meanF[j] = Float(mean[j])
       }
-      normalized.resize(to: x.shape)
-      for j in 0..<c { meanF[j] = Float(mean[j]) }
-      x.data.withUnsafeBufferPointer { xp in
-        normalized.data.withUnsafeMutableBufferPointer { np in
-          output.data.withUnsafeMutableBufferPointer { yp in
-            scale.value.data.withUnsafeBufferPointer { gp in
-              shift.value.data.withUnsafeBufferPointer { bp in
-                for i in 0..<m {
-                  let row = i * c
-                  for j in 0..<c {
-                    let xh = (xp[row + j] - meanF[j]) * inverseStd[j]
-                    np[row + j] = xh
-                    yp[row + j] = gp[j] * xh + bp[j]
-                  }
-                }
-              }
+      normalized.resize(x.shape)
+      let np = normalized.pointer
+      scale.value.data.withUnsafeBufferPointer { gp in
+        shift.value.data.withUnsafeBufferPointer { bp in
+          for i in 0..<m {
+            let row = i * c
+            for j in 0..<c {
+              let xh = (xp[row + j] - meanF[j]) * inverseStd[j]
+              np[row + j] = xh
+              yp[row + j] = gp[j] * xh + bp[j]
             }
           }
         }
       }
     } else {
+      // meanF holds the inference scale 1/sqrt(running variance + ε) here.
       for j in 0..<c { meanF[j] = 1 / (runningVariance[j] + epsilon).squareRoot() }
       let inv = meanF
-      x.data.withUnsafeBufferPointer { xp in
-        output.data.withUnsafeMutableBufferPointer { yp in
-          scale.value.data.withUnsafeBufferPointer { gp in
-            shift.value.data.withUnsafeBufferPointer { bp in
-              for i in 0..<m {
-                let row = i * c
-                for j in 0..<c { yp[row + j] = gp[j] * (xp[row + j] - runningMean[j]) * inv[j] + bp[j] }
-              }
+      scale.value.data.withUnsafeBufferPointer { gp in
+        shift.value.data.withUnsafeBufferPointer { bp in
+          runningMean.withUnsafeBufferPointer { rm in
+            for i in 0..<m {
+              let row = i * c
+              for j in 0..<c { yp[row + j] = gp[j] * (xp[row + j] - rm[j]) * inv[j] + bp[j] }
             }
           }
         }
@@ -115,42 +97,39 @@ public struct BatchNorm: Layer {
     return output
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
-    Tensor.checkSameShape(dy, normalized, "\(label) backward")
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    let normalized = buffers[1], inputGrad = buffers[2]
+    TensorBuffer.checkSameShape(dy, normalized, "\(label) backward")
     let c = channels, m = dy.count / c
-    for j in 0..<c {
-      sumDy[j] = 0
-      sumDyX[j] = 0
-    }
-    dy.data.withUnsafeBufferPointer { gp in
-      normalized.data.withUnsafeBufferPointer { np in
-        for i in 0..<m {
-          let row = i * c
-          for j in 0..<c {
-            sumDy[j] += gp[row + j]
-            sumDyX[j] += gp[row + j] * np[row + j]
-          }
-        }
+    let sumDyBuffer = buffers[5], sumDyXBuffer = buffers[6]
+    sumDyBuffer.resize(Shape(c))
+    sumDyXBuffer.resize(Shape(c))
+    let sumDy = sumDyBuffer.pointer, sumDyX = sumDyXBuffer.pointer, inverseStd = buffers[3].pointer
+    sumDy.update(repeating: 0, count: c)
+    sumDyX.update(repeating: 0, count: c)
+    let gp = dy.pointer, np = normalized.pointer
+    for i in 0..<m {
+      let row = i * c
+      for j in 0..<c {
+        sumDy[j] += gp[row + j]
+        sumDyX[j] += gp[row + j] * np[row + j]
       }
     }
-    for j in 0..<c {
-      shift.grad.data[j] += sumDy[j]
-      scale.grad.data[j] += sumDyX[j]
+    shift.grad.data.withUnsafeMutableBufferPointer { db in
+      for j in 0..<c { db[j] += sumDy[j] }
     }
-    inputGrad.resize(to: dy.shape)
+    scale.grad.data.withUnsafeMutableBufferPointer { dg in
+      for j in 0..<c { dg[j] += sumDyX[j] }
+    }
+    inputGrad.resize(dy.shape)
     let fm = Float(m)
-    dy.data.withUnsafeBufferPointer { gp in
-      normalized.data.withUnsafeBufferPointer { np in
-        inputGrad.data.withUnsafeMutableBufferPointer { dxp in
-          scale.value.data.withUnsafeBufferPointer { sp in
-            for i in 0..<m {
-              let row = i * c
-              for j in 0..<c {
-                let k = sp[j] * inverseStd[j] / fm
-                dxp[row + j] = k * (fm * gp[row + j] - sumDy[j] - np[row + j] * sumDyX[j])
-              }
-            }
-          }
+    let dxp = inputGrad.pointer
+    scale.value.data.withUnsafeBufferPointer { sp in
+      for i in 0..<m {
+        let row = i * c
+        for j in 0..<c {
+          let k = sp[j] * inverseStd[j] / fm
+          dxp[row + j] = k * (fm * gp[row + j] - sumDy[j] - np[row + j] * sumDyX[j])
         }
       }
     }

@@ -15,18 +15,21 @@ public struct Conv2D: Layer {
   public let outChannels: Int
   public let kernel: Int
   public var useBias: Bool
-  var input = Tensor(shape: [0])
-  var patches = Tensor(shape: [0])
-  var output = Tensor(shape: [0])
-  var patchGrad = Tensor(shape: [0])
-  var inputGrad = Tensor(shape: [0])
+  /// The input of the last training forward (the previous layer's buffer).
+  var input: TensorBuffer?
+  /// Output, im2col patches, patch gradient, input gradient.
+  var buffers = LayerBuffers(4)
+  var output: TensorBuffer { buffers[0] }
+  var patches: TensorBuffer { buffers[1] }
+  var patchGrad: TensorBuffer { buffers[2] }
+  var inputGrad: TensorBuffer { buffers[3] }
   /// When set, backward records the variance of the gradient reaching the output
   /// (`lastOutputGradientVariance`, for signal statistics).
   public var recordsSignal = false
   /// See `recordsSignal`.
   public private(set) var lastOutputGradientVariance = 0.0
   /// The output of the last forward pass.
-  public var lastOutput: Tensor { output }
+  public var lastOutput: TensorBuffer { buffers[0] }
 
   public init(_ inChannels: Int, _ outChannels: Int, kernel: Int = 3, bias: Bool = true, name: String = "conv") {
     if !(kernel > 0 && kernel % 2 == 1) { shapeFailure("conv kernel must be odd for same padding, got \(kernel)") }
@@ -45,59 +48,47 @@ public struct Conv2D: Layer {
 
   public func outputShape(for input: [Int]) -> [Int] { [input[0], input[1], input[2], outChannels] }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     if !(x.rank == 4 && x.shape[3] == inChannels) {
       shapeFailure("\(label) needs input [N, H, W, \(inChannels)], got \(x.shape)")
     }
+    LayerBuffers.claim(&buffers)
     let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
     let rows = n * h * w, cols = kernel * kernel * inChannels
-    output.resize(n, h, w, outChannels)
+    let output = self.output
+    output.resize(Shape(n, h, w, outChannels))
+    var source = x
     if kernel > 1 {
-      patches.resize(rows, cols)
-      Conv2D.im2col(x, into: &patches, kernel: kernel)
+      source = patches
+      source.resize(Shape(rows, cols))
+      Conv2D.im2col(x, into: source, kernel: kernel)
     }
     Affine.forward(
-      kernel > 1 ? patches : x, weight: weight.value, bias: useBias ? bias.value : nil, rows: rows, inputs: cols,
-      outputs: outChannels, into: &output)
+      source.pointer, weight: weight.value, bias: useBias ? bias.value : nil, rows: rows, inputs: cols,
+      outputs: outChannels, into: output.pointer)
     if training { input = x }
     return output
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    guard let input else { shapeFailure("\(label) backward before a training forward pass") }
     let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
     if !dy.hasShape(n, h, w, outChannels) {
       shapeFailure("\(label) backward: gradient \(dy.shape) vs output [\(n), \(h), \(w), \(outChannels)]")
     }
     let rows = n * h * w, cols = kernel * kernel * inChannels
-    let source = kernel > 1 ? patches : input
     if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
     // A 1x1 kernel's patch gradient is the input gradient itself; otherwise col2im scatters it.
-    if kernel == 1 { inputGrad.resize(to: input.shape) } else { patchGrad.resize(rows, cols) }
-    let weights = weight.value
-    var target = kernel == 1 ? inputGrad : patchGrad
-    if kernel == 1 { inputGrad = Tensor(shape: [0]) } else { patchGrad = Tensor(shape: [0]) }
-    target.data.withUnsafeMutableBufferPointer { tp in
-      if useBias {
-        bias.grad.data.withUnsafeMutableBufferPointer { dbp in
-          Affine.backward(
-            dy, input: source, weight: weights, weightGrad: &weight.grad, biasGrad: dbp, rows: rows, inputs: cols,
-            outputs: outChannels, inputGrad: tp)
-        }
-      } else {
-        Affine.backward(
-          dy, input: source, weight: weights, weightGrad: &weight.grad, biasGrad: nil, rows: rows, inputs: cols,
-          outputs: outChannels, inputGrad: tp)
-      }
+    let source = kernel > 1 ? patches : input
+    let target = kernel > 1 ? patchGrad : inputGrad
+    target.resize(kernel > 1 ? Shape(rows, cols) : input.shape)
+    Affine.backward(
+      dy.pointer, input: source.pointer, weight: weight.value, weightGrad: &weight.grad, biasGrad: &bias.grad,
+      useBias: useBias, rows: rows, inputs: cols, outputs: outChannels, inputGrad: target.pointer)
+    if kernel > 1 {
+      inputGrad.resize(input.shape)
+      Conv2D.col2im(patchGrad, into: inputGrad, kernel: kernel)
     }
-    if kernel == 1 {
-      inputGrad = target
-    } else {
-      patchGrad = target
-      inputGrad.resize(to: input.shape)
-      Conv2D.col2im(patchGrad, into: &inputGrad, kernel: kernel)
-    }
-    // Drop the cached input so the previous layer can reuse its output buffer in place.
-    input = Tensor(shape: [0])
     return inputGrad
   }
 
@@ -116,62 +107,56 @@ public struct Conv2D: Layer {
   }
 
   /// Gathers every `k x k` neighbourhood (zero outside the image) into one row per pixel.
-  static func im2col(_ x: Tensor, into p: inout Tensor, kernel k: Int) {
+  static func im2col(_ x: TensorBuffer, into p: TensorBuffer, kernel k: Int) {
     let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let pad = k / 2, cols = k * k * c
-    x.data.withUnsafeBufferPointer { xp in
-      p.data.withUnsafeMutableBufferPointer { pp in
-        var row = 0
-        for b in 0..<n {
-          for y in 0..<h {
-            for xx in 0..<w {
-              var col = row * cols
-              for dy in 0..<k {
-                let iy = y + dy - pad
-                for dx in 0..<k {
-                  let ix = xx + dx - pad
-                  if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                    (pp.baseAddress! + col).update(from: xp.baseAddress! + ((b * h + iy) * w + ix) * c, count: c)
-                  } else {
-                    (pp.baseAddress! + col).update(repeating: 0, count: c)
-                  }
-                  col += c
-                }
+    let xp = x.elements, pp = p.buffer
+    var row = 0
+    for b in 0..<n {
+      for y in 0..<h {
+        for xx in 0..<w {
+          var col = row * cols
+          for dy in 0..<k {
+            let iy = y + dy - pad
+            for dx in 0..<k {
+              let ix = xx + dx - pad
+              if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                (pp.baseAddress! + col).update(from: xp.baseAddress! + ((b * h + iy) * w + ix) * c, count: c)
+              } else {
+                (pp.baseAddress! + col).update(repeating: 0, count: c)
               }
-              row += 1
+              col += c
             }
           }
+          row += 1
         }
       }
     }
   }
 
   /// The adjoint of `im2col`: adds each patch entry back onto the pixel it came from.
-  static func col2im(_ p: Tensor, into x: inout Tensor, kernel k: Int) {
+  static func col2im(_ p: TensorBuffer, into x: TensorBuffer, kernel k: Int) {
     let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let pad = k / 2, cols = k * k * c
     x.fill(0)
-    p.data.withUnsafeBufferPointer { pp in
-      x.data.withUnsafeMutableBufferPointer { xp in
-        var row = 0
-        for b in 0..<n {
-          for y in 0..<h {
-            for xx in 0..<w {
-              var col = row * cols
-              for dy in 0..<k {
-                let iy = y + dy - pad
-                for dx in 0..<k {
-                  let ix = xx + dx - pad
-                  if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                    let dst = ((b * h + iy) * w + ix) * c
-                    for ch in 0..<c { xp[dst + ch] += pp[col + ch] }
-                  }
-                  col += c
-                }
+    let pp = p.elements, xp = x.buffer
+    var row = 0
+    for b in 0..<n {
+      for y in 0..<h {
+        for xx in 0..<w {
+          var col = row * cols
+          for dy in 0..<k {
+            let iy = y + dy - pad
+            for dx in 0..<k {
+              let ix = xx + dx - pad
+              if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                let dst = ((b * h + iy) * w + ix) * c
+                for ch in 0..<c { xp[dst + ch] += pp[col + ch] }
               }
-              row += 1
+              col += c
             }
           }
+          row += 1
         }
       }
     }

@@ -10,16 +10,17 @@ public struct Dense: Layer {
   public let inputs: Int
   public let outputs: Int
   public var useBias: Bool
-  var input = Tensor(shape: [0])
-  var output = Tensor(shape: [0])
-  var inputGrad = Tensor(shape: [0])
+  /// The input of the last training forward (the previous layer's buffer).
+  var input: TensorBuffer?
+  /// Output, input gradient.
+  var buffers = LayerBuffers(2)
   /// When set, backward records the variance of the gradient reaching the output
   /// (`lastOutputGradientVariance`, for signal statistics).
   public var recordsSignal = false
   /// See `recordsSignal`.
   public private(set) var lastOutputGradientVariance = 0.0
   /// The output of the last forward pass.
-  public var lastOutput: Tensor { output }
+  public var lastOutput: TensorBuffer { buffers[0] }
 
   public init(_ inputs: Int, _ outputs: Int, bias: Bool = true, name: String = "dense") {
     if !(inputs > 0 && outputs > 0) { shapeFailure("dense layer needs positive sizes, got \(inputs)→\(outputs)") }
@@ -34,40 +35,31 @@ public struct Dense: Layer {
 
   public func outputShape(for input: [Int]) -> [Int] { [input[0], outputs] }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     let n = x.batch
     if !(x.itemCount == inputs) { shapeFailure("dense(\(inputs)→\(outputs)) got input of shape \(x.shape)") }
-    output.resize(n, outputs)
+    LayerBuffers.claim(&buffers)
+    let output = buffers[0]
+    output.resize(Shape(n, outputs))
     Affine.forward(
-      x, weight: weight.value, bias: useBias ? bias.value : nil, rows: n, inputs: inputs, outputs: outputs,
-      into: &output)
+      x.pointer, weight: weight.value, bias: useBias ? bias.value : nil, rows: n, inputs: inputs, outputs: outputs,
+      into: output.pointer)
     if training { input = x }
     return output
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    guard let input else { shapeFailure("\(label) backward before a training forward pass") }
     let n = input.batch
     if !dy.hasShape(n, outputs) {
       shapeFailure("dense backward: gradient \(dy.shape) vs output [\(n), \(outputs)]")
     }
-    inputGrad.resize(to: input.shape)
+    let inputGrad = buffers[1]
+    inputGrad.resize(input.shape)
     if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
-    let (x, w) = (input, weight.value)
-    inputGrad.data.withUnsafeMutableBufferPointer { dxp in
-      if useBias {
-        bias.grad.data.withUnsafeMutableBufferPointer { dbp in
-          Affine.backward(
-            dy, input: x, weight: w, weightGrad: &weight.grad, biasGrad: dbp, rows: n, inputs: inputs, outputs: outputs,
-            inputGrad: dxp)
-        }
-      } else {
-        Affine.backward(
-          dy, input: x, weight: w, weightGrad: &weight.grad, biasGrad: nil, rows: n, inputs: inputs, outputs: outputs,
-          inputGrad: dxp)
-      }
-    }
-    // Drop the cached input so the previous layer can reuse its output buffer in place.
-    input = Tensor(shape: [0])
+    Affine.backward(
+      dy.pointer, input: input.pointer, weight: weight.value, weightGrad: &weight.grad, biasGrad: &bias.grad,
+      useBias: useBias, rows: n, inputs: inputs, outputs: outputs, inputGrad: inputGrad.pointer)
     return inputGrad
   }
 

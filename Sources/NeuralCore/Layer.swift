@@ -44,19 +44,24 @@ public struct Parameter: Sendable {
 
 /// A differentiable layer with a hand-written backward pass.
 ///
-/// `forward(_:training:)` caches what `backward(_:)` needs inside the layer (buffers are
-/// reused from step to step); `backward` takes the gradient of the loss with respect to the
-/// last output, *adds* parameter gradients into each `Parameter.grad` and returns the
-/// gradient with respect to the last input.
+/// `forward(_:training:)` caches what `backward(_:)` needs inside the layer; `backward` takes
+/// the gradient of the loss with respect to the last output, *adds* parameter gradients into
+/// each `Parameter.grad` and returns the gradient with respect to the last input.
+///
+/// Both run on `TensorBuffer`s that the layer owns (`LayerBuffers`): sized by the first batch
+/// and written in place after, so a training step or an inference pass at a fixed batch size
+/// allocates nothing. What they return belongs to the layer and is valid until it runs again;
+/// the input of a training forward must stay unchanged until the backward pass. The `Tensor`
+/// overloads in the extension copy in and out (value semantics, an allocation per call).
 public protocol Layer: Sendable {
   /// A short description, e.g. `dense(64→10)`.
   var label: String { get }
   /// The output shape for an input shape (batch first).
   func outputShape(for input: [Int]) -> [Int]
   /// Runs the layer; in training mode it keeps what the backward pass needs.
-  mutating func forward(_ x: Tensor, training: Bool) -> Tensor
+  mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer
   /// The gradient with respect to the input of the last training forward.
-  mutating func backward(_ dy: Tensor) -> Tensor
+  mutating func backward(_ dy: TensorBuffer) -> TensorBuffer
   /// Visits every parameter in a fixed order.
   mutating func visitParameters(_ body: (inout Parameter) -> Void)
   /// Visits every nested layer (itself included) in a fixed order, e.g. for statistics.
@@ -71,6 +76,13 @@ public protocol Layer: Sendable {
 }
 
 extension Layer {
+  /// `forward` on a copy of `x`, returning a copy of the output (for tests and one-off calls).
+  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+    forward(TensorBuffer(x), training: training).tensor
+  }
+  /// `backward` on a copy of `dy`, returning a copy of the input gradient.
+  public mutating func backward(_ dy: Tensor) -> Tensor { backward(TensorBuffer(dy)).tensor }
+
   public mutating func visitParameters(_ body: (inout Parameter) -> Void) {}
   public mutating func setNamePrefix(_ prefix: String) {
     visitParameters { p in p.name = prefix + "." + p.name }
@@ -102,13 +114,13 @@ public struct Sequential: Layer {
     layers.reduce(input) { $1.outputShape(for: $0) }
   }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     var y = x
     for i in layers.indices { y = layers[i].forward(y, training: training) }
     return y
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
     var g = dy
     for i in layers.indices.reversed() { g = layers[i].backward(g) }
     return g

@@ -17,35 +17,64 @@ public enum Loss {
     return (loss, grad)
   }
 
-  /// The same, writing the gradient into `grad` (reusing its buffer: no allocation per step).
+  /// The same, writing the gradient into `grad` (reusing its buffer).
   public static func softmaxCrossEntropy(
     logits: Tensor, targets: Tensor, mask: Tensor? = nil, gradient grad: inout Tensor
   ) -> Float {
     Tensor.checkSameShape(logits, targets, "softmax cross-entropy")
     if let mask { Tensor.checkSameShape(logits, mask, "softmax cross-entropy mask") }
-    let n = logits.batch, k = logits.count / max(n, 1)
     grad.resize(to: logits.shape)
+    let n = logits.batch, k = logits.count / max(n, 1)
+    return logits.data.withUnsafeBufferPointer { z in
+      targets.data.withUnsafeBufferPointer { t in
+        grad.data.withUnsafeMutableBufferPointer { g in
+          if let mask {
+            return mask.data.withUnsafeBufferPointer { m in
+              softmaxCrossEntropy(z.baseAddress!, t.baseAddress!, m.baseAddress!, g.baseAddress!, rows: n, width: k)
+            }
+          }
+          return softmaxCrossEntropy(z.baseAddress!, t.baseAddress!, nil, g.baseAddress!, rows: n, width: k)
+        }
+      }
+    }
+  }
+
+  /// The same on buffers, writing the gradient into `grad` (no allocation once it is sized).
+  public static func softmaxCrossEntropy(
+    logits: TensorBuffer, targets: TensorBuffer, mask: TensorBuffer? = nil, gradient grad: TensorBuffer
+  ) -> Float {
+    TensorBuffer.checkSameShape(logits, targets, "softmax cross-entropy")
+    if let mask { TensorBuffer.checkSameShape(logits, mask, "softmax cross-entropy mask") }
+    grad.resize(logits.shape)
+    let n = logits.batch, k = logits.count / max(n, 1)
+    return softmaxCrossEntropy(logits.pointer, targets.pointer, mask?.pointer, grad.pointer, rows: n, width: k)
+  }
+
+  static func softmaxCrossEntropy(
+    _ logits: UnsafePointer<Float>, _ targets: UnsafePointer<Float>, _ mask: UnsafePointer<Float>?,
+    _ grad: UnsafeMutablePointer<Float>, rows n: Int, width k: Int
+  ) -> Float {
     var total = 0.0
     for b in 0..<n {
       let row = b * k
       var m = -Float.infinity
-      for i in 0..<k where mask?.data[row + i] ?? 1 != 0 { m = max(m, logits.data[row + i]) }
+      for i in 0..<k where mask?[row + i] ?? 1 != 0 { m = max(m, logits[row + i]) }
       precondition(m > -Float.infinity, "softmax cross-entropy: row \(b) has no legal entry")
       var z: Float = 0
-      for i in 0..<k where mask?.data[row + i] ?? 1 != 0 { z += Float.exp(logits.data[row + i] - m) }
+      for i in 0..<k where mask?[row + i] ?? 1 != 0 { z += Float.exp(logits[row + i] - m) }
       let logZ = m + Float.log(z)
       var tsum: Float = 0
-      for i in 0..<k { tsum += targets.data[row + i] }
+      for i in 0..<k { tsum += targets[row + i] }
       for i in 0..<k {
-        let legal = mask?.data[row + i] ?? 1 != 0
-        let t = targets.data[row + i]
+        let legal = mask?[row + i] ?? 1 != 0
+        let t = targets[row + i]
         if legal {
-          let logp = logits.data[row + i] - logZ
+          let logp = logits[row + i] - logZ
           if t != 0 { total -= Double(t * logp) }
-          grad.data[row + i] = (Float.exp(logp) * tsum - t) / Float(n)
+          grad[row + i] = (Float.exp(logp) * tsum - t) / Float(n)
         } else {
           precondition(t == 0, "softmax cross-entropy: target mass on a masked entry in row \(b)")
-          grad.data[row + i] = 0
+          grad[row + i] = 0
         }
       }
     }
@@ -63,13 +92,33 @@ public enum Loss {
   /// The same, writing the gradient into `grad` (reusing its buffer).
   public static func meanSquaredError(_ y: Tensor, targets: Tensor, gradient grad: inout Tensor) -> Float {
     Tensor.checkSameShape(y, targets, "mean squared error")
-    let n = Float(y.batch)
     grad.resize(to: y.shape)
+    return y.data.withUnsafeBufferPointer { yp in
+      targets.data.withUnsafeBufferPointer { tp in
+        grad.data.withUnsafeMutableBufferPointer { g in
+          meanSquaredError(yp.baseAddress!, tp.baseAddress!, g.baseAddress!, count: y.count, batch: y.batch)
+        }
+      }
+    }
+  }
+
+  /// The same on buffers, writing the gradient into `grad` (no allocation once it is sized).
+  public static func meanSquaredError(_ y: TensorBuffer, targets: TensorBuffer, gradient grad: TensorBuffer) -> Float {
+    TensorBuffer.checkSameShape(y, targets, "mean squared error")
+    grad.resize(y.shape)
+    return meanSquaredError(y.pointer, targets.pointer, grad.pointer, count: y.count, batch: y.batch)
+  }
+
+  static func meanSquaredError(
+    _ y: UnsafePointer<Float>, _ targets: UnsafePointer<Float>, _ grad: UnsafeMutablePointer<Float>, count: Int,
+    batch: Int
+  ) -> Float {
+    let n = Float(batch)
     var total = 0.0
-    for i in 0..<y.count {
-      let d = y.data[i] - targets.data[i]
+    for i in 0..<count {
+      let d = y[i] - targets[i]
       total += Double(d * d)
-      grad.data[i] = 2 * d / n
+      grad[i] = 2 * d / n
     }
     return Float(total / Double(n))
   }

@@ -1,11 +1,20 @@
 import GameCore
 
-/// The two outputs of a policy-value network.
+/// The two outputs of a policy-value network, as values.
 public struct PolicyValue: Sendable {
   /// Policy logits `[N, moves]` (mask illegal moves before the softmax).
   public var policy: Tensor
   /// `[N, 1]` values in (−1, 1) (tanh head) or `[N, 3]` win/draw/loss logits.
   public var value: Tensor
+}
+
+/// The two outputs of a policy-value network in the heads' own buffers (valid until the
+/// network runs again).
+public struct PolicyValueBuffers: Sendable {
+  /// Policy logits `[N, moves]`.
+  public var policy: TensorBuffer
+  /// `[N, 1]` values or `[N, 3]` win/draw/loss logits.
+  public var value: TensorBuffer
 }
 
 /// What the value head outputs.
@@ -29,7 +38,8 @@ public struct PolicyValueNetwork: Layer {
   public var policyHead: Sequential
   public var valueHead: Sequential
   public let spec: NetworkSpec
-  var headGrad = Tensor(shape: [0])
+  /// The sum of both heads' gradients at the trunk's output.
+  var buffers = LayerBuffers(1)
 
   public init(_ spec: NetworkSpec) {
     self.spec = spec
@@ -78,43 +88,59 @@ public struct PolicyValueNetwork: Layer {
 
   public func outputShape(for input: [Int]) -> [Int] { [input[0], spec.policySize] }
 
-  /// Runs the network; returns both heads.
-  public mutating func evaluate(_ x: Tensor, training: Bool) -> PolicyValue {
-    if !(x.rank == spec.inputShape.count + 1
-      && (0..<spec.inputShape.count).allSatisfy({ x.shape[$0 + 1] == spec.inputShape[$0] }))
-    {
-      shapeFailure("network expects [N, \(spec.inputShape)], got \(x.shape)")
+  /// Runs the network on `x` (`[N] + spec.inputShape`); returns both heads in their own
+  /// buffers. In training, `x` must stay unchanged until `backward`.
+  public mutating func evaluate(_ x: TensorBuffer, training: Bool) -> PolicyValueBuffers {
+    let r = spec.inputShape.count
+    var fits = x.rank == r + 1
+    var i = 0
+    while fits && i < r {
+      fits = x.shape[i + 1] == spec.inputShape[i]
+      i += 1
     }
+    if !fits { shapeFailure("network expects [N, \(spec.inputShape)], got \(x.shape)") }
     let t = trunk.forward(x, training: training)
-    return PolicyValue(
+    return PolicyValueBuffers(
       policy: policyHead.forward(t, training: training), value: valueHead.forward(t, training: training))
+  }
+
+  /// Runs the network on a copy of `x`; returns copies of both heads.
+  public mutating func evaluate(_ x: Tensor, training: Bool) -> PolicyValue {
+    let out = evaluate(TensorBuffer(x), training: training)
+    return PolicyValue(policy: out.policy.tensor, value: out.value.tensor)
   }
 
   /// Backward through both heads and the trunk; returns the input gradient.
   @discardableResult
-  public mutating func backward(policy dp: Tensor, value dv: Tensor) -> Tensor {
+  public mutating func backward(policy dp: TensorBuffer, value dv: TensorBuffer) -> TensorBuffer {
+    LayerBuffers.claim(&buffers)
     let gp = policyHead.backward(dp)
     let gv = valueHead.backward(dv)
-    headGrad.resize(to: gp.shape)
-    gp.data.withUnsafeBufferPointer { a in
-      gv.data.withUnsafeBufferPointer { b in
-        headGrad.data.withUnsafeMutableBufferPointer { y in
-          for i in 0..<y.count { y[i] = a[i] + b[i] }
-        }
-      }
-    }
+    TensorBuffer.checkSameShape(gp, gv, "the heads' gradients")
+    let headGrad = buffers[0]
+    headGrad.resize(gp.shape)
+    let a = gp.pointer, b = gv.pointer, y = headGrad.pointer
+    for i in 0..<headGrad.count { y[i] = a[i] + b[i] }
     return trunk.backward(headGrad)
   }
 
-  /// The policy logits (the `Layer` view of the network; the value head is ignored).
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor { evaluate(x, training: training).policy }
+  /// `backward` on copies of the heads' gradients; returns a copy of the input gradient.
+  @discardableResult
+  public mutating func backward(policy dp: Tensor, value dv: Tensor) -> Tensor {
+    backward(policy: TensorBuffer(dp), value: TensorBuffer(dv)).tensor
+  }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
-    let trunkShape = trunk.outputShape(for: [dy.batch] + spec.inputShape)
-    var g = policyHead.backward(dy)
-    precondition(g.shape == trunkShape)
-    g = trunk.backward(g)
-    return g
+  /// The policy logits (the `Layer` view of the network; the value head is ignored).
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
+    evaluate(x, training: training).policy
+  }
+
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    let g = policyHead.backward(dy)
+    if g.shape != Shape([dy.batch] + spec.inputShape.dropLast() + [spec.channels]) {
+      shapeFailure("policy head gradient \(g.shape) does not match the trunk")
+    }
+    return trunk.backward(g)
   }
 
   public mutating func visitParameters(_ body: (inout Parameter) -> Void) {

@@ -12,11 +12,11 @@ public struct SqueezeExcitation: Layer {
   var relu: ActivationLayer
   var sigmoid: ActivationLayer
   let channels: Int
-  var input = Tensor(shape: [0])
-  var scales = Tensor(shape: [0])
-  var scaleGrad = Tensor(shape: [0])
-  var output = Tensor(shape: [0])
-  var inputGrad = Tensor(shape: [0])
+  /// The input of the last training forward, and the gate's output `s` (the sigmoid's buffer).
+  var input: TensorBuffer?
+  var scales: TensorBuffer?
+  /// Output, input gradient, gradient of the gate.
+  var buffers = LayerBuffers(3)
 
   public init(channels: Int, ratio: Int = 4, name: String = "se") {
     let hidden = max(1, channels / max(1, ratio))
@@ -30,49 +30,44 @@ public struct SqueezeExcitation: Layer {
   public var label: String { "se(\(channels)→\(squeeze.outputs))" }
   public func outputShape(for input: [Int]) -> [Int] { input }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
+    LayerBuffers.claim(&buffers)
     var s = pool.forward(x, training: training)
     s = squeeze.forward(s, training: training)
     s = relu.forward(s, training: training)
     s = excite.forward(s, training: training)
-    scales = sigmoid.forward(s, training: training)
+    let scales = sigmoid.forward(s, training: training)
     let (n, hw, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
-    output.resize(to: x.shape)
-    x.data.withUnsafeBufferPointer { xp in
-      scales.data.withUnsafeBufferPointer { sp in
-        output.data.withUnsafeMutableBufferPointer { yp in
-          for b in 0..<n {
-            for p in 0..<hw {
-              let o = (b * hw + p) * c
-              for j in 0..<c { yp[o + j] = xp[o + j] * sp[b * c + j] }
-            }
-          }
-        }
+    let output = buffers[0]
+    output.resize(x.shape)
+    let xp = x.pointer, sp = scales.pointer, yp = output.pointer
+    for b in 0..<n {
+      for p in 0..<hw {
+        let o = (b * hw + p) * c
+        for j in 0..<c { yp[o + j] = xp[o + j] * sp[b * c + j] }
       }
     }
-    if training { input = x }
+    if training {
+      input = x
+      self.scales = scales
+    }
     return output
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    guard let input, let scales else { shapeFailure("\(label) backward before a training forward pass") }
     let (n, hw, c) = (input.shape[0], input.shape[1] * input.shape[2], input.shape[3])
-    scaleGrad.resize(n, c)
+    let inputGrad = buffers[1], scaleGrad = buffers[2]
+    scaleGrad.resize(Shape(n, c))
     scaleGrad.fill(0)
-    inputGrad.resize(to: input.shape)
-    dy.data.withUnsafeBufferPointer { gp in
-      input.data.withUnsafeBufferPointer { xp in
-        scales.data.withUnsafeBufferPointer { sp in
-          inputGrad.data.withUnsafeMutableBufferPointer { dxp in
-            for b in 0..<n {
-              for p in 0..<hw {
-                let o = (b * hw + p) * c
-                for j in 0..<c {
-                  dxp[o + j] = gp[o + j] * sp[b * c + j]
-                  scaleGrad.data[b * c + j] += gp[o + j] * xp[o + j]
-                }
-              }
-            }
-          }
+    inputGrad.resize(input.shape)
+    let gp = dy.pointer, xp = input.pointer, sp = scales.pointer, dxp = inputGrad.pointer, dsp = scaleGrad.pointer
+    for b in 0..<n {
+      for p in 0..<hw {
+        let o = (b * hw + p) * c
+        for j in 0..<c {
+          dxp[o + j] = gp[o + j] * sp[b * c + j]
+          dsp[b * c + j] += gp[o + j] * xp[o + j]
         }
       }
     }
@@ -81,8 +76,7 @@ public struct SqueezeExcitation: Layer {
     g = relu.backward(g)
     g = squeeze.backward(g)
     let dPool = pool.backward(g)
-    inputGrad.add(dPool)
-    input = Tensor(shape: [0])
+    for i in 0..<inputGrad.count { dxp[i] += dPool.pointer[i] }
     return inputGrad
   }
 
@@ -135,11 +129,10 @@ public struct ResidualBlock: Layer {
   public var sum: ResidualSum
   public var alpha: Parameter
   let channels: Int
-  var input = Tensor(shape: [0])
-  var branchOut = Tensor(shape: [0])
-  var branchGrad = Tensor(shape: [0])
-  var summed = Tensor(shape: [0])
-  var inputGrad = Tensor(shape: [0])
+  /// The branch's output of the last training forward (the branch's own buffer).
+  var branchOut: TensorBuffer?
+  /// The sum, the branch's gradient (when scaled), input gradient.
+  var buffers = LayerBuffers(3)
 
   public init(
     channels: Int, activation: Activation, squeezeExcitation: Int? = nil, sum: ResidualSum = .plain,
@@ -174,39 +167,43 @@ public struct ResidualBlock: Layer {
     }
   }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
+    LayerBuffers.claim(&buffers)
     let f = branch.forward(x, training: training)
+    TensorBuffer.checkSameShape(x, f, "\(label): skip and branch")
     let (cs, cb) = coefficients
-    summed.resize(to: x.shape)
-    for i in 0..<x.count { summed.data[i] = cs * x.data[i] + cb * f.data[i] }
-    if training {
-      input = x
-      branchOut = f
-    }
+    let summed = buffers[0]
+    summed.resize(x.shape)
+    let xp = x.pointer, fp = f.pointer, yp = summed.pointer
+    for i in 0..<x.count { yp[i] = cs * xp[i] + cb * fp[i] }
+    if training { branchOut = f }
     if output != nil { return output!.forward(summed, training: training) }
     return summed
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    guard let branchOut else { shapeFailure("\(label) backward before a training forward pass") }
     let g = output != nil ? output!.backward(dy) : dy
     let (cs, cb) = coefficients
+    let gp = g.pointer
     if sum == .rezero {
       var da: Float = 0
-      for i in 0..<g.count { da += g.data[i] * branchOut.data[i] }
+      for i in 0..<g.count { da += gp[i] * branchOut.pointer[i] }
       alpha.grad.data[0] += da
     }
-    let dBranch: Tensor
+    let dBranch: TensorBuffer
     if cb == 1 {
       dBranch = branch.backward(g)
     } else {
-      branchGrad.resize(to: g.shape)
-      for i in 0..<g.count { branchGrad.data[i] = cb * g.data[i] }
+      let branchGrad = buffers[1]
+      branchGrad.resize(g.shape)
+      for i in 0..<g.count { branchGrad.pointer[i] = cb * gp[i] }
       dBranch = branch.backward(branchGrad)
     }
-    inputGrad.resize(to: g.shape)
-    for i in 0..<g.count { inputGrad.data[i] = cs * g.data[i] + dBranch.data[i] }
-    input = Tensor(shape: [0])
-    branchOut = Tensor(shape: [0])
+    let inputGrad = buffers[2]
+    inputGrad.resize(g.shape)
+    let dp = dBranch.pointer, dxp = inputGrad.pointer
+    for i in 0..<g.count { dxp[i] = cs * gp[i] + dp[i] }
     return inputGrad
   }
 

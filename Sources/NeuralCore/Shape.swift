@@ -3,27 +3,26 @@ import GameCore
 /// Global average pooling: `[N, H, W, C] → [N, C]`, `y[n,c] = (1/HW) Σ_hw x[n,h,w,c]`.
 /// Backward spreads `dy/HW` over every pixel.
 public struct GlobalAveragePool: Layer {
-  var inputShape: [Int] = []
-  var output = Tensor(shape: [0])
-  var inputGrad = Tensor(shape: [0])
+  var inputShape = Shape(0)
+  /// Output, input gradient.
+  var buffers = LayerBuffers(2)
   public init() {}
   public var label: String { "global_avg_pool" }
   public func outputShape(for input: [Int]) -> [Int] { [input[0], input[input.count - 1]] }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     if !(x.rank == 4) { shapeFailure("global_avg_pool needs [N, H, W, C], got \(x.shape)") }
+    LayerBuffers.claim(&buffers)
     let (n, hw, c) = (x.shape[0], x.shape[1] * x.shape[2], x.shape[3])
-    output.resize(n, c)
+    let output = buffers[0]
+    output.resize(Shape(n, c))
     output.fill(0)
     let inv = 1 / Float(hw)
-    x.data.withUnsafeBufferPointer { xp in
-      output.data.withUnsafeMutableBufferPointer { yp in
-        for b in 0..<n {
-          for p in 0..<hw {
-            let src = (b * hw + p) * c
-            for j in 0..<c { yp[b * c + j] += xp[src + j] * inv }
-          }
-        }
+    let xp = x.pointer, yp = output.pointer
+    for b in 0..<n {
+      for p in 0..<hw {
+        let src = (b * hw + p) * c
+        for j in 0..<c { yp[b * c + j] += xp[src + j] * inv }
       }
     }
     if training { inputShape = x.shape }
@@ -36,19 +35,18 @@ public struct GlobalAveragePool: Layer {
     return SignalStats(mean: input.mean, variance: input.variance / k, shape: [input.shape.last!])
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    if inputShape.rank != 4 { shapeFailure("global_avg_pool backward before a training forward pass") }
     let (n, hw, c) = (inputShape[0], inputShape[1] * inputShape[2], inputShape[3])
     if !dy.hasShape(n, c) { shapeFailure("global_avg_pool backward: gradient \(dy.shape) vs [\(n), \(c)]") }
-    inputGrad.resize(to: inputShape)
+    let inputGrad = buffers[1]
+    inputGrad.resize(inputShape)
     let inv = 1 / Float(hw)
-    dy.data.withUnsafeBufferPointer { gp in
-      inputGrad.data.withUnsafeMutableBufferPointer { dxp in
-        for b in 0..<n {
-          for p in 0..<hw {
-            let dst = (b * hw + p) * c
-            for j in 0..<c { dxp[dst + j] = gp[b * c + j] * inv }
-          }
-        }
+    let gp = dy.pointer, dxp = inputGrad.pointer
+    for b in 0..<n {
+      for p in 0..<hw {
+        let dst = (b * hw + p) * c
+        for j in 0..<c { dxp[dst + j] = gp[b * c + j] * inv }
       }
     }
     return inputGrad
@@ -57,19 +55,22 @@ public struct GlobalAveragePool: Layer {
 
 /// `[N, d1, d2, …] → [N, d1·d2·…]` (a view; no data moves).
 public struct Flatten: Layer {
-  var inputShape: [Int] = []
-  var flatShape: [Int] = []
+  var inputShape = Shape(0)
+  /// Views of the input and of the output gradient.
+  var buffers = LayerBuffers(2)
   public init() {}
   public var label: String { "flatten" }
   public func outputShape(for input: [Int]) -> [Int] { [input[0], input.dropFirst().reduce(1, *)] }
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
-    if inputShape != x.shape {
-      inputShape = x.shape
-      flatShape = outputShape(for: x.shape)
-    }
-    return x.reshaped(flatShape)
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
+    LayerBuffers.claim(&buffers)
+    inputShape = x.shape
+    buffers[0].view(of: x, as: Shape(x.batch, x.itemCount))
+    return buffers[0]
   }
-  public mutating func backward(_ dy: Tensor) -> Tensor { dy.reshaped(inputShape) }
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    buffers[1].view(of: dy, as: inputShape)
+    return buffers[1]
+  }
   public mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats {
     SignalStats(mean: input.mean, variance: input.variance, shape: [input.shape.reduce(1, *)])
   }
@@ -80,9 +81,8 @@ public struct Flatten: Layer {
 public struct Dropout: Layer {
   public let rate: Float
   var rng: Xoshiro256
-  var mask: [Float] = []
-  var output = Tensor(shape: [0])
-  var inputGrad = Tensor(shape: [0])
+  /// Output, input gradient, the mask of the last training forward.
+  var buffers = LayerBuffers(3)
 
   public init(rate: Float, seed: UInt64) {
     if !(rate >= 0 && rate < 1) { shapeFailure("dropout rate must be in [0, 1), got \(rate)") }
@@ -93,13 +93,15 @@ public struct Dropout: Layer {
   public var label: String { "dropout(\(rate))" }
   public func outputShape(for input: [Int]) -> [Int] { input }
 
-  public mutating func forward(_ x: Tensor, training: Bool) -> Tensor {
+  public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     guard training, rate > 0 else { return x }
-    if mask.count != x.count { mask = [Float](repeating: 0, count: x.count) }
+    LayerBuffers.claim(&buffers)
+    let output = buffers[0], mask = buffers[2]
+    mask.resize(x.shape)
     let keep = 1 / (1 - rate)
-    for i in 0..<mask.count { mask[i] = rng.unit() < Double(rate) ? 0 : keep }
-    output.resize(to: x.shape)
-    for i in 0..<x.count { output.data[i] = x.data[i] * mask[i] }
+    for i in 0..<mask.count { mask.pointer[i] = rng.unit() < Double(rate) ? 0 : keep }
+    output.resize(x.shape)
+    for i in 0..<x.count { output.pointer[i] = x.pointer[i] * mask.pointer[i] }
     return output
   }
 
@@ -110,10 +112,12 @@ public struct Dropout: Layer {
       mean: input.mean, variance: input.secondMoment / (1 - p) - input.mean * input.mean, shape: input.shape)
   }
 
-  public mutating func backward(_ dy: Tensor) -> Tensor {
+  public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
     guard rate > 0 else { return dy }
-    inputGrad.resize(to: dy.shape)
-    for i in 0..<dy.count { inputGrad.data[i] = dy.data[i] * mask[i] }
+    let inputGrad = buffers[1], mask = buffers[2]
+    TensorBuffer.checkSameShape(dy, mask, "dropout backward")
+    inputGrad.resize(dy.shape)
+    for i in 0..<dy.count { inputGrad.pointer[i] = dy.pointer[i] * mask.pointer[i] }
     return inputGrad
   }
 }

@@ -51,7 +51,7 @@ public enum SignalProbe {
     }
     var out: [LayerSignal] = []
     model.visitLayers { layer in
-      let (name, value, grad): (String, Tensor, Double)
+      let (name, value, grad): (String, TensorBuffer, Double)
       if let d = layer as? Dense {
         (name, value, grad) = (d.weight.name.replacingSuffix(".weight"), d.lastOutput, d.lastOutputGradientVariance)
       } else if let c = layer as? Conv2D {

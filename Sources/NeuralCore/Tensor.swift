@@ -2,8 +2,8 @@
 ///
 /// Image-like tensors are NHWC (batch, height, width, channels), so a convolution is one
 /// GEMM over an im2col matrix and the channel axis is always the last. Storage is a
-/// copy-on-write `[Float]`; layers keep their buffers between steps and write into them in
-/// place, so a training step allocates nothing once the first batch has sized them.
+/// copy-on-write `[Float]`: the value type for parameters, data and results. Activations and
+/// gradients flow between layers in `TensorBuffer`s, which the layers own and write in place.
 public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   /// The extent of each axis.
   public private(set) var shape: [Int]
@@ -52,50 +52,11 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Makes this tensor `shape`-shaped, reusing the buffer when the size already fits
-  /// (contents are then unspecified) — the no-allocation path for layer buffers.
+  /// (contents are then unspecified).
   public mutating func resize(to newShape: [Int]) {
     let n = newShape.reduce(1, *)
     if n != data.count { data = [Float](repeating: 0, count: n) }
     shape = newShape
-  }
-
-  /// `resize(to: [d0, d1])` without building a shape array when the shape is unchanged
-  /// (the steady state of a training loop: no allocation at all).
-  public mutating func resize(_ d0: Int, _ d1: Int) {
-    if shape.count == 2 && shape[0] == d0 && shape[1] == d1 { return }
-    resize(to: [d0, d1])
-  }
-
-  /// `resize(to: [d0, d1, d2, d3])` without allocating when the shape is unchanged.
-  public mutating func resize(_ d0: Int, _ d1: Int, _ d2: Int, _ d3: Int) {
-    if shape.count == 4 && shape[0] == d0 && shape[1] == d1 && shape[2] == d2 && shape[3] == d3 { return }
-    resize(to: [d0, d1, d2, d3])
-  }
-
-  /// Makes this tensor the shape of `other` with the last axis replaced by `last`, without
-  /// allocating when that is already its shape.
-  public mutating func resize(like other: Tensor, lastAxis last: Int) {
-    let r = other.shape.count
-    if shape.count == r {
-      var same = shape[r - 1] == last
-      var i = 0
-      while same && i < r - 1 {
-        same = shape[i] == other.shape[i]
-        i += 1
-      }
-      if same { return }
-    }
-    var s = other.shape
-    s[r - 1] = last
-    resize(to: s)
-  }
-
-  /// `shape == [d0, d1]`, without building an array.
-  public func hasShape(_ d0: Int, _ d1: Int) -> Bool { shape.count == 2 && shape[0] == d0 && shape[1] == d1 }
-
-  /// `shape == [d0, d1, d2, d3]`, without building an array.
-  public func hasShape(_ d0: Int, _ d1: Int, _ d2: Int, _ d3: Int) -> Bool {
-    shape.count == 4 && shape[0] == d0 && shape[1] == d1 && shape[2] == d2 && shape[3] == d3
   }
 
   /// Sets every element to `value`.
@@ -154,16 +115,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// Mean and (population) variance of all elements, in Double.
-  public var moments: (mean: Double, variance: Double) {
-    guard count > 0 else { return (0, 0) }
-    var s = 0.0, s2 = 0.0
-    for v in data {
-      s += Double(v)
-      s2 += Double(v) * Double(v)
-    }
-    let m = s / Double(count)
-    return (m, max(0, s2 / Double(count) - m * m))
-  }
+  public var moments: (mean: Double, variance: Double) { data.withUnsafeBufferPointer(meanAndVariance) }
 }
 
 /// Elementwise kernels on `SIMD16<Float>` chunks with a scalar tail.
@@ -223,6 +175,18 @@ public enum SIMDKernels {
     }
     for i in (chunks * 16)..<n { dx[i] = x[i] > 0 ? dy[i] : 0 }
   }
+}
+
+/// Mean and (population) variance of `p`, in Double.
+func meanAndVariance(_ p: UnsafeBufferPointer<Float>) -> (mean: Double, variance: Double) {
+  guard p.count > 0 else { return (0, 0) }
+  var s = 0.0, s2 = 0.0
+  for v in p {
+    s += Double(v)
+    s2 += Double(v) * Double(v)
+  }
+  let m = s / Double(p.count)
+  return (m, max(0, s2 / Double(p.count) - m * m))
 }
 
 /// Stops the program with `message` — also in optimised builds, where `precondition` drops its

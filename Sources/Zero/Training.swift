@@ -76,7 +76,10 @@ public final class Learner {
   /// Training time accumulated before this process (a resumed run keeps its clock).
   public var priorWallSeconds = 0.0
   public var lastLoss: Float = 0
-  var policyGrad = Tensor(shape: [0]), valueGrad = Tensor(shape: [0])
+  /// The minibatch (planes, policy targets, legal-move mask, values) and the heads' loss
+  /// gradients: sized by the first step and reused, so a step allocates nothing.
+  let batchPlanes = TensorBuffer(), batchTargets = TensorBuffer(), batchMask = TensorBuffer()
+  let batchValues = TensorBuffer(), policyGrad = TensorBuffer(), valueGrad = TensorBuffer()
 
   public init(config: ZeroConfig) throws {
     self.config = config
@@ -173,22 +176,27 @@ public final class Learner {
     guard !data.isEmpty else { return }
     let k = encoding.policySize, stride = encoding.inputShape.reduce(1, *)
     let n = min(config.batchSize, data.count)
+    let x = batchPlanes, targets = batchTargets, mask = batchMask, values = batchValues
+    x.resize(Shape([n] + encoding.inputShape))
+    targets.resize(Shape(n, k))
+    mask.resize(Shape(n, k))
+    values.resize(Shape(n, 1))
     for _ in 0..<steps {
-      var x = Tensor(shape: [n] + encoding.inputShape)
-      var targets = Tensor(shape: [n, k]), mask = Tensor(shape: [n, k]), values = Tensor(shape: [n, 1])
+      targets.fill(0)
+      mask.fill(0)
       for b in 0..<n {
         let s = data[rng.below(data.count)]
-        for j in 0..<stride { x.data[b * stride + j] = s.planes[j] }
+        s.planes.withUnsafeBufferPointer { (x.pointer + b * stride).update(from: $0.baseAddress!, count: stride) }
         for (j, idx) in s.indices.enumerated() {
-          mask.data[b * k + Int(idx)] = 1
-          targets.data[b * k + Int(idx)] = s.probabilities[j]
+          mask[b * k + Int(idx)] = 1
+          targets[b * k + Int(idx)] = s.probabilities[j]
         }
-        values.data[b] = s.value
+        values[b] = s.value
       }
       network.zeroGradients()
       let out = network.evaluate(x, training: true)
-      let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, mask: mask, gradient: &policyGrad)
-      let vl = Loss.meanSquaredError(out.value, targets: values, gradient: &valueGrad)
+      let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, mask: mask, gradient: policyGrad)
+      let vl = Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
       network.backward(policy: policyGrad, value: valueGrad)
       optimizer.update(&network)
       lastLoss = pl + vl

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GameCore
 import NeuralCore
+import Zero
 
 struct NNBench: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -10,12 +11,17 @@ struct NNBench: ParsableCommand {
     discussion: """
       The reference network of `make bench-nn`: 6 residual blocks x 64 channels, 3x3 convs,
       BatchNorm, ReLU, 8x8 inputs with 20 planes, AlphaGo Zero heads (policy 4672 logits, value
-      tanh), Adam, batch 256, random data from a seed. Reports the median step time after warm-up.
+      tanh), Adam, batch 256, random data from a seed. Reports the median training step after
+      two warm-up steps, then inference positions/s at each inference batch size (one warm-up
+      pass, then the timed passes). `make bench-nn` runs it several times, in turn with JAX.
 
       Examples:
         zerolab bench nn
         zerolab bench nn --blocks 2 --channels 32 --batch 64 --steps 5
+        zerolab bench nn --only infer --inference-batch 1 --passes 500
       """)
+
+  enum Part: String, ExpressibleByArgument, CaseIterable { case train, infer }
 
   @Option(help: "Residual blocks.") var blocks: Int = 6
   @Option(help: "Channels.") var channels: Int = 64
@@ -23,9 +29,26 @@ struct NNBench: ParsableCommand {
   @Option(help: "Policy logits.") var policy: Int = 4672
   @Option(help: "Training batch.") var batch: Int = 256
   @Option(help: "Timed training steps (after 2 warm-up steps).") var steps: Int = 10
+  @Option(name: .customLong("inference-batch"), help: "Inference batch sizes (repeatable).")
+  var inferenceBatches: [Int] = [1, 64]
+  @Option(help: "Timed inference passes at each batch size (default: 1280 positions' worth, at least 20).")
+  var passes: Int?
+  @Option(help: "Run only one part: train or infer.") var only: Part?
   @Option(help: "OpenBLAS threads.") var threads: Int = 2
   @Option(help: "Seed.") var seed: UInt64 = 1
   @Flag(help: "Print the OpenBLAS kernel in use and exit.") var printCore = false
+
+  func validate() throws {
+    guard blocks >= 0, channels > 0, planes > 0, policy > 0, batch > 1 else {
+      throw ValidationError("the network needs blocks >= 0, positive channels, planes and policy, and a batch above 1")
+    }
+    guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+    guard inferenceBatches.allSatisfy({ $0 > 0 }) else {
+      throw ValidationError("inference batch sizes must be positive")
+    }
+    if let passes, passes < 1 { throw ValidationError("--passes must be positive, got \(passes)") }
+    guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+  }
 
   func run() throws {
     if printCore {
@@ -39,46 +62,98 @@ struct NNBench: ParsableCommand {
     var net = PolicyValueNetwork(spec)
     var rng = Xoshiro256(seed: seed)
     net.initialize(InitOptions(.heNormal), rng: &rng)
-    var x = Tensor(shape: [batch, 8, 8, planes])
-    for i in 0..<x.count { x.data[i] = rng.unit() < 0.2 ? 1 : 0 }
-    var targets = Tensor(shape: [batch, policy])
-    for b in 0..<batch { targets.data[b * policy + rng.below(policy)] = 1 }
-    var values = Tensor(shape: [batch, 1])
-    for b in 0..<batch { values.data[b] = Float(rng.below(3) - 1) }
-    var opt = Optimizer.adam(1e-3)
     let clock = ContinuousClock()
-    var times: [Double] = []
-    var loss: Float = 0
-    var policyGrad = Tensor(shape: [0]), valueGrad = Tensor(shape: [0])
-    for step in 0..<(steps + 2) {
-      let t0 = clock.now
-      net.zeroGradients()
-      let out = net.evaluate(x, training: true)
-      let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, gradient: &policyGrad)
-      let vl = Loss.meanSquaredError(out.value, targets: values, gradient: &valueGrad)
-      net.backward(policy: policyGrad, value: valueGrad)
-      opt.update(&net)
-      loss = pl + vl
-      if step >= 2 { times.append(toSeconds(clock.now - t0)) }
+    var lines: [String] = []
+    if only != .infer {
+      let x = TensorBuffer(Shape(batch, 8, 8, planes))
+      for i in 0..<x.count { x[i] = rng.unit() < 0.2 ? 1 : 0 }
+      let targets = TensorBuffer(Shape(batch, policy))
+      for b in 0..<batch { targets[b * policy + rng.below(policy)] = 1 }
+      let values = TensorBuffer(Shape(batch, 1))
+      for b in 0..<batch { values[b] = Float(rng.below(3) - 1) }
+      var opt = Optimizer.adam(1e-3)
+      var times: [Double] = []
+      times.reserveCapacity(steps)
+      var loss: Float = 0
+      let policyGrad = TensorBuffer(), valueGrad = TensorBuffer()
+      for step in 0..<(steps + 2) {
+        let t0 = clock.now
+        net.zeroGradients()
+        let out = net.evaluate(x, training: true)
+        let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, gradient: policyGrad)
+        let vl = Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
+        net.backward(policy: policyGrad, value: valueGrad)
+        opt.update(&net)
+        loss = pl + vl
+        if step >= 2 { times.append(toSeconds(clock.now - t0)) }
+      }
+      times.sort()
+      let median = times[times.count / 2]
+      print(
+        "train: \(blocks)x\(channels), batch \(batch), \(threads) BLAS threads: median step \(format3(median * 1000)) ms"
+          + " (fastest \(format3(times[0] * 1000)), slowest \(format3(times[times.count - 1] * 1000))), loss \(loss)")
+      lines.append("BENCH nn-train unit=steps/s zerolab=\(format3(1 / median))")
     }
-    times.sort()
-    let median = times[times.count / 2]
+    if only != .train {
+      for b in inferenceBatches {
+        let xi = TensorBuffer(Shape(b, 8, 8, planes))
+        for i in 0..<xi.count { xi[i] = rng.unit() < 0.2 ? 1 : 0 }
+        _ = net.evaluate(xi, training: false)
+        let reps = passes ?? max(20, 1280 / b)
+        let t0 = clock.now
+        for _ in 0..<reps { _ = net.evaluate(xi, training: false) }
+        let rate = Double(reps * b) / toSeconds(clock.now - t0)
+        print("inference batch \(b): \(Int(rate)) positions/s (\(reps) passes)")
+        lines.append("BENCH nn-infer-b\(b) unit=positions/s zerolab=\(Int(rate))")
+      }
+    }
+    for line in lines { print(line) }
+  }
+}
+
+struct LearnerBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "learner",
+    abstract: "Optimisation steps/s of the Hexapawn learner on its replay data.",
+    discussion: """
+      Plays self-play games with a fresh learner (the default `train hexapawn` settings for the
+      board), then times optimisation steps on minibatches drawn from those samples: the
+      learner's training step without self-play.
+
+      Examples:
+        zerolab bench learner
+        zerolab bench learner --size 4x4 --steps 500 --games 4
+      """)
+
+  @Option(help: "Board size.") var size: String = "3x3"
+  @Option(help: "Self-play games that make the replay data.") var games: Int = 2
+  @Option(help: "Timed optimisation steps (after 2 warm-up steps).") var steps: Int = 200
+  @Option(help: "OpenBLAS threads.") var threads: Int = 1
+  @Option(help: "Seed.") var seed: UInt64 = 1
+
+  func validate() throws {
+    guard games > 0 else { throw ValidationError("--games must be positive, got \(games)") }
+    guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+    guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+  }
+
+  func run() throws {
+    BLAS.setThreads(threads)
+    var config = ZeroConfig()
+    config.size = size
+    config.seed = seed
+    let learner: Learner
+    do { learner = try Learner(config: config) } catch { throw ValidationError("\(error)") }
+    var samples: [Sample] = []
+    for _ in 0..<games { samples.append(contentsOf: learner.selfPlayGame()) }
+    learner.train(steps: 2, from: samples)
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    learner.train(steps: steps, from: samples)
+    let seconds = toSeconds(clock.now - t0)
     print(
-      "train: \(blocks)x\(channels), batch \(batch), \(threads) BLAS threads: median step \(format3(median * 1000)) ms, loss \(loss)"
-    )
-    var infer: [(Int, Double)] = []
-    for b in [1, 64] {
-      var xi = Tensor(shape: [b, 8, 8, planes])
-      for i in 0..<xi.count { xi.data[i] = rng.unit() < 0.2 ? 1 : 0 }
-      _ = net.evaluate(xi, training: false)
-      let reps = b == 1 ? 200 : 20
-      let t0 = clock.now
-      for _ in 0..<reps { _ = net.evaluate(xi, training: false) }
-      let per = toSeconds(clock.now - t0) / Double(reps * b)
-      infer.append((b, 1 / per))
-      print("inference batch \(b): \(Int(1 / per)) positions/s")
-    }
-    print("BENCH nn-train unit=steps/s zerolab=\(format3(1 / median))")
-    for (b, r) in infer { print("BENCH nn-infer-b\(b) unit=positions/s zerolab=\(Int(r))") }
+      "learner \(size): \(samples.count) samples, batch \(min(config.batchSize, samples.count)), "
+        + "\(steps) steps in \(format3(seconds)) s, loss \(learner.lastLoss)")
+    print("BENCH learner-step unit=steps/s zerolab=\(format3(Double(steps) / seconds))")
   }
 }

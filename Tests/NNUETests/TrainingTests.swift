@@ -139,13 +139,13 @@ import Testing
       targets.append(NNUELoss.target(score: Float(r.score), result: r.resultValue, lambda: 0.6, k: 400))
     }
     func loss(_ m: inout NNUETrainingModel) -> Float {
-      var g = Tensor(shape: [0])
-      return NNUELoss.evaluate(m.outputs(fb, training: false), targets: targets, scale: 400, k: 400, gradient: &g)
+      return NNUELoss.evaluate(
+        m.outputs(fb, training: false), targets: targets, scale: 400, k: 400, gradient: TensorBuffer())
     }
     model.zeroGradients()
-    var g = Tensor(shape: [0])
+    let g = TensorBuffer()
     let y = model.outputs(fb, training: true, threads: 2)
-    _ = NNUELoss.evaluate(y, targets: targets, scale: 400, k: 400, gradient: &g)
+    _ = NNUELoss.evaluate(y, targets: targets, scale: 400, k: 400, gradient: g)
     model.transformBackward(model.backward(g), threads: 2)
     var grads: [String: [Float]] = [:]
     model.visitParameters { grads[$0.name] = $0.grad.data }

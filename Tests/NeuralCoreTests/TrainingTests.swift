@@ -8,8 +8,8 @@ struct Vector: Layer {
   var p = Parameter(name: "w", shape: [3], role: .weight)
   var label: String { "vector" }
   func outputShape(for input: [Int]) -> [Int] { input }
-  mutating func forward(_ x: Tensor, training: Bool) -> Tensor { x }
-  mutating func backward(_ dy: Tensor) -> Tensor { dy }
+  mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer { x }
+  mutating func backward(_ dy: TensorBuffer) -> TensorBuffer { dy }
   mutating func visitParameters(_ body: (inout Parameter) -> Void) { body(&p) }
 }
 
