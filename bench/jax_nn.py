@@ -5,8 +5,8 @@
 8x8 inputs with 20 planes (NHWC), AlphaGo Zero heads: policy 1x1 conv -> 2 ch, BN, ReLU, dense
 to 4672 logits; value 1x1 conv -> 1 ch, BN, ReLU, dense 64, ReLU, dense 1, tanh. Softmax
 cross-entropy + MSE, Adam (optax), batch 256, one jit-compiled training step. Prints the median
-step time after warm-up and inference positions/s at batch 1 and 64, then
-`JAXBENCH train=<steps/s> infer1=<pos/s> infer64=<pos/s>`.
+step time after warm-up and inference positions/s at batch 1 and 64 from the median pass (as
+`zerolab bench nn` does), then `JAXBENCH train=<steps/s> infer1=<pos/s> infer64=<pos/s>`.
 """
 import argparse
 import time
@@ -114,10 +114,14 @@ rates = {}
 for b in (1, 64):
     xi = x[:b]
     infer(params, xi)[0].block_until_ready()
-    reps = 200 if b == 1 else 20
-    t0 = time.perf_counter()
+    reps = max(20, 1280 // b)
+    passes = []
     for _ in range(reps):
+        t0 = time.perf_counter()
         infer(params, xi)[0].block_until_ready()
-    rates[b] = reps * b / (time.perf_counter() - t0)
-    print(f"jax inference batch {b}: {rates[b]:.0f} positions/s")
+        passes.append(time.perf_counter() - t0)
+    passes.sort()
+    rates[b] = b / passes[reps // 2]
+    print(f"jax inference batch {b}, {reps} passes: median pass {passes[reps // 2] * 1000:.3f} ms = "
+          f"{rates[b]:.0f} positions/s (fastest {passes[0] * 1000:.3f}, slowest {passes[-1] * 1000:.3f} ms)")
 print(f"JAXBENCH train={1 / median:.3f} infer1={rates[1]:.0f} infer64={rates[64]:.0f}")

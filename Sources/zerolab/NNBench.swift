@@ -12,8 +12,9 @@ struct NNBench: ParsableCommand {
       The reference network of `make bench-nn`: 6 residual blocks x 64 channels, 3x3 convs,
       BatchNorm, ReLU, 8x8 inputs with 20 planes, AlphaGo Zero heads (policy 4672 logits, value
       tanh), Adam, batch 256, random data from a seed. Reports the median training step after
-      two warm-up steps, then inference positions/s at each inference batch size (one warm-up
-      pass, then the timed passes). `make bench-nn` runs it several times, in turn with JAX.
+      two warm-up steps, then inference positions/s at each inference batch size from the
+      median pass (one warm-up pass, then the timed passes, each timed on its own). `make
+      bench-nn` runs it several times, in turn with JAX, which is timed the same way.
 
       Examples:
         zerolab bench nn
@@ -100,11 +101,22 @@ struct NNBench: ParsableCommand {
         for i in 0..<xi.count { xi[i] = rng.unit() < 0.2 ? 1 : 0 }
         _ = net.evaluate(xi, training: false)
         let reps = passes ?? max(20, 1280 / b)
+        var passTimes: [Double] = []
+        passTimes.reserveCapacity(reps)
         let t0 = clock.now
-        for _ in 0..<reps { _ = net.evaluate(xi, training: false) }
-        let rate = Double(reps * b) / toSeconds(clock.now - t0)
-        print("inference batch \(b): \(Int(rate)) positions/s (\(reps) passes)")
-        lines.append("BENCH nn-infer-b\(b) unit=positions/s zerolab=\(Int(rate))")
+        for _ in 0..<reps {
+          let p0 = clock.now
+          _ = net.evaluate(xi, training: false)
+          passTimes.append(toSeconds(clock.now - p0))
+        }
+        let overall = Double(reps * b) / toSeconds(clock.now - t0)
+        passTimes.sort()
+        let (fastest, median, slowest) = (passTimes[0], passTimes[reps / 2], passTimes[reps - 1])
+        print(
+          "inference batch \(b), \(reps) passes: median pass \(format3(median * 1000)) ms = \(Int(Double(b) / median))"
+            + " positions/s (fastest \(format3(fastest * 1000)), slowest \(format3(slowest * 1000)) ms;"
+            + " whole run \(Int(overall)) positions/s)")
+        lines.append("BENCH nn-infer-b\(b) unit=positions/s zerolab=\(Int(Double(b) / median))")
       }
     }
     for line in lines { print(line) }
