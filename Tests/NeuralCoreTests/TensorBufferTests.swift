@@ -103,3 +103,32 @@ import Testing
     #expect(byValue.value == byBuffer.value.tensor)
   }
 }
+
+@Suite struct BLASTests {
+  /// GEMMs on both sides of `BLAS.parallelWork` (one thread below it, the set count above)
+  /// against a plain triple loop in Double.
+  @Test(arguments: [(8, 16, 4), (64, 576, 64), (512, 96, 96)])
+  func gemmMatchesALoopOnEitherSideOfTheThreadThreshold(m: Int, k: Int, n: Int) {
+    var rng = Xoshiro256(seed: UInt64(m * 7 + k))
+    let a = (0..<(m * k)).map { _ in Float(rng.normal()) }, b = (0..<(k * n)).map { _ in Float(rng.normal()) }
+    var c = [Float](repeating: 0, count: m * n)
+    a.withUnsafeBufferPointer { ap in
+      b.withUnsafeBufferPointer { bp in
+        c.withUnsafeMutableBufferPointer { cp in
+          BLAS.gemm(
+            ap.baseAddress!, transposeA: false, bp.baseAddress!, transposeB: false, cp.baseAddress!, m: m, n: n, k: k)
+        }
+      }
+    }
+    var worst = 0.0
+    for i in 0..<m {
+      for j in 0..<n {
+        var s = 0.0
+        for l in 0..<k { s += Double(a[i * k + l]) * Double(b[l * n + j]) }
+        worst = max(worst, abs(s - Double(c[i * n + j])) / max(1, abs(s)))
+      }
+    }
+    #expect(worst < 1e-4)
+    #expect(BLAS.threads >= 1)
+  }
+}
