@@ -51,6 +51,13 @@ let nnuePath: [SwiftSetting] =
       ? [.unsafeFlags(["-target-cpu", "haswell", "-Xllvm", "-force-vector-width=16"], .when(configuration: .release))]
       : [])
 
+/// The neural core's own loops (im2col, BatchNorm, activations, the optimizer) built for the
+/// host's vector width too (AVX2 and FMA where present); the GEMMs are OpenBLAS's, which picks its
+/// kernels at run time.
+let neuralPath: [SwiftSetting] =
+  hotPath
+  + (hostHasAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))] : [])
+
 let package = Package(
   name: "ZeroLab",
   products: [
@@ -89,7 +96,7 @@ let package = Package(
     .target(
       name: "NeuralCore",
       dependencies: ["GameCore", "CBLAS", .product(name: "RealModule", package: "swift-numerics")],
-      swiftSettings: hotPath
+      swiftSettings: neuralPath
     ),
     .target(name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "NeuralCore"], swiftSettings: nnuePath),
     .target(
