@@ -255,11 +255,13 @@ public struct NNUETrainingModel: Layer {
     ftWeight.value.data.withUnsafeMutableBufferPointer { p in
       for i in 0..<p.count { p[i] = min(max(p[i], -c), c) }
     }
-    for i in head.indices {
-      if var d = head[i] as? Dense {
-        for j in 0..<d.weight.value.count { d.weight.value.data[j] = min(max(d.weight.value.data[j], -c), c) }
-        head[i] = d
-        break
+    // In place through the existential (a cast-and-store would box a copy of the layer and
+    // copy its weights at every step).
+    guard let first = head.firstIndex(where: { $0 is Dense }) else { return }
+    head[first].visitParameters { p in
+      guard p.role == .weight else { return }
+      p.value.data.withUnsafeMutableBufferPointer { w in
+        for j in 0..<w.count { w[j] = min(max(w[j], -c), c) }
       }
     }
   }

@@ -227,4 +227,21 @@ import Testing
     let mb = try String(contentsOfFile: split + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
     #expect(ma.count == 4 && mb.count == 4)
   }
+
+  /// Clipping for quantisation bounds the transformer and the first head layer to ±clip and
+  /// leaves the later layers alone.
+  @Test func clipBoundsTheQuantisedLayersOnly() {
+    var model = NNUETrainingModel(spec: NNUESpec(accumulator: 8, hidden: [4]))
+    model.visitParameters { p in
+      for i in 0..<p.value.count { p.value.data[i] = i % 2 == 0 ? 5 : -5 }
+    }
+    model.clipForQuantization()
+    var seen: [String: (Float, Float)] = [:]
+    model.visitParameters { p in seen[p.name] = (p.value.data.min()!, p.value.data.max()!) }
+    let c = QuantizedNNUE.clip
+    #expect(seen["ft.weight"]! == (-c, c))
+    #expect(seen["l0.weight"]! == (-c, c))
+    #expect(seen["l1.weight"]! == (-5, 5))
+    #expect(seen["ft.bias"]! == (-5, 5))
+  }
 }
