@@ -63,60 +63,23 @@ struct NNBench: ParsableCommand {
     var net = PolicyValueNetwork(spec)
     var rng = Xoshiro256(seed: seed)
     net.initialize(InitOptions(.heNormal), rng: &rng)
-    let clock = ContinuousClock()
     var lines: [String] = []
     if only != .infer {
-      let x = TensorBuffer(Shape(batch, 8, 8, planes))
-      for i in 0..<x.count { x[i] = rng.unit() < 0.2 ? 1 : 0 }
-      let targets = TensorBuffer(Shape(batch, policy))
-      for b in 0..<batch { targets[b * policy + rng.below(policy)] = 1 }
-      let values = TensorBuffer(Shape(batch, 1))
-      for b in 0..<batch { values[b] = Float(rng.below(3) - 1) }
-      var opt = Optimizer.adam(1e-3)
-      var times: [Double] = []
-      times.reserveCapacity(steps)
-      var loss: Float = 0
-      let policyGrad = TensorBuffer(), valueGrad = TensorBuffer()
-      for step in 0..<(steps + 2) {
-        let t0 = clock.now
-        net.zeroGradients()
-        let out = net.evaluate(x, training: true)
-        let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, gradient: policyGrad)
-        let vl = Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
-        net.backward(policy: policyGrad, value: valueGrad)
-        opt.update(&net)
-        loss = pl + vl
-        if step >= 2 { times.append(toSeconds(clock.now - t0)) }
-      }
-      times.sort()
-      let median = times[times.count / 2]
+      let (t, loss) = NetworkBenchmark.trainingSteps(&net, batch: batch, steps: steps, rng: &rng)
       print(
-        "train: \(blocks)x\(channels), batch \(batch), \(threads) BLAS threads: median step \(format3(median * 1000)) ms"
-          + " (fastest \(format3(times[0] * 1000)), slowest \(format3(times[times.count - 1] * 1000))), loss \(loss)")
-      lines.append("BENCH nn-train unit=steps/s zerolab=\(format3(1 / median))")
+        "train: \(blocks)x\(channels), batch \(batch), \(threads) BLAS threads: median step \(format3(t.median * 1000)) ms"
+          + " (fastest \(format3(t.fastest * 1000)), slowest \(format3(t.slowest * 1000))), loss \(loss)")
+      lines.append("BENCH nn-train unit=steps/s zerolab=\(format3(1 / t.median))")
     }
     if only != .train {
       for b in inferenceBatches {
-        let xi = TensorBuffer(Shape(b, 8, 8, planes))
-        for i in 0..<xi.count { xi[i] = rng.unit() < 0.2 ? 1 : 0 }
-        _ = net.evaluate(xi, training: false)
         let reps = passes ?? max(20, 1280 / b)
-        var passTimes: [Double] = []
-        passTimes.reserveCapacity(reps)
-        let t0 = clock.now
-        for _ in 0..<reps {
-          let p0 = clock.now
-          _ = net.evaluate(xi, training: false)
-          passTimes.append(toSeconds(clock.now - p0))
-        }
-        let overall = Double(reps * b) / toSeconds(clock.now - t0)
-        passTimes.sort()
-        let (fastest, median, slowest) = (passTimes[0], passTimes[reps / 2], passTimes[reps - 1])
+        let t = NetworkBenchmark.inferencePasses(&net, batch: b, passes: reps, rng: &rng)
         print(
-          "inference batch \(b), \(reps) passes: median pass \(format3(median * 1000)) ms = \(Int(Double(b) / median))"
-            + " positions/s (fastest \(format3(fastest * 1000)), slowest \(format3(slowest * 1000)) ms;"
-            + " whole run \(Int(overall)) positions/s)")
-        lines.append("BENCH nn-infer-b\(b) unit=positions/s zerolab=\(Int(Double(b) / median))")
+          "inference batch \(b), \(reps) passes: median pass \(format3(t.median * 1000)) ms = \(Int(Double(b) / t.median))"
+            + " positions/s (fastest \(format3(t.fastest * 1000)), slowest \(format3(t.slowest * 1000)) ms;"
+            + " whole run \(Int(Double(reps * b) / t.total)) positions/s)")
+        lines.append("BENCH nn-infer-b\(b) unit=positions/s zerolab=\(Int(Double(b) / t.median))")
       }
     }
     for line in lines { print(line) }

@@ -1,0 +1,80 @@
+import GameCore
+
+/// Times a policy-value network on seeded random data: training steps (Adam, softmax
+/// cross-entropy plus squared value error) and inference passes, each timed on its own after
+/// warm-up. Both loops allocate nothing after the first step or pass (`scripts/alloc_check.sh`).
+public enum NetworkBenchmark {
+  /// Sorted durations in seconds, one a step or pass.
+  public struct Timings: Sendable {
+    public let seconds: [Double]
+    /// The time of the whole loop (for a rate that includes every interruption).
+    public let total: Double
+    public var fastest: Double { seconds[0] }
+    public var median: Double { seconds[seconds.count / 2] }
+    public var slowest: Double { seconds[seconds.count - 1] }
+  }
+
+  /// `steps` timed training steps at `batch` after `warmUp` untimed ones, on one-hot policy
+  /// targets and values in {−1, 0, 1}. Returns the timings and the last loss.
+  public static func trainingSteps(
+    _ net: inout PolicyValueNetwork, batch: Int, steps: Int, warmUp: Int = 2, rng: inout Xoshiro256
+  ) -> (timings: Timings, loss: Float) {
+    precondition(batch > 1 && steps > 0 && warmUp >= 0, "a training benchmark needs a batch above 1 and steps")
+    let policy = net.spec.policySize
+    let x = randomBoards(net.spec, batch: batch, rng: &rng)
+    let targets = TensorBuffer(Shape(batch, policy))
+    for b in 0..<batch { targets[b * policy + rng.below(policy)] = 1 }
+    let values = TensorBuffer(Shape(batch, 1))
+    for b in 0..<batch { values[b] = Float(rng.below(3) - 1) }
+    var opt = Optimizer.adam(1e-3)
+    let policyGrad = TensorBuffer(), valueGrad = TensorBuffer()
+    var times: [Double] = []
+    times.reserveCapacity(steps)
+    var loss: Float = 0
+    let clock = ContinuousClock()
+    var start = clock.now
+    for step in 0..<(steps + warmUp) {
+      if step == warmUp { start = clock.now }
+      let t0 = clock.now
+      net.zeroGradients()
+      let out = net.evaluate(x, training: true)
+      let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, gradient: policyGrad)
+      let vl = Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
+      net.backward(policy: policyGrad, value: valueGrad)
+      opt.update(&net)
+      loss = pl + vl
+      if step >= warmUp { times.append((clock.now - t0).inSeconds) }
+    }
+    let total = (clock.now - start).inSeconds
+    times.sort()
+    return (Timings(seconds: times, total: total), loss)
+  }
+
+  /// `passes` timed inference passes at `batch` after one untimed pass.
+  public static func inferencePasses(
+    _ net: inout PolicyValueNetwork, batch: Int, passes: Int, rng: inout Xoshiro256
+  ) -> Timings {
+    precondition(batch > 0 && passes > 0, "an inference benchmark needs a batch and passes")
+    let x = randomBoards(net.spec, batch: batch, rng: &rng)
+    _ = net.evaluate(x, training: false)
+    var times: [Double] = []
+    times.reserveCapacity(passes)
+    let clock = ContinuousClock()
+    let start = clock.now
+    for _ in 0..<passes {
+      let t0 = clock.now
+      _ = net.evaluate(x, training: false)
+      times.append((clock.now - t0).inSeconds)
+    }
+    let total = (clock.now - start).inSeconds
+    times.sort()
+    return Timings(seconds: times, total: total)
+  }
+
+  /// Board planes with each entry 1 with probability 0.2, else 0.
+  static func randomBoards(_ spec: NetworkSpec, batch: Int, rng: inout Xoshiro256) -> TensorBuffer {
+    let x = TensorBuffer(Shape([batch] + spec.inputShape))
+    for i in 0..<x.count { x[i] = rng.unit() < 0.2 ? 1 : 0 }
+    return x
+  }
+}
