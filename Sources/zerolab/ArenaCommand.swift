@@ -88,9 +88,8 @@ struct ArenaCommand: ParsableCommand {
       }
     }
     let s = arena.score
-    let interval = s.eloInterval
     print("Result \(a.name) vs \(b.name): \(s.summary)")
-    print(String(format: "Elo 95%% interval [%.1f, %.1f] over %d games", interval.low, interval.high, s.games))
+    print("Elo 95% interval \(s.eloIntervalText) over \(s.games) games" + (s.intervalCaveat.map { " (\($0))" } ?? ""))
     if let verdict { print(verdict) }
   }
 }

@@ -40,6 +40,26 @@ import Testing
     #expect(MatchScore(losses: 10).logLikelihoodRatio(elo0: 0, elo1: 200) < bounds.lower)
   }
 
+  /// Results where every game ended alike: the interval is bounded on the side the data bound,
+  /// never `[+inf, +inf]`, and the summary says so instead of `± inf`.
+  @Test func oneSidedResultsHaveAnHonestInterval() {
+    let perfect = MatchScore(wins: 2)
+    let i = perfect.eloInterval
+    #expect(i.low.isFinite && i.high == .infinity)
+    #expect(i.low < 0)  // two games prove little
+    #expect(perfect.eloIntervalText.hasSuffix(", +inf]"))
+    #expect(perfect.summary.contains("Elo > ") && !perfect.summary.contains("inf"))
+    #expect(perfect.intervalCaveat?.contains("from below only") == true)
+    let many = MatchScore(wins: 40).eloInterval
+    #expect(many.low > 150 && many.high == .infinity)
+    let lost = MatchScore(losses: 3).eloInterval
+    #expect(lost.low == -.infinity && lost.high.isFinite)
+    let drawn = MatchScore(draws: 6).eloInterval
+    #expect(drawn.low.isFinite && drawn.high.isFinite && abs(drawn.low + drawn.high) < 1e-9 && drawn.high > 0)
+    #expect(MatchScore(wins: 3, draws: 2, losses: 1).intervalCaveat?.contains("too few") == true)
+    #expect(MatchScore(wins: 30, draws: 10, losses: 10).intervalCaveat == nil)
+  }
+
   @Test func timeControls() throws {
     let tc = try TimeControl(parsing: "10+0.1")
     #expect(tc.baseMilliseconds == 10_000 && tc.incrementMilliseconds == 100)
