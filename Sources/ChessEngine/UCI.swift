@@ -266,11 +266,18 @@ public final class UCIEngine: @unchecked Sendable {
     searching.store(true, ordering: .relaxed)
     let searcher = self.searcher
     let out = self.out
-    searcher.onIteration = { info in out.write(info.uciLine) }
+    // The final info line only when it says more than the last iteration's (a search stopped
+    // inside an iteration); both run on the search thread.
+    let lastLine = LastLine()
+    searcher.onIteration = { info in
+      lastLine.text = info.uciLine
+      out.write(lastLine.text)
+    }
     group.enter()
     let thread = Thread { [self] in
       let result = searcher.search(root, history: history, limits: finalLimits)
-      out.write(result.info.uciLine)
+      let final = result.info.uciLine
+      if final != lastLine.text { out.write(final) }
       if let m = result.bestMove {
         let after = root.playing(m)
         out.write("bestmove \(root.moveText(m))" + (result.ponderMove.map { " ponder \(after.moveText($0))" } ?? ""))
@@ -283,4 +290,9 @@ public final class UCIEngine: @unchecked Sendable {
     thread.stackSize = 64 << 20
     thread.start()
   }
+}
+
+/// The last info line a search printed (written and read on the search thread only).
+final class LastLine: @unchecked Sendable {
+  var text = ""
 }

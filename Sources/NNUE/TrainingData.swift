@@ -289,7 +289,9 @@ public enum TrainingData {
     let tmp = dir.appendingPathComponent(
       ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))"
     )
-    FileManager.default.createFile(atPath: tmp.path, contents: nil)
+    guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
+      throw NNUEError("cannot create a temporary file in \(dir.path)")
+    }
     let handle = try FileHandle(forWritingTo: tmp)
     try handle.write(contentsOf: encode(records))
     try handle.synchronize()

@@ -132,6 +132,9 @@ import Testing
     p = try p.playing(p.parseMove("e7e5"))
     let move = String(best.split(separator: " ")[1])
     #expect(throws: Never.self) { try p.parseMove(move) }
+    // Every depth is reported once: the last iteration's line is not printed again.
+    let depths = lines.filter { $0.hasPrefix("info depth") }.map { $0.split(separator: " ")[2] }
+    #expect(!depths.isEmpty && Set(depths).count == depths.count)
   }
 
   @Test func stopAnswersQuickly() throws {
