@@ -36,6 +36,8 @@ public final class UCIEngine: @unchecked Sendable {
   let defaultEval: String
   let group = DispatchGroup()
   let searching = Atomic<Bool>(false)
+  /// Whether the running search has a limit of its own (depth, nodes, movetime or a clock).
+  let bounded = Atomic<Bool>(false)
   var position = ChessPosition()
   var keys: [UInt64] = [ChessPosition().hash]
   var moveOverhead = 30
@@ -62,13 +64,14 @@ public final class UCIEngine: @unchecked Sendable {
     self.evalFile = evalFile ?? ""
   }
 
-  /// Reads commands until `quit` or end of input (then waits for a running search to finish
-  /// after stopping it).
+  /// Reads commands until `quit` or end of input. At end of input a search with a limit of its
+  /// own (`go depth 8`, `nodes`, `movetime`, a clock) runs to that limit, so a script piping
+  /// commands gets the answer it asked for; `go infinite` is stopped. `quit` stops at once.
   public func run(readLine: () -> String?) {
     while let line = readLine() {
       if !handle(line) { return }
     }
-    stopAndWait()
+    if bounded.load(ordering: .relaxed) { group.wait() } else { stopAndWait() }
   }
 
   func say(_ s: String) { out.write(s) }
@@ -262,6 +265,11 @@ public final class UCIEngine: @unchecked Sendable {
     let root = position
     let history = keys
     let finalLimits = limits
+    bounded.store(
+      !limits.infinite
+        && (limits.depth != nil || limits.nodes != nil || limits.moveTime != nil || limits.whiteTime != nil
+          || limits.blackTime != nil),
+      ordering: .relaxed)
     searcher.stopSignal.reset()
     searching.store(true, ordering: .relaxed)
     let searcher = self.searcher

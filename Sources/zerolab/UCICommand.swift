@@ -16,11 +16,12 @@ struct UCI: ParsableCommand {
       value PATH|handcrafted|<empty> (an NNUE file, the handcrafted evaluation, or the default),
       position startpos|fen FEN [moves ...], go [wtime btime winc binc movestogo depth nodes
       movetime infinite], stop, quit. Any other or malformed line is answered with
-      'info string ...' and ignored.
+      'info string ...' and ignored. At end of input a search with a limit (depth, nodes,
+      movetime, a clock) runs to it; quit stops at once.
 
-      Example:
-        printf 'uci\\nposition startpos moves e2e4\\ngo depth 8\\nquit\\n' | zerolab uci
-        printf 'setoption name EvalFile value handcrafted\\ngo depth 8\\nquit\\n' | zerolab uci
+      Examples:
+        printf 'uci\\nposition startpos moves e2e4\\ngo depth 8\\n' | zerolab uci
+        printf 'setoption name EvalFile value handcrafted\\ngo depth 8\\n' | zerolab uci
         zerolab uci --eval-file runs/nnue/quantized.safetensors
       """)
 

@@ -137,6 +137,24 @@ import Testing
     #expect(!depths.isEmpty && Set(depths).count == depths.count)
   }
 
+  /// The README's example: input that ends after `go depth 8` gets the depth-8 answer (a
+  /// bounded search runs to its limit at end of input); `go infinite` is stopped there.
+  @Test func endOfInputLetsABoundedSearchFinish() throws {
+    let out = Lines()
+    let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
+    var input = ["position startpos moves e2e4", "go depth 8"][...]
+    engine.run(readLine: { input.popFirst() })
+    let lines = out.all
+    let last = try #require(lines.last { $0.hasPrefix("info depth") })
+    #expect(last.hasPrefix("info depth 8 "))
+    #expect(lines.last?.hasPrefix("bestmove ") == true)
+    let stopped = Lines()
+    let other = try UCIEngine(writer: LineWriter(sink: { stopped.add($0) }), hashMegabytes: 4)
+    var endless = ["go infinite"][...]
+    other.run(readLine: { endless.popFirst() })
+    #expect(stopped.all.filter { $0.hasPrefix("bestmove") }.count == 1)
+  }
+
   @Test func stopAnswersQuickly() throws {
     let out = Lines()
     let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
