@@ -102,8 +102,23 @@ extension ChessPosition {
     return s
   }
 
-  /// Reads SAN (tolerant of common variants; see the type's notes).
+  /// Reads SAN (tolerant of common variants; see the type's notes). A move that parses only
+  /// with its first letter capitalised (`nf3`) is refused with that hint.
   public func parseSAN(_ text: String) throws(NotationError) -> Move {
+    do {
+      return try parseSANAsWritten(text)
+    } catch {
+      if let first = text.first, "nbrqk".contains(first) {
+        let capital = first.uppercased() + text.dropFirst()
+        if (try? parseSANAsWritten(capital)) != nil {
+          throw NotationError("bad move '\(text)': pieces are capital letters in SAN (\(capital))")
+        }
+      }
+      throw error
+    }
+  }
+
+  func parseSANAsWritten(_ text: String) throws(NotationError) -> Move {
     var body = Substring(text)
     while let last = body.last, "+#!?".contains(last) { body.removeLast() }
     if body.hasSuffix("e.p.") { body.removeLast(4) }

@@ -147,7 +147,7 @@ public struct NNUENetwork: Sendable, Equatable {
     do {
       c = try Checkpoint.read(path)
     } catch {
-      throw NNUEError("\(path): \(error.message)")
+      throw NNUEError(naming: path, error.message)
     }
     let spec = try spec(in: c, path: path)
     guard c.metadata["kind"] == "float" else { throw NNUEError("\(path): a quantised net, not a float one") }

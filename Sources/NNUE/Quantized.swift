@@ -479,7 +479,7 @@ public final class QuantizedNNUE: @unchecked Sendable {
     do {
       c = try Checkpoint.read(path)
     } catch {
-      throw NNUEError("\(path): \(error.message)")
+      throw NNUEError(naming: path, error.message)
     }
     let spec = try NNUENetwork.spec(in: c, path: path)
     if c.metadata["kind"] == "float" { return QuantizedNNUE(try NNUENetwork.load(path)) }

@@ -95,6 +95,10 @@ public enum Checkpoint {
     guard bytes.count >= 8 else { throw NeuralError("checkpoint \(path): truncated (\(bytes.count) bytes, no header)") }
     var n: UInt64 = 0
     for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+    // A safetensors header is a JSON object: anything else (a text file, say) is not a checkpoint.
+    if bytes.count > 8 && bytes[8] != UInt8(ascii: "{") {
+      throw NeuralError("\(path): not a ZeroLab network file (no safetensors header)")
+    }
     guard n <= UInt64(bytes.count - 8) else {
       throw NeuralError(
         "checkpoint \(path): truncated (header says \(n) bytes, file has \(bytes.count - 8) after the length)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct ZeroLab: ParsableCommand {
@@ -23,6 +24,33 @@ struct ZeroLab: ParsableCommand {
       ChessGames.self, UCI.self, ArenaCommand.self, EPDCommand.self, NNUECommand.self,
     ]
   )
+
+  /// A bad command line gets the error and its subcommand's usage; an error while a command
+  /// runs (a missing file, an unknown engine) is one line on standard error and exit status 1,
+  /// without the usage, which would be noise there.
+  static func main() {
+    var command: any ParsableCommand
+    do {
+      command = try parseAsRoot()
+    } catch {
+      exit(withError: error)
+    }
+    do {
+      try command.run()
+    } catch let error as ValidationError {
+      fail(error.message)
+    } catch let error as RuntimeError {
+      fail(error.description)
+    } catch {
+      exit(withError: error)
+    }
+  }
+
+  static func fail(_ message: String) -> Never {
+    fflush(nil)
+    FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+    exit(withError: ExitCode.failure)
+  }
 }
 
 /// The games ZeroLab knows.

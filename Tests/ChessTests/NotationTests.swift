@@ -141,6 +141,7 @@ import Testing
     ("e2e5", "illegal move: e2e5"), ("Nf6", "illegal move: Nf6"), ("O-O", "illegal move: O-O"),
     ("e9", "bad move 'e9'"), ("Zf3", "bad move 'Zf3'"), ("", "empty move"), ("e8=K", "bad move 'e8=K'"),
     ("x", "bad move 'x'"), ("a1a1", "illegal move: a1a1"),
+    ("nf3", "bad move 'nf3': pieces are capital letters in SAN (Nf3)"), ("nf4", "bad move 'nf4'"),
   ])
   func badMovesGetOneLineErrors(text: String, message: String) {
     #expect {

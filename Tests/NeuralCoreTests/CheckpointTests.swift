@@ -66,6 +66,7 @@ func smallNetwork(seed: UInt64) -> PolicyValueNetwork {
     expectRefusal(Array(good.prefix(5)), "truncated")
     expectRefusal(Array(good.prefix(good.count - 10)), "truncated")
     expectRefusal(Array(good.prefix(100)), "truncated")
+    expectRefusal(Array("root:x:0:0:root:/root:/bin/bash\n".utf8), "not a ZeroLab network file")
     var header = good
     header[9] = UInt8(ascii: "#")
     expectRefusal(header, "corrupted header")
