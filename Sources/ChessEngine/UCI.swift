@@ -123,7 +123,7 @@ public final class UCIEngine: @unchecked Sendable {
     case "d":
       say("info string fen \(position.fen)")
     default:
-      say("info string unknown command: \(line.prefix(80))")
+      say("info string unknown command: \(printable(line.prefix(80)))")
     }
     return true
   }
@@ -191,14 +191,16 @@ public final class UCIEngine: @unchecked Sendable {
     var k = [p.hash]
     if i < args.count {
       guard args[i] == "moves" else {
-        say("info string position: expected 'moves', got '\(args[i].prefix(20))'")
+        say("info string position: expected 'moves', got '\(printable(args[i].prefix(20)))'")
         return
       }
-      for text in args[(i + 1)...] {
+      // An illegal move ends the list: the position after the legal moves before it is kept
+      // (as Stockfish does), and the move is reported.
+      moves: for text in args[(i + 1)...] {
         if text == "0000" {
           guard !p.isInCheck else {
-            say("info string bad position: null move while in check")
-            return
+            say("info string bad position: null move while in check (keeping the moves before it)")
+            break moves
           }
           p.play(.null)
         } else {
@@ -209,8 +211,8 @@ public final class UCIEngine: @unchecked Sendable {
             move = nil
           }
           guard let m = move else {
-            say("info string bad position: illegal move \(text.prefix(12))")
-            return
+            say("info string bad position: illegal move \(printable(text.prefix(12))) (keeping the moves before it)")
+            break moves
           }
           p.play(m)
         }
@@ -253,7 +255,7 @@ public final class UCIEngine: @unchecked Sendable {
         say("info string go: searchmoves is not supported (searching every move)")
         break
       } else {
-        say("info string go ignored: unknown token '\(t.prefix(20))'")
+        say("info string go ignored: unknown token '\(printable(t.prefix(20)))'")
         return
       }
     }
@@ -303,4 +305,18 @@ public final class UCIEngine: @unchecked Sendable {
 /// The last info line a search printed (written and read on the search thread only).
 final class LastLine: @unchecked Sendable {
   var text = ""
+}
+
+/// `text` with control characters written as `\u{1B}`, so an echo cannot drive the terminal or
+/// break the line-based protocol.
+func printable(_ text: Substring) -> String {
+  var out = ""
+  for u in text.unicodeScalars {
+    if u.value < 0x20 || u.value == 0x7F {
+      out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+    } else {
+      out.unicodeScalars.append(u)
+    }
+  }
+  return out
 }

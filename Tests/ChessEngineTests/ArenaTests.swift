@@ -137,6 +137,23 @@ import Testing
     #expect(!depths.isEmpty && Set(depths).count == depths.count)
   }
 
+  /// An illegal move in `position ... moves` keeps the position after the legal moves before
+  /// it (as Stockfish does); control characters in an echoed line are escaped.
+  @Test func badInputKeepsTheLegalPrefixAndEchoesSafely() throws {
+    let out = Lines()
+    let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
+    engine.handle("position startpos moves e2e4 e7e5 e1e3 d2d4")
+    engine.handle("d")
+    var p = try ChessPosition().playing(ChessPosition().parseMove("e2e4"))
+    p = try p.playing(p.parseMove("e7e5"))
+    #expect(out.all.contains { $0.hasPrefix("info string bad position: illegal move e1e3") })
+    #expect(out.all.contains("info string fen \(p.fen)"))
+    engine.handle("\u{1B}[2Jwipe\u{7}")
+    let echo = try #require(out.all.last)
+    #expect(echo == "info string unknown command: \\u{1B}[2Jwipe\\u{7}")
+    #expect(!echo.unicodeScalars.contains { $0.value < 0x20 })
+  }
+
   /// The README's example: input that ends after `go depth 8` gets the depth-8 answer (a
   /// bounded search runs to its limit at end of input); `go infinite` is stopped there.
   @Test func endOfInputLetsABoundedSearchFinish() throws {
