@@ -55,7 +55,7 @@ test: setup lint venv
 	$(MAKE) --no-print-directory chess-diff
 	$(MAKE) --no-print-directory uci-test
 	@bash scripts/alloc_check.sh $(BIN)
-	@bash scripts/cli_errors.sh $(BIN)
+	@bash scripts/cli_check.sh $(BIN)
 	@bash scripts/resume_check.sh $(BIN)
 	@bash scripts/nnue_kill_check.sh $(BIN)
 	$(MAKE) --no-print-directory notebook-check

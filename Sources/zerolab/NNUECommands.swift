@@ -26,23 +26,6 @@ struct NNUECommand: ParsableCommand {
     ])
 }
 
-/// A progress line: rewritten in place on a terminal, a plain line every `every` seconds
-/// otherwise (logs stay readable).
-final class ProgressLine: @unchecked Sendable {
-  let every: Double
-  var last = ContinuousClock.now
-  init(every: Double = 15) { self.every = every }
-  func show(_ s: String) {
-    if Terminal.progressOutput {
-      Terminal.progress(s)
-    } else if toSeconds(ContinuousClock.now - last) >= every {
-      last = ContinuousClock.now
-      Terminal.writeError(s + "\n")
-    }
-  }
-  func end() { Terminal.endProgress() }
-}
-
 func etaText(done: Double, total: Double, elapsed: Double) -> String {
   guard done > 0, total > done else { return "-" }
   let s = Int(elapsed / done * (total - done))
@@ -98,7 +81,6 @@ struct NNUEGen: ParsableCommand {
     s.gamesPerShard = shardGames
     let net = try evaluatorChoice(eval)
     let progress = DataGenerator.Progress()
-    let line = ProgressLine()
     let start = ContinuousClock.now
     let done = Mutex2(false)
     let reporter = Thread {
@@ -106,7 +88,7 @@ struct NNUEGen: ParsableCommand {
         Thread.sleep(forTimeInterval: 0.5)
         let p = progress.snapshot
         let t = toSeconds(ContinuousClock.now - start)
-        line.show(
+        Terminal.progress(
           "gen: \(p.games)/\(games) games, \(grouped(p.positions)) positions, "
             + String(format: "%.0f positions/s, %.2f games/s", Double(p.positions) / t, Double(p.games) / t)
             + ", ETA \(etaText(done: Double(p.games), total: Double(games - p.skipped * shardGames), elapsed: t))")
@@ -129,7 +111,7 @@ struct NNUEGen: ParsableCommand {
       throw RuntimeError("\(error)")
     }
     done.value = true
-    line.end()
+    Terminal.endProgress()
     let p = progress.snapshot
     let d = ContinuousClock.now - start
     print(
@@ -227,24 +209,23 @@ struct NNUETrain: ParsableCommand {
     } catch let e as NNUEError {
       throw RuntimeError(e.message)
     }
-    let line = ProgressLine()
     let start = ContinuousClock.now
     let total = Double(settings.epochs * trainer.trainCount)
     let startEpoch = trainer.epoch
     trainer.progress = { epoch, done, count, loss in
       let t = toSeconds(ContinuousClock.now - start)
       let finished = Double((epoch - 1 - startEpoch) * count + done)
-      line.show(
+      Terminal.progress(
         "train: epoch \(epoch)/\(settings.epochs) \(done)/\(count) loss "
           + String(format: "%.5f, %.0f positions/s", loss, finished / t)
           + ", ETA \(etaText(done: finished, total: total - Double(startEpoch * count), elapsed: t))")
     }
     trainer.log = { s in
-      line.end()
+      Terminal.endProgress()
       print(s)
     }
     do { try trainer.run() } catch { throw RuntimeError("\(error)") }
-    line.end()
+    Terminal.endProgress()
     print("best: \(trainer.bestPath), quantised: \(trainer.quantizedPath), metrics: \(trainer.metricsPath)")
     if let engine {
       do {
@@ -364,16 +345,15 @@ struct NNUELoop: ParsableCommand {
     s.openings = openings
     s.threads = max(1, training.threads)
     s.dataFrom = dataFrom
-    let line = ProgressLine()
     do {
       let loop = try SelfPlayLoop(settings: s, out: out)
-      loop.progress = { line.show($0) }
+      loop.progress = { Terminal.progress($0) }
       loop.log = { text in
-        line.end()
+        Terminal.endProgress()
         print(text)
       }
       let records = try loop.run()
-      line.end()
+      Terminal.endProgress()
       print("generation | positions | val loss | vs handcrafted | vs previous best")
       for r in records {
         print(
@@ -419,17 +399,16 @@ struct NNUELabel: ParsableCommand {
           name: (engine as NSString).lastPathComponent, type: "uci", command: engine,
           options: ["Threads": "1", "Hash": "16"])
       }
-      let line = ProgressLine()
       let total = records.count
       let start = ContinuousClock.now
       let limits = depth.map { SearchLimits(depth: $0) } ?? SearchLimits(nodes: nodes)
       let out = try Labeler.labelParallel(records, engine: spec, limits: limits, workers: workers) { done in
         let t = toSeconds(ContinuousClock.now - start)
-        line.show(
+        Terminal.progress(
           "label: \(done)/\(total), \(Int(Double(done) / max(t, 1e-9)))/s, ETA \(etaText(done: Double(done), total: Double(total), elapsed: t))"
         )
       }
-      line.end()
+      Terminal.endProgress()
       try? FileManager.default.removeItem(atPath: self.out)
       try TrainingData.writeExclusive(out, to: self.out)
       print("labelled \(out.count) positions with \(spec.name): \(self.out)")
@@ -474,16 +453,15 @@ struct NNUECompare: ParsableCommand {
     s.timeControl = tc
     s.openings = openings
     s.workers = max(1, training.threads)
-    let line = ProgressLine()
     do {
       let c = try Comparison(settings: s, out: out)
-      c.progress = { line.show($0) }
+      c.progress = { Terminal.progress($0) }
       c.log = { text in
-        line.end()
+        Terminal.endProgress()
         print(text)
       }
       _ = try c.run()
-      line.end()
+      Terminal.endProgress()
       print(try String(contentsOfFile: out + "/compare.md", encoding: .utf8))
       print("table: \(out)/compare.md, plot: \(out)/compare.svg, summary: \(out)/summary.json")
     } catch let e as NNUEError {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GameCore
 import Hexapawn
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -27,10 +28,25 @@ enum Terminal {
     fflush(nil)
   }
 
-  /// A rewritable progress line on standard error (only on a terminal).
+  /// Seconds between plain progress lines when standard error is not a terminal.
+  static let plainProgressInterval = 10.0
+  /// When the last plain progress line was written (`nil`: none yet in this piece of work).
+  static let lastPlainProgress = Mutex<ContinuousClock.Instant?>(nil)
+
+  /// A progress line on standard error: rewritten in place on a terminal; elsewhere (a log, a
+  /// pipe, CI) a plain line at once and then at most every `plainProgressInterval` seconds.
   static func progress(_ s: String) {
-    guard progressOutput else { return }
-    writeError("\r\u{1B}[K" + s)
+    if progressOutput {
+      writeError("\r\u{1B}[K" + s)
+      return
+    }
+    let now = ContinuousClock.now
+    let due = lastPlainProgress.withLock { last in
+      if let l = last, (now - l).inSeconds < plainProgressInterval { return false }
+      last = now
+      return true
+    }
+    if due { writeError(s + "\n") }
   }
 
   /// Writes straight to standard error (unbuffered).
@@ -39,8 +55,13 @@ enum Terminal {
     _ = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
   }
 
+  /// Ends a piece of work's progress: clears the line on a terminal; elsewhere the next piece
+  /// of work's first line is written at once.
   static func endProgress() {
-    guard progressOutput else { return }
+    guard progressOutput else {
+      lastPlainProgress.withLock { $0 = nil }
+      return
+    }
     writeError("\r\u{1B}[K")
   }
 }

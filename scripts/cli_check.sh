@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Errors reach the user as they should: an error while a command runs is one line on standard
-# error ("Error: ...") with exit status 1 and no usage text; a bad command line gets the error
-# and the usage of its own subcommand (exit status 64). Part of `make test`.
+# What a user sees outside a terminal. Errors: an error while a command runs is one line on
+# standard error ("Error: ...") with exit status 1 and no usage text; a bad command line gets the
+# error and the usage of its own subcommand (exit status 64). Progress: with standard error
+# redirected, long work writes plain progress lines (no carriage returns) at once and then every
+# 10 s, so logs show life. Part of `make test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/release/zerolab}
@@ -14,7 +16,7 @@ expect() { # name, expected status, pattern the whole of stderr must match, comm
   "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
   local got=$?
   if [ "$got" != "$status" ] || ! grep -Eq "$pattern" "$tmp/err"; then
-    echo "cli-errors: $name: exit $got (want $status), stderr:" >&2
+    echo "cli-check: $name: exit $got (want $status), stderr:" >&2
     sed 's/^/  /' "$tmp/err" >&2
     failed=1
   fi
@@ -24,7 +26,7 @@ one_line() { # name, pattern, command...: runtime errors are exactly one line
   shift 2
   expect "$name" 1 "^Error: $pattern" "$@"
   if [ "$(wc -l <"$tmp/err")" != 1 ] || grep -q "Usage" "$tmp/err"; then
-    echo "cli-errors: $name: more than the one error line on stderr" >&2
+    echo "cli-check: $name: more than the one error line on stderr" >&2
     failed=1
   fi
 }
@@ -33,5 +35,12 @@ one_line "a text file as a net" "/etc/passwd: not a ZeroLab network file" "$bin"
 one_line "missing checkpoint" ".*cannot read" "$bin" nnue eval "$tmp/missing.nnue"
 expect "bad option value" 64 "Usage: zerolab bench nn" "$bin" bench nn --steps 0
 expect "unknown option" 64 "Usage: zerolab arena" "$bin" arena zerolab zerolab-hce --nonsense
-if [ "$failed" = 0 ]; then echo "cli-errors: 5 checks passed"; fi
+"$bin" train hexapawn --size 3x3 --out "$tmp/train" --budget 12 --seed 1 >/dev/null 2>"$tmp/progress"
+lines=$(grep -c '^iteration [0-9]' "$tmp/progress" || true)
+if [ "$lines" -lt 2 ] || grep -q $'\r' "$tmp/progress"; then
+  echo "cli-check: train with standard error redirected wrote $lines plain progress lines (want 2 or more):" >&2
+  sed 's/^/  /' "$tmp/progress" >&2
+  failed=1
+fi
+if [ "$failed" = 0 ]; then echo "cli-check: 5 error checks and the progress check passed"; fi
 exit $failed
