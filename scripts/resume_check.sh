@@ -20,7 +20,13 @@ for round in 1 2; do
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 done
-"$bin" "${args[@]}" --resume >/dev/null
+resumed_at=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["iteration"])' "$dir/checkpoint/state.json")
+"$bin" "${args[@]}" --resume >"$dir.out" 2>/dev/null
+grep -q "^resuming $dir after iteration $resumed_at (" "$dir.out" || {
+  echo "resume-check: the resumed run did not say 'resuming $dir after iteration $resumed_at':" >&2
+  cat "$dir.out" >&2
+  exit 1
+}
 python3 - "$dir/metrics.jsonl" <<'PY'
 import json, sys
 its = [json.loads(l)["iteration"] for l in open(sys.argv[1]) if l.strip()]

@@ -11,11 +11,12 @@ public enum Runs {
 
   /// Self-play training into `dir`: `checkpoint/` (resumable), `metrics.jsonl` (one line per
   /// iteration) and the final `network.safetensors`. Stops after `iterations` iterations or
-  /// `budget` seconds of training time, whichever comes first.
+  /// `budget` seconds of training time, whichever comes first. A resumed run says where it
+  /// picks up through `announce`.
   @discardableResult
   public static func selfPlay(
     config: ZeroConfig, dir: String, iterations: Int?, budget: Double?, resume: Bool, board: SolvedBoard? = nil,
-    method: String = "selfplay", progress: Progress? = nil
+    method: String = "selfplay", progress: Progress? = nil, announce: Progress? = nil
   ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
     let fm = FileManager.default
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -26,6 +27,9 @@ public enum Runs {
     if resume {
       (learner, prior) = try Learner.load(from: checkpoint)
       try log.truncate(method: method, after: learner.iteration)
+      announce?(
+        "resuming \(dir) after iteration \(learner.iteration) (\(learner.gamesPlayed) games, "
+          + "\(String(format: "%.0f", prior)) s of training)")
     } else {
       if fm.fileExists(atPath: checkpoint) || fm.fileExists(atPath: checkpoint + ".old") {
         throw NeuralError("\(dir) already holds a run (use --resume to continue it, or another --out)")

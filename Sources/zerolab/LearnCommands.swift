@@ -96,7 +96,7 @@ struct Train: ParsableCommand {
     do {
       let r = try Runs.selfPlay(
         config: config, dir: out, iterations: iterations, budget: budget, resume: resume,
-        progress: { Terminal.progress($0) })
+        progress: { Terminal.progress($0) }, announce: { print($0) })
       Terminal.endProgress()
       let m = r.measurements.last
       print(
