@@ -15,7 +15,7 @@ expect() { # name, expected status, pattern the whole of stderr must match, comm
   shift 3
   "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
   local got=$?
-  if [ "$got" != "$status" ] || ! grep -Eq "$pattern" "$tmp/err"; then
+  if [ "$got" != "$status" ] || ! grep -Eq -e "$pattern" "$tmp/err"; then
     echo "cli-check: $name: exit $got (want $status), stderr:" >&2
     sed 's/^/  /' "$tmp/err" >&2
     failed=1
@@ -35,6 +35,14 @@ one_line "a text file as a net" "/etc/passwd: not a ZeroLab network file" "$bin"
 one_line "missing checkpoint" ".*cannot read" "$bin" nnue eval "$tmp/missing.nnue"
 expect "bad option value" 64 "Usage: zerolab bench nn" "$bin" bench nn --steps 0
 expect "unknown option" 64 "Usage: zerolab arena" "$bin" arena zerolab zerolab-hce --nonsense
+# A command accepts only what it does: chess where it knows Hexapawn only, an option that does
+# not apply to the game.
+for command in solve count; do
+  expect "$command chess" 64 "'$command' is for Hexapawn only" "$bin" "$command" chess
+done
+expect "train chess" 64 "'train' is for Hexapawn only" "$bin" train chess --out "$tmp/x" --budget 1
+expect "play chess --size" 64 "--size is for Hexapawn boards" "$bin" play chess --size 3x3
+expect "play hexapawn --time" 64 "--time is for chess engines" "$bin" play hexapawn --time 2
 "$bin" train hexapawn --size 3x3 --out "$tmp/train" --budget 12 --seed 1 >/dev/null 2>"$tmp/progress"
 lines=$(grep -c '^iteration [0-9]' "$tmp/progress" || true)
 if [ "$lines" -lt 2 ] || grep -q $'\r' "$tmp/progress"; then
@@ -42,5 +50,5 @@ if [ "$lines" -lt 2 ] || grep -q $'\r' "$tmp/progress"; then
   sed 's/^/  /' "$tmp/progress" >&2
   failed=1
 fi
-if [ "$failed" = 0 ]; then echo "cli-check: 5 error checks and the progress check passed"; fi
+if [ "$failed" = 0 ]; then echo "cli-check: 10 error checks and the progress check passed"; fi
 exit $failed

@@ -24,6 +24,7 @@ struct Count: ParsableCommand {
   @Option(help: "Decimal places of the probability.") var digits: Int = 30
 
   func validate() throws {
+    try game.requireHexapawn("count")
     guard (0...10_000).contains(digits) else { throw ValidationError("--digits must be 0 to 10000") }
   }
 

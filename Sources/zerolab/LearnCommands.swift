@@ -90,6 +90,8 @@ struct Train: ParsableCommand {
   @Option(help: "Stop after this many seconds of training time.") var budget: Double?
   @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
 
+  func validate() throws { try game.requireHexapawn("train") }
+
   func run() throws {
     let config = try options.config()
     if iterations == nil && budget == nil { throw ValidationError("give --iterations or --budget") }
@@ -133,6 +135,8 @@ struct Supervise: ParsableCommand {
   @Option(help: "Run folder.") var out: String
   @Option(help: "Seconds of training.") var budget: Double = 10
 
+  func validate() throws { try game.requireHexapawn("supervise") }
+
   func run() throws {
     let config = try options.config()
     do {
@@ -171,6 +175,8 @@ struct Compare: ParsableCommand {
   @OptionGroup var options: LearningOptions
   @Option(help: "Run folder.") var out: String
   @Option(help: "Seconds of training per run.") var budget: Double = 45
+  func validate() throws { try game.requireHexapawn("compare") }
+
   func run() throws {
     let base = try options.config(allowLists: true)
     let initList = options.initializers

@@ -37,7 +37,7 @@ struct Play: ParsableCommand {
   @OptionGroup var board: BoardOptions
   @Option(help: "White's player (see above; chess: human or an ENGINE).") var white: String = "human"
   @Option(help: "Black's player (see above; chess default: zerolab).") var black: String?
-  @Option(help: "Chess: engine thinking time per move, in seconds.") var time: Double = 1
+  @Option(help: "Chess: engine thinking time per move, in seconds (default 1).") var time: Double?
   @Option(help: "Seed for every random choice of the engines.") var seed: UInt64 = 1
   @Flag(help: "Force plain output (no colour) even on a terminal.") var plain = false
 
@@ -69,6 +69,7 @@ struct Play: ParsableCommand {
   }
 
   func runChess() throws {
+    let time = self.time ?? 1
     guard time > 0, time <= 3600 else { throw ValidationError("--time must be in (0, 3600] seconds") }
     var start = ChessPosition()
     if let fen = board.fen {
@@ -89,6 +90,16 @@ struct Play: ParsableCommand {
       write: { s in s.hasSuffix("> ") ? Terminal.prompt(s) : print(s) })
     game.run(from: start)
     for seat in [game.white, game.black] { if case .engine(let e) = seat { e.close() } }
+  }
+
+  func validate() throws {
+    if game == .chess && board.size != nil {
+      throw ValidationError("--size is for Hexapawn boards; chess is played on 8x8 (start elsewhere with --fen)")
+    }
+    if game == .hexapawn && time != nil {
+      throw ValidationError(
+        "--time is for chess engines; Hexapawn players take settings in their name (mcts:sims=3000)")
+    }
   }
 
   func run() throws {

@@ -21,6 +21,8 @@ struct Solve: ParsableCommand {
   @Argument(help: "The game (hexapawn).") var game: GameName
   @OptionGroup var board: BoardOptions
 
+  func validate() throws { try game.requireHexapawn("solve") }
+
   func run() throws {
     let start = try board.startPosition()
     let clock = ContinuousClock()

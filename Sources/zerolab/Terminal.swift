@@ -103,8 +103,8 @@ func rate(_ count: Int, _ d: Duration) -> String {
 
 /// Options naming a Hexapawn board and optionally a start position.
 struct BoardOptions: ParsableArguments {
-  @Option(name: .long, help: "Board size FILESxRANKS, each 3 to 8 (e.g. 3x3, 5x4).")
-  var size: String = "3x3"
+  @Option(name: .long, help: "Board size FILESxRANKS, each 3 to 8 (e.g. 3x3, 5x4; default 3x3).")
+  var size: String?
 
   @Option(
     name: .long,
@@ -114,7 +114,7 @@ struct BoardOptions: ParsableArguments {
   var fen: String?
 
   func boardSize() throws -> BoardSize {
-    do { return try BoardSize(parsing: size) } catch { throw ValidationError(error.message) }
+    do { return try BoardSize(parsing: size ?? "3x3") } catch { throw ValidationError(error.message) }
   }
 
   func startPosition() throws -> HexapawnPosition {

@@ -57,4 +57,12 @@ struct ZeroLab: ParsableCommand {
 enum GameName: String, ExpressibleByArgument, CaseIterable {
   case hexapawn
   case chess
+
+  /// Refuses chess for a command that only knows Hexapawn, naming what chess has instead.
+  func requireHexapawn(_ command: String) throws {
+    guard self == .hexapawn else {
+      throw ValidationError(
+        "'\(command)' is for Hexapawn only; for chess see 'zerolab perft', 'play chess', 'uci', 'arena' and 'nnue'")
+    }
+  }
 }
