@@ -106,11 +106,13 @@ public struct Conv2D: Layer {
     return SignalStats(mean: 0, variance: 1, shape: shape)
   }
 
-  /// Gathers every `k x k` neighbourhood (zero outside the image) into one row per pixel.
-  static func im2col(_ x: TensorBuffer, into p: TensorBuffer, kernel k: Int) {
-    let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+  /// Walks the patch matrix of an `[n, h, w, c]` image for a `k x k` kernel (a row per pixel,
+  /// `k·k·c` columns): calls `body(col, pixel)` for each `c`-wide segment, with `col` its first
+  /// entry in the patch matrix and `pixel` the first entry of the image pixel it holds, or `nil`
+  /// where the kernel reaches past the border.
+  @inline(__always)
+  static func forEachPatchSegment(n: Int, h: Int, w: Int, c: Int, kernel k: Int, _ body: (Int, Int?) -> Void) {
     let pad = k / 2, cols = k * k * c
-    let xp = x.elements, pp = p.buffer
     var row = 0
     for b in 0..<n {
       for y in 0..<h {
@@ -120,11 +122,7 @@ public struct Conv2D: Layer {
             let iy = y + dy - pad
             for dx in 0..<k {
               let ix = xx + dx - pad
-              if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                (pp.baseAddress! + col).update(from: xp.baseAddress! + ((b * h + iy) * w + ix) * c, count: c)
-              } else {
-                (pp.baseAddress! + col).update(repeating: 0, count: c)
-              }
+              body(col, iy >= 0 && iy < h && ix >= 0 && ix < w ? ((b * h + iy) * w + ix) * c : nil)
               col += c
             }
           }
@@ -134,31 +132,27 @@ public struct Conv2D: Layer {
     }
   }
 
+  /// Gathers every `k x k` neighbourhood (zero outside the image) into one row per pixel.
+  static func im2col(_ x: TensorBuffer, into p: TensorBuffer, kernel k: Int) {
+    let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let xp = x.pointer, pp = p.pointer
+    forEachPatchSegment(n: n, h: h, w: w, c: c, kernel: k) { col, pixel in
+      if let pixel {
+        (pp + col).update(from: xp + pixel, count: c)
+      } else {
+        (pp + col).update(repeating: 0, count: c)
+      }
+    }
+  }
+
   /// The adjoint of `im2col`: adds each patch entry back onto the pixel it came from.
   static func col2im(_ p: TensorBuffer, into x: TensorBuffer, kernel k: Int) {
     let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let pad = k / 2, cols = k * k * c
     x.fill(0)
-    let pp = p.elements, xp = x.buffer
-    var row = 0
-    for b in 0..<n {
-      for y in 0..<h {
-        for xx in 0..<w {
-          var col = row * cols
-          for dy in 0..<k {
-            let iy = y + dy - pad
-            for dx in 0..<k {
-              let ix = xx + dx - pad
-              if iy >= 0 && iy < h && ix >= 0 && ix < w {
-                let dst = ((b * h + iy) * w + ix) * c
-                for ch in 0..<c { xp[dst + ch] += pp[col + ch] }
-              }
-              col += c
-            }
-          }
-          row += 1
-        }
-      }
+    let pp = p.pointer, xp = x.pointer
+    forEachPatchSegment(n: n, h: h, w: w, c: c, kernel: k) { col, pixel in
+      guard let pixel else { return }
+      for ch in 0..<c { xp[pixel + ch] += pp[col + ch] }
     }
   }
 }
