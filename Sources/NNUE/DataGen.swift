@@ -2,6 +2,7 @@ import Chess
 import ChessEngine
 import Foundation
 import GameCore
+import NeuralCore
 import Synchronization
 
 /// Self-play data generation settings (`zerolab nnue gen`).
@@ -146,15 +147,76 @@ public enum DataGenerator {
     }
   }
 
+  /// What one seed's data in a folder was made with (`DIR/gen-s<seed>.json`; several seeds can
+  /// share a folder): the settings, with `games` the number of games the folder is to hold for
+  /// that seed, and the evaluation that played them.
+  struct Manifest: Codable, Equatable {
+    var settings: GenSettings
+    var evaluation: String
+  }
+
+  /// The path of the manifest of `seed`'s data in `dir`.
+  public static func manifestPath(_ dir: String, seed: UInt64) -> String { dir + "/gen-s\(seed).json" }
+
+  /// Checks a rerun against the folder's manifest and prepares a top-up: refuses other
+  /// settings (naming them) or fewer games than the folder holds, and removes the last shard
+  /// of the earlier run when it was partly filled, so it is played again whole. Then records
+  /// the new target, before any shard is written (a run killed at any point resumes right).
+  static func prepare(_ s: GenSettings, evaluation: String, in dir: String) throws {
+    let path = manifestPath(dir, seed: s.seed)
+    let wanted = Manifest(settings: s, evaluation: evaluation)
+    if let data = FileManager.default.contents(atPath: path) {
+      guard let before = try? JSONDecoder().decode(Manifest.self, from: data) else {
+        throw NNUEError("\(path) is corrupted: remove it only if the folder's shards match the settings you give")
+      }
+      var same = before
+      same.settings.games = s.games
+      if same != wanted {
+        throw NNUEError(
+          "\(dir) holds data of seed \(s.seed) made with other settings (\(differences(before, wanted))): "
+            + "give the same settings, or another --out or --seed"
+        )
+      }
+      if before.settings.games > s.games {
+        throw NNUEError("\(dir) already holds \(before.settings.games) games, more than the \(s.games) asked")
+      }
+      if before.settings.games < s.games && before.settings.games % s.gamesPerShard != 0 {
+        try? FileManager.default.removeItem(atPath: s.shardPath(dir, before.settings.games / s.gamesPerShard))
+      }
+    }
+    let enc = JSONEncoder()
+    enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+    try Checkpoint.atomicWrite(try enc.encode(wanted), to: path)
+  }
+
+  /// `nodes 5000 there, 800 asked; ...` for the fields (other than games) that differ.
+  static func differences(_ a: Manifest, _ b: Manifest) -> String {
+    func fields(_ m: Manifest) -> [String: String] {
+      var f: [String: String] = ["evaluation": m.evaluation]
+      if let data = try? JSONEncoder().encode(m.settings),
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+      {
+        for (k, v) in object where k != "games" { f[k] = "\(v)" }
+      }
+      return f
+    }
+    let x = fields(a), y = fields(b)
+    return Set(x.keys).union(y.keys).sorted().filter { x[$0] != y[$0] }
+      .map { "\($0) \(x[$0] ?? "none") there, \(y[$0] ?? "none") asked" }.joined(separator: "; ")
+  }
+
   /// Generates every shard of `settings` into `dir` with `threads` workers (shard `k` goes to
   /// worker `k mod threads`; each worker has its own searcher from `makeEvaluator`). Shards
-  /// already present are skipped (a rerun resumes), so the output does not depend on the
-  /// thread count. Returns the shard paths written or found.
+  /// already present are skipped, so a rerun resumes, and a rerun with more games tops the
+  /// folder up to exactly that many (the output does not depend on the thread count or on how
+  /// the games were split between runs). `evaluation` names what `makeEvaluator` makes; a
+  /// rerun with other settings or another evaluation is refused. Returns the shard paths.
   public static func run<E: ChessEvaluator>(
-    settings s: GenSettings, into dir: String, threads: Int, progress: Progress,
+    settings s: GenSettings, into dir: String, threads: Int, progress: Progress, evaluation: String = "handcrafted",
     makeEvaluator: @escaping @Sendable () -> E
   ) throws -> [String] {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try prepare(s, evaluation: evaluation, in: dir)
     let errors = Mutex<[String]>([])
     let group = DispatchGroup()
     for w in 0..<max(threads, 1) {

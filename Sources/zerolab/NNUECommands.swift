@@ -48,8 +48,10 @@ struct NNUEGen: ParsableCommand {
       check, positions whose best move is a capture or promotion, and mate scores are skipped.
       Games end by the rules or by adjudication (|score| >= 1500 for 4 plies: a win; after ply 80,
       |score| <= 8 for 12 plies: a draw). Data goes to OUT/gen-s<seed>-<k>.zldata, a shard per
-      --shard-games games, each written whole; a rerun with the same seed skips finished shards,
-      and several processes with different seeds can write into one folder at once.
+      --shard-games games, each written whole, with the settings in OUT/gen-s<seed>.json. A rerun
+      with the same seed skips finished shards and tops the folder up to exactly --games; one
+      with other settings for that seed is refused. Several processes with different seeds can
+      write into one folder at once.
 
       Examples:
         zerolab nnue gen --games 1000 --nodes 5000 --out data/gen0 --threads 2
@@ -98,7 +100,7 @@ struct NNUEGen: ParsableCommand {
     let paths: [String]
     do {
       if let net {
-        paths = try DataGenerator.run(settings: s, into: out, threads: threads, progress: progress) {
+        paths = try DataGenerator.run(settings: s, into: out, threads: threads, progress: progress, evaluation: eval) {
           NNUEEvaluation(net: net)
         }
       } else {

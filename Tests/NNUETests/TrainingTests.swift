@@ -101,6 +101,47 @@ import Testing
     _ = try DataGenerator.run(settings: s, into: dir, threads: 1, progress: progress) { HandcraftedEvaluation() }
     #expect(progress.snapshot.skipped == 2 && progress.snapshot.games == 0)
   }
+
+  /// A rerun with more games tops the folder up to exactly that many, the partly filled last
+  /// shard played again whole: the bytes equal one run of the larger count. Other settings for
+  /// the same seed, or fewer games than the folder holds, are refused with the reason.
+  @Test func rerunsTopUpExactlyAndRefuseOtherSettings() throws {
+    var s = GenSettings(games: 3, nodes: 200, seed: 11)
+    s.gamesPerShard = 2
+    s.maxPlies = 40
+    let dir = tempPath("topup"), whole = tempPath("whole")
+    _ = try DataGenerator.run(settings: s, into: dir, threads: 1, progress: .init()) { HandcraftedEvaluation() }
+    var more = s
+    more.games = 5
+    let progress = DataGenerator.Progress()
+    let topped = try DataGenerator.run(settings: more, into: dir, threads: 2, progress: progress) {
+      HandcraftedEvaluation()
+    }
+    #expect(progress.snapshot.games == 3)  // game 2 again (its shard was partial), then 3 and 4
+    let fresh = try DataGenerator.run(settings: more, into: whole, threads: 1, progress: .init()) {
+      HandcraftedEvaluation()
+    }
+    #expect(topped.count == 3)
+    for (a, b) in zip(topped, fresh) {
+      #expect(FileManager.default.contents(atPath: a) == FileManager.default.contents(atPath: b))
+    }
+    var other = more
+    other.nodes = 100
+    #expect {
+      try DataGenerator.run(settings: other, into: dir, threads: 1, progress: .init()) { HandcraftedEvaluation() }
+    } throws: { error in
+      "\(error)".contains("nodes 200 there, 100 asked")
+    }
+    #expect {
+      try DataGenerator.run(settings: s, into: dir, threads: 1, progress: .init()) { HandcraftedEvaluation() }
+    } throws: { error in
+      "\(error)".contains("already holds 5 games, more than the 3 asked")
+    }
+    var otherSeed = more
+    otherSeed.seed = 12
+    otherSeed.nodes = 100
+    _ = try DataGenerator.run(settings: otherSeed, into: dir, threads: 1, progress: .init()) { HandcraftedEvaluation() }
+  }
 }
 
 @Suite struct TrainingTests {
