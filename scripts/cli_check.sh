@@ -43,12 +43,18 @@ done
 expect "train chess" 64 "'train' is for Hexapawn only" "$bin" train chess --out "$tmp/x" --budget 1
 expect "play chess --size" 64 "--size is for Hexapawn boards" "$bin" play chess --size 3x3
 expect "play hexapawn --time" 64 "--time is for chess engines" "$bin" play hexapawn --time 2
+# A board too large for the learning metrics is refused at once, and no folder is left behind.
+one_line "train 8x8" "the 8x8 board has more than" "$bin" train hexapawn --size 8x8 --out "$tmp/t88" --budget 5
+if [ -e "$tmp/t88" ]; then
+  echo "cli-check: the refused 8x8 run left $tmp/t88 behind" >&2
+  failed=1
+fi
 "$bin" train hexapawn --size 3x3 --out "$tmp/train" --budget 12 --seed 1 >/dev/null 2>"$tmp/progress"
-lines=$(grep -c '^iteration [0-9]' "$tmp/progress" || true)
+lines=$(grep -c -E '^(labelling|iteration [0-9])' "$tmp/progress" || true)
 if [ "$lines" -lt 2 ] || grep -q $'\r' "$tmp/progress"; then
   echo "cli-check: train with standard error redirected wrote $lines plain progress lines (want 2 or more):" >&2
   sed 's/^/  /' "$tmp/progress" >&2
   failed=1
 fi
-if [ "$failed" = 0 ]; then echo "cli-check: 10 error checks and the progress check passed"; fi
+if [ "$failed" = 0 ]; then echo "cli-check: 11 error checks and the progress check passed"; fi
 exit $failed

@@ -40,11 +40,16 @@ public final class SolvedBoard: @unchecked Sendable {
   /// For each position, which legal moves are optimal (fastest win / slowest loss).
   public let optimal: [[Bool]]
 
-  public init(size: BoardSize) {
+  /// The most reachable positions a board may have: every measurement scores the network on
+  /// all of them. 4x6 (442,503) is the largest board of 4 files that fits; 4x7 (1,297,994) and
+  /// 5x5 (3.2 million) do not (5x5 spent 108 s before its first measurement).
+  public static let positionLimit = 500_000
+
+  /// Enumerates and solves every position of `size`, reporting through `progress`; refuses a
+  /// board with more than `positionLimit` reachable positions before solving it.
+  public init(size: BoardSize, progress: ((String) -> Void)? = nil) throws(NeuralError) {
     self.size = size
-    let solver = Solver<HexapawnPosition>(expectedPositions: 1 << 14)
     let start = HexapawnPosition(size: size)
-    solver.solve(start)
     var seen = Set<HexapawnPosition>([start]), stack = [start], live: [HexapawnPosition] = []
     while let p = stack.popLast() {
       if !p.isFinished { live.append(p) }
@@ -52,7 +57,15 @@ public final class SolvedBoard: @unchecked Sendable {
         let c = p.playing(m)
         if seen.insert(c).inserted { stack.append(c) }
       }
+      if seen.count > SolvedBoard.positionLimit {
+        throw NeuralError(
+          "the \(size) board has more than \(SolvedBoard.positionLimit) reachable positions: the learning metrics score "
+            + "the network on every one, which is practical up to about 4x6 or 5x4")
+      }
     }
+    progress?("labelling \(size) with the exact solver: solving \(seen.count) positions")
+    let solver = Solver<HexapawnPosition>(expectedPositions: max(1 << 14, seen.count))
+    solver.solve(start)
     live.sort { ($0.white, $0.black, $0.sideToMove.rawValue) < ($1.white, $1.black, $1.sideToMove.rawValue) }
     positions = live
     signs = live.map { Float(solver.value(of: $0).sign) }

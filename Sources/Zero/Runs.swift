@@ -19,7 +19,8 @@ public enum Runs {
     method: String = "selfplay", progress: Progress? = nil, announce: Progress? = nil
   ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
     let fm = FileManager.default
-    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let clock = ContinuousClock()
+    let start = clock.now
     let checkpoint = dir + "/checkpoint"
     let log = MetricsLog(path: dir + "/metrics.jsonl")
     var learner: Learner
@@ -37,9 +38,10 @@ public enum Runs {
       learner = try Learner(config: config)
       try? fm.removeItem(atPath: log.path)
     }
-    let board = board ?? SolvedBoard(size: learner.size)
-    let clock = ContinuousClock()
-    let start = clock.now
+    // The labelling counts toward the budget; a board too large for it is refused before the
+    // folder is made.
+    let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
     func elapsed() -> Double { prior + seconds(clock.now - start) }
     var out: [MetricsRecord] = []
     if learner.iteration == 0 {
@@ -74,13 +76,13 @@ public enum Runs {
   public static func supervised(
     config: ZeroConfig, dir: String, steps: Int?, budget: Double?, board: SolvedBoard? = nil, progress: Progress? = nil
   ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    let learner = try Learner(config: config)
-    let board = board ?? SolvedBoard(size: learner.size)
-    let data = learner.supervisedDataset(board)
-    let log = MetricsLog(path: dir + "/metrics.jsonl")
     let clock = ContinuousClock()
     let start = clock.now
+    let learner = try Learner(config: config)
+    let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let data = learner.supervisedDataset(board)
+    let log = MetricsLog(path: dir + "/metrics.jsonl")
     var out = [learner.measure(board: board, method: "supervised", wallSeconds: 0)]
     try log.append(out[0])
     var done = 0
@@ -110,10 +112,10 @@ public enum Runs {
     base: ZeroConfig, dir: String, budget: Double, inits: [String], activations: [String], progress: Progress? = nil
   ) throws -> String {
     let fm = FileManager.default
+    let board = try SolvedBoard(size: try base.boardSize, progress: progress)
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let log = MetricsLog(path: dir + "/metrics.jsonl")
     try? fm.removeItem(atPath: log.path)
-    let board = SolvedBoard(size: try base.boardSize)
     var all: [MetricsRecord] = []
     for i in inits {
       for a in activations {

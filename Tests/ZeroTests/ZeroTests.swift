@@ -29,7 +29,7 @@ struct WhiteAbsoluteEvaluator: PolicyValueEvaluator {
   }
 }
 
-let classic = SolvedBoard(size: try! BoardSize(parsing: "3x3"))
+let classic = try! SolvedBoard(size: try! BoardSize(parsing: "3x3"))
 
 @Suite struct EncodingTests {
   @Test func planesAreFromTheSideToMove() throws {
@@ -269,5 +269,20 @@ let classic = SolvedBoard(size: try! BoardSize(parsing: "3x3"))
     #expect(throws: NeuralError.self) {
       try EngineFile.player(d + "/missing.json", size: try BoardSize(parsing: "3x3"), seed: 1)
     }
+  }
+}
+
+@Suite struct SolvedBoardLimitTests {
+  /// A board too large to label is refused while its positions are enumerated, before solving.
+  @Test func boardsPastTheLimitAreRefused() throws {
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    #expect {
+      try SolvedBoard(size: try BoardSize(parsing: "5x5"))
+    } throws: { error in
+      (error as? NeuralError)?.message.contains("more than 500000 reachable positions") == true
+    }
+    #expect(clock.now - t0 < .seconds(60))
+    #expect(try SolvedBoard(size: try BoardSize(parsing: "4x4")).positions.count == 20286 - 8866)
   }
 }
