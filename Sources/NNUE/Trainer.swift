@@ -114,6 +114,18 @@ public final class NNUETrainer {
       try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
       try Checkpoint.atomicWrite(try enc.encode(settings), to: settingsPath)
     }
+    // The validation split is drawn from the data, so a resume must see the same data.
+    let dataPath = out + "/data.json"
+    let now = DataFingerprint(records)
+    if resume, let data = fm.contents(atPath: dataPath),
+      let before = try? JSONDecoder().decode(DataFingerprint.self, from: data),
+      before != now
+    {
+      throw NNUEError(
+        "\(out): the training data changed since the run started (\(before) then, \(now) now), so the validation "
+          + "split would too: resume with the same data, or start another --out")
+    }
+    try Checkpoint.atomicWrite(try enc.encode(now), to: dataPath)
     // Split.
     var rng = Xoshiro256(seed: settings.seed)
     var order = Array(records.indices)
@@ -325,4 +337,33 @@ public final class NNUETrainer {
     epoch = e
     bestValidation = c.metadata["best_validation"].flatMap { Double($0) } ?? .infinity
   }
+}
+
+/// What a training run's data was: the record count and an FNV-1a hash of every record's fields
+/// in order (`OUT/data.json`), so a resume can tell that the data changed.
+struct DataFingerprint: Codable, Equatable, CustomStringConvertible {
+  var records: Int
+  var hash: String
+
+  init(_ data: [TrainingRecord]) {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ v: UInt64) {
+      var x = v
+      for _ in 0..<8 {
+        h = (h ^ (x & 0xFF)) &* 0x100_0000_01B3
+        x >>= 8
+      }
+    }
+    for r in data {
+      mix(r.occupancy)
+      mix(r.pieces.0)
+      mix(r.pieces.1)
+      mix(UInt64(UInt16(bitPattern: r.score)) | UInt64(r.result) << 16 | (r.blackToMove ? 1 << 24 : 0))
+      mix(UInt64(r.ply) | UInt64(r.move) << 16)
+    }
+    records = data.count
+    hash = String(h, radix: 16)
+  }
+
+  var description: String { "\(records) records, hash \(hash)" }
 }

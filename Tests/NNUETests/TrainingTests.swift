@@ -267,6 +267,12 @@ import Testing
     let ma = try String(contentsOfFile: straight + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
     let mb = try String(contentsOfFile: split + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
     #expect(ma.count == 4 && mb.count == 4)
+    // A resume on other data is refused: its validation split would differ.
+    #expect {
+      try NNUETrainer(settings: settings, records: Array(records.dropLast()), out: split, resume: true)
+    } throws: { error in
+      "\(error)".contains("the training data changed since the run started (1200 records")
+    }
   }
 
   /// Clipping for quantisation bounds the transformer and the first head layer to ±clip and
