@@ -133,7 +133,7 @@ bench-nnue: build
 	$(BIN) nnue bench --seconds 15 --depth 9
 	@test ! -f engines/zerolab-nnue.nnue || $(BIN) nnue bench --net engines/zerolab-nnue.nnue --seconds 5 --depth 9
 
-# NNUE experiments (long; the figures in the README came from these).
+# NNUE experiments (long; the figures in docs/results came from these).
 NNUE_GENERATIONS ?= 3
 NNUE_GAMES ?= 4000
 NNUE_NET := --accumulator 128 --initializer he_normal --lr 2e-3 --epochs 20
