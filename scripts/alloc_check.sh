@@ -15,12 +15,12 @@ trap 'rm -rf "$out"' EXIT
 net=(--blocks 2 --channels 16 --planes 4 --policy 50 --threads 1)
 count() { LD_PRELOAD="$out/malloc_count.so" "$bin" "$@" 2>&1 >/dev/null | sed -n 's/^MALLOC_COUNT //p'; }
 failed=0
-check() { # name, command for n iterations with n = 20 and 120 substituted for N
+check() { # name, then the command with ITERATIONS where the iteration count goes (20, then 120)
   local name=$1
   shift
   local a b
-  a=$(count "${@//N/20}")
-  b=$(count "${@//N/120}")
+  a=$(count "${@//ITERATIONS/20}")
+  b=$(count "${@//ITERATIONS/120}")
   echo "alloc-check: $name: $a mallocs for 20, $b for 120: $((b - a)) for 100 more"
   # Allow a handful (the benchmark's own bookkeeping).
   if [ $((b - a)) -gt 10 ]; then
@@ -28,8 +28,8 @@ check() { # name, command for n iterations with n = 20 and 120 substituted for N
     failed=1
   fi
 }
-check "training steps (batch 16)" bench nn "${net[@]}" --batch 16 --only train --steps N
-check "inference passes at batch 1" bench nn "${net[@]}" --only infer --inference-batch 1 --passes N
-check "inference passes at batch 64" bench nn "${net[@]}" --only infer --inference-batch 64 --passes N
-check "Hexapawn learner steps" bench learner --size 3x3 --steps N
+check "training steps (batch 16)" bench nn "${net[@]}" --batch 16 --only train --steps ITERATIONS
+check "inference passes at batch 1" bench nn "${net[@]}" --only infer --inference-batch 1 --passes ITERATIONS
+check "inference passes at batch 64" bench nn "${net[@]}" --only infer --inference-batch 64 --passes ITERATIONS
+check "Hexapawn learner steps" bench learner --size 3x3 --steps ITERATIONS
 exit $failed
