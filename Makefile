@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build run demo test venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help
+.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help
 
 all: build
 
@@ -15,6 +15,8 @@ help:
 	@echo "make demo          solve 3x3 Hexapawn and play one engine-vs-engine game"
 	@echo "make engines       retrain the shipped Hexapawn engines (3x3: 1 min, 4x4: 10 min)"
 	@echo "make test          set up, lint, build and run every test"
+	@echo "make install       link zerolab (and zerolab-uci, for chess GUIs) into PREFIX/bin (~/.local/bin)"
+	@echo "make notebook      open the comparison notebook in Jupyter on RUN (runs/compare-3x3)"
 	@echo "make lint | format check | rewrite formatting with swift format (.swift-format)"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
@@ -59,6 +61,24 @@ test: setup lint venv
 	@bash scripts/resume_check.sh $(BIN)
 	@bash scripts/nnue_kill_check.sh $(BIN)
 	$(MAKE) --no-print-directory notebook-check
+	@bash scripts/gui_check.sh
+
+PREFIX ?= $(HOME)/.local
+install: build
+	@bash scripts/install.sh "$(PREFIX)" "$(CURDIR)/$(BIN)"
+
+uninstall:
+	@bash scripts/install.sh "$(PREFIX)" "$(CURDIR)/$(BIN)" uninstall
+
+# Every example of the README and of every --help, run; the help texts' layout checked.
+examples-check: venv
+	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
+	.venv/bin/python scripts/examples_check.py $(BIN)
+
+# The comparison notebook in Jupyter, on a run folder (make run writes runs/compare-3x3).
+RUN ?= runs/compare-3x3
+notebook: venv-notebook
+	@bash scripts/notebook.sh "$(RUN)"
 
 venv-notebook:
 	@bash scripts/venv-notebook.sh
@@ -91,7 +111,7 @@ uci-test: venv
 
 WAC_TIME ?= 1
 wac: build
-	$(BIN) epd bench/wac.epd --time $(WAC_TIME) | tail -n 1
+	$(BIN) epd bench/wac.epd --move-time $(WAC_TIME) | tail -n 1
 
 GAMES ?= 40
 TC ?= 10+0.1
@@ -130,13 +150,13 @@ bench-engine: build
 	@bash bench/engine.sh $(BIN)
 
 bench-nnue: build
-	$(BIN) nnue bench --seconds 15 --depth 9
-	@test ! -f engines/zerolab-nnue.nnue || $(BIN) nnue bench --net engines/zerolab-nnue.nnue --seconds 5 --depth 9
+	$(BIN) nnue bench --budget 15 --depth 9
+	@test ! -f engines/zerolab-nnue.nnue || $(BIN) nnue bench --eval-file engines/zerolab-nnue.nnue --budget 5 --depth 9
 
 # NNUE experiments (long; the figures in docs/results came from these).
 NNUE_GENERATIONS ?= 3
 NNUE_GAMES ?= 4000
-NNUE_NET := --accumulator 128 --initializer he_normal --lr 2e-3 --epochs 20
+NNUE_NET := --accumulator 128 --init he_normal --lr 2e-3 --epochs 20
 nnue-loop: build
 	$(BIN) nnue loop --generations $(NNUE_GENERATIONS) --games $(NNUE_GAMES) --nodes 5000 --out runs/nnue-loop \
 	  $(NNUE_NET) --arena-games 40 --tc 2+0.02 --seed 1
@@ -155,7 +175,7 @@ nnue-ship: build
 	$(BIN) nnue gen --games 8000 --nodes 5000 --out runs/nnue-data/s2 --threads 2 --seed 2
 	$(BIN) nnue train --data runs/nnue-data/s1 runs/nnue-data/s2 --out runs/nnue-ship0 $(NNUE_NET) --lambda 1 \
 	  --threads 1 --resume
-	$(BIN) nnue gen --games 17632 --nodes 5000 --eval runs/nnue-ship0/quantized.safetensors --out runs/nnue-data/s3 \
+	$(BIN) nnue gen --games 17632 --nodes 5000 --eval-file runs/nnue-ship0/quantized.safetensors --out runs/nnue-data/s3 \
 	  --threads 2 --seed 3
 	$(BIN) nnue train --data runs/nnue-data/s1 runs/nnue-data/s2 runs/nnue-data/s3 --out runs/nnue-ship $(NNUE_NET) \
 	  --lambda 1 --threads 1 --resume --engine zerolab-nnue

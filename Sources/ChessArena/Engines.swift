@@ -37,7 +37,8 @@ public struct EngineSpec: Codable, Sendable, Equatable {
   public static let builtinNames = ["zerolab", "zerolab-hce"]
 
   /// Reads `text` as a file path (`engines/x.json`), a name in `directory` (`x` for
-  /// `engines/x.json`), or a built-in name. Errors are one line.
+  /// `engines/x.json`; for `engines`, then in the clone's `engines/`, so names work from any
+  /// folder), or a built-in name. Errors are one line.
   public static func resolve(_ text: String, directory: String = "engines") throws(NotationError) -> EngineSpec {
     let fm = FileManager.default
     var path: String?
@@ -45,6 +46,10 @@ public struct EngineSpec: Codable, Sendable, Equatable {
       path = text
     } else if fm.fileExists(atPath: "\(directory)/\(text).json") {
       path = "\(directory)/\(text).json"
+    } else if directory == "engines", let shipped = Evaluators.shippedEngines,
+      fm.fileExists(atPath: "\(shipped)/\(text).json")
+    {
+      path = "\(shipped)/\(text).json"
     }
     if let path {
       guard let data = fm.contents(atPath: path) else { throw NotationError("cannot read engine file \(path)") }
@@ -179,6 +184,14 @@ public enum Evaluators {
     environment: ProcessInfo.processInfo.environment["ZEROLAB_EVAL_FILE"],
     executable: CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
     builtFrom: #filePath)
+
+  /// The clone's `engines/` folder (the one holding the shipped net, found as for
+  /// `defaultEvalFile` but without the environment), or `nil`.
+  public static let shippedEngines: String? = locateDefault(
+    environment: nil,
+    executable: CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
+    builtFrom: #filePath
+  ).map { ($0 as NSString).deletingLastPathComponent }
 
   /// `defaultEvalFile`'s search, with its inputs explicit (for tests).
   public static func locateDefault(environment: String?, executable: String?, builtFrom: String?) -> String? {

@@ -9,10 +9,10 @@ struct ArenaCommand: ParsableCommand {
     commandName: "arena",
     abstract: "Play a chess match between two engines and measure the Elo difference.",
     discussion: """
-      An ENGINE is a built-in name (zerolab: the alpha-beta engine on the shipped NNUE;
-      zerolab-hce: on the handcrafted evaluation), a name in engines/ (stockfish-1350 for
-      engines/stockfish-1350.json) or a path to such a JSON file. Colours alternate and each
-      opening of the set is played twice, once with each colour. Games end by the rules, on
+      An ENGINE is a built-in name (zerolab: the alpha-beta engine on the shipped NNUE; \
+      zerolab-hce: on the handcrafted evaluation), a name in engines/ (stockfish-1350 for \
+      engines/stockfish-1350.json) or a path to such a JSON file. Colours alternate and each \
+      opening of the set is played twice, once with each colour. Games end by the rules, on \
       time, on an engine failure, or as a draw after 600 plies.
 
       Examples:
@@ -24,7 +24,7 @@ struct ArenaCommand: ParsableCommand {
   @Argument(help: "Engine B.") var engineB: String
   @Option(help: "Number of games.") var games: Int = 2
   @Option(help: "Time control BASE+INC in seconds.") var tc: String = "10+0.1"
-  @Option(help: "EPD/FEN file of openings (default: engines/openings.epd if present).") var openings: String?
+  @Option(help: "EPD/FEN file of openings (default: engines/openings.epd, here or in the clone).") var openings: String?
   @Option(help: "Write the games to this PGN file.") var pgn: String?
   @Option(help: "Stop when the SPRT for elo0,elo1 decides (alpha = beta = 0.05).") var sprt: String?
 
@@ -41,8 +41,7 @@ struct ArenaCommand: ParsableCommand {
       control = try TimeControl(parsing: tc)
       specA = try EngineSpec.resolve(engineA)
       specB = try EngineSpec.resolve(engineB)
-      let path =
-        openings ?? (FileManager.default.fileExists(atPath: "engines/openings.epd") ? "engines/openings.epd" : nil)
+      let path = openings ?? defaultOpenings()
       if let path {
         guard let data = FileManager.default.contents(atPath: path) else { throw NotationError("cannot read \(path)") }
         positions = try readOpenings(String(decoding: data, as: UTF8.self), source: path)
@@ -92,4 +91,12 @@ struct ArenaCommand: ParsableCommand {
     print("Elo 95% interval \(s.eloIntervalText) over \(s.games) games" + (s.intervalCaveat.map { " (\($0))" } ?? ""))
     if let verdict { print(verdict) }
   }
+}
+
+/// `engines/openings.epd` of the working folder, else of the clone's `engines/`, else `nil`.
+func defaultOpenings() -> String? {
+  let fm = FileManager.default
+  if fm.fileExists(atPath: "engines/openings.epd") { return "engines/openings.epd" }
+  if let dir = Evaluators.shippedEngines, fm.fileExists(atPath: dir + "/openings.epd") { return dir + "/openings.epd" }
+  return nil
 }

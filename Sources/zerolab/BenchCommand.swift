@@ -21,7 +21,7 @@ struct SolverBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "solver", abstract: "Exact-solver throughput: positions solved per second from the start.",
     discussion: """
-      Solves each board from its start position (a fresh solver each repetition) and reports
+      Solves each board from its start position (a fresh solver each repetition) and reports \
       the best time. `make bench-solver` runs this next to a plain Python solver.
 
       Examples:
@@ -39,7 +39,8 @@ struct SolverBench: ParsableCommand {
       var best = Duration.seconds(1_000_000)
       var positions = 0
       var value = GameValue.draw
-      for _ in 0..<max(1, repeats) {
+      for r in 0..<max(1, repeats) {
+        Terminal.progress("solver \(boardSize): run \(r + 1) of \(max(1, repeats))")
         let clock = ContinuousClock()
         let t0 = clock.now
         let solver = Solver<HexapawnPosition>()
@@ -48,6 +49,7 @@ struct SolverBench: ParsableCommand {
         positions = solver.counts.total
         best = min(best, t)
       }
+      Terminal.endProgress()
       let perSecond = Int(Double(positions) / max(toSeconds(best), 1e-9))
       print("solver \(boardSize): \(grouped(positions)) positions in \(seconds(best)) s, White to move: \(value)")
       print("BENCH solver-\(boardSize) unit=positions/s zerolab=\(perSecond)")

@@ -9,7 +9,7 @@ struct ChessGames: ParsableCommand {
     commandName: "chess-games",
     abstract: "Seeded random chess games as JSON lines (for the python-chess differential test).",
     discussion: """
-      One line per ply: the FEN before, the sorted legal moves (UCI), the move played (UCI and
+      One line per ply: the FEN before, the sorted legal moves (UCI), the move played (UCI and \
       SAN), the FEN after and the game status after (`none` or the reason the game ended).
 
       Example:

@@ -8,7 +8,7 @@ struct Count: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Count complete games and positions exactly, and White's winning chance under random play.",
     discussion: """
-      Computed over the position graph (each position once), in GMP integers and rationals,
+      Computed over the position graph (each position once), in GMP integers and rationals, \
       so no count can overflow and no probability is rounded:
         complete games  move sequences from the start to a finished game
         positions       distinct reachable positions (board and side to move)
@@ -19,12 +19,12 @@ struct Count: ParsableCommand {
         zerolab count hexapawn --size 4x4 --digits 40
       """)
 
-  @Argument(help: "The game (hexapawn).") var game: GameName
+  @Argument(help: "The game.") var game: HexapawnGame
   @OptionGroup var board: BoardOptions
   @Option(help: "Decimal places of the probability.") var digits: Int = 30
 
   func validate() throws {
-    try game.requireHexapawn("count")
+    try game.game.requireHexapawn("count")
     guard (0...10_000).contains(digits) else { throw ValidationError("--digits must be 0 to 10000") }
   }
 

@@ -8,7 +8,7 @@ struct EngineBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "engine", abstract: "Alpha-beta search speed: nodes per second over a fixed set of positions.",
     discussion: """
-      Searches each position to a fixed depth with a fresh 16 MiB table and reports the total
+      Searches each position to a fixed depth with a fresh 16 MiB table and reports the total \
       nodes over the total time. `make bench-engine` runs this next to `stockfish bench`.
 
       Example:
@@ -44,20 +44,22 @@ struct EPDCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "epd", abstract: "Solve a test suite of EPD positions with best-move (bm) or avoid-move (am) ops.",
     discussion: """
-      Searches every position for --time seconds and counts it solved when the move is one of
+      Searches every position for --move-time seconds and counts it solved when the move is one of \
       the bm moves (and none of the am moves).
 
       Example:
-        zerolab epd bench/wac.epd --time 1
+        zerolab epd bench/wac.epd --move-time 1
       """)
 
   @Argument(help: "The EPD file.") var file: String
-  @Option(help: "Seconds per position.") var time: Double = 1
+  @Option(help: "Seconds of search per position. (default: 1)") var moveTime: Double?
+  @Option(name: .customLong("time"), help: .hidden) var timeAlias: Double?
+  var time: Double { moveTime ?? timeAlias ?? 1 }
   @Option(help: "Only the first N positions.") var limit: Int?
   @Option(help: "Transposition table size in MiB.") var hash: Int = 64
 
   func run() throws {
-    guard time > 0 else { throw ValidationError("--time must be positive") }
+    guard time > 0 else { throw ValidationError("--move-time must be positive") }
     guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
     let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter {
       !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#")

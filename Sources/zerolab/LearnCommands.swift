@@ -5,95 +5,120 @@ import Hexapawn
 import NeuralCore
 import Zero
 
-/// Network and training options shared by train, supervise and compare.
-struct LearningOptions: ParsableArguments {
+/// The network of a Hexapawn learning run: board, residual tower.
+struct NetworkOptions: ParsableArguments {
   @Option(help: "Board size FILESxRANKS.") var size: String = "3x3"
   @Option(help: "Residual blocks.") var blocks: Int = 2
   @Option(help: "Channels.") var channels: Int = 32
-  @Option(help: "Activation (any of the core's names).") var activation: String = "relu"
-  @Option(name: .customLong("init"), help: "Initializer (any of the core's names).") var initializer: String =
-    "he_normal"
+}
+
+/// One activation and one initializer (train, supervise).
+struct ActivationInitOptions: ParsableArguments {
+  @Option(help: "Activation (the names are listed by 'zerolab signal --help').") var activation: String = "relu"
+  @Option(name: .customLong("init"), help: "Initializer (the names are listed by 'zerolab signal --help').")
+  var initializer: String = "he_normal"
+}
+
+/// Optimisation and measurement, shared by train, supervise and compare.
+struct OptimizerOptions: ParsableArguments {
   @Option(help: "Adam learning rate.") var lr: Float = 2e-3
   @Option(help: "Minibatch size.") var batch: Int = 64
+  @Option(help: "Gradient steps per iteration (supervised: between measurements).") var steps: Int = 40
+  @Option(help: "Games per colour in the score measurements.") var evalGames: Int = 10
+  @Option(help: "Seed: the same seed repeats the run.") var seed: UInt64 = 1
+}
+
+/// Self-play only: train and compare.
+struct HexapawnSelfPlayOptions: ParsableArguments {
   @Option(help: "Self-play games per iteration.") var games: Int = 12
   @Option(help: "Search simulations per move in self-play.") var sims: Int = 32
   @Option(help: "Root search: gumbel (sharper policy targets at few simulations) or puct.")
   var search: String = "gumbel"
-  @Option(help: "Gradient steps per iteration (or between supervised measurements).") var steps: Int = 40
   @Option(help: "Replay window in positions.") var window: Int = 20_000
-  @Option(help: "Games per colour in the score measurements.") var evalGames: Int = 10
-  @Option(help: "Seed: the same seed repeats the run.") var seed: UInt64 = 1
+}
 
-  /// The comma-separated lists given to `--init` and `--activation` (a grid for `compare`).
-  var initializers: [String] { initializer.split(separator: ",").map(String.init) }
-  var activations: [String] { activation.split(separator: ",").map(String.init) }
-
-  func config(allowLists: Bool = false) throws -> ZeroConfig {
-    if !allowLists && (initializers.count > 1 || activations.count > 1) {
-      throw ValidationError("one --init and one --activation at a time here; `zerolab compare` runs a grid")
-    }
-    guard !initializers.isEmpty, !activations.isEmpty else {
-      throw ValidationError("--init and --activation need a name")
-    }
-    do {
-      _ = try BoardSize(parsing: size)
-      for a in activations { _ = try Activation(parsing: a) }
-      for i in initializers { _ = try Initializer(parsing: i) }
-    } catch let e as NotationError {
-      throw ValidationError(e.message)
-    } catch let e as NeuralError {
-      throw ValidationError(e.message)
-    }
-    guard search == "puct" || search == "gumbel" else { throw ValidationError("--search must be puct or gumbel") }
-    guard (0...64).contains(blocks), (1...512).contains(channels), batch > 0, games > 0, sims > 0, steps > 0, window > 0
-    else {
-      throw ValidationError("sizes out of range")
-    }
-    var c = ZeroConfig()
-    c.size = size
-    c.blocks = blocks
-    c.channels = channels
-    c.activation = activations[0]
-    c.initializer = initializers[0]
-    c.learningRate = lr
-    c.batchSize = batch
-    c.gamesPerIteration = games
-    c.simulations = sims
-    c.search = search
-    c.trainSteps = steps
-    c.window = window
-    c.evalGames = evalGames
-    c.seed = seed
-    return c
+/// Builds and checks a learning configuration from the option groups; `initializers` and
+/// `activations` hold one name each, or the grid of `compare`.
+func learningConfig(
+  network: NetworkOptions, optimizer: OptimizerOptions, selfPlay: HexapawnSelfPlayOptions?,
+  initializers: [String], activations: [String]
+) throws -> ZeroConfig {
+  guard !initializers.isEmpty, !activations.isEmpty, !initializers.contains(""), !activations.contains("") else {
+    throw ValidationError("--init and --activation need a name")
   }
+  do {
+    _ = try BoardSize(parsing: network.size)
+    for a in activations { _ = try Activation(parsing: a) }
+    for i in initializers { _ = try Initializer(parsing: i) }
+  } catch let e as NotationError {
+    throw ValidationError(e.message)
+  } catch let e as NeuralError {
+    throw ValidationError(e.message)
+  }
+  guard (0...64).contains(network.blocks) else { throw ValidationError("--blocks must be 0...64") }
+  guard (1...512).contains(network.channels) else { throw ValidationError("--channels must be 1...512") }
+  guard optimizer.batch > 0, optimizer.steps > 0 else { throw ValidationError("--batch and --steps must be positive") }
+  guard optimizer.lr > 0, optimizer.lr.isFinite else { throw ValidationError("--lr must be positive") }
+  guard optimizer.evalGames > 0 else { throw ValidationError("--eval-games must be positive") }
+  var c = ZeroConfig()
+  c.size = network.size
+  c.blocks = network.blocks
+  c.channels = network.channels
+  c.activation = activations[0]
+  c.initializer = initializers[0]
+  c.learningRate = optimizer.lr
+  c.batchSize = optimizer.batch
+  c.trainSteps = optimizer.steps
+  c.evalGames = optimizer.evalGames
+  c.seed = optimizer.seed
+  if let selfPlay {
+    guard selfPlay.search == "puct" || selfPlay.search == "gumbel" else {
+      throw ValidationError("--search must be puct or gumbel")
+    }
+    guard selfPlay.games > 0, selfPlay.sims > 0, selfPlay.window > 0 else {
+      throw ValidationError("--games, --sims and --window must be positive")
+    }
+    c.gamesPerIteration = selfPlay.games
+    c.simulations = selfPlay.sims
+    c.search = selfPlay.search
+    c.window = selfPlay.window
+  }
+  return c
 }
 
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train a Hexapawn policy-value network by self-play (AlphaZero style).",
     discussion: """
-      Each iteration plays self-play games with the network-guided search (Dirichlet noise at the
-      root, temperature 1 for the first plies), keeps a replay window, takes gradient steps,
-      measures the network against the exact solver, appends a line to OUT/metrics.jsonl and saves
+      Each iteration plays self-play games with the network-guided search (Dirichlet noise at the \
+      root, temperature 1 for the first plies), keeps a replay window, takes gradient steps, \
+      measures the network against the exact solver, appends a line to OUT/metrics.jsonl and saves \
       a checkpoint atomically. Kill it at any moment; --resume continues from the last checkpoint.
 
       Examples:
         zerolab train hexapawn --size 3x3 --out runs/selfplay-3x3 --iterations 30
-        zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 600 --channels 48
-        zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 900 --resume
+        zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 600 \\
+          --channels 48
+        zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 900 \\
+          --channels 48 --resume
       """)
 
-  @Argument(help: "The game (hexapawn).") var game: GameName
-  @OptionGroup var options: LearningOptions
+  @Argument(help: "The game.") var game: HexapawnGame
+  @OptionGroup(title: "Network") var network: NetworkOptions
+  @OptionGroup(title: "Network") var model: ActivationInitOptions
+  @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
+  @OptionGroup(title: "Self-play") var selfPlay: HexapawnSelfPlayOptions
   @Option(help: "Run folder.") var out: String
   @Option(help: "Stop after this many iterations.") var iterations: Int?
   @Option(help: "Stop after this many seconds of training time.") var budget: Double?
   @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
 
-  func validate() throws { try game.requireHexapawn("train") }
+  func validate() throws { try game.game.requireHexapawn("train") }
 
   func run() throws {
-    let config = try options.config()
+    let config = try learningConfig(
+      network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: [model.initializer],
+      activations: [model.activation])
     if iterations == nil && budget == nil { throw ValidationError("give --iterations or --budget") }
     do {
       let r = try Runs.selfPlay(
@@ -122,23 +147,28 @@ struct Supervise: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train the same network on every position labelled by the exact solver.",
     discussion: """
-      Value target: the game-theoretic value for the side to move; policy target: uniform over all
+      Value target: the game-theoretic value for the side to move; policy target: uniform over all \
       optimal moves. Same network, optimizer and metrics as `train`.
 
       Examples:
         zerolab supervise hexapawn --size 3x3 --out runs/supervised-3x3 --budget 10
-        zerolab supervise hexapawn --size 4x4 --out runs/supervised-4x4 --budget 120 --channels 48
+        zerolab supervise hexapawn --size 4x4 --out runs/supervised-4x4 \\
+          --budget 120 --channels 48
       """)
 
-  @Argument(help: "The game (hexapawn).") var game: GameName
-  @OptionGroup var options: LearningOptions
+  @Argument(help: "The game.") var game: HexapawnGame
+  @OptionGroup(title: "Network") var network: NetworkOptions
+  @OptionGroup(title: "Network") var model: ActivationInitOptions
+  @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
   @Option(help: "Run folder.") var out: String
   @Option(help: "Seconds of training.") var budget: Double = 10
 
-  func validate() throws { try game.requireHexapawn("supervise") }
+  func validate() throws { try game.game.requireHexapawn("supervise") }
 
   func run() throws {
-    let config = try options.config()
+    let config = try learningConfig(
+      network: network, optimizer: optimizer, selfPlay: nil, initializers: [model.initializer],
+      activations: [model.activation])
     do {
       let r = try Runs.supervised(
         config: config, dir: out, steps: nil, budget: budget, progress: { Terminal.progress($0) })
@@ -162,25 +192,32 @@ struct Compare: ParsableCommand {
     abstract:
       "Supervised against self-play learning: which reaches perfect play, how fast, with which init and activation.",
     discussion: """
-      For every initializer and activation given, trains a network on solver labels and another
-      by self-play, each for --budget seconds, measuring both against the exact solver as they
+      For every initializer and activation given, trains a network on solver labels and another \
+      by self-play, each for --budget seconds, measuring both against the exact solver as they \
       learn. Writes OUT/metrics.jsonl, OUT/report.md and SVG plots, and prints the table.
 
       Examples:
         zerolab compare hexapawn --size 3x3 --out runs/compare-3x3
-        zerolab compare hexapawn --size 3x3 --out runs/grid --budget 30 --init he_normal,autoinit --activation relu,mish
+        zerolab compare hexapawn --size 3x3 --out runs/grid --budget 30 \\
+          --init he_normal,autoinit --activation relu,mish
       """)
 
-  @Argument(help: "The game (hexapawn).") var game: GameName
-  @OptionGroup var options: LearningOptions
+  @Argument(help: "The game.") var game: HexapawnGame
+  @OptionGroup(title: "Network") var network: NetworkOptions
+  @Option(help: "Activations, comma separated: each is trained with each --init.") var activation: String = "relu"
+  @Option(name: .customLong("init"), help: "Initializers, comma separated: each is trained with each --activation.")
+  var initializer: String = "he_normal"
+  @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
+  @OptionGroup(title: "Self-play") var selfPlay: HexapawnSelfPlayOptions
   @Option(help: "Run folder.") var out: String
   @Option(help: "Seconds of training per run.") var budget: Double = 45
-  func validate() throws { try game.requireHexapawn("compare") }
+  func validate() throws { try game.game.requireHexapawn("compare") }
 
   func run() throws {
-    let base = try options.config(allowLists: true)
-    let initList = options.initializers
-    let actList = options.activations
+    let initList = initializer.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    let actList = activation.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    let base = try learningConfig(
+      network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: initList, activations: actList)
     do {
       let report = try Runs.compare(
         base: base, dir: out, budget: budget, inits: initList, activations: actList, progress: { Terminal.progress($0) }

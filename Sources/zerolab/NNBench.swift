@@ -9,11 +9,11 @@ struct NNBench: ParsableCommand {
     commandName: "nn",
     abstract: "Training steps/s and inference positions/s of a reference policy-value network.",
     discussion: """
-      The reference network of `make bench-nn`: 6 residual blocks x 64 channels, 3x3 convs,
-      BatchNorm, ReLU, 8x8 inputs with 20 planes, AlphaGo Zero heads (policy 4672 logits, value
-      tanh), Adam, batch 256, random data from a seed. Reports the median training step after
-      two warm-up steps, then inference positions/s at each inference batch size from the
-      median pass (one warm-up pass, then the timed passes, each timed on its own). `make
+      The reference network of `make bench-nn`: 6 residual blocks x 64 channels, 3x3 convs, \
+      BatchNorm, ReLU, 8x8 inputs with 20 planes, AlphaGo Zero heads (policy 4672 logits, value \
+      tanh), Adam, batch 256, random data from a seed. Reports the median training step after \
+      two warm-up steps, then inference positions/s at each inference batch size from the \
+      median pass (one warm-up pass, then the timed passes, each timed on its own). `make \
       bench-nn` runs it several times, in turn with JAX, which is timed the same way.
 
       Examples:
@@ -63,6 +63,9 @@ struct NNBench: ParsableCommand {
     var net = PolicyValueNetwork(spec)
     var rng = Xoshiro256(seed: seed)
     net.initialize(InitOptions(.heNormal), rng: &rng)
+    print(
+      "network: \(blocks) blocks x \(channels) channels on 8x8x\(planes), \(policy) policy logits;"
+        + " \(threads) BLAS threads, OpenBLAS core \(BLAS.coreName)")
     var lines: [String] = []
     if only != .infer {
       let (t, loss) = NetworkBenchmark.trainingSteps(&net, batch: batch, steps: steps, rng: &rng)
@@ -91,8 +94,8 @@ struct LearnerBench: ParsableCommand {
     commandName: "learner",
     abstract: "Optimisation steps/s of the Hexapawn learner on its replay data.",
     discussion: """
-      Plays self-play games with a fresh learner (the default `train hexapawn` settings for the
-      board), then times optimisation steps on minibatches drawn from those samples: the
+      Plays self-play games with a fresh learner (the default `train hexapawn` settings for the \
+      board), then times optimisation steps on minibatches drawn from those samples: the \
       learner's training step without self-play.
 
       Examples:

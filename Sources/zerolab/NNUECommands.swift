@@ -15,7 +15,8 @@ struct NNUECommand: ParsableCommand {
       Examples:
         zerolab nnue gen --games 200 --nodes 5000 --out data/gen0
         zerolab nnue train --data data/gen0 --out runs/nnue0 --epochs 10
-        zerolab nnue eval runs/nnue0/quantized.safetensors --fen 'rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1'
+        zerolab nnue eval runs/nnue0/quantized.safetensors \\
+          --fen 'rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1'
         zerolab nnue loop --generations 3 --games 400 --out runs/loop
         zerolab nnue compare --positions 100000 --out runs/compare
         zerolab nnue bench
@@ -43,26 +44,29 @@ struct NNUEGen: ParsableCommand {
     commandName: "gen",
     abstract: "Generate training data by self-play of the alpha-beta engine.",
     discussion: """
-      Each game starts with --random-plies random moves, then the engine plays itself with a fixed
-      --nodes or --depth per move (so a seed gives the same games on any machine). Positions in
-      check, positions whose best move is a capture or promotion, and mate scores are skipped.
-      Games end by the rules or by adjudication (|score| >= 1500 for 4 plies: a win; after ply 80,
-      |score| <= 8 for 12 plies: a draw). Data goes to OUT/gen-s<seed>-<k>.zldata, a shard per
-      --shard-games games, each written whole, with the settings in OUT/gen-s<seed>.json. A rerun
-      with the same seed skips finished shards and tops the folder up to exactly --games; one
-      with other settings for that seed is refused. Several processes with different seeds can
+      Each game starts with --random-plies random moves, then the engine plays itself with a fixed \
+      --nodes or --depth per move (so a seed gives the same games on any machine). Positions in \
+      check, positions whose best move is a capture or promotion, and mate scores are skipped. \
+      Games end by the rules or by adjudication (|score| >= 1500 for 4 plies: a win; after ply 80, \
+      |score| <= 8 for 12 plies: a draw). Data goes to OUT/gen-s<seed>-<k>.zldata, a shard per \
+      --shard-games games, each written whole, with the settings in OUT/gen-s<seed>.json. A rerun \
+      with the same seed skips finished shards and tops the folder up to exactly --games; one \
+      with other settings for that seed is refused. Several processes with different seeds can \
       write into one folder at once.
 
       Examples:
         zerolab nnue gen --games 1000 --nodes 5000 --out data/gen0 --threads 2
-        zerolab nnue gen --games 1000 --depth 6 --eval runs/nnue0/quantized.safetensors --out data/gen1 --seed 2
+        zerolab nnue gen --games 1000 --depth 6 --out data/gen1 --seed 2 \\
+          --eval-file runs/nnue0/quantized.safetensors
       """)
 
   @Option(help: "Games to play.") var games: Int
   @Option(help: "Nodes per move (default 5000 unless --depth is given).") var nodes: Int?
   @Option(help: "Depth per move instead of --nodes.") var depth: Int?
   @Option(help: "Output folder.") var out: String
-  @Option(help: "Evaluation: handcrafted or an NNUE file.") var eval: String = "handcrafted"
+  @Option(help: "Evaluation: handcrafted or an NNUE file. (default: handcrafted)") var evalFile: String?
+  @Option(name: .customLong("eval"), help: .hidden) var evalAlias: String?
+  var eval: String { evalFile ?? evalAlias ?? "handcrafted" }
   @Option(help: "Random plies at the start of each game.") var randomPlies: Int = 8
   @Option(help: "Games per shard file.") var shardGames: Int = 16
   @Option(help: "Worker threads.") var threads: Int = 1
@@ -157,8 +161,12 @@ struct TrainingOptions: ParsableArguments {
   @Option(help: "Adam learning rate (cosine decay to 5% of it).") var lr: Float = 1e-3
   @Option(help: "Weight of the search score in the target (1 - lambda on the game result).") var lambda: Float = 1
   @Option(help: "Sigmoid scale K in centipawns.") var sigmoidScale: Float = 400
-  @Option(help: "Initializer: autoinit, he_normal, glorot_uniform, lecun_normal, orthogonal, ...")
-  var initializer: String = "autoinit"
+  @Option(
+    name: .customLong("init"),
+    help: "Initializer (default: autoinit; the names are listed by 'zerolab signal --help').")
+  var initName: String?
+  @Option(name: .customLong("initializer"), help: .hidden) var initializerAlias: String?
+  var initializer: String { initName ?? initializerAlias ?? "autoinit" }
   @Option(help: "Training threads.") var threads: Int = 2
   @Option(help: "Random seed.") var seed: UInt64 = 1
 
@@ -180,16 +188,17 @@ struct NNUETrain: ParsableCommand {
     commandName: "train",
     abstract: "Train an NNUE on data files (float, on the neural core), then quantise it.",
     discussion: """
-      Loss: q = sigmoid(eval/K), t = lambda*sigmoid(score/K) + (1-lambda)*result, mean (q - t)^2.
-      Adam with cosine decay; 5% of the positions (at most 50,000) are held out for validation.
-      Each epoch appends to OUT/metrics.jsonl and saves OUT/checkpoint.safetensors atomically; kill
-      it at any moment and continue with --resume. The best net (lowest validation loss) is
-      OUT/best.safetensors, quantised as OUT/quantized.safetensors; --engine NAME also writes
+      Loss: q = sigmoid(eval/K), t = lambda*sigmoid(score/K) + (1-lambda)*result, mean (q - t)^2. \
+      Adam with cosine decay; 5% of the positions (at most 50,000) are held out for validation. \
+      Each epoch appends to OUT/metrics.jsonl and saves OUT/checkpoint.safetensors atomically; kill \
+      it at any moment and continue with --resume. The best net (lowest validation loss) is \
+      OUT/best.safetensors, quantised as OUT/quantized.safetensors; --engine NAME also writes \
       engines/NAME.json and engines/NAME.nnue for the arena, UCI and the terminal.
 
       Examples:
         zerolab nnue train --data data/gen0 --out runs/nnue0 --epochs 10
-        zerolab nnue train --data data/gen0 data/gen1 --out runs/nnue1 --layout kings4 --hidden 16 --initializer he_normal
+        zerolab nnue train --data data/gen0 data/gen1 --out runs/nnue1 \\
+          --layout kings4 --hidden 16 --init he_normal
         zerolab nnue train --data data/gen0 --out runs/nnue0 --epochs 20 --resume
       """)
 
@@ -269,11 +278,12 @@ struct NNUEEval: ParsableCommand {
     commandName: "eval",
     abstract: "Evaluate positions with an NNUE file (quantised and float) next to the handcrafted evaluation.",
     discussion: """
-      Every score is in centipawns for the side to move. A float file is also evaluated in
+      Every score is in centipawns for the side to move. A float file is also evaluated in \
       float; a quantised file (as shipped) has only its quantised evaluation.
 
       Example:
-        zerolab nnue eval engines/zerolab-nnue.nnue --fen 'r1bqkbnr/pppp1ppp/2n5/4p3/4P3/5N2/PPPP1PPP/RNBQKB1R w KQkq - 2 3'
+        zerolab nnue eval engines/zerolab-nnue.nnue \\
+          --fen 'r1bqkbnr/pppp1ppp/2n5/4p3/4P3/5N2/PPPP1PPP/RNBQKB1R w KQkq - 2 3'
       """)
   @Argument(help: "A float or quantised NNUE file.") var net: String
   @Option(help: "Position (default: the start position).") var fen: String?
@@ -320,16 +330,18 @@ struct NNUELoop: ParsableCommand {
     commandName: "loop",
     abstract: "The self-play loop: play, train, measure in the arena, repeat.",
     discussion: """
-      Generation 0's games are played by the handcrafted evaluation; each next generation's by the
-      previous generation's net (--data-from best: by the best net so far). After training, the new
-      net plays the handcrafted baseline and the best net of the earlier generations (both matches
-      at once); it becomes the best net if it scores over 50% against it. OUT/metrics.jsonl gets a
-      line per generation with both Elo figures and their 95%
+      Generation 0's games are played by the handcrafted evaluation; each next generation's by the \
+      previous generation's net (--data-from best: by the best net so far). After training, the new \
+      net plays the handcrafted baseline and the best net of the earlier generations (both matches \
+      at once); it becomes the best net if it scores over 50% against it. OUT/metrics.jsonl gets a \
+      line per generation with both Elo figures and their 95% \
       intervals; every step's files stay in OUT/gen<k>/, so a killed loop continues when rerun.
 
       Examples:
-        zerolab nnue loop --generations 3 --games 400 --nodes 5000 --out runs/loop --epochs 8
-        zerolab nnue loop --generations 2 --games 20 --nodes 500 --out /tmp/loop --epochs 2 --arena-games 4 --tc 1+0.01
+        zerolab nnue loop --generations 3 --games 400 --nodes 5000 --out runs/loop \\
+          --epochs 8
+        zerolab nnue loop --generations 2 --games 20 --nodes 500 --epochs 2 \\
+          --out runs/loop-small --arena-games 4 --tc 1+0.01
       """)
 
   @Option(help: "Generations.") var generations: Int = 3
@@ -382,11 +394,12 @@ struct NNUELabel: ParsableCommand {
     commandName: "label",
     abstract: "Relabel data with another engine's score through UCI (Stockfish 15.1 by default).",
     discussion: """
-      Each position is searched with 'go nodes K' (or depth D); the score replaces ours, the game
+      Each position is searched with 'go nodes K' (or depth D); the score replaces ours, the game \
       result is kept.
 
       Example:
-        zerolab nnue label data/gen0 --out data/gen0-sf.zldata --nodes 5000 --workers 2
+        zerolab nnue label data/gen0 --out data/gen0-sf.zldata --nodes 5000 \\
+          --workers 2
       """)
   @Argument(help: "Data files or folders.") var data: [String]
   @Option(help: "Output data file.") var out: String
@@ -433,14 +446,16 @@ struct NNUECompare: ParsableCommand {
     commandName: "compare",
     abstract: "Supervised (Stockfish 15.1 labels) against self-play (our labels) on the same positions.",
     discussion: """
-      Takes --positions positions from --data (or plays --games self-play games first), labels them
-      with Stockfish at --sf-nodes, trains one net on each label set with the same settings, and
-      plays both against the handcrafted evaluation and each other. Writes OUT/compare.md (the
+      Takes --positions positions from --data (or plays --games self-play games first), labels them \
+      with Stockfish at --sf-nodes, trains one net on each label set with the same settings, and \
+      plays both against the handcrafted evaluation and each other. Writes OUT/compare.md (the \
       table), OUT/compare.svg (validation loss by epoch) and OUT/summary.json.
 
       Examples:
-        zerolab nnue compare --data data/gen0 --positions 200000 --out runs/compare --epochs 8
-        zerolab nnue compare --games 30 --nodes 500 --positions 2000 --out /tmp/cmp --epochs 2 --arena-games 4 --tc 1+0.01
+        zerolab nnue compare --data data/gen0 --positions 200000 --out runs/compare \\
+          --epochs 8
+        zerolab nnue compare --games 30 --nodes 500 --positions 2000 --out runs/cmp \\
+          --epochs 2 --arena-games 4 --tc 1+0.01
       """)
   @Option(parsing: .upToNextOption, help: "Self-play data files or folders (default: generate).") var data: [String] =
     []
@@ -485,37 +500,43 @@ struct NNUEBench: ParsableCommand {
     commandName: "bench",
     abstract: "NNUE speed: incremental evaluations per second on one core, and search nodes/s next to handcrafted.",
     discussion: """
-      Evaluations: along 64 seeded random games, each move is pushed and the
-      position evaluated (the lazy stack's incremental update fused with the
-      output layer, as in the search); each game's first full refresh is not
-      timed. The run is cut into windows (--window seconds each) and the BENCH
-      line reports the fastest: interference from other processes, or from another
-      tenant on a shared core, only slows a window down, so the fastest window is
-      the figure that repeats from run to run. The whole run's rate and the median
-      window are printed above it; --window 0 makes the whole run the one window.
-      Search: `zerolab bench engine`'s eight positions at a fixed depth with each
-      evaluation, --repeats times each in turn, the fastest run counting. Without
-      --net a random 768->256x2->1 SCReLU net is used (speed does not depend on
+      Evaluations: along 64 seeded random games, each move is pushed and the \
+      position evaluated (the lazy stack's incremental update fused with the \
+      output layer, as in the search); each game's first full refresh is not \
+      timed. The run is cut into windows (--timing-window seconds each) and the BENCH \
+      line reports the fastest: interference from other processes, or from another \
+      tenant on a shared core, only slows a window down, so the fastest window is \
+      the figure that repeats from run to run. The whole run's rate and the median \
+      window are printed above it; --timing-window 0 makes the whole run the one window. \
+      Search: `zerolab bench engine`'s eight positions at a fixed depth with each \
+      evaluation, --repeats times each in turn, the fastest run counting. Without \
+      --eval-file a random 768->256x2->1 SCReLU net is used (speed does not depend on \
       the weights).
 
       Examples:
         zerolab nnue bench
-        zerolab nnue bench --net engines/zerolab-nnue.nnue --depth 10
+        zerolab nnue bench --eval-file engines/zerolab-nnue.nnue --depth 10
         zerolab nnue bench --depth 0 --breakdown
-        zerolab nnue bench --depth 0 --window 0
+        zerolab nnue bench --depth 0 --timing-window 0
       """)
-  @Option(help: "An NNUE file (default: a random 768->256x2->1 net).") var net: String?
-  @Option(help: "Seconds of evaluation timing.") var seconds: Double = 3
+  @Option(help: "An NNUE file (default: a random 768->256x2->1 net).") var evalFile: String?
+  @Option(name: .customLong("net"), help: .hidden) var netAlias: String?
+  var net: String? { evalFile ?? netAlias }
+  @Option(help: "Seconds of evaluation timing. (default: 3)") var budget: Double?
+  @Option(name: .customLong("seconds"), help: .hidden) var secondsAlias: Double?
+  var seconds: Double { budget ?? secondsAlias ?? 3 }
   @Option(help: "Search depth (0: skip the search part).") var depth: Int = 9
   @Flag(help: "Also time the accumulator update and the output layer alone.") var breakdown = false
-  @Option(help: "Accumulator units of the random net (without --net).") var accumulator: Int = 256
-  @Option(help: "Seconds per timing window; the BENCH line reports the fastest (0: the whole run).")
-  var window: Double = 0.05
+  @Option(help: "Accumulator units of the random net (without --eval-file).") var accumulator: Int = 256
+  @Option(help: "Seconds per timing window; the BENCH line reports the fastest (0: the whole run). (default: 0.05)")
+  var timingWindow: Double?
+  @Option(name: .customLong("window"), help: .hidden) var windowAlias: Double?
+  var window: Double { timingWindow ?? windowAlias ?? 0.05 }
   @Option(help: "Runs of the search set per evaluation, in turn; the fastest counts.") var repeats: Int = 3
 
   func validate() throws {
-    guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive") }
-    guard window >= 0, window.isFinite else { throw ValidationError("--window must be 0 or positive") }
+    guard seconds > 0, seconds.isFinite else { throw ValidationError("--budget must be positive") }
+    guard window >= 0, window.isFinite else { throw ValidationError("--timing-window must be 0 or positive") }
     guard depth >= 0 else { throw ValidationError("--depth must be 0 or positive") }
     guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
   }

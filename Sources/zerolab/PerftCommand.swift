@@ -6,16 +6,17 @@ struct Perft: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Count the leaf nodes of the chess move tree (perft), optionally per root move.",
     discussion: """
-      Counts every legal move sequence of --depth plies from the start position or --fen,
-      with bulk counting at the last ply. Output is the common engine form, so perft tools
-      can compare it with other engines: with --divide one `move: count` line per root move
-      (UCI notation, sorted), then a blank line; always `Nodes searched: N`. Time and
+      Counts every legal move sequence of --depth plies from the start position or --fen, \
+      with bulk counting at the last ply. Output is the common engine form, so perft tools \
+      can compare it with other engines: with --divide one `move: count` line per root move \
+      (UCI notation, sorted), then a blank line; always `Nodes searched: N`. Time and \
       nodes per second go to standard error.
 
       Examples:
         zerolab perft --depth 5
         zerolab perft --depth 4 --divide
-        zerolab perft --depth 5 --fen "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1"
+        zerolab perft --depth 5 \\
+          --fen "r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1"
       """)
 
   @Option(help: "Plies to search (0 or more).") var depth: Int

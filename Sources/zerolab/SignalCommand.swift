@@ -8,18 +8,22 @@ struct Signal: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Show what an initializer does to a network's signal before any training.",
     discussion: """
-      Builds the network, initializes it with a seed, feeds a batch of seeded N(0,1) inputs
-      forward (BatchNorm in training mode) and a seeded N(0,1) gradient backward, and prints
-      the mean and variance of every dense/convolution output and the variance of the gradient
+      Builds the network, initializes it with a seed, feeds a batch of seeded N(0,1) inputs \
+      forward (BatchNorm in training mode) and a seeded N(0,1) gradient backward, and prints \
+      the mean and variance of every dense/convolution output and the variance of the gradient \
       reaching it. A healthy initialization keeps both near 1 from the first layer to the last.
 
       Activations: \(ActivationKind.names.joined(separator: ", "))
+
       Initializers: \(Initializer.names.joined(separator: ", "))
 
       Examples:
-        zerolab signal --arch mlp --depth 50 --width 256 --activation tanh --init autoinit --seed 7
-        zerolab signal --arch mlp --depth 50 --width 256 --activation tanh --init he --json
-        zerolab signal --arch resnet --blocks 20 --channels 32 --activation mish --init autoinit --plot signal.svg
+        zerolab signal --arch mlp --layers 50 --width 256 --activation tanh \\
+          --init autoinit --seed 7
+        zerolab signal --arch mlp --layers 50 --width 256 --activation tanh \\
+          --init he_normal --json
+        zerolab signal --arch resnet --blocks 20 --batch 64 --activation mish \\
+          --init autoinit --plot signal.svg
       """)
 
   enum Arch: String, ExpressibleByArgument, CaseIterable {
@@ -27,7 +31,9 @@ struct Signal: ParsableCommand {
   }
 
   @Option(help: "mlp (dense layers) or resnet (the residual policy-value network on 8x8 inputs).") var arch: Arch = .mlp
-  @Option(help: "MLP hidden layers.") var depth: Int = 50
+  @Option(help: "MLP hidden layers. (default: 50)") var layers: Int?
+  @Option(name: .customLong("depth"), help: .hidden) var depthAlias: Int?
+  var depth: Int { layers ?? depthAlias ?? 50 }
   @Option(help: "MLP width (also its input width).") var width: Int = 256
   @Option(help: "Residual blocks.") var blocks: Int = 20
   @Option(help: "Residual channels.") var channels: Int = 32
@@ -46,7 +52,7 @@ struct Signal: ParsableCommand {
       (1...4096).contains(batch), (1...256).contains(planes)
     else {
       throw ValidationError(
-        "sizes out of range (depth 1-1000, width 1-8192, blocks 0-200, channels 1-1024, batch 1-4096)")
+        "sizes out of range (layers 1-1000, width 1-8192, blocks 0-200, channels 1-1024, batch 1-4096)")
     }
   }
 

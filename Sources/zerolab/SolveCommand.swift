@@ -7,9 +7,9 @@ struct Solve: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Solve a game exactly: who wins with perfect play, the optimal first moves, position counts.",
     discussion: """
-      The exact minimax solver visits every position reachable from the start once (the
-      position graph, with a transposition table), so it also counts them. Distances are
-      plies to the end under best play: the winner takes the fastest win, the loser the
+      The exact minimax solver visits every position reachable from the start once (the \
+      position graph, with a transposition table), so it also counts them. Distances are \
+      plies to the end under best play: the winner takes the fastest win, the loser the \
       slowest loss.
 
       Examples:
@@ -18,10 +18,10 @@ struct Solve: ParsableCommand {
         zerolab solve hexapawn --fen '1p1/pP1/2P b'
       """)
 
-  @Argument(help: "The game (hexapawn).") var game: GameName
+  @Argument(help: "The game.") var game: HexapawnGame
   @OptionGroup var board: BoardOptions
 
-  func validate() throws { try game.requireHexapawn("solve") }
+  func validate() throws { try game.game.requireHexapawn("solve") }
 
   func run() throws {
     let start = try board.startPosition()

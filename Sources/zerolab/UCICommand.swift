@@ -8,21 +8,22 @@ struct UCI: ParsableCommand {
     commandName: "uci",
     abstract: "Run the alpha-beta chess engine under the UCI protocol on standard input and output.",
     discussion: """
-      The evaluation is the shipped NNUE (engines/zerolab-nnue.nnue of the clone the binary was
-      built in, found from any working directory; ZEROLAB_EVAL_FILE=PATH|handcrafted overrides it),
+      The evaluation is the shipped NNUE (engines/zerolab-nnue.nnue of the clone the binary was \
+      built in, found from any working directory; ZEROLAB_EVAL_FILE=PATH|handcrafted overrides it), \
       or the handcrafted evaluation if there is no shipped net.
 
-      Commands: uci, isready, ucinewgame, setoption name Hash value MB, setoption name EvalFile
-      value PATH|handcrafted|<empty> (an NNUE file, the handcrafted evaluation, or the default),
-      position startpos|fen FEN [moves ...], go [wtime btime winc binc movestogo depth nodes
-      movetime infinite], stop, quit. Any other or malformed line is answered with
-      'info string ...' and ignored. At end of input a search with a limit (depth, nodes,
+      Commands: uci, isready, ucinewgame, setoption name Hash value MB, setoption name EvalFile \
+      value PATH|handcrafted|<empty> (an NNUE file, the handcrafted evaluation, or the default), \
+      position startpos|fen FEN [moves ...], go [wtime btime winc binc movestogo depth nodes \
+      movetime infinite], stop, quit. Any other or malformed line is answered with \
+      'info string ...' and ignored. At end of input a search with a limit (depth, nodes, \
       movetime, a clock) runs to it; quit stops at once.
 
       Examples:
         printf 'uci\\nposition startpos moves e2e4\\ngo depth 8\\n' | zerolab uci
-        printf 'setoption name EvalFile value handcrafted\\ngo depth 8\\n' | zerolab uci
-        zerolab uci --eval-file runs/nnue/quantized.safetensors
+        printf 'setoption name EvalFile value handcrafted\\ngo depth 8\\n' \\
+          | zerolab uci
+        printf 'go depth 10\\n' | zerolab uci --eval-file engines/zerolab-nnue.nnue
       """)
 
   @Option(help: "Transposition table size in MiB.") var hash: Int = 16

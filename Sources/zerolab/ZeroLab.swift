@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+@preconcurrency import Foundation
 
 @main
 struct ZeroLab: ParsableCommand {
@@ -11,10 +11,11 @@ struct ZeroLab: ParsableCommand {
         zerolab solve hexapawn --size 3x3
         zerolab count hexapawn --size 4x4
         zerolab play hexapawn --size 3x3 --white human --black minimax
-        zerolab play hexapawn --size 5x5 --white mcts:sims=5000 --black alphabeta:depth=10
+        zerolab play hexapawn --size 4x4 --white mcts:sims=3000 \\
+          --black alphabeta:depth=12
         zerolab compare hexapawn --size 3x3 --out runs/compare-3x3
         zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 600
-        zerolab signal --arch mlp --depth 50 --width 256 --activation tanh --init autoinit
+        zerolab signal --arch mlp --layers 50 --activation tanh --init autoinit
         zerolab bench solver --size 5x5
         zerolab perft --depth 5 --divide
       """,
@@ -29,6 +30,9 @@ struct ZeroLab: ParsableCommand {
   /// runs (a missing file, an unknown engine) is one line on standard error and exit status 1,
   /// without the usage, which would be noise there.
   static func main() {
+    // Line by line into a file or a pipe too, so a log shows progress as it happens and an
+    // interrupted run keeps everything it printed.
+    setvbuf(stdout, nil, _IOLBF, 0)
     var command: any ParsableCommand
     do {
       command = try parseAsRoot()
@@ -65,4 +69,15 @@ enum GameName: String, ExpressibleByArgument, CaseIterable {
         "'\(command)' is for Hexapawn only; for chess see 'zerolab perft', 'play chess', 'uci', 'arena' and 'nnue'")
     }
   }
+}
+
+/// The game argument of a command that knows Hexapawn only. Help lists `hexapawn`; `chess` is
+/// parsed so that `requireHexapawn` can point to the commands that play chess.
+struct HexapawnGame: ExpressibleByArgument {
+  let game: GameName
+  init?(argument: String) {
+    guard let game = GameName(rawValue: argument) else { return nil }
+    self.game = game
+  }
+  static var allValueStrings: [String] { [GameName.hexapawn.rawValue] }
 }
