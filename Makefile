@@ -88,6 +88,7 @@ notebook-check: venv-notebook
 	rm -rf .build/notebook-run
 	$(BIN) compare hexapawn --size 3x3 --out .build/notebook-run --budget 3 --eval-games 2 > /dev/null
 	.venv-notebook/bin/python scripts/run_notebook.py notebooks/supervised_vs_selfplay.ipynb --run .build/notebook-run
+	@bash scripts/notebook_serve_check.sh .build/notebook-run
 
 # Retrain the shipped Hexapawn engines (engines/hexapawn-3x3-zero.*, engines/hexapawn-4x4-zero.*).
 engines: build

@@ -15,4 +15,6 @@ if ! $py -c "import notebook" 2>/dev/null; then
   echo "notebook: installing Jupyter Notebook 7.6.5 into .venv-notebook" >&2
   $py -m pip install --quiet --disable-pip-version-check notebook==7.6.5
 fi
+# Jupyter refuses to run as root unless told (containers and CI machines often are root).
+[ "$(id -u)" = 0 ] && set -- --allow-root "$@"
 ZEROLAB_RUN=$(cd "$run" && pwd) exec .venv-notebook/bin/jupyter notebook "$@" notebooks/supervised_vs_selfplay.ipynb
