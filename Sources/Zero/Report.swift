@@ -104,8 +104,9 @@ public enum Report {
     for (_, ms) in runs(all) {
       let first = ms.first { $0.optimal_move_accuracy >= 1 }
       let last = ms.last!
-      r +=
-        "| \(methodName(last.method)) | \(last.`init`) | \(last.activation) | \(String(format: "%.1f", last.wall_s)) | "
+      let held = s.hold.map { Runs.heldPerfect(ms, for: $0) } ?? false
+      r += "| \(methodName(last.method)) | \(last.`init`) | \(last.activation) | "
+      r += String(format: "%.1f", last.wall_s) + (held ? " (held 100 %)" : "") + " | "
       r += (first.map { String(format: "%.1f", $0.wall_s) } ?? "not reached") + " | "
       r += (first.map { "\($0.positions_seen)" } ?? "not reached") + " | \(values(last))\n"
     }
@@ -119,7 +120,8 @@ public enum Report {
     r += "## The columns\n\n"
     r += "- **run**: the untrained network, a training method, or the best possible values; **init** and "
     r += "**activation**: the network's weight initializer and activation function.\n"
-    r += "- **trained (s)**: training time of the run's last measurement (wall clock, measurements included).\n"
+    r += "- **trained (s)**: training time of the run's last measurement (wall clock, measurements included); "
+    r += "\"held 100 %\" marks a run stopped early because it had held 100 % optimal moves.\n"
     r += "- **time to 100 % (s)**, **positions to 100 %**: training time and training positions seen (minibatch "
     r += "samples) at the first measurement with 100 % optimal moves.\n"
     r += "- **optimal moves**: the share of the \(s.positions) positions in which the network's highest-prior legal "

@@ -258,6 +258,7 @@ func viewBox(_ svg: String) -> (Double, Double) {
     // Supervised 3x3 reaches 100 % within a second or two, then holds it for 1 s and stops.
     #expect(Runs.heldPerfect(sup, for: 1) && sup.last!.wall_s < 30)
     let lines = report.split(separator: "\n")
+    #expect(lines.contains { $0.hasPrefix("| supervised |") && $0.contains("(held 100 %)") })
     let untrained = try #require(lines.first { $0.hasPrefix("| untrained network (step 0) |") })
     #expect(untrained.contains(String(format: "%.1f %%", 100 * zero.optimal_move_accuracy)))
     #expect(untrained.contains(String(format: "%.3f", zero.value_mse)))
