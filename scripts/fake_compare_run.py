@@ -2,8 +2,8 @@
 """Writes a synthetic `zerolab compare hexapawn` run folder, for developing the notebook only.
 
 The folder holds `metrics.jsonl` in the format the real comparison writes (one JSON object per
-measurement, see notebooks/supervised_vs_selfplay.ipynb) and a stub `report.md`. Curves are made
-up but shaped like the real thing: supervised learning from solver labels reaches perfect play in
+measurement, see notebooks/supervised_vs_selfplay.ipynb), its `best_possible.json` for 3x3 and a
+stub `report.md`. Curves are made up but shaped like the real thing: supervised learning from solver labels reaches perfect play in
 fewer positions than self-play; one self-play run of the grid stays short of 1.0, so the
 notebook's "not reached" path is exercised.
 
@@ -94,6 +94,14 @@ def main() -> None:
         for row in rows:
             f.write(json.dumps(row) + "\n")
     (out / "report.md").write_text("# Synthetic compare run\n\nWritten by scripts/fake_compare_run.py.\n")
+    # The values `zerolab compare hexapawn --size 3x3` writes (from the exact solver, 10 games).
+    best = {
+        "size": "3x3", "winner": "Black", "plies": 6,
+        "optimal_move_accuracy": 1.0, "value_sign_accuracy": 1.0, "value_mse": 0.0,
+        "score_vs_perfect_as_white": 0.0, "score_vs_perfect_as_black": 1.0, "score_vs_random": 0.9375,
+        "win_chance_vs_random_as_white": 0.875, "win_chance_vs_random_as_black": 1.0,
+    }
+    (out / "best_possible.json").write_text(json.dumps(best, indent=2, sort_keys=True) + "\n")
     runs = len(inits) * len(activations) * len(METHODS)
     print(f"fake run: {runs} runs x {args.points} measurements written to {out}")
 

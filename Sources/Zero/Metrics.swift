@@ -81,6 +81,59 @@ public final class SolvedBoard: @unchecked Sendable {
   }
 }
 
+/// The best value each measure of `MetricsRecord` can take on one board (same keys), from
+/// the exact solver: what a perfect network would score.
+public struct BestPossible: Codable, Sendable, Equatable {
+  public var size: String
+  /// The side that wins the starting position with perfect play, and in how many plies.
+  public var winner: String
+  public var plies: Int
+  public var optimal_move_accuracy = 1.0
+  public var value_sign_accuracy = 1.0
+  public var value_mse = 0.0
+  /// Against the perfect player only the side that wins the starting position can win.
+  public var score_vs_perfect_as_white: Double
+  public var score_vs_perfect_as_black: Double
+  /// The expected score of the best strategy against the uniformly random player, over the
+  /// measurement's games (the first, third, fifth, ... of them as White).
+  public var score_vs_random: Double
+  /// The best chance to beat the random player as White and as Black.
+  public var win_chance_vs_random_as_white: Double
+  public var win_chance_vs_random_as_black: Double
+
+  public init(board: SolvedBoard, games: Int) {
+    let start = HexapawnPosition(size: board.size)
+    let v = board.solver.value(of: start)
+    let whiteWins = v.sign > 0
+    size = board.size.description
+    winner = v.sign > 0 ? "White" : v.sign < 0 ? "Black" : "nobody"
+    plies = v.plies
+    score_vs_perfect_as_white = whiteWins ? 1 : 0
+    score_vs_perfect_as_black = v.sign < 0 ? 1 : 0
+    let asWhite = BestPossible.winChanceAgainstRandom(start, for: .white)
+    let asBlack = BestPossible.winChanceAgainstRandom(start, for: .black)
+    win_chance_vs_random_as_white = asWhite
+    win_chance_vs_random_as_black = asBlack
+    let n = max(games, 1), white = (n + 1) / 2
+    score_vs_random = (Double(white) * asWhite + Double(n - white) * asBlack) / Double(n)
+  }
+
+  /// The highest probability that `side` wins from `position` when the other side plays a
+  /// uniformly random legal move (expectimax over the whole game tree, memoised).
+  public static func winChanceAgainstRandom(_ position: HexapawnPosition, for side: Side) -> Double {
+    var memo: [HexapawnPosition: Double] = [:]
+    func chance(_ p: HexapawnPosition) -> Double {
+      if let o = p.outcome { return o == .win(side) ? 1 : 0 }
+      if let c = memo[p] { return c }
+      let children = p.legalMoves.map { chance(p.playing($0)) }
+      let c = p.sideToMove == side ? children.max()! : children.reduce(0, +) / Double(children.count)
+      memo[p] = c
+      return c
+    }
+    return chance(position)
+  }
+}
+
 /// Scores a network against the solver and in games.
 public enum Evaluation {
   public struct Scores: Sendable {
@@ -158,14 +211,17 @@ public enum Evaluation {
       }
       return p.outcome!
     }
-    let perfect = MinimaxPlayer<HexapawnPosition>(solver: board.solver, seed: seed &+ 17)
-    let random = RandomPlayer<HexapawnPosition>(seed: seed &+ 23)
+    // Every game has its own opponent seed: a player restarts its generator on `reset()`, so
+    // one opponent for all games would replay the same game every time.
+    func gameSeed(_ g: Int) -> UInt64 { seed &+ UInt64(g) &* 0x9E37_79B9_7F4A_7C15 }
     var w = 0, b = 0, r = 0
-    for _ in 0..<games {
+    for g in 0..<games {
+      let perfect = MinimaxPlayer<HexapawnPosition>(solver: board.solver, seed: gameSeed(g) &+ 17)
       if play(player, perfect) == .win(.white) { w += 1 }
       if play(perfect, player) == .win(.black) { b += 1 }
     }
     for g in 0..<games {
+      let random = RandomPlayer<HexapawnPosition>(seed: gameSeed(g) &+ 23)
       if g % 2 == 0 {
         if play(player, random) == .win(.white) { r += 1 }
       } else if play(random, player) == .win(.black) {

@@ -11,12 +11,13 @@ public enum Runs {
 
   /// Self-play training into `dir`: `checkpoint/` (resumable), `metrics.jsonl` (one line per
   /// iteration) and the final `network.safetensors`. Stops after `iterations` iterations or
-  /// `budget` seconds of training time, whichever comes first. A resumed run says where it
+  /// `budget` seconds of training time, whichever comes first, or, with `hold`, once the
+  /// optimal-move accuracy has held 100 % for `hold` seconds. A resumed run says where it
   /// picks up through `announce`.
   @discardableResult
   public static func selfPlay(
     config: ZeroConfig, dir: String, iterations: Int?, budget: Double?, resume: Bool, board: SolvedBoard? = nil,
-    method: String = "selfplay", progress: Progress? = nil, announce: Progress? = nil
+    method: String = "selfplay", hold: Double? = nil, progress: Progress? = nil, announce: Progress? = nil
   ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
     let fm = FileManager.default
     let clock = ContinuousClock()
@@ -52,6 +53,7 @@ public enum Runs {
     while true {
       if let iterations, learner.iteration >= iterations { break }
       if let budget, elapsed() >= budget { break }
+      if let hold, heldPerfect(out, for: hold) { break }
       let t0 = clock.now
       learner.selfPlayIteration()
       let wall = elapsed()
@@ -70,11 +72,21 @@ public enum Runs {
     return (learner, out)
   }
 
+  /// Whether the optimal-move accuracy has been 100 % at every measurement of the last `hold`
+  /// seconds (measured from the first of them to the last).
+  public static func heldPerfect(_ ms: [MetricsRecord], for hold: Double) -> Bool {
+    guard let last = ms.last, last.optimal_move_accuracy >= 1 else { return false }
+    let streak = ms.reversed().prefix { $0.optimal_move_accuracy >= 1 }
+    return last.wall_s - streak.last!.wall_s >= hold
+  }
+
   /// Supervised training on every solver-labelled position, measured every `trainSteps`
-  /// steps, until `budget` seconds (or `steps` gradient steps) are spent.
+  /// steps, until `budget` seconds (or `steps` gradient steps) are spent, or, with `hold`,
+  /// once the optimal-move accuracy has held 100 % for `hold` seconds.
   @discardableResult
   public static func supervised(
-    config: ZeroConfig, dir: String, steps: Int?, budget: Double?, board: SolvedBoard? = nil, progress: Progress? = nil
+    config: ZeroConfig, dir: String, steps: Int?, budget: Double?, board: SolvedBoard? = nil, hold: Double? = nil,
+    progress: Progress? = nil
   ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
     let clock = ContinuousClock()
     let start = clock.now
@@ -89,6 +101,7 @@ public enum Runs {
     while true {
       if let steps, done >= steps { break }
       if let budget, seconds(clock.now - start) >= budget { break }
+      if let hold, heldPerfect(out, for: hold) { break }
       learner.train(steps: config.trainSteps, from: data)
       done += config.trainSteps
       learner.iteration += 1
@@ -105,17 +118,28 @@ public enum Runs {
     return (learner, out)
   }
 
+  /// How long a comparison run keeps going once its optimal-move accuracy reaches 100 %: it
+  /// stops after holding 100 % at every measurement for this many seconds (or at the budget).
+  public static let defaultHold = 10.0
+
   /// The comparison: for every (initializer, activation) pair, a supervised run and a
-  /// self-play run of `budget` seconds each, measured throughout; writes `metrics.jsonl`,
-  /// `report.md` and SVG plots into `dir`; returns the report's table.
+  /// self-play run of at most `budget` seconds each (less once a run has held 100 % optimal
+  /// moves for `hold` seconds), measured throughout from the untrained network on; writes
+  /// `metrics.jsonl`, `best_possible.json`, `report.md` and SVG plots into `dir`; returns the
+  /// report.
   public static func compare(
-    base: ZeroConfig, dir: String, budget: Double, inits: [String], activations: [String], progress: Progress? = nil
+    base: ZeroConfig, dir: String, budget: Double, inits: [String], activations: [String],
+    hold: Double? = defaultHold, progress: Progress? = nil
   ) throws -> String {
     let fm = FileManager.default
     let board = try SolvedBoard(size: try base.boardSize, progress: progress)
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let log = MetricsLog(path: dir + "/metrics.jsonl")
     try? fm.removeItem(atPath: log.path)
+    let best = BestPossible(board: board, games: base.evalGames)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    try Checkpoint.atomicWrite(try encoder.encode(best), to: dir + "/best_possible.json")
     var all: [MetricsRecord] = []
     for i in inits {
       for a in activations {
@@ -125,85 +149,27 @@ public enum Runs {
         let tag = "\(i)-\(a)"
         progress?("supervised, \(i), \(a)")
         let sup = try supervised(
-          config: config, dir: dir + "/runs/supervised-\(tag)", steps: nil, budget: budget, board: board,
+          config: config, dir: dir + "/runs/supervised-\(tag)", steps: nil, budget: budget, board: board, hold: hold,
           progress: progress)
         progress?("self-play, \(i), \(a)")
         let sp = try selfPlay(
           config: config, dir: dir + "/runs/selfplay-\(tag)", iterations: nil, budget: budget, resume: false,
-          board: board,
-          progress: progress)
+          board: board, hold: hold, progress: progress)
         for m in sup.measurements + sp.measurements {
           try log.append(m)
           all.append(m)
         }
       }
     }
-    let report = Report.markdown(all, size: base.size, budget: budget)
+    let chance = board.keepsValue.reduce(0.0) { $0 + Double($1.filter { $0 }.count) / Double($1.count) }
+    let setting = Report.Setting(
+      config: base, budget: budget, hold: hold, positions: board.positions.count, best: best,
+      chanceAccuracy: chance / Double(board.positions.count))
+    let report = Report.markdown(all, setting)
     try Checkpoint.atomicWrite(Data(report.utf8), to: dir + "/report.md")
-    try Report.plots(all, dir: dir)
+    try Report.plots(all, setting, dir: dir)
     return report
   }
 
   static func seconds(_ d: Duration) -> Double { d.inSeconds }
-}
-
-/// The comparison's report: a markdown table and SVG curves.
-public enum Report {
-  static func key(_ m: MetricsRecord) -> String { "\(m.method) \(m.`init`) \(m.activation)" }
-
-  /// Groups measurements by run, in first-seen order.
-  static func runs(_ all: [MetricsRecord]) -> [(String, [MetricsRecord])] {
-    var order: [String] = []
-    var groups: [String: [MetricsRecord]] = [:]
-    for m in all {
-      if groups[key(m)] == nil { order.append(key(m)) }
-      groups[key(m), default: []].append(m)
-    }
-    return order.map { ($0, groups[$0]!) }
-  }
-
-  public static func markdown(_ all: [MetricsRecord], size: String, budget: Double) -> String {
-    var s = "# Supervised vs self-play, Hexapawn \(size)\n\n"
-    s += "Budget \(Int(budget)) s of training time per run. \"Time to 100%\" is the first measurement at which the "
-    s += "network's top policy move keeps the solver's game value in every reachable position.\n\n"
-    s +=
-      "| method | init | activation | time to 100% (s) | positions to 100% | final optimal moves | value sign | value MSE | vs perfect as White | vs perfect as Black | vs random | with search: vs perfect as Black |\n"
-    s += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
-    for (_, ms) in runs(all) {
-      let first = ms.first { $0.optimal_move_accuracy >= 1 }
-      let last = ms.last!
-      func pct(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
-      s += "| \(last.method) | \(last.`init`) | \(last.activation) | "
-      s += (first.map { String(format: "%.1f", $0.wall_s) } ?? "not reached") + " | "
-      s += (first.map { "\($0.positions_seen)" } ?? "not reached") + " | "
-      s +=
-        "\(pct(last.optimal_move_accuracy)) | \(pct(last.value_sign_accuracy)) | \(String(format: "%.3f", last.value_mse)) | "
-      s +=
-        "\(pct(last.score_vs_perfect_as_white)) | \(pct(last.score_vs_perfect_as_black)) | \(pct(last.score_vs_random)) | "
-      s += "\(pct(last.search_score_vs_perfect_as_black)) |\n"
-    }
-    s += "\nPlots: `optimal_moves_vs_time.svg`, `optimal_moves_vs_positions.svg`, `value_mse_vs_time.svg`.\n"
-    return s
-  }
-
-  public static func plots(_ all: [MetricsRecord], dir: String) throws {
-    let groups = runs(all)
-    func write(
-      _ name: String, title: String, x: String, y: String, _ fx: (MetricsRecord) -> Double,
-      _ fy: (MetricsRecord) -> Double
-    ) throws {
-      let svg = SVGPlot.lines(
-        title: title, xLabel: x, yLabel: y, series: groups.map { ($0.0, $0.1.map(fx), $0.1.map(fy)) })
-      try Checkpoint.atomicWrite(Data(svg.utf8), to: dir + "/" + name)
-    }
-    try write(
-      "optimal_moves_vs_time.svg", title: "optimal-move accuracy", x: "wall time (s)", y: "accuracy", { $0.wall_s },
-      { $0.optimal_move_accuracy })
-    try write(
-      "optimal_moves_vs_positions.svg", title: "optimal-move accuracy", x: "positions seen", y: "accuracy",
-      { Double($0.positions_seen) }, { $0.optimal_move_accuracy })
-    try write(
-      "value_mse_vs_time.svg", title: "value MSE against the solver", x: "wall time (s)", y: "MSE", { $0.wall_s },
-      { $0.value_mse })
-  }
 }
