@@ -16,7 +16,7 @@ help:
 	@echo "make engines       retrain the shipped Hexapawn engines (3x3: 1 min, 4x4: 10 min)"
 	@echo "make test          set up, lint, build and run every test"
 	@echo "make install       link zerolab (and zerolab-uci, for chess GUIs) into PREFIX/bin (~/.local/bin)"
-	@echo "make notebook      open the comparison notebook in Jupyter on RUN (runs/compare-3x3)"
+	@echo "make notebook      open the comparison notebook in Jupyter on RUN (runs/compare-4x4)"
 	@echo "make lint | format check | rewrite formatting with swift format (.swift-format)"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
@@ -77,8 +77,8 @@ examples-check: venv
 	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
 	.venv/bin/python scripts/examples_check.py $(BIN)
 
-# The comparison notebook in Jupyter, on a run folder (make run writes runs/compare-3x3).
-RUN ?= runs/compare-3x3
+# The comparison notebook in Jupyter, on a run folder (make run writes runs/compare-4x4).
+RUN ?= runs/compare-4x4
 notebook: venv-notebook
 	@bash scripts/notebook.sh "$(RUN)"
 

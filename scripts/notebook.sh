@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # make notebook: opens notebooks/supervised_vs_selfplay.ipynb in Jupyter on a comparison run
-# folder (RUN, default runs/compare-3x3). Installs the pinned Jupyter Notebook into
+# folder (RUN, default runs/compare-4x4). Installs the pinned Jupyter Notebook into
 # .venv-notebook/ on first use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-run=${1:-runs/compare-3x3}
+run=${1:-runs/compare-4x4}
 shift || true
 if [ ! -f "$run/metrics.jsonl" ]; then
-  echo "notebook: $run/metrics.jsonl does not exist; make run writes runs/compare-3x3, or give RUN=<a compare run folder>" >&2
+  echo "notebook: $run/metrics.jsonl does not exist; make run writes runs/compare-4x4, or give RUN=<a compare run folder>" >&2
   exit 1
 fi
 py=.venv-notebook/bin/python

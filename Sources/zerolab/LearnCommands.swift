@@ -193,11 +193,13 @@ struct Compare: ParsableCommand {
       "Supervised against self-play learning: which reaches perfect play, how fast, with which init and activation.",
     discussion: """
       For every initializer and activation given, trains a network on solver labels and another \
-      by self-play, each for --budget seconds, measuring both against the exact solver as they \
-      learn. Writes OUT/metrics.jsonl, OUT/report.md and SVG plots, and prints the table.
+      by self-play, each for --budget seconds (or until it has held 100 % optimal moves for \
+      10 s), measuring both against the exact solver from the untrained network on. Writes \
+      OUT/metrics.jsonl, OUT/report.md (every figure explained), OUT/best_possible.json (the \
+      board's best values, from the solver) and SVG plots, and prints the table.
 
       Examples:
-        zerolab compare hexapawn --size 3x3 --out runs/compare-3x3
+        zerolab compare hexapawn --size 4x4 --out runs/compare-4x4 --budget 60
         zerolab compare hexapawn --size 3x3 --out runs/grid --budget 30 \\
           --init he_normal,autoinit --activation relu,mish
       """)
@@ -225,7 +227,7 @@ struct Compare: ParsableCommand {
       Terminal.endProgress()
       print(report)
       print(
-        "Written: \(out)/metrics.jsonl, \(out)/report.md, \(out)/optimal_moves_vs_time.svg, \(out)/optimal_moves_vs_positions.svg, \(out)/value_mse_vs_time.svg"
+        "Written: \(out)/metrics.jsonl, \(out)/report.md, \(out)/best_possible.json, \(out)/optimal_moves_vs_time.svg, \(out)/optimal_moves_vs_positions.svg, \(out)/value_mse_vs_time.svg"
       )
     } catch let e as NeuralError {
       Terminal.endProgress()
