@@ -114,5 +114,11 @@ while IFS= read -r line; do
     play_fail "example failed: $line: $(head -c 300 "$tmp/example.err")"
 done < <("$bin" play --help | sed -n '/^Examples:/,/^USAGE:/p' | grep '^  ')
 [ "$examples" -ge 6 ] || play_fail "only $examples examples found in zerolab play --help"
+# Each prose paragraph of the help is one source line: at a width that fits it, it is one line.
+COLUMNS=2000 "$bin" play --help | awk '
+  /^(At a human|In chess|On a terminal)/ { open = 1; next }
+  open && $0 != "" { bad = 1 }
+  { open = 0 }
+  END { exit bad }' || play_fail "a help paragraph of zerolab play has a hard line break"
 if [ "$failed" = 0 ]; then echo "cli-check: 15 error checks, the progress check and the zerolab play checks passed"; fi
 exit $failed

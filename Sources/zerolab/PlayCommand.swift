@@ -79,7 +79,9 @@ struct Play: ParsableCommand {
     }
     let interrupt = Play.onInterrupt(game.snapshot)
     game.run(from: start)
+    // The game is over and its PGN printed: Ctrl-C while the engines close just stops.
     interrupt.cancel()
+    signal(SIGINT, SIG_DFL)
     for seat in [game.white, game.black] { if case .engine(let e) = seat { e.close() } }
   }
 
