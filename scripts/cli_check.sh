@@ -103,6 +103,8 @@ status=$?
 [ "$status" = 130 ] || play_fail "Ctrl-C without --pgn: exit $status (want 130)"
 grep -q '^\[Event "ZeroLab terminal game"\]' "$tmp/int2.out" && grep -q "^1\. " "$tmp/int2.out" ||
   play_fail "Ctrl-C without --pgn printed no game: $(tail -5 "$tmp/int2.out")"
+# On a terminal, a move typed while the engine thinks is discarded, with a note, not played.
+python3 scripts/typeahead_check.py "$bin" || play_fail "type-ahead on a terminal"
 # Every example of `zerolab play --help` fits 78 columns and runs, with no input, in seconds.
 mkdir -p "$tmp/path" "$tmp/examples"
 ln -s "$abs_bin" "$tmp/path/zerolab"

@@ -165,10 +165,11 @@ public final class BuiltinEngine: ChessEngineHandle {
 /// (walking up from the executable's folder, then from the folder this file was built in), so a
 /// name such as `stockfish-1350` or `hexapawn-4x4-zero` works from any working directory.
 public enum EngineFolders {
-  /// The running executable's path, symbolic links resolved.
-  public static let executable: String? = CommandLine.arguments.first.map {
-    URL(fileURLWithPath: $0).resolvingSymlinksInPath().path
-  }
+  /// The running executable's path, symbolic links resolved (from the system, so a binary run
+  /// through a link on the PATH is found too; `argv[0]` where the system does not say).
+  public static let executable: String? =
+    (Bundle.main.executableURL ?? CommandLine.arguments.first.map { URL(fileURLWithPath: $0) })?
+    .resolvingSymlinksInPath().path
 
   /// The folders searched for `NAME.json`, in order (duplicates removed).
   public static let standard: [String] = {

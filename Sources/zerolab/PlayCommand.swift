@@ -73,7 +73,7 @@ struct Play: ParsableCommand {
       white: try chessSeat(white), black: try chessSeat(black ?? "zerolab"), moveTime: Int(seconds * 1000),
       view: ChessBoardView(color: Terminal.colorOutput && !plain), pgnFile: pgn,
       readLine: TerminalInput.nextLine,
-      write: { s in s.hasSuffix("> ") ? Terminal.prompt(s) : print(s) })
+      write: { s in s.hasSuffix("> ") ? TerminalInput.prompt(s) : print(s) })
     if let problem = game.snapshot.update("") {
       throw RuntimeError(problem)
     }
@@ -147,7 +147,7 @@ struct Play: ParsableCommand {
     let hint = HexapawnHint(size: start.size)
     let game = TerminalGame<HexapawnPosition>(
       white: whiteSeat, black: blackSeat, readLine: TerminalInput.nextLine,
-      write: { s in s.hasSuffix("> ") ? Terminal.prompt(s) : print(s) },
+      write: { s in s.hasSuffix("> ") ? TerminalInput.prompt(s) : print(s) },
       render: { view.render($0, lastMove: $1, flipped: $2) }, hint: hint.suggest)
     print("Hexapawn \(start.size)")
     _ = game.run(from: start)
