@@ -120,7 +120,8 @@ public final class TerminalGame<G: TextualPosition> {
       switch seat(side) {
       case .engine(let player):
         move = player.chooseMove(in: position)
-        let report = player.lastReport.map { "  (\($0))" } ?? ""
+        // Players report from the point of view of the side to move: the line says so.
+        let report = player.lastReport.map { "  (\(side)'s view: \($0))" } ?? ""
         write("\(side) plays \(position.moveText(move))\(report)")
       case .human:
         var chosen: G.Move?

@@ -66,6 +66,9 @@ func script(
       black: .engine(MinimaxPlayer<HexapawnPosition>(seed: 2)))
     #expect(record.outcome == .win(.black))
     #expect(out.contains { $0.hasPrefix("White plays ") })
+    // Each engine's opinion names whose it is.
+    #expect(out.contains { $0.hasPrefix("White plays ") && $0.contains("(White's view: ") })
+    #expect(out.contains { $0.hasPrefix("Black plays ") && $0.contains("(Black's view: ") })
     #expect(out.last?.hasPrefix("Moves: 1.") == true)
     #expect(record.moveText.hasPrefix("1. "))
   }
