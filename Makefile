@@ -63,6 +63,7 @@ test: setup lint venv
 	@bash scripts/resume_check.sh $(BIN)
 	@bash scripts/nnue_kill_check.sh $(BIN)
 	$(MAKE) --no-print-directory notebook-check
+	$(MAKE) --no-print-directory examples-check
 	@bash scripts/gui_check.sh
 
 PREFIX ?= $(HOME)/.local

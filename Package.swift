@@ -102,7 +102,9 @@ let package = Package(
     .target(
       name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "NeuralCore", "Zero"]),
     .target(name: "Zero", dependencies: ["GameCore", "Hexapawn", "Search", "NeuralCore"], swiftSettings: hotPath),
-    .target(name: "Play", dependencies: ["GameCore", "Hexapawn", "Search", "Chess", "ChessEngine", "ChessArena"]),
+    .target(
+      name: "Play",
+      dependencies: ["GameCore", "Hexapawn", "Search", "Chess", "ChessEngine", "ChessArena", "NeuralCore", "Zero"]),
     .executableTarget(
       name: "zerolab",
       dependencies: [

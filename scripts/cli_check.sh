@@ -43,6 +43,12 @@ done
 expect "train chess" 64 "'train' is for Hexapawn only" "$bin" train chess --out "$tmp/x" --budget 1
 expect "play chess --size" 64 "--size is for Hexapawn boards" "$bin" play chess --size 3x3
 expect "play hexapawn --time" 64 "--time is for chess engines" "$bin" play hexapawn --time 2
+expect "play hexapawn --move-time" 64 "--move-time is for chess engines" "$bin" play hexapawn --move-time 2
+expect "play hexapawn --pgn" 64 "--pgn is for chess games" "$bin" play hexapawn --pgn "$tmp/h.pgn"
+one_line "play, unknown Hexapawn engine" "unknown player 'hexapawn-9x9-zero'.*hexapawn-3x3-zero, hexapawn-4x4-zero" \
+  "$bin" play hexapawn --black hexapawn-9x9-zero
+touch "$tmp/file"
+one_line "play, unwritable --pgn" "cannot write $tmp/file/game.pgn" "$bin" play chess --pgn "$tmp/file/game.pgn"
 # A board too large for the learning metrics is refused at once, and no folder is left behind.
 one_line "train 8x8" "the 8x8 board has more than" "$bin" train hexapawn --size 8x8 --out "$tmp/t88" --budget 5
 if [ -e "$tmp/t88" ]; then
@@ -56,5 +62,65 @@ if [ "$lines" -lt 2 ] || grep -q $'\r' "$tmp/progress"; then
   sed 's/^/  /' "$tmp/progress" >&2
   failed=1
 fi
-if [ "$failed" = 0 ]; then echo "cli-check: 11 error checks and the progress check passed"; fi
+# zerolab play, what only a process shows.
+abs_bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+play_fail() {
+  echo "cli-check: play: $1" >&2
+  failed=1
+}
+# A Hexapawn engine by name from any working directory; its board is the default size.
+(cd "$tmp" && "$abs_bin" play hexapawn --black hexapawn-4x4-zero </dev/null >"$tmp/named" 2>&1) || play_fail "engine by name failed"
+grep -q "^Hexapawn 4x4" "$tmp/named" && grep -q "Black: hexapawn-4x4-zero" "$tmp/named" ||
+  play_fail "--black hexapawn-4x4-zero from $tmp did not play the 4x4 engine: $(head -c 300 "$tmp/named")"
+# --move-time, and --time still accepted but not shown.
+mate="6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1"
+"$bin" play chess --fen "$mate" --white zerolab-hce --black zerolab-hce --move-time 0.1 --pgn "$tmp/mate.pgn" \
+  </dev/null >"$tmp/mate.out" 2>&1 || play_fail "--move-time game failed"
+"$bin" play chess --fen "$mate" --white zerolab-hce --black zerolab-hce --time 0.1 </dev/null >/dev/null 2>&1 ||
+  play_fail "--time is no longer accepted"
+"$bin" play --help | grep -q -e "--time " && play_fail "--time is shown in the help"
+# The finished game is in the --pgn file, with the date it started.
+grep -q '^\[Result "1-0"\]' "$tmp/mate.pgn" && grep -q "^\[Date \"$(date +%Y.%m.%d)\"\]" "$tmp/mate.pgn" &&
+  grep -q "1. Ra8# 1-0" "$tmp/mate.pgn" || play_fail "the --pgn file of a finished game: $(cat "$tmp/mate.pgn")"
+# Ctrl-C: exit status 130 and the game so far in the --pgn file, or its PGN on standard output.
+interrupt() { # output file, arguments...
+  local out=$1
+  shift
+  "$bin" play chess --white zerolab-hce --black zerolab-hce --move-time 0.1 "$@" </dev/null >"$out" 2>&1 &
+  local pid=$!
+  sleep 2
+  kill -INT "$pid"
+  wait "$pid"
+}
+interrupt "$tmp/int1.out" --pgn "$tmp/int.pgn"
+status=$?
+[ "$status" = 130 ] || play_fail "Ctrl-C with --pgn: exit $status (want 130)"
+grep -q '^\[Result "\*"\]' "$tmp/int.pgn" && grep -q "^1\. " "$tmp/int.pgn" ||
+  play_fail "Ctrl-C left no game in the --pgn file: $(cat "$tmp/int.pgn" 2>&1)"
+ls -a "$tmp" | grep -q "tmp-" && play_fail "a temporary PGN file was left behind"
+interrupt "$tmp/int2.out"
+status=$?
+[ "$status" = 130 ] || play_fail "Ctrl-C without --pgn: exit $status (want 130)"
+grep -q '^\[Event "ZeroLab terminal game"\]' "$tmp/int2.out" && grep -q "^1\. " "$tmp/int2.out" ||
+  play_fail "Ctrl-C without --pgn printed no game: $(tail -5 "$tmp/int2.out")"
+# On a terminal, a move typed while the engine thinks is discarded, with a note, not played.
+python3 scripts/typeahead_check.py "$bin" || play_fail "type-ahead on a terminal"
+# Every example of `zerolab play --help` fits 78 columns and runs, with no input, in seconds.
+mkdir -p "$tmp/path" "$tmp/examples"
+ln -s "$abs_bin" "$tmp/path/zerolab"
+examples=0
+while IFS= read -r line; do
+  examples=$((examples + 1))
+  [ "${#line}" -le 78 ] || play_fail "example longer than 78 columns: $line"
+  (cd "$tmp/examples" && PATH="$tmp/path:$PATH" timeout 10 bash -c "$line" </dev/null >/dev/null 2>"$tmp/example.err") ||
+    play_fail "example failed: $line: $(head -c 300 "$tmp/example.err")"
+done < <("$bin" play --help | sed -n '/^Examples:/,/^USAGE:/p' | grep '^  ')
+[ "$examples" -ge 6 ] || play_fail "only $examples examples found in zerolab play --help"
+# Each prose paragraph of the help is one source line: at a width that fits it, it is one line.
+COLUMNS=2000 "$bin" play --help | awk '
+  /^(At a human|In chess|On a terminal)/ { open = 1; next }
+  open && $0 != "" { bad = 1 }
+  { open = 0 }
+  END { exit bad }' || play_fail "a help paragraph of zerolab play has a hard line break"
+if [ "$failed" = 0 ]; then echo "cli-check: 15 error checks, the progress check and the zerolab play checks passed"; fi
 exit $failed

@@ -37,19 +37,16 @@ public struct EngineSpec: Codable, Sendable, Equatable {
   public static let builtinNames = ["zerolab", "zerolab-hce"]
 
   /// Reads `text` as a file path (`engines/x.json`), a name in `directory` (`x` for
-  /// `engines/x.json`; for `engines`, then in the clone's `engines/`, so names work from any
-  /// folder), or a built-in name. Errors are one line.
-  public static func resolve(_ text: String, directory: String = "engines") throws(NotationError) -> EngineSpec {
+  /// `engines/x.json`; without `directory`, the `EngineFolders.standard` folders), or a
+  /// built-in name. Errors are one line; an unknown name's lists the engines there are.
+  public static func resolve(_ text: String, directory: String? = nil) throws(NotationError) -> EngineSpec {
     let fm = FileManager.default
+    let folders = directory.map { [$0] } ?? EngineFolders.standard
     var path: String?
     if text.hasSuffix(".json") || text.contains("/") {
       path = text
-    } else if fm.fileExists(atPath: "\(directory)/\(text).json") {
-      path = "\(directory)/\(text).json"
-    } else if directory == "engines", let shipped = Evaluators.shippedEngines,
-      fm.fileExists(atPath: "\(shipped)/\(text).json")
-    {
-      path = "\(shipped)/\(text).json"
+    } else {
+      path = EngineFolders.file(named: text, in: folders)
     }
     if let path {
       guard let data = fm.contents(atPath: path) else { throw NotationError("cannot read engine file \(path)") }
@@ -67,9 +64,10 @@ public struct EngineSpec: Codable, Sendable, Equatable {
       return EngineSpec(name: text, type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"])
     }
     if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
+    let files = EngineFolders.names(in: folders) { data in (try? parse(data, source: "")) != nil }
+    let known = Array(Set(builtinNames + files)).sorted()
     throw NotationError(
-      "unknown engine '\(text)': use a built-in name (\(builtinNames.joined(separator: ", "))) or a JSON file in \(directory)/"
-    )
+      "unknown engine '\(text)': known engines are \(known.joined(separator: ", ")) (or a path to a JSON file)")
   }
 
   /// Decodes and checks a JSON description.
@@ -162,6 +160,65 @@ public final class BuiltinEngine: ChessEngineHandle {
   public func close() {}
 }
 
+/// Where engine names are looked up: the `engines/` folder of the working directory, then the
+/// `engines/` folder of the clone the running binary belongs to, found the way the shipped net is
+/// (walking up from the executable's folder, then from the folder this file was built in), so a
+/// name such as `stockfish-1350` or `hexapawn-4x4-zero` works from any working directory.
+public enum EngineFolders {
+  /// The running executable's path, symbolic links resolved (from the system, so a binary run
+  /// through a link on the PATH is found too; `argv[0]` where the system does not say).
+  public static let executable: String? =
+    (Bundle.main.executableURL ?? CommandLine.arguments.first.map { URL(fileURLWithPath: $0) })?
+    .resolvingSymlinksInPath().path
+
+  /// The folders searched for `NAME.json`, in order (duplicates removed).
+  public static let standard: [String] = {
+    var folders = ["engines"]
+    if let clone = walkUp(to: "engines", from: [executable, #filePath].compactMap { $0 }), clone != "engines" {
+      let here = FileManager.default.currentDirectoryPath + "/engines"
+      if (clone as NSString).standardizingPath != (here as NSString).standardizingPath { folders.append(clone) }
+    }
+    return folders
+  }()
+
+  /// The first `relative` path (a file or a folder) found in the folder of each of `starts` or
+  /// one of its parents, trying the starts in order; `nil` if there is none.
+  public static func walkUp(to relative: String, from starts: [String]) -> String? {
+    let fm = FileManager.default
+    for start in starts {
+      var dir = (start as NSString).deletingLastPathComponent
+      while !dir.isEmpty {
+        let candidate = dir + "/" + relative
+        if fm.isReadableFile(atPath: candidate) { return candidate }
+        let up = (dir as NSString).deletingLastPathComponent
+        if up == dir { break }
+        dir = up
+      }
+    }
+    return nil
+  }
+
+  /// `FOLDER/name.json` in the first of `folders` that has it.
+  public static func file(named name: String, in folders: [String] = standard) -> String? {
+    guard !name.isEmpty, !name.contains("/") else { return nil }
+    return folders.lazy.map { "\($0)/\(name).json" }.first { FileManager.default.isReadableFile(atPath: $0) }
+  }
+
+  /// The names (without `.json`) of the JSON files in `folders` whose contents `accept`, sorted.
+  public static func names(in folders: [String] = standard, where accept: (Data) -> Bool) -> [String] {
+    let fm = FileManager.default
+    var found = Set<String>()
+    for folder in folders {
+      for entry in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasSuffix(".json") {
+        if let data = fm.contents(atPath: folder + "/" + entry), accept(data) {
+          found.insert(String(entry.dropLast(5)))
+        }
+      }
+    }
+    return found.sorted()
+  }
+}
+
 /// Searchers by evaluation: the shipped NNUE (the default), the handcrafted one, or an NNUE
 /// file (loaded once per path and shared: the quantised net is immutable; each searcher gets
 /// its own accumulator stack).
@@ -182,34 +239,14 @@ public enum Evaluators {
   /// (the handcrafted evaluation) if there is none.
   public static let defaultEvalFile: String? = locateDefault(
     environment: ProcessInfo.processInfo.environment["ZEROLAB_EVAL_FILE"],
-    executable: CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
-    builtFrom: #filePath)
-
-  /// The clone's `engines/` folder (the one holding the shipped net, found as for
-  /// `defaultEvalFile` but without the environment), or `nil`.
-  public static let shippedEngines: String? = locateDefault(
-    environment: nil,
-    executable: CommandLine.arguments.first.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path },
-    builtFrom: #filePath
-  ).map { ($0 as NSString).deletingLastPathComponent }
+    executable: EngineFolders.executable, builtFrom: #filePath)
 
   /// `defaultEvalFile`'s search, with its inputs explicit (for tests).
   public static func locateDefault(environment: String?, executable: String?, builtFrom: String?) -> String? {
     if let e = environment?.trimmingCharacters(in: .whitespaces), !e.isEmpty {
       return e.lowercased() == "handcrafted" ? nil : e
     }
-    let fm = FileManager.default
-    for start in [executable, builtFrom].compactMap({ $0 }) {
-      var dir = (start as NSString).deletingLastPathComponent
-      while !dir.isEmpty {
-        let candidate = dir + "/" + shippedNet
-        if fm.isReadableFile(atPath: candidate) { return candidate }
-        let up = (dir as NSString).deletingLastPathComponent
-        if up == dir { break }
-        dir = up
-      }
-    }
-    return nil
+    return EngineFolders.walkUp(to: shippedNet, from: [executable, builtFrom].compactMap { $0 })
   }
 
   /// The NNUE file an `EvalFile` value stands for (`nil`: the handcrafted evaluation).

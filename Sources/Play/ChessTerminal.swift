@@ -3,6 +3,8 @@ import ChessArena
 import ChessEngine
 import Foundation
 import GameCore
+import NeuralCore
+import Synchronization
 
 /// Who plays one colour in a terminal chess game.
 public enum ChessSeat {
@@ -55,16 +57,61 @@ public struct ChessBoardView: Sendable {
   }
 }
 
+/// The PGN of a terminal game so far, readable from any thread: what an interrupted game
+/// leaves behind (`zerolab play` writes it on Ctrl-C).
+public final class GameSnapshot: Sendable {
+  let text = Mutex<String>("")
+  /// The file the game is saved to after every move, if any.
+  public let file: String?
+
+  public init(file: String?) { self.file = file }
+
+  /// The latest PGN (result `*` while the game goes on).
+  public var pgn: String { text.withLock { $0 } }
+
+  /// Stores `pgn` and, with a file, writes it there atomically (a temporary file renamed over
+  /// it, so a kill never leaves half a game). Returns the problem, in words, if the file cannot
+  /// be written.
+  @discardableResult
+  public func update(_ pgn: String) -> String? {
+    text.withLock { latest in
+      latest = pgn
+      return save(pgn)
+    }
+  }
+
+  /// Runs `body` on the latest PGN (saved to the file again first, if there is one; `body` gets
+  /// the problem if that fails) while no update can run: an interruption's last word.
+  public func finish<R>(_ body: (_ pgn: String, _ problem: String?) -> R) -> R {
+    text.withLock { latest in body(latest, save(latest)) }
+  }
+
+  func save(_ pgn: String) -> String? {
+    guard let file else { return nil }
+    do {
+      try Checkpoint.atomicWrite(Data(pgn.utf8), to: file)
+      return nil
+    } catch {
+      return "cannot write \(file): \(error.localizedDescription)"
+    }
+  }
+}
+
 /// Terminal chess between any two seats: a Unicode board, moves in SAN or UCI, the commands
 /// `moves`, `undo`, `flip`, `fen`, `pgn FILE`, `hint`, `help`, `quit`; a one-line error for a
 /// bad line; the result and the PGN at the end. Input and output are closures, so tests drive
-/// it without a terminal; end of input abandons the game cleanly.
+/// it without a terminal; end of input abandons the game cleanly. The PGN so far is kept in
+/// `snapshot` after every move (and written to its file, if it has one).
 public final class ChessTerminalGame {
   public let white: ChessSeat
   public let black: ChessSeat
   public var view: ChessBoardView
   /// Thinking time per engine move (and for `hint`), in milliseconds.
   public var moveTime: Int
+  /// When the game started (the PGN's `Date`).
+  public let startDate: Date
+  /// The game so far as PGN, for an interruption; written to `snapshot.file` after every move.
+  public let snapshot: GameSnapshot
   let readLine: () -> String?
   let write: (String) -> Void
   /// Hints come from the default evaluation (the shipped NNUE), or from the handcrafted one if
@@ -75,14 +122,19 @@ public final class ChessTerminalGame {
       spec: EngineSpec(name: "hint", type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"]))
   }()
 
+  /// - Parameters:
+  ///   - pgnFile: where the game is saved (atomically) after every move and at its end.
+  ///   - startDate: the PGN's `Date` (now by default).
   public init(
-    white: ChessSeat, black: ChessSeat, moveTime: Int, view: ChessBoardView, readLine: @escaping () -> String?,
-    write: @escaping (String) -> Void
+    white: ChessSeat, black: ChessSeat, moveTime: Int, view: ChessBoardView, pgnFile: String? = nil,
+    startDate: Date = Date(), readLine: @escaping () -> String?, write: @escaping (String) -> Void
   ) {
     self.white = white
     self.black = black
     self.moveTime = moveTime
     self.view = view
+    self.startDate = startDate
+    self.snapshot = GameSnapshot(file: pgnFile)
     self.readLine = readLine
     self.write = write
   }
@@ -97,6 +149,8 @@ public final class ChessTerminalGame {
       hint       suggest a move
       help       show this help
       quit       stop the game
+    Scores are in pawns for the side named (+0.35 for White: White is better).
+    \(TerminalInput.typeAheadNote)
     """
 
   func seat(_ side: Side) -> ChessSeat { side == .white ? white : black }
@@ -105,11 +159,28 @@ public final class ChessTerminalGame {
     return false
   }
 
+  /// `yyyy.mm.dd` of `date` in the local time zone (the PGN `Date` tag).
+  public static func pgnDate(_ date: Date, timeZone: TimeZone = .current) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let c = calendar.dateComponents([.year, .month, .day], from: date)
+    func two(_ n: Int?) -> String { (n ?? 0) < 10 ? "0\(n ?? 0)" : "\(n ?? 0)" }
+    return "\(c.year ?? 0).\(two(c.month)).\(two(c.day))"
+  }
+
+  /// A seat's PGN name: the engine's name, `Human` for moves typed at the terminal.
+  static func playerName(_ seat: ChessSeat) -> String {
+    if case .engine(let e) = seat { return e.name }
+    return "Human"
+  }
+
   /// The game as PGN with `result`.
   public func pgn(_ record: Chess.GameRecord, result: String) -> String {
     var tags: [(name: String, value: String)] = [
-      ("Event", "ZeroLab terminal game"), ("Site", "ZeroLab"), ("Date", "????.??.??"), ("Round", "-"),
-      ("White", white.label), ("Black", black.label), ("Result", result),
+      ("Event", "ZeroLab terminal game"), ("Site", "zerolab play chess"),
+      ("Date", ChessTerminalGame.pgnDate(startDate)), ("Round", "-"),
+      ("White", ChessTerminalGame.playerName(white)), ("Black", ChessTerminalGame.playerName(black)),
+      ("Result", result),
     ]
     if record.start.fen != ChessPosition.startFEN {
       tags.append(("SetUp", "1"))
@@ -125,12 +196,14 @@ public final class ChessTerminalGame {
     var record = Chess.GameRecord(start: start)
     for s in [white, black] { if case .engine(let e) = s { try? e.newGame() } }
     write("White: \(white.label)   Black: \(black.label)")
+    save(record, result: "*")
     show(record)
     while true {
       if let end = record.status {
         let result = end.outcome.resultToken
         write("\(result) (\(end))")
         write(pgn(record, result: result))
+        save(record, result: result)
         return (record, result)
       }
       let side = record.position.sideToMove
@@ -140,11 +213,13 @@ public final class ChessTerminalGame {
           let result = Outcome.win(side.opponent).resultToken
           write("\(engine.name) failed: \(engine.lastError ?? "no move"); \(result)")
           write(pgn(record, result: result))
+          save(record, result: result)
           return (record, result)
         }
-        let report = engine.lastInfo.map { "  (\($0))" } ?? ""
+        let report = engine.lastInfo.map { "  (\(ChessTerminalGame.describe(info: $0, side: side)))" } ?? ""
         write("\(side) plays \(record.position.san(m))\(report)")
         record.play(m)
+        save(record, result: "*")
         show(record)
       case .human:
         write("\(side) to move> ")
@@ -152,6 +227,7 @@ public final class ChessTerminalGame {
           write("")
           write("End of input: game abandoned after \(record.moves.count) plies.")
           write(pgn(record, result: "*"))
+          save(record, result: "*")
           return (record, "*")
         }
         let line = raw.split(whereSeparator: \.isWhitespace).joined(separator: " ")
@@ -164,6 +240,7 @@ public final class ChessTerminalGame {
         case "quit", "exit", "resign":
           write("Game stopped after \(record.moves.count) plies.")
           write(pgn(record, result: "*"))
+          save(record, result: "*")
           return (record, "*")
         case "moves":
           var list = MoveList<Move>(filler: .none)
@@ -176,7 +253,8 @@ public final class ChessTerminalGame {
           show(record)
         case "hint":
           if let m = hintEngine.bestMove(record, limits: SearchLimits(moveTime: moveTime)) {
-            write("Hint: \(record.position.san(m))" + (hintEngine.lastInfo.map { "  (\($0))" } ?? ""))
+            let info = hintEngine.lastInfo.map { "  (\(ChessTerminalGame.describe(info: $0, side: side)))" } ?? ""
+            write("Hint: \(record.position.san(m))\(info)")
           }
         case "pgn":
           guard words.count == 2 else {
@@ -184,7 +262,7 @@ public final class ChessTerminalGame {
             continue
           }
           do {
-            try pgn(record, result: "*").write(toFile: words[1], atomically: true, encoding: .utf8)
+            try Checkpoint.atomicWrite(Data(pgn(record, result: "*").utf8), to: words[1])
             write("Saved \(record.moves.count) plies to \(words[1])")
           } catch {
             write("cannot write \(words[1])")
@@ -194,10 +272,9 @@ public final class ChessTerminalGame {
             write("nothing to undo")
             continue
           }
+          // Back at the start with an engine to move, the engine moves again.
           repeat { record.undo() } while !record.moves.isEmpty && !isHuman(record.position.sideToMove)
-          if !isHuman(record.position.sideToMove) {
-            // Back at the start with an engine to move: it moves again.
-          }
+          save(record, result: "*")
           show(record)
         default:
           guard words.count == 1 else {
@@ -207,6 +284,7 @@ public final class ChessTerminalGame {
           do throws(NotationError) {
             let m = try record.position.parseMove(line)
             record.play(m)
+            save(record, result: "*")
             show(record)
           } catch {
             write(error.message)
@@ -216,15 +294,60 @@ public final class ChessTerminalGame {
     }
   }
 
+  /// Keeps the PGN so far in `snapshot` (and its file); a failed write is reported once.
+  func save(_ record: Chess.GameRecord, result: String) {
+    if let problem = snapshot.update(pgn(record, result: result)), !reportedSaveFailure {
+      reportedSaveFailure = true
+      write(problem)
+    }
+  }
+  var reportedSaveFailure = false
+
+  /// The board and a status line: the last move, and check while the game goes on (a mate or
+  /// another end is announced by the result line instead). The side to move is named once, by
+  /// the prompt or by the engine's move.
   func show(_ record: Chess.GameRecord) {
     write(view.render(record.position, lastMove: record.moves.last))
-    var status = "\(record.position.sideToMove) to move"
-    if record.position.isInCheck { status += " (check)" }
+    var status: [String] = []
     if let m = record.moves.last {
       var p = record.start
       for x in record.moves.dropLast() { p.play(x) }
-      status += "   last move: \(p.san(m))"
+      status.append("last move: \(p.san(m))")
     }
-    write(status)
+    if record.status == nil && record.position.isInCheck { status.append("\(record.position.sideToMove) is in check") }
+    if !status.isEmpty { write(status.joined(separator: "   ")) }
+  }
+
+  /// An engine's search summary (`depth 9 score cp 31 nodes 120000`, the score for `side`, the
+  /// side that searched) with the score's point of view named: `depth 9, +0.31 for White,
+  /// 120000 nodes`; mates read `White mates in 3`.
+  public static func describe(info: String, side: Side) -> String {
+    let t = info.split(separator: " ").map(String.init)
+    var parts: [String] = []
+    var i = 0
+    while i < t.count {
+      switch t[i] {
+      case "depth" where i + 1 < t.count:
+        parts.append("depth \(t[i + 1])")
+        i += 2
+      case "nodes" where i + 1 < t.count:
+        parts.append("\(t[i + 1]) nodes")
+        i += 2
+      case "score" where i + 2 < t.count:
+        if t[i + 1] == "cp", let cp = Int(t[i + 2]) {
+          let whole = abs(cp) / 100, hundredths = abs(cp) % 100
+          parts.append("\(cp < 0 ? "-" : "+")\(whole).\(hundredths < 10 ? "0" : "")\(hundredths) for \(side)")
+        } else if t[i + 1] == "mate", let n = Int(t[i + 2]) {
+          parts.append(n > 0 ? "\(side) mates in \(n)" : n < 0 ? "\(side.opponent) mates in \(-n)" : "\(side) is mated")
+        } else {
+          parts.append("score \(t[i + 1]) \(t[i + 2]) for \(side)")
+        }
+        i += 3
+      default:
+        parts.append(t[i])
+        i += 1
+      }
+    }
+    return parts.joined(separator: ", ")
   }
 }

@@ -2,18 +2,22 @@ import GameCore
 import Hexapawn
 
 /// Draws a Hexapawn position for the terminal: Unicode pawns (♙ White, ♟ Black), file
-/// letters and rank numbers, the side to move and the last move. With `color` the squares
-/// are shaded with ANSI colours; without it the output is plain text (pipes, `NO_COLOR`).
+/// letters and rank numbers, and the last move (the side to move is the prompt's, or the
+/// engine's announcement of its move). With `color` the squares are shaded with ANSI colours;
+/// without it the output is plain text (pipes, `NO_COLOR`). `flipped` draws Black's side at the
+/// bottom.
 public struct HexapawnBoardView: Sendable {
   public var color: Bool
   public init(color: Bool) { self.color = color }
 
-  public func render(_ p: HexapawnPosition, lastMove: HexapawnMove?) -> String {
+  public func render(_ p: HexapawnPosition, lastMove: HexapawnMove?, flipped: Bool = false) -> String {
     var lines: [String] = []
     let highlight: Set<Int> = lastMove.map { [$0.from, $0.to] } ?? []
-    for r in stride(from: p.ranks - 1, through: 0, by: -1) {
+    let ranks = flipped ? Array(0..<p.ranks) : Array((0..<p.ranks).reversed())
+    let files = flipped ? Array((0..<p.files).reversed()) : Array(0..<p.files)
+    for r in ranks {
       var line = "\(r + 1) "
-      for f in 0..<p.files {
+      for f in files {
         let sq = Squares.make(file: f, rank: r)
         let glyph: String
         switch p.occupant(of: sq) {
@@ -32,10 +36,8 @@ public struct HexapawnBoardView: Sendable {
       }
       lines.append(line)
     }
-    lines.append("  " + (0..<p.files).map { " \(Character(UnicodeScalar(UInt8(97 + $0)))) " }.joined())
-    var status = p.outcome.map { "\($0)" } ?? "\(p.sideToMove) to move"
-    if let m = lastMove { status += "   last move: \(m)" }
-    lines.append(status)
+    lines.append("  " + files.map { " \(Character(UnicodeScalar(UInt8(97 + $0)))) " }.joined())
+    if let m = lastMove { lines.append("last move: \(m)") }
     return lines.joined(separator: "\n")
   }
 }

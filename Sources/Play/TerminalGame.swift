@@ -50,29 +50,38 @@ public struct GameRecord<G: GameState> {
 }
 
 /// A game at the terminal between any two seats: shows the board after every move, reads
-/// a human's moves and commands (`moves`, `undo`, `help`, `quit`), answers a bad line with
-/// a one-line reason and asks again, and ends cleanly at end of input, so it can be
-/// scripted through a pipe. Input and output are closures, so tests drive it directly.
-public final class TerminalGame<G: GameState> {
+/// a human's moves and commands (`moves`, `undo`, `hint`, `flip`, `fen`, `help`, `quit`),
+/// answers a bad line with a one-line reason and asks again, and ends cleanly at end of input,
+/// so it can be scripted through a pipe. Input and output are closures, so tests drive it
+/// directly.
+public final class TerminalGame<G: TextualPosition> {
   public let white: Seat<G>
   public let black: Seat<G>
+  /// `true`: the board is drawn from Black's side (`flip` toggles it).
+  public private(set) var flipped = false
   let readLine: () -> String?
   let write: (String) -> Void
-  let render: (G, G.Move?) -> String
+  let render: (G, G.Move?, Bool) -> String
+  let hint: ((G) -> String)?
 
   /// - Parameters:
   ///   - readLine: the next input line, `nil` at end of input.
   ///   - write: prints text (each call is a whole line unless it is a prompt ending in a space).
-  ///   - render: draws a position, given the move that led to it.
+  ///   - render: draws a position, given the move that led to it and whether the board is
+  ///     flipped (Black at the bottom).
+  ///   - hint: the `hint` command's line for a position (the suggested move and what the engine
+  ///     giving it thinks); `nil`: no hints.
   public init(
     white: Seat<G>, black: Seat<G>, readLine: @escaping () -> String?,
-    write: @escaping (String) -> Void, render: @escaping (G, G.Move?) -> String
+    write: @escaping (String) -> Void, render: @escaping (G, G.Move?, Bool) -> String,
+    hint: ((G) -> String)? = nil
   ) {
     self.white = white
     self.black = black
     self.readLine = readLine
     self.write = write
     self.render = render
+    self.hint = hint
   }
 
   func seat(_ side: Side) -> Seat<G> { side == .white ? white : black }
@@ -82,8 +91,12 @@ public final class TerminalGame<G: GameState> {
     Type a move in from-to notation (e.g. b1b2), or a command:
       moves   list the legal moves
       undo    take back your last move (and the engine's reply)
+      hint    suggest a move (exact solver; alpha-beta for 1 s above 16 squares)
+      flip    turn the board around
+      fen     show the position as FEN-like text (what --fen accepts)
       help    show this help
       quit    stop the game
+    \(TerminalInput.typeAheadNote)
     """
   }
 
@@ -94,7 +107,7 @@ public final class TerminalGame<G: GameState> {
     var position = start
     for s in [white, black] { if case .engine(let p) = s { p.reset() } }
     write("White: \(white.label)   Black: \(black.label)")
-    write(render(position, nil))
+    write(render(position, nil, flipped))
     while true {
       if let o = position.outcome {
         record.outcome = o
@@ -107,7 +120,8 @@ public final class TerminalGame<G: GameState> {
       switch seat(side) {
       case .engine(let player):
         move = player.chooseMove(in: position)
-        let report = player.lastReport.map { "  (\($0))" } ?? ""
+        // Players report from the point of view of the side to move: the line says so.
+        let report = player.lastReport.map { "  (\(side)'s view: \($0))" } ?? ""
         write("\(side) plays \(position.moveText(move))\(report)")
       case .human:
         var chosen: G.Move?
@@ -131,6 +145,13 @@ public final class TerminalGame<G: GameState> {
             return record
           case "moves":
             write("Legal moves: " + position.legalMoves.map { position.moveText($0) }.joined(separator: " "))
+          case "hint":
+            write(hint?(position) ?? "no hints in this game")
+          case "flip":
+            flipped.toggle()
+            write(render(position, record.moves.last, flipped))
+          case "fen":
+            write(position.fen)
           case "undo":
             // Take back moves until a human is to move again (at least one move).
             guard !record.moves.isEmpty else {
@@ -143,7 +164,7 @@ public final class TerminalGame<G: GameState> {
             } while !record.moves.isEmpty && !isHuman(history.last!.sideToMove)
             position = history.last!
             for s in [white, black] { if case .engine(let p) = s { p.reset() } }
-            write(render(position, record.moves.last))
+            write(render(position, record.moves.last, flipped))
           default:
             do {
               chosen = try position.parseMove(line)
@@ -158,7 +179,7 @@ public final class TerminalGame<G: GameState> {
       position.play(move)
       history.append(position)
       record.moves.append(move)
-      write(render(position, move))
+      write(render(position, move, flipped))
     }
   }
 

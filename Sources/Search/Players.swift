@@ -73,9 +73,10 @@ public struct PlayerSpec: Sendable, Equatable, CustomStringConvertible {
     human                      moves typed at the terminal
     random[:seed=N]            uniformly random legal moves
     minimax[:pick=random|first,seed=N]
-                               perfect play from the exact solver (random among optimal moves)
+                               perfect play from the exact solver (random among
+                               optimal moves)
     alphabeta[:depth=D,time=S,tt=MB]
-                               iterative-deepening alpha-beta with the handcrafted evaluation
+                               iterative-deepening alpha-beta, handcrafted evaluation
     mcts[:sims=N,time=S,c=X,reuse=true|false,seed=N]
                                UCT with random rollouts (default sims=1000, c=1.4)
     FILE.json                  a trained network from engines/, e.g.

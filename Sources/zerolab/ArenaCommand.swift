@@ -93,10 +93,8 @@ struct ArenaCommand: ParsableCommand {
   }
 }
 
-/// `engines/openings.epd` of the working folder, else of the clone's `engines/`, else `nil`.
+/// `openings.epd` in the first of the standard engine folders (the working folder's
+/// `engines/`, then the clone's) that has it, else `nil`.
 func defaultOpenings() -> String? {
-  let fm = FileManager.default
-  if fm.fileExists(atPath: "engines/openings.epd") { return "engines/openings.epd" }
-  if let dir = Evaluators.shippedEngines, fm.fileExists(atPath: dir + "/openings.epd") { return dir + "/openings.epd" }
-  return nil
+  EngineFolders.standard.lazy.map { $0 + "/openings.epd" }.first { FileManager.default.isReadableFile(atPath: $0) }
 }

@@ -22,12 +22,6 @@ enum Terminal {
   /// `true` when standard error is a terminal (progress lines go there).
   static var progressOutput: Bool { isatty(STDERR_FILENO) == 1 }
 
-  /// Writes text without a newline and flushes (prompts).
-  static func prompt(_ s: String) {
-    print(s, terminator: "")
-    fflush(nil)
-  }
-
   /// Seconds between plain progress lines when standard error is not a terminal.
   static let plainProgressInterval = 10.0
   /// When the last plain progress line was written (`nil`: none yet in this piece of work).

@@ -8,15 +8,16 @@ import Testing
 
 @Suite struct ChessTerminalTests {
   func run(
-    _ lines: [String], white: ChessSeat = .human, black: ChessSeat, fen: String? = nil
+    _ lines: [String], white: ChessSeat = .human, black: ChessSeat, fen: String? = nil, pgnFile: String? = nil,
+    startDate: Date = Date()
   ) throws -> (
     [String], Chess.GameRecord, String
   ) {
     var input = lines[...]
     var output: [String] = []
     let game = ChessTerminalGame(
-      white: white, black: black, moveTime: 50, view: ChessBoardView(color: false),
-      readLine: { input.popFirst() }, write: { output.append($0) })
+      white: white, black: black, moveTime: 50, view: ChessBoardView(color: false), pgnFile: pgnFile,
+      startDate: startDate, readLine: { input.popFirst() }, write: { output.append($0) })
     let start = try fen.map { try ChessPosition(fen: $0) } ?? ChessPosition()
     let (record, result) = game.run(from: start)
     return (output, record, result)
@@ -42,10 +43,86 @@ import Testing
     let (out, _, result) = try run(
       ["hint", "Qxf7#"], black: .engine(engine),
       fen: "r1bqkbnr/pppp1ppp/2n5/4p3/2B1P3/5Q2/PPPP1PPP/RNB1K1NR w KQkq - 4 4")
-    #expect(out.contains { $0.hasPrefix("Hint: Qxf7#") })
+    #expect(out.contains { $0.hasPrefix("Hint: Qxf7#") && $0.contains("White mates in 1") })
     #expect(result == "1-0")
     #expect(out.contains("1-0 (checkmate)"))
     #expect(out.contains { $0.contains("4. Qxf7# 1-0") })
+    // The mate is announced once, by the result line: no check line before it.
+    #expect(!out.contains { $0.contains("check") && !$0.contains("checkmate") })
+  }
+
+  @Test func aCheckIsShownWhileTheGameGoesOn() throws {
+    let (out, _, _) = try run(["e4", "f5", "Qh5+", "quit"], black: .human)
+    #expect(out.contains { $0.contains("last move: Qh5+") && $0.contains("Black is in check") })
+  }
+
+  /// The side to move is named once a turn: by the prompt for a human, by the move for an engine.
+  @Test func theSideToMoveIsNamedOnce() throws {
+    let engine = try BuiltinEngine(
+      spec: EngineSpec(name: "hce", type: "builtin", options: ["Hash": "4", "EvalFile": "handcrafted", "Depth": "2"]))
+    let (out, _, _) = try run(["e4", "d4", "quit"], black: .engine(engine))
+    let named = out.filter { $0.contains("White to move") || $0.contains("Black to move") }
+    #expect(named == ["White to move> ", "White to move> ", "White to move> "])
+    #expect(out.filter { $0.hasPrefix("Black plays ") }.count == 2)
+  }
+
+  /// Every score names its side: the engine's own, mates by the side that mates.
+  @Test func scoresSayWhoseTheyAre() throws {
+    #expect(
+      ChessTerminalGame.describe(info: "depth 9 score cp 31 nodes 120000", side: .black)
+        == "depth 9, +0.31 for Black, 120000 nodes")
+    #expect(
+      ChessTerminalGame.describe(info: "depth 3 score cp -5 nodes 10", side: .white)
+        == "depth 3, -0.05 for White, 10 nodes")
+    #expect(
+      ChessTerminalGame.describe(info: "depth 3 score cp -250 nodes 10", side: .white).contains("-2.50 for White"))
+    #expect(ChessTerminalGame.describe(info: "depth 5 score mate 3 nodes 9", side: .white).contains("White mates in 3"))
+    #expect(
+      ChessTerminalGame.describe(info: "depth 5 score mate -2 nodes 9", side: .white).contains("Black mates in 2"))
+    let engine = try BuiltinEngine(
+      spec: EngineSpec(name: "hce", type: "builtin", options: ["Hash": "4", "EvalFile": "handcrafted", "Depth": "3"]))
+    let (out, _, _) = try run(["e4", "hint", "quit"], black: .engine(engine))
+    #expect(out.contains { $0.hasPrefix("Black plays ") && $0.contains(" for Black") })
+    #expect(out.contains { $0.hasPrefix("Hint: ") && ($0.contains(" for White") || $0.contains(" mates in ")) })
+    #expect(!out.contains { $0.contains("score cp") })
+  }
+
+  @Test func thePGNHasTheDateAndThePlayers() throws {
+    // 2023-11-14 22:13:20 UTC.
+    let date = Date(timeIntervalSince1970: 1_700_000_000)
+    #expect(ChessTerminalGame.pgnDate(date, timeZone: TimeZone(identifier: "UTC")!) == "2023.11.14")
+    #expect(ChessTerminalGame.pgnDate(date, timeZone: TimeZone(identifier: "Asia/Tokyo")!) == "2023.11.15")
+    let (out, _, _) = try run(["e4", "quit"], black: .human, startDate: date)
+    let pgn = try #require(out.first { $0.hasPrefix("[Event ") })
+    #expect(pgn.contains("[Date \"\(ChessTerminalGame.pgnDate(date))\"]"))
+    #expect(!pgn.contains("????"))
+    #expect(pgn.contains("[White \"Human\"]") && pgn.contains("[Black \"Human\"]"))
+    #expect(pgn.contains("[Event \"ZeroLab terminal game\"]"))
+  }
+
+  /// With a PGN file the game is saved after every move, so a kill at any point leaves it.
+  @Test func thePGNFileIsWrittenAfterEveryMove() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("zerolab-every-move.pgn").path
+    try? FileManager.default.removeItem(atPath: path)
+    var seen: [Int] = []
+    var input = ["e4", "e5", "Nf3"][...]
+    let game = ChessTerminalGame(
+      white: .human, black: .human, moveTime: 50, view: ChessBoardView(color: false), pgnFile: path,
+      readLine: {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        seen.append((try? PGN.parse(text).first?.record.moves.count) ?? -1)
+        return input.popFirst()
+      }, write: { _ in })
+    game.run(from: ChessPosition())
+    #expect(seen == [0, 1, 2, 3])
+    #expect(game.snapshot.pgn.contains("1. e4 e5 2. Nf3 *"))
+    let saved = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(saved == game.snapshot.pgn)
+    // What an interruption gets: the latest game, after its last save.
+    #expect(game.snapshot.finish { pgn, problem in problem == nil && pgn == saved })
+    // An unwritable file is reported, not fatal.
+    let blocked = GameSnapshot(file: path + "/inside-a-file.pgn")
+    #expect(blocked.update("x")?.hasPrefix("cannot write ") == true)
   }
 
   @Test func endOfInputAbandons() throws {

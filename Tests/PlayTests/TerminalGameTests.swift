@@ -1,3 +1,5 @@
+import ChessArena
+import Foundation
 import GameCore
 import Hexapawn
 import Play
@@ -8,14 +10,14 @@ import Testing
 func script(
   _ lines: [String], white: Seat<HexapawnPosition> = .human,
   black: Seat<HexapawnPosition> = .engine(MinimaxPlayer<HexapawnPosition>(randomPick: false, seed: 1)),
-  start: HexapawnPosition = HexapawnPosition()
+  start: HexapawnPosition = HexapawnPosition(), hint: ((HexapawnPosition) -> String)? = nil
 ) -> (output: [String], record: GameRecord<HexapawnPosition>) {
   var input = lines[...]
   var output: [String] = []
   let view = HexapawnBoardView(color: false)
   let game = TerminalGame<HexapawnPosition>(
     white: white, black: black, readLine: { input.popFirst() }, write: { output.append($0) },
-    render: { view.render($0, lastMove: $1) })
+    render: { view.render($0, lastMove: $1, flipped: $2) }, hint: hint)
   let record = game.run(from: start)
   return (output, record)
 }
@@ -64,8 +66,58 @@ func script(
       black: .engine(MinimaxPlayer<HexapawnPosition>(seed: 2)))
     #expect(record.outcome == .win(.black))
     #expect(out.contains { $0.hasPrefix("White plays ") })
+    // Each engine's opinion names whose it is.
+    #expect(out.contains { $0.hasPrefix("White plays ") && $0.contains("(White's view: ") })
+    #expect(out.contains { $0.hasPrefix("Black plays ") && $0.contains("(Black's view: ") })
     #expect(out.last?.hasPrefix("Moves: 1.") == true)
     #expect(record.moveText.hasPrefix("1. "))
+  }
+
+  @Test func hintFlipAndFenLikeChess() throws {
+    let (out, record) = script(
+      ["hint", "flip", "fen", "help", "flip", "quit"], hint: HexapawnHint(size: .classic).suggest)
+    // 3x3 is a Black win: the solver says so from the winner's side, and names itself.
+    #expect(out.contains { $0.hasPrefix("Hint (exact solver): ") && $0.contains("; Black wins in ") })
+    // Flipped: rank 1 on top, files from c to a; flipped back: rank 3 on top again.
+    let boards = out.filter { $0.contains("♙") }
+    #expect(boards.count == 3)
+    #expect(boards[1].split(separator: "\n").first == "1  ♙  ♙  ♙ ")
+    #expect(boards[1].split(separator: "\n").last == "   c  b  a ")
+    #expect(boards[2].split(separator: "\n").first == "3  ♟  ♟  ♟ ")
+    // The FEN-like text is what --fen reads back.
+    #expect(out.contains("ppp/3/PPP w"))
+    #expect(try HexapawnPosition(fen: "ppp/3/PPP w") == HexapawnPosition())
+    let help = TerminalGame<HexapawnPosition>.helpText
+    #expect(out.contains(help))
+    for command in ["hint", "flip", "fen", "moves", "undo", "quit"] {
+      #expect(help.contains("\n  \(command) "))
+    }
+    #expect(help.contains(TerminalInput.typeAheadNote))
+    #expect(record.moves.isEmpty)
+    // Without a hint engine the command says so instead of failing.
+    #expect(script(["hint", "quit"]).output.contains("no hints in this game"))
+  }
+
+  @Test func hintEngineFitsTheBoard() throws {
+    // Small boards: the exact solver, whose move is optimal.
+    let small = HexapawnHint(size: try BoardSize(parsing: "4x4"))
+    #expect(small.engineName == "exact solver")
+    let line = small.suggest(HexapawnPosition(size: try BoardSize(parsing: "4x4")))
+    #expect(line.contains("White wins in"))  // 4x4 is a White win
+    // Larger boards: alpha-beta with a bounded budget, named with it.
+    let large = HexapawnHint(size: try BoardSize(parsing: "5x5"))
+    #expect(large.engineName.hasPrefix("alpha-beta"))
+    let start = HexapawnPosition(size: try BoardSize(parsing: "5x5"))
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    let hint = large.suggest(start)
+    #expect(clock.now - t0 < .seconds(5))
+    let move = try #require(hint.split(separator: ":").dropFirst().first?.split(separator: ";").first)
+    #expect((try? start.parseMove(move.trimmingCharacters(in: .whitespaces))) != nil)
+    #expect(hint.contains(" for White") || hint.contains("White wins") || hint.contains("Black wins"))
+    // Values read from the winner's side.
+    #expect(HexapawnHint.describe(.win(in: 3), side: .black) == "Black wins in 3 plies")
+    #expect(HexapawnHint.describe(.loss(in: 4), side: .black) == "White wins in 4 plies")
   }
 
   @Test func moveListNumbering() throws {
@@ -89,8 +141,11 @@ func script(
     let text = HexapawnBoardView(color: false).render(HexapawnPosition(), lastMove: nil)
     #expect(!text.contains("\u{1B}"))
     #expect(text.contains("♟") && text.contains("♙"))
-    #expect(text.hasSuffix("White to move"))
+    // The side to move is the prompt's to say, not the board's.
+    #expect(!text.contains("to move"))
     #expect(text.split(separator: "\n").first == "3  ♟  ♟  ♟ ")
+    let flipped = HexapawnBoardView(color: false).render(HexapawnPosition(), lastMove: nil, flipped: true)
+    #expect(flipped.split(separator: "\n").first == "1  ♙  ♙  ♙ ")
   }
 
   @Test func colourOutputUsesANSIAndShowsTheLastMove() throws {
@@ -100,6 +155,49 @@ func script(
     let text = HexapawnBoardView(color: true).render(p, lastMove: m)
     #expect(text.contains("\u{1B}["))
     #expect(text.contains("last move: b1b2"))
-    #expect(text.contains("Black to move"))
+  }
+}
+
+/// Hexapawn players by name, found like the chess engines.
+@Suite struct HexapawnPlayersTests {
+  /// This clone's engines/ folder.
+  static let engines: String = {
+    var dir = #filePath
+    for _ in 0..<3 { dir = (dir as NSString).deletingLastPathComponent }
+    return dir + "/engines"
+  }()
+
+  @Test func engineFilesByNameOrPath() throws {
+    let folders = [HexapawnPlayersTests.engines]
+    let path = try #require(try HexapawnPlayers.engineFile("hexapawn-4x4-zero", folders: folders))
+    #expect(path == HexapawnPlayersTests.engines + "/hexapawn-4x4-zero.json")
+    #expect(try HexapawnPlayers.boardSize(of: "hexapawn-4x4-zero", folders: folders)?.description == "4x4")
+    let seat = try HexapawnPlayers.seat(
+      "hexapawn-4x4-zero", size: try BoardSize(parsing: "4x4"), seed: 1, folders: folders)
+    #expect(seat.label == "hexapawn-4x4-zero")
+    // A path still works; built-in players are not looked up.
+    #expect(try HexapawnPlayers.engineFile(path, folders: []) == path)
+    #expect(try HexapawnPlayers.engineFile("mcts:sims=10", folders: folders) == nil)
+    #expect(try HexapawnPlayers.seat("human", size: .classic, seed: 1, folders: folders).label == "human")
+    // The wrong board is a one-line error.
+    #expect(throws: NotationError("engine \(path) plays 4x4 Hexapawn, not 3x3")) {
+      try HexapawnPlayers.seat("hexapawn-4x4-zero", size: .classic, seed: 1, folders: folders)
+    }
+    // The standard folders find the clone's engines from any working directory.
+    #expect(EngineFolders.file(named: "hexapawn-3x3-zero") != nil)
+  }
+
+  @Test func unknownNamesListWhatExists() throws {
+    do {
+      _ = try HexapawnPlayers.engineFile("hexapawn-9x9-zero", folders: [HexapawnPlayersTests.engines])
+      Issue.record("an unknown name was accepted")
+    } catch {
+      #expect(!error.message.contains("\n"))
+      #expect(error.message.hasPrefix("unknown player 'hexapawn-9x9-zero'"))
+      #expect(error.message.contains("hexapawn-3x3-zero, hexapawn-4x4-zero"))
+      #expect(error.message.contains("mcts"))
+      // Chess engine files in the same folder are not offered for Hexapawn.
+      #expect(!error.message.contains("stockfish"))
+    }
   }
 }
