@@ -131,6 +131,7 @@ perft-full: setup
 
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+	@python3 scripts/architecture_check.py
 
 format:
 	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)

@@ -5,8 +5,8 @@ import PackageDescription
 /// ZeroLab: a Swift lab for game engines that learn.
 ///
 /// Dependency direction (see ARCHITECTURE.md):
-///   GameCore → Hexapawn, Chess (games) ; GameCore → Search ; CGMP → Exact → Search ; CBLAS → (NeuralCore, later)
-///   zerolab (CLI) → everything, and nothing depends on it.
+///   the games (Hexapawn, Chess) use GameCore; GameSolver, GameSearch and GameCounting (with GMP)
+///   are generic over GameState; the zerolab executable is on top and nothing depends on it.
 /// Hot-path targets (move generation, search): dynamic exclusivity checks cost more than a
 /// third of the solver's time (measured with callgrind); static checks stay on.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
@@ -65,10 +65,12 @@ let package = Package(
     .library(name: "GameCore", targets: ["GameCore"]),
     .library(name: "Hexapawn", targets: ["Hexapawn"]),
     .library(name: "Chess", targets: ["Chess"]),
-    .library(name: "Search", targets: ["Search"]),
+    .library(name: "GameSearch", targets: ["GameSearch"]),
+    .library(name: "GameSolver", targets: ["GameSolver"]),
+    .library(name: "GameCounting", targets: ["GameCounting"]),
     .library(name: "ChessEngine", targets: ["ChessEngine"]),
     .library(name: "ChessArena", targets: ["ChessArena"]),
-    .library(name: "Exact", targets: ["Exact"]),
+    .library(name: "GMP", targets: ["GMP"]),
     .library(name: "Play", targets: ["Play"]),
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
   ],
@@ -87,10 +89,12 @@ let package = Package(
       providers: [.apt(["libgmp-dev"])]
     ),
     .target(name: "GameCore"),
-    .target(name: "Exact", dependencies: ["CGMP"]),
+    .target(name: "GMP", dependencies: ["CGMP"]),
     .target(name: "Hexapawn", dependencies: ["GameCore"]),
     .target(name: "Chess", dependencies: ["GameCore"], swiftSettings: hotPath),
-    .target(name: "Search", dependencies: ["GameCore", "Exact"], swiftSettings: hotPath),
+    .target(name: "GameSolver", dependencies: ["GameCore"], swiftSettings: hotPath),
+    .target(name: "GameCounting", dependencies: ["GameCore", "GameSolver", "GMP"], swiftSettings: hotPath),
+    .target(name: "GameSearch", dependencies: ["GameCore", "GameSolver"], swiftSettings: hotPath),
     .target(name: "ChessEngine", dependencies: ["GameCore", "Chess"], swiftSettings: hotPath),
     .target(name: "ChessArena", dependencies: ["GameCore", "Chess", "ChessEngine", "NNUE"]),
     .target(
@@ -100,34 +104,42 @@ let package = Package(
     ),
     .target(name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "NeuralCore"], swiftSettings: nnuePath),
     .target(
-      name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "NeuralCore", "Zero"]),
-    .target(name: "Zero", dependencies: ["GameCore", "Hexapawn", "Search", "NeuralCore"], swiftSettings: hotPath),
+      name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "Zero"]),
+    .target(
+      name: "Zero", dependencies: ["GameCore", "Hexapawn", "GameSearch", "GameSolver", "NeuralCore"],
+      swiftSettings: hotPath),
     .target(
       name: "Play",
-      dependencies: ["GameCore", "Hexapawn", "Search", "Chess", "ChessEngine", "ChessArena", "NeuralCore", "Zero"]),
+      dependencies: [
+        "GameCore", "Hexapawn", "GameSearch", "GameSolver", "Chess", "ChessEngine", "ChessArena", "NeuralCore", "Zero",
+      ]),
     .executableTarget(
       name: "zerolab",
       dependencies: [
-        "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "Search", "Exact", "Play", "NeuralCore", "Zero",
-        "NNUE", "NNUELab",
+        "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "GameSearch", "GameSolver", "GameCounting", "GMP",
+        "Play", "NeuralCore", "Zero", "NNUE", "NNUELab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath
     ),
     .testTarget(name: "GameCoreTests", dependencies: ["GameCore", "CBLAS"]),
-    .testTarget(name: "ExactTests", dependencies: ["Exact"]),
+    .testTarget(name: "GMPTests", dependencies: ["GMP"]),
     .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(
       name: "NNUETests",
       dependencies: ["NNUE", "NNUELab", "Chess", "ChessEngine", "ChessArena", "GameCore", "NeuralCore"]),
-    .testTarget(name: "ZeroTests", dependencies: ["Zero", "Search", "Hexapawn", "NeuralCore", "GameCore"]),
     .testTarget(
-      name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
+      name: "ZeroTests", dependencies: ["Zero", "GameSearch", "GameSolver", "Hexapawn", "NeuralCore", "GameCore"]),
+    .testTarget(
+      name: "PlayTests",
+      dependencies: ["Play", "GameSearch", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
     .testTarget(
       name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"]),
-    .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
+    .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "GameCore"]),
+    .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
+    .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),
   ],
   swiftLanguageModes: [.v6]
 )

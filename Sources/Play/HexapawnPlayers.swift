@@ -1,9 +1,10 @@
 import ChessArena
 import Foundation
 import GameCore
+import GameSearch
+import GameSolver
 import Hexapawn
 import NeuralCore
-import Search
 import Zero
 
 /// Hexapawn players named on the command line: `human`, a built-in engine (`PlayerSpec`), or a

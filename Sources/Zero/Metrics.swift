@@ -1,8 +1,9 @@
 import Foundation
 import GameCore
+import GameSearch
+import GameSolver
 import Hexapawn
 import NeuralCore
-import Search
 
 /// One measurement of a network against the exact solver (the keys of `metrics.jsonl`).
 public struct MetricsRecord: Codable, Sendable {

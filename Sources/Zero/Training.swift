@@ -1,8 +1,8 @@
 import Foundation
 import GameCore
+import GameSearch
 import Hexapawn
 import NeuralCore
-import Search
 
 /// Settings of a Hexapawn learning run (self-play or supervised), saved with its checkpoints.
 public struct ZeroConfig: Codable, Sendable, Equatable {

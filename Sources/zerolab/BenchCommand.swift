@@ -1,7 +1,8 @@
 import ArgumentParser
 import GameCore
+import GameSearch
+import GameSolver
 import Hexapawn
-import Search
 
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,8 +1,9 @@
 import ArgumentParser
-import Exact
+import GMP
 import GameCore
+import GameCounting
+import GameSearch
 import Hexapawn
-import Search
 
 struct Count: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -4,9 +4,9 @@ import ChessArena
 import Dispatch
 import Foundation
 import GameCore
+import GameSearch
 import Hexapawn
 import Play
-import Search
 
 struct Play: ParsableCommand {
   static let configuration = CommandConfiguration(

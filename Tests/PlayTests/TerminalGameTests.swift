@@ -1,9 +1,9 @@
 import ChessArena
 import Foundation
 import GameCore
+import GameSearch
 import Hexapawn
 import Play
-import Search
 import Testing
 
 /// Runs a terminal game with scripted input; returns everything written.

@@ -1,5 +1,6 @@
-import Exact
+import GMP
 import GameCore
+import GameSolver
 
 /// Exact counts over the position graph, in GMP integers and rationals so nothing can
 /// overflow or round:

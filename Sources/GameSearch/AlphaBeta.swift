@@ -1,4 +1,5 @@
 import GameCore
+import GameSolver
 
 /// Limits for one search. A search stops at the first limit reached; with none it runs
 /// until the result is proven (every line searched to the end of the game) or `maxDepth`.

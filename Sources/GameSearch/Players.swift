@@ -1,4 +1,5 @@
 import GameCore
+import GameSolver
 
 /// A player spec as typed on the command line: a name and `key=value` options,
 /// e.g. `mcts:sims=2000,c=1.2` or `alphabeta:depth=8`.

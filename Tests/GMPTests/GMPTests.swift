@@ -1,4 +1,4 @@
-import Exact
+import GMP
 import Testing
 
 @Suite struct GMPIntegerTests {

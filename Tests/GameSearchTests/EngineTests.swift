@@ -1,6 +1,7 @@
 import GameCore
+import GameSearch
+import GameSolver
 import Hexapawn
-import Search
 import Testing
 
 @Suite struct AlphaBetaTests {
