@@ -73,6 +73,7 @@ let package = Package(
     .library(name: "GMP", targets: ["GMP"]),
     .library(name: "Play", targets: ["Play"]),
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
+    .library(name: "LabKit", targets: ["LabKit"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -89,6 +90,7 @@ let package = Package(
       providers: [.apt(["libgmp-dev"])]
     ),
     .target(name: "GameCore"),
+    .target(name: "LabKit"),
     .target(name: "GMP", dependencies: ["CGMP"]),
     .target(name: "Hexapawn", dependencies: ["GameCore"]),
     .target(name: "Chess", dependencies: ["GameCore"], swiftSettings: hotPath),
@@ -99,31 +101,34 @@ let package = Package(
     .target(name: "ChessArena", dependencies: ["GameCore", "Chess", "ChessEngine", "NNUE"]),
     .target(
       name: "NeuralCore",
-      dependencies: ["GameCore", "CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: ["GameCore", "LabKit", "CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: neuralPath
     ),
-    .target(name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "NeuralCore"], swiftSettings: nnuePath),
     .target(
-      name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "Zero"]),
+      name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "NeuralCore", "LabKit"], swiftSettings: nnuePath),
     .target(
-      name: "Zero", dependencies: ["GameCore", "Hexapawn", "GameSearch", "GameSolver", "NeuralCore"],
+      name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "LabKit"]),
+    .target(
+      name: "Zero", dependencies: ["GameCore", "Hexapawn", "GameSearch", "GameSolver", "NeuralCore", "LabKit"],
       swiftSettings: hotPath),
     .target(
       name: "Play",
       dependencies: [
         "GameCore", "Hexapawn", "GameSearch", "GameSolver", "Chess", "ChessEngine", "ChessArena", "NeuralCore", "Zero",
+        "LabKit",
       ]),
     .executableTarget(
       name: "zerolab",
       dependencies: [
         "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "GameSearch", "GameSolver", "GameCounting", "GMP",
-        "Play", "NeuralCore", "Zero", "NNUE", "NNUELab",
+        "Play", "NeuralCore", "LabKit", "Zero", "NNUE", "NNUELab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath
     ),
     .testTarget(name: "GameCoreTests", dependencies: ["GameCore", "CBLAS"]),
     .testTarget(name: "GMPTests", dependencies: ["GMP"]),
+    .testTarget(name: "LabKitTests", dependencies: ["LabKit", "GameCore"]),
     .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
@@ -131,7 +136,8 @@ let package = Package(
       name: "NNUETests",
       dependencies: ["NNUE", "NNUELab", "Chess", "ChessEngine", "ChessArena", "GameCore", "NeuralCore"]),
     .testTarget(
-      name: "ZeroTests", dependencies: ["Zero", "GameSearch", "GameSolver", "Hexapawn", "NeuralCore", "GameCore"]),
+      name: "ZeroTests",
+      dependencies: ["Zero", "GameSearch", "GameSolver", "Hexapawn", "NeuralCore", "GameCore", "LabKit"]),
     .testTarget(
       name: "PlayTests",
       dependencies: ["Play", "GameSearch", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),

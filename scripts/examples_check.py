@@ -122,6 +122,7 @@ def help_problems(path, text):
         if (
             line and not line.startswith(" ") and nxt and not nxt.startswith(" ")
             and re.search(r"[a-z,(]$", line) and re.match(r"^[a-z(`'-]", nxt)
+            and "  " not in line.strip()  # a row of a two-column table
         ):
             problems.append(f"{name} --help: paragraph broken mid-sentence: ...{line[-40:]} / {nxt[:40]}...")
     return problems

@@ -52,7 +52,7 @@ def run_rows(method, init, activation, points, rng, reaches):
             "size": "3x3",
             "seed": 1,
             "iteration": i,
-            "wall_s": round(wall, 4),
+            "wall_seconds": round(wall, 4),
             "positions_seen": i * positions_per_iter,
             "optimal_move_accuracy": round(acc, 4),
             "value_sign_accuracy": round(sign, 4),

@@ -2,6 +2,7 @@ import Chess
 import ChessEngine
 import Foundation
 import GameCore
+import LabKit
 import NeuralCore
 import Synchronization
 
@@ -166,7 +167,7 @@ public enum DataGenerator {
     let path = manifestPath(dir, seed: s.seed)
     let wanted = Manifest(settings: s, evaluation: evaluation)
     if let data = FileManager.default.contents(atPath: path) {
-      guard let before = try? JSONDecoder().decode(Manifest.self, from: data) else {
+      guard let before = try? RunFiles.decoder().decode(Manifest.self, from: data) else {
         throw NNUEError("\(path) is corrupted: remove it only if the folder's shards match the settings you give")
       }
       var same = before
@@ -184,9 +185,7 @@ public enum DataGenerator {
         try? FileManager.default.removeItem(atPath: s.shardPath(dir, before.settings.games / s.gamesPerShard))
       }
     }
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-    try Checkpoint.atomicWrite(try enc.encode(wanted), to: path)
+    try RunFiles.writeJSON(wanted, to: path)
   }
 
   /// `nodes 5000 there, 800 asked; ...` for the fields (other than games) that differ.

@@ -1,4 +1,5 @@
 import Foundation
+import LabKit
 import NeuralCore
 
 /// Writes a quantised net as an engine of the roster: `DIR/NAME.nnue` (the quantised
@@ -28,7 +29,7 @@ public enum EngineExport {
 
       """
     let path = directory + "/" + name + ".json"
-    try Checkpoint.atomicWrite(Data(json.utf8), to: path)
+    try RunFiles.write(Data(json.utf8), to: path)
     return (path, weights)
   }
 }

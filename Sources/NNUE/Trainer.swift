@@ -1,5 +1,6 @@
 import Foundation
 import GameCore
+import LabKit
 import NeuralCore
 
 /// Training settings (`zerolab nnue train`), saved in the run folder.
@@ -93,14 +94,13 @@ public final class NNUETrainer {
     self.out = out
     let fm = FileManager.default
     let settingsPath = out + "/settings.json"
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let enc = RunFiles.encoder(pretty: true)
     if fm.fileExists(atPath: settingsPath) {
       guard resume else {
         throw NNUEError("\(out) already holds a training run: pass --resume to continue it, or choose another --out")
       }
       guard let data = fm.contents(atPath: settingsPath),
-        let old = try? JSONDecoder().decode(TrainSettings.self, from: data)
+        let old = try? RunFiles.decoder().decode(TrainSettings.self, from: data)
       else { throw NNUEError("\(settingsPath): unreadable") }
       var a = old, b = settings
       a.epochs = 0
@@ -112,20 +112,20 @@ public final class NNUETrainer {
       }
     } else {
       try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
-      try Checkpoint.atomicWrite(try enc.encode(settings), to: settingsPath)
+      try RunFiles.write(try enc.encode(settings), to: settingsPath)
     }
     // The validation split is drawn from the data, so a resume must see the same data.
     let dataPath = out + "/data.json"
     let now = DataFingerprint(records)
     if resume, let data = fm.contents(atPath: dataPath),
-      let before = try? JSONDecoder().decode(DataFingerprint.self, from: data),
+      let before = try? RunFiles.decoder().decode(DataFingerprint.self, from: data),
       before != now
     {
       throw NNUEError(
         "\(out): the training data changed since the run started (\(before) then, \(now) now), so the validation "
           + "split would too: resume with the same data, or start another --out")
     }
-    try Checkpoint.atomicWrite(try enc.encode(now), to: dataPath)
+    try RunFiles.write(try enc.encode(now), to: dataPath)
     // Split.
     var rng = Xoshiro256(seed: settings.seed)
     var order = Array(records.indices)
@@ -274,22 +274,10 @@ public final class NNUETrainer {
     return all
   }
 
+  /// Appends an epoch's line; lines of that epoch or later go first (a resume after a kill
+  /// between the metrics line and the checkpoint repeats that epoch).
   func appendMetrics(_ m: TrainMetrics) throws {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.sortedKeys]
-    var existing = FileManager.default.contents(atPath: metricsPath) ?? Data()
-    // Drop lines of epochs at or after this one (a resume after a kill between the metrics
-    // line and the checkpoint repeats that epoch).
-    if !existing.isEmpty {
-      let lines = String(decoding: existing, as: UTF8.self).split(separator: "\n").filter { line in
-        guard let old = try? JSONDecoder().decode(TrainMetrics.self, from: Data(line.utf8)) else { return false }
-        return old.epoch < m.epoch
-      }
-      existing = Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8)
-    }
-    existing.append(try enc.encode(m))
-    existing.append(0x0A)
-    try Checkpoint.atomicWrite(existing, to: metricsPath)
+    try JSONLines<TrainMetrics>(path: metricsPath).append(m) { $0.epoch < m.epoch }
   }
 
   /// Weights, Adam moments, epoch and best validation loss, in one atomic file.

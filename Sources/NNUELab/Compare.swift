@@ -3,8 +3,8 @@ import ChessArena
 import ChessEngine
 import Foundation
 import GameCore
+import LabKit
 import NNUE
-import Zero
 
 /// Settings of the supervised-against-self-play comparison (`zerolab nnue compare`).
 public struct CompareSettings: Codable, Sendable, Equatable {
@@ -56,10 +56,10 @@ public final class Comparison {
     try settings.train.validate()
     self.settings = settings
     self.out = out
-    if let old = JSON.read(CompareSettings.self, from: out + "/compare.json"), old != settings {
+    if let old = try RunFiles.readJSON(CompareSettings.self, from: out + "/compare.json"), old != settings {
       throw NNUEError("\(out) holds a comparison with other settings: choose another --out")
     }
-    try JSON.write(settings, to: out + "/compare.json")
+    try RunFiles.writeJSON(settings, to: out + "/compare.json")
   }
 
   public func run() throws -> CompareSummary {
@@ -122,7 +122,7 @@ public final class Comparison {
       }
       trainer.log = { [log] in log("\(name): \($0)") }
       _ = try trainer.run()
-      let metrics = readMetrics(trainer.metricsPath)
+      let metrics = try readMetrics(trainer.metricsPath)
       let net = out + "/\(name).nnue"
       try QuantizedNNUE.load(trainer.quantizedPath).save(to: net)
       nets[name] = (net, metrics)
@@ -137,7 +137,7 @@ public final class Comparison {
     let sfSpec = Matches.nnue("stockfish-net", file: nets["stockfish"]!.0)
     let arenaPath = out + "/arena.json"
     var matches: [MatchRecord]
-    if let done = JSON.read([MatchRecord].self, from: arenaPath) {
+    if let done = try RunFiles.readJSON([MatchRecord].self, from: arenaPath) {
       matches = done
     } else {
       matches = try Matches.playConcurrently(
@@ -149,14 +149,14 @@ public final class Comparison {
       matches += try Matches.playConcurrently(
         [(sfSpec, selfSpec)], games: settings.arenaGames, timeControl: tc, openings: openings
       ) { [progress] _, s, n in progress("arena stockfish-net vs selfplay-net \(n): \(s.summary)") }
-      try JSON.write(matches, to: arenaPath)
+      try RunFiles.writeJSON(matches, to: arenaPath)
     }
     let summary = CompareSummary(
       positions: own.count, labelDifference: diff, labelCorrelation: corr, selfPlay: nets["selfplay"]!.1,
       stockfish: nets["stockfish"]!.1, selfPlayVsHandcrafted: matches[0], stockfishVsHandcrafted: matches[1],
       stockfishVsSelfPlay: matches[2])
-    try JSON.write(summary, to: out + "/summary.json")
-    try JSON.atomicWrite(Data(Comparison.table(summary, settings: settings).utf8), to: out + "/compare.md")
+    try RunFiles.writeJSON(summary, to: out + "/summary.json")
+    try RunFiles.write(Data(Comparison.table(summary, settings: settings).utf8), to: out + "/compare.md")
     let svg = SVGPlot.lines(
       title: "NNUE: self-play labels vs Stockfish 15.1 labels (\(own.count) positions)", xLabel: "epoch",
       yLabel: "validation loss",
@@ -164,16 +164,11 @@ public final class Comparison {
         ("self-play labels", summary.selfPlay.map { Double($0.epoch) }, summary.selfPlay.map(\.validationLoss)),
         ("Stockfish labels", summary.stockfish.map { Double($0.epoch) }, summary.stockfish.map(\.validationLoss)),
       ])
-    try JSON.atomicWrite(Data(svg.utf8), to: out + "/compare.svg")
+    try RunFiles.write(Data(svg.utf8), to: out + "/compare.svg")
     return summary
   }
 
-  func readMetrics(_ path: String) -> [TrainMetrics] {
-    guard let d = FileManager.default.contents(atPath: path) else { return [] }
-    return String(decoding: d, as: UTF8.self).split(separator: "\n").compactMap {
-      try? JSONDecoder().decode(TrainMetrics.self, from: Data($0.utf8))
-    }
-  }
+  func readMetrics(_ path: String) throws -> [TrainMetrics] { try JSONLines<TrainMetrics>(path: path).read() }
 
   /// The markdown table.
   public static func table(_ s: CompareSummary, settings: CompareSettings) -> String {

@@ -3,6 +3,7 @@ import ChessArena
 import ChessEngine
 import Foundation
 import GameCore
+import LabKit
 import NNUE
 
 /// Settings of the self-play loop (`zerolab nnue loop`).
@@ -62,13 +63,13 @@ public final class SelfPlayLoop {
     self.settings = settings
     self.out = out
     let path = out + "/loop.json"
-    if let old = JSON.read(LoopSettings.self, from: path) {
+    if let old = try RunFiles.readJSON(LoopSettings.self, from: path) {
       var a = old, b = settings
       a.generations = 0
       b.generations = 0
       guard a == b else { throw NNUEError("\(out) holds a loop with other settings (only --generations may change)") }
     }
-    try JSON.write(settings, to: path)
+    try RunFiles.writeJSON(settings, to: path)
   }
 
   func dir(_ g: Int) -> String { out + "/gen\(g)" }
@@ -89,7 +90,7 @@ public final class SelfPlayLoop {
     for g in 0..<settings.generations {
       let d = dir(g)
       let start = ContinuousClock.now
-      if let done = JSON.read(GenerationRecord.self, from: d + "/generation.json") {
+      if let done = try RunFiles.readJSON(GenerationRecord.self, from: d + "/generation.json") {
         records.append(done)
         best = done.best == "handcrafted" ? d + "/net.nnue" : done.best
         previousNet = d + "/net.nnue"
@@ -155,8 +156,8 @@ public final class SelfPlayLoop {
         validationLoss: trainer.bestValidation, validationCpError: last?.validationCpError ?? 0,
         vsHandcrafted: vsHand, vsPreviousBest: vsBest, best: best,
         seconds: Double((ContinuousClock.now - start).components.seconds))
-      try JSON.write(rec, to: d + "/generation.json")
-      try JSON.appendLine(rec, to: metricsPath)
+      try RunFiles.writeJSON(rec, to: d + "/generation.json")
+      try JSONLines<GenerationRecord>(path: metricsPath).append(rec)
       records.append(rec)
       log(
         "generation \(g): vs handcrafted \(vsHand.summary); vs previous best \(vsBest?.summary ?? "-"); best net: \(best)"

@@ -3,6 +3,7 @@ import ChessArena
 import ChessEngine
 import Foundation
 import GameCore
+import LabKit
 import NNUE
 
 /// The result of one arena match, as saved in metrics and tables (from A's point of view).
@@ -120,31 +121,5 @@ public enum Matches {
     } catch {
       throw NNUEError(error.message)
     }
-  }
-}
-
-/// JSON helpers.
-enum JSON {
-  static func write<T: Encodable>(_ value: T, to path: String) throws {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try atomicWrite(try enc.encode(value), to: path)
-  }
-  static func read<T: Decodable>(_ type: T.Type, from path: String) -> T? {
-    guard let d = FileManager.default.contents(atPath: path) else { return nil }
-    return try? JSONDecoder().decode(type, from: d)
-  }
-  static func appendLine<T: Encodable>(_ value: T, to path: String) throws {
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.sortedKeys]
-    var d = FileManager.default.contents(atPath: path) ?? Data()
-    d.append(try enc.encode(value))
-    d.append(0x0A)
-    try atomicWrite(d, to: path)
-  }
-  static func atomicWrite(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try data.write(to: url, options: .atomic)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LabKit
 
 /// Checkpoints in the safetensors format (Hugging Face): an 8-byte little-endian header
 /// length `N`, `N` bytes of JSON header, then the raw little-endian tensor data.
@@ -66,24 +67,7 @@ public enum Checkpoint {
     withUnsafeBytes(of: &n) { file.append(contentsOf: $0) }
     file.append(json)
     file.append(body)
-    try atomicWrite(file, to: path)
-  }
-
-  /// Writes `data` to a temporary file next to `path`, flushes it, and renames it over `path`.
-  public static func atomicWrite(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let dir = url.deletingLastPathComponent()
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-    FileManager.default.createFile(atPath: tmp.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: tmp)
-    try handle.write(contentsOf: data)
-    try handle.synchronize()
-    try handle.close()
-    guard rename(tmp.path, path) == 0 else {
-      try? FileManager.default.removeItem(at: tmp)
-      throw NeuralError("checkpoint: cannot rename \(tmp.path) to \(path)")
-    }
+    do { try RunFiles.write(file, to: path) } catch { throw NeuralError("checkpoint: \(error.message)") }
   }
 
   /// Reads and validates a safetensors file. Every problem is one line naming it.

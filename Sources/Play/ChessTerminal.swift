@@ -3,6 +3,7 @@ import ChessArena
 import ChessEngine
 import Foundation
 import GameCore
+import LabKit
 import NeuralCore
 import Synchronization
 
@@ -89,7 +90,7 @@ public final class GameSnapshot: Sendable {
   func save(_ pgn: String) -> String? {
     guard let file else { return nil }
     do {
-      try Checkpoint.atomicWrite(Data(pgn.utf8), to: file)
+      try RunFiles.write(Data(pgn.utf8), to: file)
       return nil
     } catch {
       return "cannot write \(file): \(error.localizedDescription)"
@@ -262,7 +263,7 @@ public final class ChessTerminalGame {
             continue
           }
           do {
-            try Checkpoint.atomicWrite(Data(pgn(record, result: "*").utf8), to: words[1])
+            try RunFiles.write(Data(pgn(record, result: "*").utf8), to: words[1])
             write("Saved \(record.moves.count) plies to \(words[1])")
           } catch {
             write("cannot write \(words[1])")

@@ -13,17 +13,17 @@ public struct MetricsRecord: Codable, Sendable {
   public var size: String
   public var seed: UInt64
   public var iteration: Int
-  public var wall_s: Double
-  public var positions_seen: Int
-  public var optimal_move_accuracy: Double
-  public var value_sign_accuracy: Double
-  public var value_mse: Double
-  public var score_vs_perfect_as_white: Double
-  public var score_vs_perfect_as_black: Double
-  public var score_vs_random: Double
-  public var search_score_vs_perfect_as_white: Double
-  public var search_score_vs_perfect_as_black: Double
-  public var search_score_vs_random: Double
+  public var wallSeconds: Double
+  public var positionsSeen: Int
+  public var optimalMoveAccuracy: Double
+  public var valueSignAccuracy: Double
+  public var valueMse: Double
+  public var scoreVsPerfectAsWhite: Double
+  public var scoreVsPerfectAsBlack: Double
+  public var scoreVsRandom: Double
+  public var searchScoreVsPerfectAsWhite: Double
+  public var searchScoreVsPerfectAsBlack: Double
+  public var searchScoreVsRandom: Double
   public var loss: Double
 }
 
@@ -89,18 +89,18 @@ public struct BestPossible: Codable, Sendable, Equatable {
   /// The side that wins the starting position with perfect play, and in how many plies.
   public var winner: String
   public var plies: Int
-  public var optimal_move_accuracy = 1.0
-  public var value_sign_accuracy = 1.0
-  public var value_mse = 0.0
+  public var optimalMoveAccuracy = 1.0
+  public var valueSignAccuracy = 1.0
+  public var valueMse = 0.0
   /// Against the perfect player only the side that wins the starting position can win.
-  public var score_vs_perfect_as_white: Double
-  public var score_vs_perfect_as_black: Double
+  public var scoreVsPerfectAsWhite: Double
+  public var scoreVsPerfectAsBlack: Double
   /// The expected score of the best strategy against the uniformly random player, over the
   /// measurement's games (the first, third, fifth, ... of them as White).
-  public var score_vs_random: Double
+  public var scoreVsRandom: Double
   /// The best chance to beat the random player as White and as Black.
-  public var win_chance_vs_random_as_white: Double
-  public var win_chance_vs_random_as_black: Double
+  public var winChanceVsRandomAsWhite: Double
+  public var winChanceVsRandomAsBlack: Double
 
   public init(board: SolvedBoard, games: Int) {
     let start = HexapawnPosition(size: board.size)
@@ -109,14 +109,14 @@ public struct BestPossible: Codable, Sendable, Equatable {
     size = board.size.description
     winner = v.sign > 0 ? "White" : v.sign < 0 ? "Black" : "nobody"
     plies = v.plies
-    score_vs_perfect_as_white = whiteWins ? 1 : 0
-    score_vs_perfect_as_black = v.sign < 0 ? 1 : 0
+    scoreVsPerfectAsWhite = whiteWins ? 1 : 0
+    scoreVsPerfectAsBlack = v.sign < 0 ? 1 : 0
     let asWhite = BestPossible.winChanceAgainstRandom(start, for: .white)
     let asBlack = BestPossible.winChanceAgainstRandom(start, for: .black)
-    win_chance_vs_random_as_white = asWhite
-    win_chance_vs_random_as_black = asBlack
+    winChanceVsRandomAsWhite = asWhite
+    winChanceVsRandomAsBlack = asBlack
     let n = max(games, 1), white = (n + 1) / 2
-    score_vs_random = (Double(white) * asWhite + Double(n - white) * asBlack) / Double(n)
+    scoreVsRandom = (Double(white) * asWhite + Double(n - white) * asBlack) / Double(n)
   }
 
   /// The highest probability that `side` wins from `position` when the other side plays a

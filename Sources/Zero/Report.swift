@@ -1,4 +1,5 @@
 import Foundation
+import LabKit
 import NeuralCore
 
 /// The comparison's report: a markdown page explaining every column and figure, with the
@@ -93,27 +94,27 @@ public enum Report {
     r += "with search: vs perfect as \(b.winner) |\n"
     r += "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     func values(_ m: MetricsRecord) -> String {
-      let search = b.winner == "White" ? m.search_score_vs_perfect_as_white : m.search_score_vs_perfect_as_black
-      return "\(pct(m.optimal_move_accuracy)) | \(pct(m.value_sign_accuracy)) | "
-        + "\(String(format: "%.3f", m.value_mse)) | \(pct(m.score_vs_perfect_as_white)) | "
-        + "\(pct(m.score_vs_perfect_as_black)) | \(pct(m.score_vs_random)) | \(pct(search)) |"
+      let search = b.winner == "White" ? m.searchScoreVsPerfectAsWhite : m.searchScoreVsPerfectAsBlack
+      return "\(pct(m.optimalMoveAccuracy)) | \(pct(m.valueSignAccuracy)) | "
+        + "\(String(format: "%.3f", m.valueMse)) | \(pct(m.scoreVsPerfectAsWhite)) | "
+        + "\(pct(m.scoreVsPerfectAsBlack)) | \(pct(m.scoreVsRandom)) | \(pct(search)) |"
     }
     for m in baselines(all) {
       r += "| untrained network (step 0) | \(m.`init`) | \(m.activation) | 0 | – | – | \(values(m))\n"
     }
     for (_, ms) in runs(all) {
-      let first = ms.first { $0.optimal_move_accuracy >= 1 }
+      let first = ms.first { $0.optimalMoveAccuracy >= 1 }
       let last = ms.last!
       let held = s.hold.map { Runs.heldPerfect(ms, for: $0) } ?? false
       r += "| \(methodName(last.method)) | \(last.`init`) | \(last.activation) | "
-      r += String(format: "%.1f", last.wall_s) + (held ? " (held 100 %)" : "") + " | "
-      r += (first.map { String(format: "%.1f", $0.wall_s) } ?? "not reached") + " | "
-      r += (first.map { "\($0.positions_seen)" } ?? "not reached") + " | \(values(last))\n"
+      r += String(format: "%.1f", last.wallSeconds) + (held ? " (held 100 %)" : "") + " | "
+      r += (first.map { String(format: "%.1f", $0.wallSeconds) } ?? "not reached") + " | "
+      r += (first.map { "\($0.positionsSeen)" } ?? "not reached") + " | \(values(last))\n"
     }
-    let bestSearch = b.winner == "White" ? b.score_vs_perfect_as_white : b.score_vs_perfect_as_black
-    r += "| **best possible on \(size)** | | | | | | \(pct(b.optimal_move_accuracy)) | \(pct(b.value_sign_accuracy)) | "
-    r += "\(String(format: "%.3f", b.value_mse)) | \(pct(b.score_vs_perfect_as_white)) | "
-    r += "\(pct(b.score_vs_perfect_as_black)) | \(pct(b.score_vs_random)) | \(pct(bestSearch)) |\n\n"
+    let bestSearch = b.winner == "White" ? b.scoreVsPerfectAsWhite : b.scoreVsPerfectAsBlack
+    r += "| **best possible on \(size)** | | | | | | \(pct(b.optimalMoveAccuracy)) | \(pct(b.valueSignAccuracy)) | "
+    r += "\(String(format: "%.3f", b.valueMse)) | \(pct(b.scoreVsPerfectAsWhite)) | "
+    r += "\(pct(b.scoreVsPerfectAsBlack)) | \(pct(b.scoreVsRandom)) | \(pct(bestSearch)) |\n\n"
     r += "The run rows give each run's last measurement"
     r += grid ? "; the untrained rows its pair's step-0 measurement.\n\n" : ".\n\n"
 
@@ -126,21 +127,21 @@ public enum Report {
     r += "samples) at the first measurement with 100 % optimal moves.\n"
     r += "- **optimal moves**: the share of the \(s.positions) positions in which the network's highest-prior legal "
     r += "move keeps the solver's game value (a winning move where the side to move can force a win; in a lost "
-    r += "position every move keeps the value). Best possible: \(pct(b.optimal_move_accuracy)). A uniformly random "
+    r += "position every move keeps the value). Best possible: \(pct(b.optimalMoveAccuracy)). A uniformly random "
     r += "move would score \(pct(s.chanceAccuracy)) on average, which is why the untrained network starts well "
     r += "above 0 %.\n"
     r += "- **value sign**: the share of positions where the value head's sign is the solver's (+ when the side to "
-    r += "move wins, − when it loses). Best possible: \(pct(b.value_sign_accuracy)).\n"
+    r += "move wins, − when it loses). Best possible: \(pct(b.valueSignAccuracy)).\n"
     r += "- **value MSE**: the mean of (value − solver value)² over the positions, the solver value being ±1. "
-    r += "Best possible: \(String(format: "%.3f", b.value_mse)); a network answering 0 everywhere scores 1.\n"
+    r += "Best possible: \(String(format: "%.3f", b.valueMse)); a network answering 0 everywhere scores 1.\n"
     r += "- **vs perfect as White**, **vs perfect as Black**: the share of \(games) games won with the policy alone "
     r += "(the highest-prior move, no search) against the perfect player, which picks at random among the optimal "
-    r += "moves (a fresh seed each game). Best possible: \(pct(b.score_vs_perfect_as_white)) as White, "
-    r += "\(pct(b.score_vs_perfect_as_black)) as Black, since \(b.winner) wins \(size).\n"
+    r += "moves (a fresh seed each game). Best possible: \(pct(b.scoreVsPerfectAsWhite)) as White, "
+    r += "\(pct(b.scoreVsPerfectAsBlack)) as Black, since \(b.winner) wins \(size).\n"
     r += "- **vs random**: the share of \(games) games won with the policy alone against a uniformly random "
-    r += "player, alternately as White and as Black. Best possible: \(pct(b.score_vs_random)), the expected score "
-    r += "of the best strategy (it beats the random player with probability \(pct(b.win_chance_vs_random_as_white)) "
-    r += "as White and \(pct(b.win_chance_vs_random_as_black)) as Black); a finite number of games can land above "
+    r += "player, alternately as White and as Black. Best possible: \(pct(b.scoreVsRandom)), the expected score "
+    r += "of the best strategy (it beats the random player with probability \(pct(b.winChanceVsRandomAsWhite)) "
+    r += "as White and \(pct(b.winChanceVsRandomAsBlack)) as Black); a finite number of games can land above "
     r += "or below it.\n"
     r += "- **with search: vs perfect as \(b.winner)**: the same games as \(b.winner), the side that can win, with "
     r +=
@@ -179,23 +180,23 @@ public enum Report {
         title: "\(board): \(title)", xLabel: x, yLabel: y,
         series: groups.map { (runName($0.1[0], grid: grid), $0.1.map(fx), $0.1.map(fy)) }, yDomain: yDomain,
         references: references)
-      try Checkpoint.atomicWrite(Data(svg.utf8), to: dir + "/" + name)
+      try RunFiles.write(Data(svg.utf8), to: dir + "/" + name)
     }
     let accuracy = references(
-      { 100 * $0.optimal_move_accuracy }, best: 100 * s.best.optimal_move_accuracy,
+      { 100 * $0.optimalMoveAccuracy }, best: 100 * s.best.optimalMoveAccuracy,
       format: { String(format: "%.1f %%", $0) })
     try write(
       "optimal_moves_vs_time.svg", title: "optimal-move accuracy against training time", x: "training time (s)",
-      y: "optimal-move accuracy (%)", yDomain: nil, references: accuracy, { $0.wall_s },
-      { 100 * $0.optimal_move_accuracy })
+      y: "optimal-move accuracy (%)", yDomain: nil, references: accuracy, { $0.wallSeconds },
+      { 100 * $0.optimalMoveAccuracy })
     try write(
       "optimal_moves_vs_positions.svg", title: "optimal-move accuracy against training positions",
       x: "training positions seen", y: "optimal-move accuracy (%)", yDomain: nil, references: accuracy,
-      { Double($0.positions_seen) }, { 100 * $0.optimal_move_accuracy })
+      { Double($0.positionsSeen) }, { 100 * $0.optimalMoveAccuracy })
     try write(
       "value_mse_vs_time.svg", title: "value MSE against the solver over training time", x: "training time (s)",
       y: "value MSE", yDomain: nil,
-      references: references({ $0.value_mse }, best: s.best.value_mse, format: { String(format: "%.3f", $0) }),
-      { $0.wall_s }, { $0.value_mse })
+      references: references({ $0.valueMse }, best: s.best.valueMse, format: { String(format: "%.3f", $0) }),
+      { $0.wallSeconds }, { $0.valueMse })
   }
 }

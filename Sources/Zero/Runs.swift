@@ -1,6 +1,7 @@
 import Foundation
 import GameCore
 import Hexapawn
+import LabKit
 import NeuralCore
 
 /// Driving learning runs: self-play with checkpoints and resume, supervised training, and the
@@ -64,7 +65,7 @@ public enum Runs {
       let rate = Double(learner.config.gamesPerIteration) / max(seconds(clock.now - t0), 1e-9)
       progress?(
         "iteration \(learner.iteration), \(learner.gamesPlayed) games, loss \(String(format: "%.3f", learner.lastLoss)), "
-          + "optimal moves \(String(format: "%.1f", 100 * m.optimal_move_accuracy))%, \(String(format: "%.1f", rate)) games/s, "
+          + "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.1f", rate)) games/s, "
           + "\(String(format: "%.0f", wall)) s")
     }
     try Checkpoint.save(
@@ -75,9 +76,9 @@ public enum Runs {
   /// Whether the optimal-move accuracy has been 100 % at every measurement of the last `hold`
   /// seconds (measured from the first of them to the last).
   public static func heldPerfect(_ ms: [MetricsRecord], for hold: Double) -> Bool {
-    guard let last = ms.last, last.optimal_move_accuracy >= 1 else { return false }
-    let streak = ms.reversed().prefix { $0.optimal_move_accuracy >= 1 }
-    return last.wall_s - streak.last!.wall_s >= hold
+    guard let last = ms.last, last.optimalMoveAccuracy >= 1 else { return false }
+    let streak = ms.reversed().prefix { $0.optimalMoveAccuracy >= 1 }
+    return last.wallSeconds - streak.last!.wallSeconds >= hold
   }
 
   /// Supervised training on every solver-labelled position, measured every `trainSteps`
@@ -110,7 +111,7 @@ public enum Runs {
       out.append(m)
       progress?(
         "step \(done), loss \(String(format: "%.3f", learner.lastLoss)), optimal moves "
-          + "\(String(format: "%.1f", 100 * m.optimal_move_accuracy))%, \(String(format: "%.0f", m.wall_s)) s")
+          + "\(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.0f", m.wallSeconds)) s")
     }
     try Checkpoint.save(
       &learner.network, spec: learner.network.spec, metadata: ["zerolab.run": "supervised"],
@@ -137,9 +138,7 @@ public enum Runs {
     let log = MetricsLog(path: dir + "/metrics.jsonl")
     try? fm.removeItem(atPath: log.path)
     let best = BestPossible(board: board, games: base.evalGames)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-    try Checkpoint.atomicWrite(try encoder.encode(best), to: dir + "/best_possible.json")
+    try RunFiles.writeJSON(best, to: dir + "/best_possible.json")
     var all: [MetricsRecord] = []
     for i in inits {
       for a in activations {
@@ -166,7 +165,7 @@ public enum Runs {
       config: base, budget: budget, hold: hold, positions: board.positions.count, best: best,
       chanceAccuracy: chance / Double(board.positions.count))
     let report = Report.markdown(all, setting)
-    try Checkpoint.atomicWrite(Data(report.utf8), to: dir + "/report.md")
+    try RunFiles.write(Data(report.utf8), to: dir + "/report.md")
     try Report.plots(all, setting, dir: dir)
     return report
   }

@@ -2,6 +2,7 @@ import Foundation
 import GameCore
 import GameSearch
 import Hexapawn
+import LabKit
 import NeuralCore
 
 /// Settings of a Hexapawn learning run (self-play or supervised), saved with its checkpoints.
@@ -235,10 +236,9 @@ public final class Learner {
     let state = State(
       config: config, iteration: iteration, positionsSeen: positionsSeen, gamesPlayed: gamesPlayed,
       wallSeconds: wallSeconds, rng: [rng.s0, rng.s1, rng.s2, rng.s3], optimizerStep: st.step, lastLoss: lastLoss)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    try Checkpoint.atomicWrite(try encoder.encode(state), to: tmp + "/state.json")
-    try Checkpoint.atomicWrite(try encoder.encode(buffer), to: tmp + "/replay.json")
+    let encoder = RunFiles.encoder()
+    try RunFiles.write(try encoder.encode(state), to: tmp + "/state.json")
+    try RunFiles.write(try encoder.encode(buffer), to: tmp + "/replay.json")
     if fm.fileExists(atPath: dir) {
       try? fm.removeItem(atPath: old)
       try fm.moveItem(atPath: dir, toPath: old)
@@ -258,7 +258,7 @@ public final class Learner {
     guard let data = fm.contents(atPath: path + "/state.json") else {
       throw NeuralError("no checkpoint in \(dir) (state.json missing)")
     }
-    guard let state = try? JSONDecoder().decode(State.self, from: data) else {
+    guard let state = try? RunFiles.decoder().decode(State.self, from: data) else {
       throw NeuralError("checkpoint \(dir): state.json is corrupted")
     }
     let learner = try Learner(config: state.config)
@@ -275,7 +275,7 @@ public final class Learner {
     }
     learner.optimizer.state = (state.optimizerStep, first, second)
     guard let replay = fm.contents(atPath: path + "/replay.json"),
-      let buffer = try? JSONDecoder().decode([Sample].self, from: replay)
+      let buffer = try? RunFiles.decoder().decode([Sample].self, from: replay)
     else { throw NeuralError("checkpoint \(dir): replay.json is missing or corrupted") }
     learner.buffer = buffer
     learner.iteration = state.iteration
@@ -296,52 +296,29 @@ public final class Learner {
       network, board: board, games: config.evalGames, searchSimulations: config.evalSimulations, seed: config.seed)
     return MetricsRecord(
       method: method, init: config.initializer, activation: config.activation, size: config.size, seed: config.seed,
-      iteration: iteration, wall_s: wallSeconds, positions_seen: positionsSeen,
-      optimal_move_accuracy: s.optimalMoveAccuracy, value_sign_accuracy: s.valueSignAccuracy, value_mse: s.valueMSE,
-      score_vs_perfect_as_white: s.vsPerfectAsWhite, score_vs_perfect_as_black: s.vsPerfectAsBlack,
-      score_vs_random: s.vsRandom, search_score_vs_perfect_as_white: s.searchVsPerfectAsWhite,
-      search_score_vs_perfect_as_black: s.searchVsPerfectAsBlack, search_score_vs_random: s.searchVsRandom,
+      iteration: iteration, wallSeconds: wallSeconds, positionsSeen: positionsSeen,
+      optimalMoveAccuracy: s.optimalMoveAccuracy, valueSignAccuracy: s.valueSignAccuracy, valueMse: s.valueMSE,
+      scoreVsPerfectAsWhite: s.vsPerfectAsWhite, scoreVsPerfectAsBlack: s.vsPerfectAsBlack,
+      scoreVsRandom: s.vsRandom, searchScoreVsPerfectAsWhite: s.searchVsPerfectAsWhite,
+      searchScoreVsPerfectAsBlack: s.searchVsPerfectAsBlack, searchScoreVsRandom: s.searchVsRandom,
       loss: Double(lastLoss))
   }
 }
 
-/// Appends JSON lines (one per measurement) to a file, flushing each line.
+/// The run's `metrics.jsonl`: one `MetricsRecord` a line (snake_case keys), each line flushed.
 public struct MetricsLog {
-  public let path: String
-  public init(path: String) { self.path = path }
+  let lines: JSONLines<MetricsRecord>
+  public var path: String { lines.path }
+  public init(path: String) { lines = JSONLines(path: path) }
 
-  public func append(_ m: MetricsRecord) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    var line = try encoder.encode(m)
-    line.append(0x0A)
-    if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-    let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-    try h.seekToEnd()
-    try h.write(contentsOf: line)
-    try h.synchronize()
-    try h.close()
-  }
+  public func append(_ m: MetricsRecord) throws { try lines.append(m) }
 
   /// Reads every measurement.
-  public func read() throws -> [MetricsRecord] {
-    guard let data = FileManager.default.contents(atPath: path) else { return [] }
-    return try String(decoding: data, as: UTF8.self).split(separator: "\n").map {
-      try JSONDecoder().decode(MetricsRecord.self, from: Data($0.utf8))
-    }
-  }
+  public func read() throws -> [MetricsRecord] { try lines.read() }
 
   /// Drops measurements past `iteration` for `method` (a run resumed from an earlier
   /// checkpoint than its last log line), rewriting the file atomically.
   public func truncate(method: String, after iteration: Int) throws {
-    let kept = try read().filter { $0.method != method || $0.iteration <= iteration }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    var data = Data()
-    for m in kept {
-      data.append(try encoder.encode(m))
-      data.append(0x0A)
-    }
-    try Checkpoint.atomicWrite(data, to: path)
+    try lines.rewrite(try read().filter { $0.method != method || $0.iteration <= iteration })
   }
 }

@@ -133,7 +133,7 @@ struct Train: ParsableCommand {
         print(
           String(
             format: "optimal moves %.1f%%, value sign %.1f%%, vs perfect as Black %.0f%%",
-            100 * m.optimal_move_accuracy, 100 * m.value_sign_accuracy, 100 * m.score_vs_perfect_as_black))
+            100 * m.optimalMoveAccuracy, 100 * m.valueSignAccuracy, 100 * m.scoreVsPerfectAsBlack))
       }
       print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
     } catch let e as NeuralError {
@@ -176,8 +176,8 @@ struct Supervise: ParsableCommand {
       if let m = r.measurements.last {
         print(
           String(
-            format: "%d positions seen: optimal moves %.1f%%, value sign %.1f%%, value MSE %.3f", m.positions_seen,
-            100 * m.optimal_move_accuracy, 100 * m.value_sign_accuracy, m.value_mse))
+            format: "%d positions seen: optimal moves %.1f%%, value sign %.1f%%, value MSE %.3f", m.positionsSeen,
+            100 * m.optimalMoveAccuracy, 100 * m.valueSignAccuracy, m.valueMse))
       }
       print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
     } catch let e as NeuralError {

@@ -122,6 +122,7 @@ struct LearnerBench: ParsableCommand {
     config.seed = seed
     let learner: Learner
     do { learner = try Learner(config: config) } catch { throw ValidationError("\(error)") }
+    print("learner \(size): \(games) self-play games for the replay data, then \(steps) timed steps")
     var samples: [Sample] = []
     for _ in 0..<games { samples.append(contentsOf: learner.selfPlayGame()) }
     learner.train(steps: 2, from: samples)

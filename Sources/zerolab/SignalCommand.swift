@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GameCore
+import LabKit
 import NeuralCore
 import Zero
 

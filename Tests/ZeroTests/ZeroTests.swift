@@ -146,7 +146,7 @@ let classic = try! SolvedBoard(size: try! BoardSize(parsing: "3x3"))
     try Runs.selfPlay(config: smallConfig(), dir: b, iterations: 3, budget: nil, resume: true)
     #expect(try weights(a) == weights(b))
     func strip(_ m: MetricsRecord) -> String {
-      "\(m.iteration) \(m.positions_seen) \(m.optimal_move_accuracy) \(m.loss)"
+      "\(m.iteration) \(m.positionsSeen) \(m.optimalMoveAccuracy) \(m.loss)"
     }
     let la = try MetricsLog(path: a + "/metrics.jsonl").read().map(strip)
     let lb = try MetricsLog(path: b + "/metrics.jsonl").read().map(strip)
@@ -174,8 +174,8 @@ let classic = try! SolvedBoard(size: try! BoardSize(parsing: "3x3"))
     c.trainSteps = 40
     c.batchSize = 64
     let r = try Runs.supervised(config: c, dir: tempDir("s"), steps: 400, budget: 30, board: classic)
-    #expect(r.measurements.last!.optimal_move_accuracy == 1)
-    #expect(r.measurements.last!.value_sign_accuracy == 1)
+    #expect(r.measurements.last!.optimalMoveAccuracy == 1)
+    #expect(r.measurements.last!.valueSignAccuracy == 1)
   }
 
   @Test func engineFilesLoadAndPlay() throws {
