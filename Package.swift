@@ -71,7 +71,7 @@ let package = Package(
     .library(name: "ChessEngine", targets: ["ChessEngine"]),
     .library(name: "ChessArena", targets: ["ChessArena"]),
     .library(name: "GMP", targets: ["GMP"]),
-    .library(name: "Play", targets: ["Play"]),
+    .library(name: "TerminalPlay", targets: ["TerminalPlay"]),
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
     .library(name: "LabKit", targets: ["LabKit"]),
   ],
@@ -109,19 +109,20 @@ let package = Package(
     .target(
       name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "LabKit"]),
     .target(
-      name: "Zero", dependencies: ["GameCore", "Hexapawn", "GameSearch", "GameSolver", "NeuralCore", "LabKit"],
+      name: "AlphaZero", dependencies: ["GameCore", "Hexapawn", "GameSearch", "GameSolver", "NeuralCore", "LabKit"],
       swiftSettings: hotPath),
     .target(
-      name: "Play",
+      name: "TerminalPlay",
       dependencies: [
-        "GameCore", "Hexapawn", "GameSearch", "GameSolver", "Chess", "ChessEngine", "ChessArena", "NeuralCore", "Zero",
+        "GameCore", "Hexapawn", "GameSearch", "GameSolver", "Chess", "ChessEngine", "ChessArena", "NeuralCore",
+        "AlphaZero",
         "LabKit",
       ]),
     .executableTarget(
       name: "zerolab",
       dependencies: [
         "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "GameSearch", "GameSolver", "GameCounting", "GMP",
-        "Play", "NeuralCore", "LabKit", "Zero", "NNUE", "NNUELab",
+        "TerminalPlay", "NeuralCore", "LabKit", "AlphaZero", "NNUE", "NNUELab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: hotPath
@@ -136,11 +137,11 @@ let package = Package(
       name: "NNUETests",
       dependencies: ["NNUE", "NNUELab", "Chess", "ChessEngine", "ChessArena", "GameCore", "NeuralCore"]),
     .testTarget(
-      name: "ZeroTests",
-      dependencies: ["Zero", "GameSearch", "GameSolver", "Hexapawn", "NeuralCore", "GameCore", "LabKit"]),
+      name: "AlphaZeroTests",
+      dependencies: ["AlphaZero", "GameSearch", "GameSolver", "Hexapawn", "NeuralCore", "GameCore", "LabKit"]),
     .testTarget(
-      name: "PlayTests",
-      dependencies: ["Play", "GameSearch", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
+      name: "TerminalPlayTests",
+      dependencies: ["TerminalPlay", "GameSearch", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
     .testTarget(
       name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "GameCore"]),

@@ -1,9 +1,9 @@
+import AlphaZero
 import ArgumentParser
 import Foundation
 import GameCore
 import Hexapawn
 import NeuralCore
-import Zero
 
 /// The network of a Hexapawn learning run: board, residual tower.
 struct NetworkOptions: ParsableArguments {

@@ -1,8 +1,8 @@
+import AlphaZero
 import ArgumentParser
 import Foundation
 import GameCore
 import NeuralCore
-import Zero
 
 struct NNBench: ParsableCommand {
   static let configuration = CommandConfiguration(

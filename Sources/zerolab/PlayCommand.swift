@@ -6,7 +6,7 @@ import Foundation
 import GameCore
 import GameSearch
 import Hexapawn
-import Play
+import TerminalPlay
 
 struct Play: ParsableCommand {
   static let configuration = CommandConfiguration(

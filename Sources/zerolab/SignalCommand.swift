@@ -1,9 +1,9 @@
+import AlphaZero
 import ArgumentParser
 import Foundation
 import GameCore
 import LabKit
 import NeuralCore
-import Zero
 
 struct Signal: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,10 +1,10 @@
+import AlphaZero
 import Foundation
 import GameCore
 import Hexapawn
 import LabKit
 import NeuralCore
 import Testing
-import Zero
 
 /// The contents of every `<text>` element of an SVG, in order.
 func svgTexts(_ svg: String) -> [String] {

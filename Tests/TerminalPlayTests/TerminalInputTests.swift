@@ -1,4 +1,4 @@
-import Play
+import TerminalPlay
 import Testing
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import AlphaZero
 import Foundation
 import GameCore
 import GameSearch
@@ -5,7 +6,6 @@ import GameSolver
 import Hexapawn
 import NeuralCore
 import Testing
-import Zero
 
 let classic = try! SolvedBoard(size: try! BoardSize(parsing: "3x3"))
 

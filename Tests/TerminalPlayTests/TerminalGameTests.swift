@@ -3,7 +3,7 @@ import Foundation
 import GameCore
 import GameSearch
 import Hexapawn
-import Play
+import TerminalPlay
 import Testing
 
 /// Runs a terminal game with scripted input; returns everything written.

@@ -1,3 +1,4 @@
+import AlphaZero
 import ChessArena
 import Foundation
 import GameCore
@@ -5,7 +6,6 @@ import GameSearch
 import GameSolver
 import Hexapawn
 import NeuralCore
-import Zero
 
 /// Hexapawn players named on the command line: `human`, a built-in engine (`PlayerSpec`), or a
 /// trained engine file, given as a path to its JSON or by name in the engine folders

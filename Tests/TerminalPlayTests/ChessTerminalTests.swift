@@ -3,7 +3,7 @@ import ChessArena
 import ChessEngine
 import Foundation
 import GameCore
-import Play
+import TerminalPlay
 import Testing
 
 @Suite struct ChessTerminalTests {
