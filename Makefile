@@ -65,6 +65,7 @@ test: setup lint venv
 	$(MAKE) --no-print-directory notebook-check
 	$(MAKE) --no-print-directory examples-check
 	@bash scripts/gui_check.sh
+	@bash scripts/arch_check.sh
 
 PREFIX ?= $(HOME)/.local
 install: build

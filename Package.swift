@@ -11,14 +11,34 @@ import PackageDescription
 /// third of the solver's time (measured with callgrind); static checks stay on.
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
-/// The NNUE's integer loops are plain loops the compiler vectorises; built for the host CPU
-/// (like Stockfish's `ARCH=native`) they use AVX2 (16 int16 lanes) instead of SSE2 (8), about
-/// 2x faster, or AVX-512 (32 lanes), another 15 % (`make bench-nnue`). SwiftPM always builds
-/// from source on the machine that runs the code, so the manifest looks at this machine's CPU
-/// flags; `ZEROLAB_PORTABLE=1` builds for baseline x86-64.
+/// The CPU the release build targets, chosen like Stockfish's `ARCH`: `ZEROLAB_ARCH=native`
+/// (the default: this machine's CPU) or a named x86-64 level, for a binary that must run
+/// elsewhere:
+///   portable   baseline x86-64 (SSE2); runs anywhere
+///   x86-64-v2  SSE4.2, POPCNT
+///   x86-64-v3  AVX2, FMA, BMI2 (Haswell, Zen and later)
+///   x86-64-v4  AVX-512 F/BW/DQ/VL (Skylake-server, Zen 4 and later)
+/// The NNUE's integer loops are plain loops the compiler vectorises: AVX2 gives 16 int16 lanes
+/// (about 2x SSE2), AVX-512 32 lanes (another 15 %, plus the fused kernel of
+/// `KernelsAVX512.swift`); see `make bench-nnue`. The neural core's own loops (im2col,
+/// BatchNorm, the optimizer) use AVX2 and FMA where the level has them; its GEMMs are
+/// OpenBLAS's, which picks kernels at run time. A binary started on a CPU without its level's
+/// features exits with a one-line message (`HostCPU`), not an illegal instruction.
+enum Arch: String {
+  case portable
+  case v2 = "x86-64-v2"
+  case v3 = "x86-64-v3"
+  case v4 = "x86-64-v4"
+}
+
+let archName: String = {
+  if let a = Context.environment["ZEROLAB_ARCH"], !a.isEmpty { return a }
+  return Context.environment["ZEROLAB_PORTABLE"] == "1" ? "portable" : "native"
+}()
+
+/// This machine's CPU flags (Linux), for `native`.
 let hostFlags: Set<String> = {
   #if os(Linux) && arch(x86_64)
-    if Context.environment["ZEROLAB_PORTABLE"] == "1" { return [] }
     guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
     let flags = info.split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
     return Set(flags.split(separator: " ").map(String.init))
@@ -26,37 +46,67 @@ let hostFlags: Set<String> = {
     return []
   #endif
 }()
-let hostHasAVX2 = ["avx2", "bmi2", "fma", "popcnt"].allSatisfy(hostFlags.contains)
-/// AVX-512 (BW for 16-bit lanes): 32 int16 lanes a register; LLVM's Skylake-server tuning
-/// prefers 256-bit vectors, so that preference is turned off for these loops.
-let hostHasAVX512 = hostHasAVX2 && ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(hostFlags.contains)
-/// VNNI (`vpdpwssd`, a multiply-add into 32-bit sums in one instruction): built for
-/// `cascadelake` (Skylake-server plus VNNI), not a later CPU, whose other extensions a host
-/// with VNNI need not have.
-let hostHasVNNI = hostHasAVX512 && hostFlags.contains("avx512_vnni")
+
+/// The level built, and for `native` the CPU name LLVM tunes for.
+let (arch, nativeCPU): (Arch, String?) = {
+  #if arch(x86_64)
+    if archName == "native" {
+      let v3 = ["avx2", "bmi2", "fma", "popcnt"].allSatisfy(hostFlags.contains)
+      let v4 = v3 && ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(hostFlags.contains)
+      // VNNI (`vpdpwssd`): `cascadelake` is Skylake-server plus VNNI, not a later CPU whose
+      // other extensions a host with VNNI need not have.
+      if v4 { return (.v4, hostFlags.contains("avx512_vnni") ? "cascadelake" : "skylake-avx512") }
+      if v3 { return (.v3, "haswell") }
+      if ["sse4_2", "popcnt"].allSatisfy(hostFlags.contains) { return (.v2, nil) }
+      return (.portable, nil)
+    }
+    guard let a = Arch(rawValue: archName) else {
+      fatalError("ZEROLAB_ARCH=\(archName): use native, portable, x86-64-v2, x86-64-v3 or x86-64-v4")
+    }
+    return (a, nil)
+  #else
+    return (.portable, nil)
+  #endif
+}()
+
+/// The CPU LLVM compiles for: the oldest CPU of each level (the Swift front end does not take
+/// the level names themselves), or this machine's CPU for `native`.
+let targetCPU: [String] = {
+  switch arch {
+  case .portable: return []
+  case .v2: return ["-target-cpu", nativeCPU ?? "nehalem"]
+  case .v3: return ["-target-cpu", nativeCPU ?? "haswell"]
+  case .v4: return ["-target-cpu", nativeCPU ?? "skylake-avx512"]
+  }
+}()
+
+/// Every target knows the level it was built for (`ZEROLAB_ARCH_V2` … `_V4`), so the binary
+/// can check the CPU it runs on.
+let archDefines: [SwiftSetting] =
+  arch == .portable ? [] : [.define("ZEROLAB_ARCH_V\(arch.rawValue.suffix(1))", .when(configuration: .release))]
+
 let nnuePath: [SwiftSetting] =
-  hotPath
-  + (hostHasAVX512
+  hotPath + archDefines
+  + (arch == .v4
     ? [
       .unsafeFlags(
-        [
-          "-target-cpu", hostHasVNNI ? "cascadelake" : "skylake-avx512", "-Xcc", "-Xclang", "-Xcc",
-          "-target-feature", "-Xcc", "-Xclang", "-Xcc",
+        targetCPU + [
+          "-Xcc", "-Xclang", "-Xcc", "-target-feature", "-Xcc", "-Xclang", "-Xcc",
           "-prefer-256-bit", "-Xllvm", "-force-vector-width=32",
         ], .when(configuration: .release)),
       // The fused update-and-evaluate step in AVX-512BW intrinsics (`KernelsAVX512.swift`).
       .define("ZEROLAB_AVX512", .when(configuration: .release)),
     ]
-    : hostHasAVX2
-      ? [.unsafeFlags(["-target-cpu", "haswell", "-Xllvm", "-force-vector-width=16"], .when(configuration: .release))]
-      : [])
+    : arch == .v3
+      ? [.unsafeFlags(targetCPU + ["-Xllvm", "-force-vector-width=16"], .when(configuration: .release))]
+      : targetCPU.isEmpty ? [] : [.unsafeFlags(targetCPU, .when(configuration: .release))])
 
-/// The neural core's own loops (im2col, BatchNorm, activations, the optimizer) built for the
-/// host's vector width too (AVX2 and FMA where present); the GEMMs are OpenBLAS's, which picks its
-/// kernels at run time.
 let neuralPath: [SwiftSetting] =
-  hotPath
-  + (hostHasAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))] : [])
+  hotPath + archDefines + (targetCPU.isEmpty ? [] : [.unsafeFlags(targetCPU, .when(configuration: .release))])
+
+/// The executable is not built for the level (so its first instructions run anywhere and can
+/// say what is wrong), but knows it.
+let executablePath: [SwiftSetting] = hotPath + archDefines
 
 let package = Package(
   name: "ZeroLab",
@@ -125,7 +175,7 @@ let package = Package(
         "TerminalPlay", "NeuralCore", "LabKit", "AlphaZero", "NNUE", "NNUELab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      swiftSettings: hotPath
+      swiftSettings: executablePath
     ),
     .testTarget(name: "GameCoreTests", dependencies: ["GameCore", "CBLAS"]),
     .testTarget(name: "GMPTests", dependencies: ["GMP"]),

@@ -1,5 +1,6 @@
 import ArgumentParser
 @preconcurrency import Foundation
+import GameCore
 
 @main
 struct ZeroLab: ParsableCommand {
@@ -33,6 +34,7 @@ struct ZeroLab: ParsableCommand {
     // Line by line into a file or a pipe too, so a log shows progress as it happens and an
     // interrupted run keeps everything it printed.
     setvbuf(stdout, nil, _IOLBF, 0)
+    if let level = builtLevel, let problem = HostCPU.problem(builtFor: level) { fail(problem) }
     var command: any ParsableCommand
     do {
       command = try parseAsRoot()
@@ -81,3 +83,15 @@ struct HexapawnGame: ExpressibleByArgument {
   }
   static var allValueStrings: [String] { [GameName.hexapawn.rawValue] }
 }
+
+/// The x86-64 level the libraries were built for (`ZEROLAB_ARCH`, see Package.swift); `nil`
+/// for a portable build.
+#if ZEROLAB_ARCH_V4
+  let builtLevel: String? = "x86-64-v4"
+#elseif ZEROLAB_ARCH_V3
+  let builtLevel: String? = "x86-64-v3"
+#elseif ZEROLAB_ARCH_V2
+  let builtLevel: String? = "x86-64-v2"
+#else
+  let builtLevel: String? = nil
+#endif
