@@ -90,9 +90,6 @@ public final class StopSignal: Sendable {
   public var isSet: Bool { flag.load(ordering: .relaxed) }
 }
 
-/// Piece values for ordering, SEE and delta pruning, indexed by `Piece.raw & 7` (1 pawn … 6 king).
-let seeValue: [Int] = [0, 100, 320, 330, 500, 900, 20000]
-
 /// A searcher whose evaluation type is hidden (the UCI front end and the arena switch
 /// evaluations at run time; the search itself stays generic and specialised).
 public protocol ChessSearching: AnyObject, Sendable {
@@ -113,6 +110,11 @@ public protocol ChessSearching: AnyObject, Sendable {
 /// singular extensions (with multi-cut), mate distance, draws by repetition, fifty moves and
 /// insufficient material inside the tree, and time management from the clock. Generic over
 /// the evaluator, so the compiler specialises the whole search for each one.
+///
+/// State, as in Stockfish: a per-ply `SearchStack` (one `PlyState` per ply in one allocation)
+/// and the move-ordering `Histories`, each allocated once per searcher, so a search
+/// allocates nothing per node. Bounds are `Bound` values, in the search and in the
+/// transposition table alike.
 public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked Sendable {
   public var evaluator: E
   public let table: TranspositionTable
@@ -120,29 +122,13 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
   /// Called after every completed iteration (UCI `info` lines).
   public var onIteration: ((SearchInfo) -> Void)?
 
-  let historyTable: UnsafeMutablePointer<Int32>  // [side * 4096 + from|to<<6]
-  /// Continuation history: how a quiet move (by its piece and target) has done right after
-  /// the previous move (by its piece and target), `[prev * 1024 + piece << 6 | to]` with
-  /// `piece` the packed `Piece.raw` (0…15).
-  let continuation: UnsafeMutablePointer<Int16>
-  /// The quiet reply that last refuted each previous move, `[piece << 6 | to]`.
-  let counterMoves: UnsafeMutablePointer<Move>
-  /// Per ply: the move that left it, its piece key (`piece << 6 | to`, -1 for a null move)
-  /// and the static evaluation there (`-infinityScore` in check).
-  let moveKeys: UnsafeMutablePointer<Int>
-  let staticEvals: UnsafeMutablePointer<Int>
-  /// Per ply: the move a singular-extension search leaves out (`.none` normally).
-  let excludedMoves: UnsafeMutablePointer<Move>
-  let killers: UnsafeMutablePointer<Move>  // [ply * 2 + k]
-  let pvTable: UnsafeMutablePointer<Move>  // [ply * maxPly + i]
-  let pvLength: UnsafeMutablePointer<Int>
-  var keys: UnsafeMutablePointer<UInt64>
-  var keyCapacity: Int
-  /// Per-ply scratch: move scores, quiescence moves, quiet moves tried (no stack copies).
-  let scoreBuffer: UnsafeMutablePointer<Int>
-  let qMoveBuffer: UnsafeMutablePointer<Move>
-  let quietBuffer: UnsafeMutablePointer<Move>
-  var keyCount = 0
+  /// Move-ordering histories (butterfly, counter moves, continuation).
+  let histories = Histories()
+  /// Per-ply state: moves, static evaluations, killers, principal variations, scratch.
+  let stack = SearchStack()
+  /// Keys of the game's earlier positions and of the current path (repetitions).
+  var keys = PositionKeys()
+  /// Late-move reductions by `min(depth, 63) * 64 + min(moveCount, 63)`.
   let lmr: [Int]
 
   var nodes = 0
@@ -157,32 +143,6 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     self.evaluator = evaluator
     table = TranspositionTable(megabytes: hashMegabytes)
     self.stopSignal = stopSignal
-    historyTable = .allocate(capacity: 2 * 4096)
-    historyTable.initialize(repeating: 0, count: 2 * 4096)
-    continuation = .allocate(capacity: 1024 * 1024)
-    continuation.initialize(repeating: 0, count: 1024 * 1024)
-    counterMoves = .allocate(capacity: 1024)
-    counterMoves.initialize(repeating: .none, count: 1024)
-    moveKeys = .allocate(capacity: maxPly + 2)
-    moveKeys.initialize(repeating: -1, count: maxPly + 2)
-    staticEvals = .allocate(capacity: maxPly + 2)
-    staticEvals.initialize(repeating: -infinityScore, count: maxPly + 2)
-    excludedMoves = .allocate(capacity: maxPly + 2)
-    excludedMoves.initialize(repeating: .none, count: maxPly + 2)
-    killers = .allocate(capacity: 2 * (maxPly + 1))
-    killers.initialize(repeating: .none, count: 2 * (maxPly + 1))
-    pvTable = .allocate(capacity: (maxPly + 1) * maxPly)
-    pvTable.initialize(repeating: .none, count: (maxPly + 1) * maxPly)
-    pvLength = .allocate(capacity: maxPly + 1)
-    pvLength.initialize(repeating: 0, count: maxPly + 1)
-    keyCapacity = 1024 + maxPly
-    keys = .allocate(capacity: keyCapacity)
-    scoreBuffer = .allocate(capacity: (maxPly + 2) * 256)
-    scoreBuffer.initialize(repeating: 0, count: (maxPly + 2) * 256)
-    qMoveBuffer = .allocate(capacity: (maxPly + 2) * 256)
-    qMoveBuffer.initialize(repeating: .none, count: (maxPly + 2) * 256)
-    quietBuffer = .allocate(capacity: (maxPly + 2) * 64)
-    quietBuffer.initialize(repeating: .none, count: (maxPly + 2) * 64)
     var table = [Int](repeating: 0, count: 64 * 64)
     for d in 1..<64 {
       for m in 1..<64 { table[d * 64 + m] = Int(0.75 + log(Double(d)) * log(Double(m)) / 2.25) }
@@ -191,28 +151,16 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
   }
 
   deinit {
-    historyTable.deallocate()
-    continuation.deallocate()
-    counterMoves.deallocate()
-    moveKeys.deallocate()
-    staticEvals.deallocate()
-    excludedMoves.deallocate()
-    killers.deallocate()
-    pvTable.deallocate()
-    pvLength.deallocate()
+    histories.deallocate()
+    stack.deallocate()
     keys.deallocate()
-    scoreBuffer.deallocate()
-    qMoveBuffer.deallocate()
-    quietBuffer.deallocate()
   }
 
   /// Forgets the table, history and killers (a new game).
   public func newGame() {
     table.clear()
-    historyTable.update(repeating: 0, count: 2 * 4096)
-    continuation.update(repeating: 0, count: 1024 * 1024)
-    counterMoves.update(repeating: .none, count: 1024)
-    killers.update(repeating: .none, count: 2 * (maxPly + 1))
+    histories.clear()
+    stack.clearKillers()
   }
 
   var elapsedMilliseconds: Int {
@@ -230,21 +178,8 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     canAbort = false
     table.newSearch()
     evaluator.reset(to: root)
-    var past = history
-    if past.last == root.hash { past.removeLast() }
-    if past.count + maxPly + 2 > keyCapacity {
-      keys.deallocate()
-      keyCapacity = past.count + maxPly + 2
-      keys = .allocate(capacity: keyCapacity)
-    }
-    keyCount = 0
-    for k in past.suffix(keyCapacity - maxPly - 2) {
-      keys[keyCount] = k
-      keyCount += 1
-    }
-    keys[keyCount] = root.hash
-    keyCount += 1
-    for i in 0..<(2 * 4096) { historyTable[i] /= 2 }
+    keys.reset(history: history, root: root.hash)
+    histories.butterfly.age()
 
     // Time: an optimum (no new iteration after 60% of it) and a hard limit.
     var optimum = Int.max
@@ -290,7 +225,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       }
       var score = 0
       while true {
-        score = negamax(root, alpha, beta, depth, 0, true, false)
+        score = negamax(root, alpha, beta, depth: depth, ply: 0, isPV: true, nullAllowed: false)
         if aborted { break }
         if score <= alpha {
           beta = (alpha + beta) / 2
@@ -310,7 +245,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       canAbort = true
       let fell = depth > 1 && score < previous - 30
       previous = score
-      let pv = (0..<pvLength[0]).map { pvTable[$0] }
+      let pv = stack.rootPV
       if let first = pv.first {
         best.bestMove = first
         best.ponderMove = pv.count > 1 ? pv[1] : nil
@@ -365,25 +300,13 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     }
   }
 
-  @inline(__always) func isRepetition(_ halfmoveClock: Int) -> Bool {
-    let current = keys[keyCount - 1]
-    var i = keyCount - 3
-    let oldest = max(0, keyCount - 1 - halfmoveClock)
-    while i >= oldest {
-      if keys[i] == current { return true }
-      i -= 2
-    }
-    return false
-  }
-
   @inline(__always) func make(_ move: Move, _ from: ChessPosition, _ to: ChessPosition) {
-    keys[keyCount] = to.hash
-    keyCount += 1
+    keys.push(to.hash)
     evaluator.push(move, from: from)
   }
 
   @inline(__always) func unmake() {
-    keyCount -= 1
+    keys.pop()
     evaluator.pop()
   }
 
@@ -394,22 +317,11 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     s >= mateBound ? s - ply : (s <= -mateBound ? s + ply : s)
   }
 
-  /// Whether a stored score with `bound` (1 upper, 2 lower, 3 exact; 0 none) settles a node
-  /// searched with the window (`alpha`, `beta`).
-  @inline(__always) static func cuts(_ score: Int, _ bound: UInt8, _ alpha: Int, _ beta: Int) -> Bool {
-    bound == 3 || (bound == 2 && score >= beta) || (bound == 1 && score <= alpha)
-  }
-
-  /// The bound a search result `best` is, for the window it was searched with.
-  @inline(__always) static func bound(_ best: Int, _ alpha: Int, _ beta: Int) -> UInt8 {
-    best >= beta ? 2 : (best > alpha ? 3 : 1)
-  }
-
   /// A static evaluation refined by a stored score: the stored one when its bound points past
   /// the static one (a lower bound above it, an upper bound below it), mates aside.
-  @inline(__always) static func refined(_ eval: Int, _ score: Int, _ bound: UInt8) -> Int {
+  @inline(__always) static func refined(_ eval: Int, _ score: Int, _ bound: Bound) -> Int {
     guard abs(score) < mateBound else { return eval }
-    return (bound == 2 && score > eval) || (bound == 1 && score < eval) ? score : eval
+    return (bound == .lower && score > eval) || (bound == .upper && score < eval) ? score : eval
   }
 
   /// One selection-sort step over `scores[from..<count]`: swaps the highest score (the first
@@ -437,33 +349,20 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     !m.isCastling && (m.isEnPassant || !p[Square(m.to)].isNone)
   }
 
-  @inline(__always) static func victimValue(_ p: ChessPosition, _ m: Move) -> Int {
-    m.isEnPassant ? 100 : seeValue[Int(p[Square(m.to)].raw & 7)]
-  }
-
-  @inline(__always) func updatePV(_ ply: Int, _ m: Move) {
-    let row = pvTable + ply * maxPly
-    row[ply] = m
-    let next = pvTable + (ply + 1) * maxPly
-    var i = ply + 1
-    let end = pvLength[ply + 1]
-    while i < end {
-      row[i] = next[i]
-      i += 1
-    }
-    pvLength[ply] = max(end, ply + 1)
-  }
-
   static func hasNonPawnMaterial(_ p: ChessPosition) -> Bool {
     let side = p.sideToMove
     return (p.pieces(side) & ~p.pieces(.pawn) & ~p.pieces(.king)).rawValue != 0
   }
 
+  /// The negamax value of `pos` at `ply` within the window (`alphaIn`, `betaIn`): exact inside
+  /// it, a bound outside. `isPV`: a principal-variation node (open window, no pruning by the
+  /// table); `nullAllowed`: false right after a null move and in a singular-extension search.
   func negamax(
-    _ pos: ChessPosition, _ alphaIn: Int, _ betaIn: Int, _ depthIn: Int, _ ply: Int, _ pvNode: Bool,
-    _ allowNull: Bool
+    _ pos: ChessPosition, _ alphaIn: Int, _ betaIn: Int, depth depthIn: Int, ply: Int, isPV pvNode: Bool,
+    nullAllowed: Bool
   ) -> Int {
-    pvLength[ply] = ply
+    let frame = stack[ply]
+    frame.pointee.pvLength = ply
     var alpha = alphaIn, beta = betaIn
     var depth = depthIn
     let inCheck = pos.isInCheck
@@ -474,47 +373,50 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     if aborted { return 0 }
     if ply > seldepth { seldepth = ply }
     if ply > 0 {
-      if pos.halfmoveClock >= 100 || isRepetition(pos.halfmoveClock) || pos.isInsufficientMaterial { return 0 }
+      if pos.halfmoveClock >= 100 || keys.isRepetition(pos.halfmoveClock) || pos.isInsufficientMaterial { return 0 }
       if ply >= maxPly - 4 { return inCheck ? 0 : evaluator.evaluate(pos) }
       alpha = max(alpha, -mateScore + ply)
       beta = min(beta, mateScore - ply - 1)
       if alpha >= beta { return alpha }
     }
     let key = pos.hash
-    let excluded = excludedMoves[ply]
+    let excluded = frame.pointee.excludedMove
     var ttMove = Move.none
-    var ttScore = 0, ttDepth = -1, ttBound: UInt8 = 0
+    var ttScore = 0, ttDepth = -1, ttBound = Bound.none
     // A singular-extension search (one move left out) neither reads nor writes the table.
     if excluded == .none, let e = table.probe(key) {
       ttMove = Move(raw: e.move)
       ttScore = ChessSearcher.fromTT(Int(e.score), ply)
       ttDepth = Int(e.depth)
-      ttBound = e.flags & 3
+      ttBound = e.bound
       if !pvNode && ttDepth >= depth {
-        if ChessSearcher.cuts(ttScore, ttBound, alpha, beta) { return ttScore }
+        if ttBound.settles(ttScore, alpha: alpha, beta: beta) { return ttScore }
       }
     }
     // Internal iterative reduction: no hash move, so this node is probably new; search it
     // shallower first.
     if depth >= 4 && ttMove == .none && excluded == .none { depth -= 1 }
     let staticEval = inCheck ? -infinityScore : evaluator.evaluate(pos)
-    staticEvals[ply] = staticEval
+    frame.pointee.staticEval = staticEval
     // The pruning below reads the stored score instead when its bound points past the static
     // one (a better guess at this node's value); "improving" compares static evaluations.
     let eval = inCheck ? staticEval : ChessSearcher.refined(staticEval, ttScore, ttBound)
     // Improving: better than two plies ago (our previous turn); unknown counts as improving.
-    let improving = !inCheck && (ply < 2 || staticEvals[ply - 2] == -infinityScore || staticEval > staticEvals[ply - 2])
+    let improving =
+      !inCheck
+      && (ply < 2 || stack[ply - 2].pointee.staticEval == -infinityScore
+        || staticEval > stack[ply - 2].pointee.staticEval)
     if !pvNode && !inCheck && abs(beta) < mateBound {
       // Reverse futility.
       if depth <= 6 && eval - 85 * (depth - (improving ? 1 : 0)) >= beta { return eval }
       // Null move.
-      if allowNull && excluded == .none && depth >= 3 && eval >= beta && ChessSearcher.hasNonPawnMaterial(pos) {
+      if nullAllowed && excluded == .none && depth >= 3 && eval >= beta && ChessSearcher.hasNonPawnMaterial(pos) {
         let r = 3 + depth / 4 + min(3, (eval - beta) / 200)
         var child = pos
         child.play(.null)
-        moveKeys[ply] = -1
+        frame.pointee.moveKey = -1
         make(.null, pos, child)
-        let s = -negamax(child, -beta, -beta + 1, depth - 1 - r, ply + 1, false, false)
+        let s = -negamax(child, -beta, -beta + 1, depth: depth - 1 - r, ply: ply + 1, isPV: false, nullAllowed: false)
         unmake()
         if aborted { return 0 }
         if s >= beta { return s >= mateBound ? beta : s }
@@ -528,13 +430,14 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     // move reaches in a reduced search, it is the only good move: search it one ply deeper.
     // If even the others beat beta, this node fails high without the full search (multi-cut).
     var singular = false
-    if ply > 0 && depth >= 7 && ttMove != .none && excluded == .none && ttBound & 2 != 0 && ttDepth >= depth - 3
+    if ply > 0 && depth >= 7 && ttMove != .none && excluded == .none && ttBound.isLowerOrExact && ttDepth >= depth - 3
       && abs(ttScore) < mateBound && ply < maxPly / 2
     {
       let singularBeta = ttScore - 3 * depth
-      excludedMoves[ply] = ttMove
-      let s = negamax(pos, singularBeta - 1, singularBeta, (depth - 1) / 2, ply, false, false)
-      excludedMoves[ply] = .none
+      frame.pointee.excludedMove = ttMove
+      let s = negamax(
+        pos, singularBeta - 1, singularBeta, depth: (depth - 1) / 2, ply: ply, isPV: false, nullAllowed: false)
+      frame.pointee.excludedMove = .none
       if aborted { return 0 }
       if s < singularBeta {
         singular = true
@@ -542,12 +445,12 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         return singularBeta
       }
     }
-    let scores = scoreBuffer + ply * 256
+    let scores = stack.moveScores(at: ply)
     let side = Int(pos.sideToMove.rawValue)
-    let k0 = killers[ply * 2], k1 = killers[ply * 2 + 1]
-    let prevKey = ply > 0 ? moveKeys[ply - 1] : -1
-    let counter = prevKey >= 0 ? counterMoves[prevKey] : Move.none
-    let cont = continuation + max(prevKey, 0) * 1024
+    let (k0, k1) = frame.pointee.killers
+    let prevKey = ply > 0 ? stack[ply - 1].pointee.moveKey : -1
+    let counter = prevKey >= 0 ? histories.counterMoves[prevKey] : Move.none
+    let cont = histories.continuation.row(after: prevKey)
     let moveCountTotal = moves.count
     for mi in 0..<moveCountTotal {
       let m = moves.move(at: mi)
@@ -555,11 +458,11 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       if m == ttMove {
         s = 10_000_000
       } else if ChessSearcher.isCapture(pos, m) {
-        let victim = ChessSearcher.victimValue(pos, m)
-        let attacker = seeValue[Int(pos[Square(m.from)].raw & 7)]
+        let victim = ExchangeValue.victim(pos, m)
+        let attacker = ExchangeValue.of(pos[Square(m.from)])
         let good = attacker <= victim || ChessSearcher.see(pos, m) >= 0
         s = (good ? 2_000_000 : -2_000_000) + victim * 16 - attacker / 16
-        if m.isPromotion && m.promotion == .queen { s += 900 * 16 }
+        if m.isPromotion && m.promotion == .queen { s += ExchangeValue.queen * 16 }
       } else if m.isPromotion {
         s = m.promotion == .queen ? 1_900_000 : -3_000_000
       } else if m == k0 {
@@ -569,8 +472,8 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       } else if m == counter {
         s = 998_000
       } else {
-        s = Int(historyTable[side * 4096 + m.historyIndex])
-        if prevKey >= 0 { s += Int(cont[ChessSearcher.pieceKey(pos, m)]) }
+        s = histories.butterfly[side, m]
+        if prevKey >= 0 { s += Int(cont[pieceKey(pos, m)]) }
       }
       scores[mi] = s
     }
@@ -578,7 +481,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     var best = -infinityScore
     var bestMove = Move.none
     var moveCount = 0
-    let quiets = quietBuffer + ply * 64
+    let quiets = stack.quietsTried(at: ply)
     var quietCount = 0
     for i in 0..<moveCountTotal {
       // Selection sort: bring the best remaining move forward.
@@ -603,12 +506,12 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         }
       }
       moveCount += 1
-      moveKeys[ply] = ChessSearcher.pieceKey(pos, m)
+      frame.pointee.moveKey = pieceKey(pos, m)
       make(m, pos, child)
       var score: Int
       if moveCount == 1 {
         let extend = singular && m == ttMove ? 1 : 0
-        score = -negamax(child, -beta, -alpha, depth - 1 + extend, ply + 1, pvNode, true)
+        score = -negamax(child, -beta, -alpha, depth: depth - 1 + extend, ply: ply + 1, isPV: pvNode, nullAllowed: true)
       } else {
         var r = 0
         if depth >= 3 && quiet && !givesCheck && moveCount > (pvNode ? 3 : 2) {
@@ -621,12 +524,12 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
           if !improving && !inCheck { r += 1 }
           r = max(0, min(r, depth - 2))
         }
-        score = -negamax(child, -alpha - 1, -alpha, depth - 1 - r, ply + 1, false, true)
+        score = -negamax(child, -alpha - 1, -alpha, depth: depth - 1 - r, ply: ply + 1, isPV: false, nullAllowed: true)
         if score > alpha && r > 0 && !aborted {
-          score = -negamax(child, -alpha - 1, -alpha, depth - 1, ply + 1, false, true)
+          score = -negamax(child, -alpha - 1, -alpha, depth: depth - 1, ply: ply + 1, isPV: false, nullAllowed: true)
         }
         if score > alpha && score < beta && !aborted {
-          score = -negamax(child, -beta, -alpha, depth - 1, ply + 1, true, true)
+          score = -negamax(child, -beta, -alpha, depth: depth - 1, ply: ply + 1, isPV: true, nullAllowed: true)
         }
       }
       unmake()
@@ -636,27 +539,19 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         bestMove = m
         if score > alpha {
           alpha = score
-          if pvNode { updatePV(ply, m) }
+          if pvNode { stack.updatePV(ply, m) }
           if score >= beta {
             if quiet {
-              if k0 != m {
-                killers[ply * 2 + 1] = k0
-                killers[ply * 2] = m
-              }
-              let bonus = min(depth * depth * 8, 4000)
-              updateHistory(side, m, bonus)
-              for q in 0..<quietCount { updateHistory(side, quiets[q], -bonus) }
-              if prevKey >= 0 {
-                counterMoves[prevKey] = m
-                ChessSearcher.gravity(cont + ChessSearcher.pieceKey(pos, m), bonus)
-                for q in 0..<quietCount { ChessSearcher.gravity(cont + ChessSearcher.pieceKey(pos, quiets[q]), -bonus) }
-              }
+              if k0 != m { frame.pointee.killers = (m, k0) }
+              histories.updateAtCutoff(
+                m, in: pos, side: side, depth: depth, tried: quiets, triedCount: quietCount, previous: prevKey,
+                continuation: cont)
             }
             break
           }
         }
       }
-      if quiet && quietCount < 64 {
+      if quiet && quietCount < PlyState.quietCapacity {
         quiets[quietCount] = m
         quietCount += 1
       }
@@ -665,32 +560,15 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     if excluded != .none { return best }
     table.store(
       key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: depth,
-      bound: ChessSearcher.bound(best, alphaIn, beta))
+      bound: Bound(best, alpha: alphaIn, beta: beta))
     return best
-  }
-
-  /// The moving piece and target of `m` in `pos` (`Piece.raw << 6 | to`, 0…1023).
-  @inline(__always) static func pieceKey(_ pos: ChessPosition, _ m: Move) -> Int {
-    Int(pos[Square(m.from)].raw & 15) &<< 6 | Int(m.to)
-  }
-
-  /// `h += bonus`, pulled toward zero as `|h|` grows (stays within ±16384).
-  @inline(__always) static func gravity(_ h: UnsafeMutablePointer<Int16>, _ bonus: Int) {
-    let v = Int(h.pointee)
-    h.pointee = Int16(v + bonus - v * abs(bonus) / 16384)
-  }
-
-  @inline(__always) func updateHistory(_ side: Int, _ m: Move, _ bonus: Int) {
-    let i = side * 4096 + m.historyIndex
-    let h = Int(historyTable[i])
-    historyTable[i] = Int32(h + bonus - h * abs(bonus) / 16384)
   }
 
   func quiesce(_ pos: ChessPosition, _ alphaIn: Int, _ beta: Int, _ ply: Int) -> Int {
     nodes &+= 1
     if nodes & 1023 == 0 { checkLimits() }
     if aborted { return 0 }
-    pvLength[ply] = ply
+    stack[ply].pointee.pvLength = ply
     if ply > seldepth { seldepth = ply }
     let inCheck = pos.isInCheck
     if ply >= maxPly - 2 { return inCheck ? 0 : evaluator.evaluate(pos) }
@@ -698,11 +576,11 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     // below every main-search depth, so they never cut off a main-search node).
     let key = pos.hash
     var ttMove = Move.none
-    var ttScore = 0, ttBound: UInt8 = 0
+    var ttScore = 0, ttBound = Bound.none
     if let e = table.probe(key) {
       ttScore = ChessSearcher.fromTT(Int(e.score), ply)
-      ttBound = e.flags & 3
-      if ChessSearcher.cuts(ttScore, ttBound, alphaIn, beta) { return ttScore }
+      ttBound = e.bound
+      if ttBound.settles(ttScore, alpha: alphaIn, beta: beta) { return ttScore }
       ttMove = Move(raw: e.move)
     }
     var alpha = alphaIn
@@ -718,9 +596,9 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     }
     var moves = MoveList<Move>(filler: .none)
     pos.generateMoves(into: &moves)
-    if moves.isEmpty { return inCheck ? -mateScore + ply : (pos.isInCheck ? 0 : 0) }
-    let scores = scoreBuffer + ply * 256
-    let kept = qMoveBuffer + ply * 256
+    if moves.isEmpty { return inCheck ? -mateScore + ply : 0 }
+    let scores = stack.moveScores(at: ply)
+    let kept = stack.keptMoves(at: ply)
     var keptCount = 0
     for mi in 0..<moves.count {
       let m = moves.move(at: mi)
@@ -728,15 +606,15 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       if !inCheck {
         if !capture && !(m.isPromotion && m.promotion == .queen) { continue }
         if m.isPromotion && m.promotion != .queen { continue }
-        let victim = capture ? ChessSearcher.victimValue(pos, m) : 0
+        let victim = capture ? ExchangeValue.victim(pos, m) : 0
         if !m.isPromotion && standPat + victim + 200 <= alpha { continue }
-        let attacker = seeValue[Int(pos[Square(m.from)].raw & 7)]
+        let attacker = ExchangeValue.of(pos[Square(m.from)])
         if attacker > victim && !m.isPromotion && ChessSearcher.see(pos, m) < 0 { continue }
         kept[keptCount] = m
         scores[keptCount] = victim * 16 - attacker / 16 + (m.isPromotion ? 8000 : 0)
       } else {
         kept[keptCount] = m
-        scores[keptCount] = capture ? 100_000 + ChessSearcher.victimValue(pos, m) : 0
+        scores[keptCount] = capture ? 100_000 + ExchangeValue.victim(pos, m) : 0
       }
       if m == ttMove { scores[keptCount] = 1_000_000 }
       keptCount += 1
@@ -766,75 +644,8 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     }
     table.store(
       key, move: bestMove, score: ChessSearcher.toTT(best, ply), depth: 0,
-      bound: ChessSearcher.bound(best, alphaIn, beta))
+      bound: Bound(best, alpha: alphaIn, beta: beta))
     return best
-  }
-
-  /// Static exchange evaluation of a capture (or any move) on its target square: the material
-  /// balance, in centipawns, after both sides capture there with their cheapest pieces.
-  public static func see(_ pos: ChessPosition, _ m: Move) -> Int {
-    let t = AttackTables.shared
-    let to = m.to, from = m.from
-    var gain = InlineArray<40, Int>(repeating: 0)
-    var occ = pos.occupied.rawValue
-    let pawns = pos.pieces(.pawn).rawValue, knights = pos.pieces(.knight).rawValue
-    let bishops = pos.pieces(.bishop).rawValue, rooks = pos.pieces(.rook).rawValue
-    let queens = pos.pieces(.queen).rawValue, kings = pos.pieces(.king).rawValue
-    let white = pos.pieces(.white).rawValue, black = pos.pieces(.black).rawValue
-    gain[0] = m.isEnPassant ? 100 : seeValue[Int(pos[Square(to)].raw & 7)]
-    var attackerValue = seeValue[Int(pos[Square(from)].raw & 7)]
-    if m.isPromotion {
-      let promo = seeValue[Int(m.promotion!.rawValue) + 1]
-      gain[0] += promo - 100
-      attackerValue = promo
-    }
-    occ &= ~(UInt64(1) &<< UInt64(from))
-    if m.isEnPassant { occ &= ~(UInt64(1) &<< UInt64(to ^ 8)) }
-    var side = pos.sideToMove.opponent
-    let bq = bishops | queens, rq = rooks | queens
-    var attackers =
-      (t.pawn(.white, to) & pawns & black) | (t.pawn(.black, to) & pawns & white) | (t.knight(to) & knights)
-      | (t.king(to) & kings) | (t.bishop(to, occ) & bq) | (t.rook(to, occ) & rq)
-    var d = 0
-    while true {
-      attackers &= occ
-      let mine = attackers & (side == .white ? white : black)
-      if mine == 0 { break }
-      d += 1
-      if d >= 39 { break }
-      gain[d] = attackerValue - gain[d - 1]
-      if max(-gain[d - 1], gain[d]) < 0 { break }
-      var next: UInt64
-      var value: Int
-      if mine & pawns != 0 {
-        next = mine & pawns
-        value = 100
-      } else if mine & knights != 0 {
-        next = mine & knights
-        value = 320
-      } else if mine & bishops != 0 {
-        next = mine & bishops
-        value = 330
-      } else if mine & rooks != 0 {
-        next = mine & rooks
-        value = 500
-      } else if mine & queens != 0 {
-        next = mine & queens
-        value = 900
-      } else {
-        next = mine & kings
-        value = 20000
-      }
-      occ &= ~(UInt64(1) &<< UInt64(next.trailingZeroBitCount))
-      attackers |= (t.bishop(to, occ) & bq) | (t.rook(to, occ) & rq)
-      attackerValue = value
-      side = side.opponent
-    }
-    while d > 0 {
-      gain[d - 1] = -max(-gain[d - 1], gain[d])
-      d -= 1
-    }
-    return gain[0]
   }
 }
 

@@ -6,16 +6,36 @@ import Chess
   @usableFromInline var move: UInt16
   @usableFromInline var score: Int16
   @usableFromInline var depth: Int16
-  /// Bits 0–1: bound (1 upper, 2 lower, 3 exact); bits 2–7: search generation.
+  /// Bits 0–1: the `Bound` (0 for an empty slot); bits 2–7: search generation.
   @usableFromInline var flags: UInt8
   @usableFromInline var pad: UInt8
+
+  /// The stored score's bound (`.none` for an empty slot).
+  @inline(__always) var bound: Bound { Bound(rawValue: flags & 3)! }
 }
 
-/// Bound kinds stored in the table.
+/// What a search result is for the window it was searched with: an upper bound (it failed
+/// low), a lower bound (it failed high) or exact; `none` for no result (an empty table slot).
+/// The raw values are the table's two bound bits.
 enum Bound: UInt8 {
+  case none = 0
   case upper = 1
   case lower = 2
   case exact = 3
+
+  /// The bound of a search result `best` for the window (`alpha`, `beta`).
+  @inline(__always) init(_ best: Int, alpha: Int, beta: Int) {
+    self = best >= beta ? .lower : (best > alpha ? .exact : .upper)
+  }
+
+  /// Whether the true score is at least the stored one (a lower bound or exact).
+  @inline(__always) var isLowerOrExact: Bool { self == .lower || self == .exact }
+
+  /// Whether a stored `score` with this bound settles a node searched with the window
+  /// (`alpha`, `beta`).
+  @inline(__always) func settles(_ score: Int, alpha: Int, beta: Int) -> Bool {
+    self == .exact || (self == .lower && score >= beta) || (self == .upper && score <= alpha)
+  }
 }
 
 /// A transposition table of power-of-two size (one entry per slot, replaced when the new
@@ -68,18 +88,18 @@ public final class TranspositionTable: @unchecked Sendable {
 
   @inline(__always) func probe(_ key: UInt64) -> TTEntry? {
     let e = entries[Int(truncatingIfNeeded: key) & mask]
-    return e.key == key && e.flags & 3 != 0 ? e : nil
+    return e.key == key && e.bound != .none ? e : nil
   }
 
-  @inline(__always) func store(_ key: UInt64, move: Move, score: Int, depth: Int, bound: UInt8) {
+  @inline(__always) func store(_ key: UInt64, move: Move, score: Int, depth: Int, bound: Bound) {
     let slot = entries + (Int(truncatingIfNeeded: key) & mask)
     let old = slot.pointee
     let oldGen = old.flags >> 2
-    if old.key == key || oldGen != generation || depth >= Int(old.depth) - 1 || bound == 3 {
+    if old.key == key || oldGen != generation || depth >= Int(old.depth) - 1 || bound == .exact {
       let keep = old.key == key && move == .none ? old.move : move.raw
       slot.pointee = TTEntry(
         key: key, move: keep, score: Int16(truncatingIfNeeded: score), depth: Int16(truncatingIfNeeded: depth),
-        flags: bound | generation << 2, pad: 0)
+        flags: bound.rawValue | generation << 2, pad: 0)
     }
   }
 
@@ -87,7 +107,7 @@ public final class TranspositionTable: @unchecked Sendable {
   public var hashfull: Int {
     let n = min(1000, mask + 1)
     var used = 0
-    for i in 0..<n where entries[i].flags & 3 != 0 && entries[i].flags >> 2 == generation { used += 1 }
+    for i in 0..<n where entries[i].bound != .none && entries[i].flags >> 2 == generation { used += 1 }
     return used * 1000 / n
   }
 }

@@ -4,6 +4,7 @@ import ChessEngine
 import Foundation
 import GameCore
 import NNUE
+import Synchronization
 
 /// Relabels positions with another engine's search score through UCI (Stockfish 15.1 for the
 /// supervised side of `zerolab nnue compare`): for each record, `position fen …` then
@@ -90,16 +91,15 @@ public enum Labeler {
   }
 }
 
-/// A value behind a lock.
-final class LockedBox<T>: @unchecked Sendable {
-  let lock = NSLock()
-  var stored: T
-  init(_ v: T) { stored = v }
-  var value: T { lock.withLock { stored } }
+/// A value behind a lock, shared by reference between worker threads.
+final class LockedBox<T>: Sendable {
+  let state: Mutex<T>
+  init(_ v: sending T) { state = Mutex(v) }
+  var value: T { state.withLock { $0 } }
   @discardableResult func update(_ f: (inout T) -> Void) -> T {
-    lock.withLock {
-      f(&stored)
-      return stored
+    state.withLock {
+      f(&$0)
+      return $0
     }
   }
 }

@@ -5,6 +5,7 @@ import Foundation
 import GameCore
 import LabKit
 import NNUE
+import Synchronization
 
 /// Settings of the self-play loop (`zerolab nnue loop`).
 public struct LoopSettings: Codable, Sendable, Equatable {
@@ -168,16 +169,15 @@ public final class SelfPlayLoop {
 }
 
 /// Calls `body` every few seconds on a background thread until stopped.
-final class Reporter: @unchecked Sendable {
-  let lock = NSLock()
-  var running = true
+final class Reporter: Sendable {
+  let running = Mutex(true)
   init(every: Double = 1, _ body: @escaping @Sendable () -> Void) {
     Thread { [self] in
-      while lock.withLock({ running }) {
+      while running.withLock({ $0 }) {
         body()
         Thread.sleep(forTimeInterval: every)
       }
     }.start()
   }
-  func stop() { lock.withLock { running = false } }
+  func stop() { running.withLock { $0 = false } }
 }
