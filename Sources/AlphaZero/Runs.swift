@@ -35,7 +35,7 @@ public enum Runs {
           + "\(String(format: "%.0f", prior)) s of training)")
     } else {
       if fm.fileExists(atPath: checkpoint) || fm.fileExists(atPath: checkpoint + ".old") {
-        throw NeuralError("\(dir) already holds a run (use --resume to continue it, or another --out)")
+        throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
       }
       learner = try Learner(config: config)
       try? fm.removeItem(atPath: log.path)

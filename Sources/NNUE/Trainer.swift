@@ -36,12 +36,12 @@ public struct TrainSettings: Codable, Sendable, Equatable {
 
   public func validate() throws(NNUEError) {
     try spec.validate()
-    guard epochs >= 1, epochs <= 10_000 else { throw NNUEError("--epochs must be 1...10000") }
-    guard (16...1_000_000).contains(batchSize) else { throw NNUEError("--batch must be 16...1000000") }
-    guard learningRate > 0, learningRate < 1 else { throw NNUEError("--lr must be in (0, 1)") }
-    guard (0...1).contains(lambda) else { throw NNUEError("--lambda must be in [0, 1]") }
-    guard sigmoidScale > 0 else { throw NNUEError("--sigmoid-scale must be positive") }
-    guard (0..<0.9).contains(validationFraction) else { throw NNUEError("--validation must be in [0, 0.9)") }
+    guard epochs >= 1, epochs <= 10_000 else { throw NNUEError("epochs must be 1...10000") }
+    guard (16...1_000_000).contains(batchSize) else { throw NNUEError("the batch size must be 16...1000000") }
+    guard learningRate > 0, learningRate < 1 else { throw NNUEError("the learning rate must be in (0, 1)") }
+    guard (0...1).contains(lambda) else { throw NNUEError("lambda must be in [0, 1]") }
+    guard sigmoidScale > 0 else { throw NNUEError("the sigmoid scale must be positive") }
+    guard (0..<0.9).contains(validationFraction) else { throw NNUEError("the validation fraction must be in [0, 0.9)") }
     do {
       _ = try Initializer(parsing: initializer)
     } catch {
@@ -97,7 +97,7 @@ public final class NNUETrainer {
     let enc = RunFiles.encoder(pretty: true)
     if fm.fileExists(atPath: settingsPath) {
       guard resume else {
-        throw NNUEError("\(out) already holds a training run: pass --resume to continue it, or choose another --out")
+        throw NNUEError("\(out) already holds a training run: resume it, or use another run folder")
       }
       guard let data = fm.contents(atPath: settingsPath),
         let old = try? RunFiles.decoder().decode(TrainSettings.self, from: data)
@@ -108,7 +108,7 @@ public final class NNUETrainer {
       a.threads = 0
       b.threads = 0
       guard a == b else {
-        throw NNUEError("\(out): --resume needs the same settings as the run (only --epochs may grow)")
+        throw NNUEError("\(out): a resumed run needs the settings it started with (only the number of epochs may grow)")
       }
     } else {
       try fm.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -57,7 +57,7 @@ public final class Comparison {
     self.settings = settings
     self.out = out
     if let old = try RunFiles.readJSON(CompareSettings.self, from: out + "/compare.json"), old != settings {
-      throw NNUEError("\(out) holds a comparison with other settings: choose another --out")
+      throw NNUEError("\(out) holds a comparison with other settings: use another run folder")
     }
     try RunFiles.writeJSON(settings, to: out + "/compare.json")
   }
