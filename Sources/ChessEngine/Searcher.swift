@@ -11,36 +11,6 @@ public let mateBound = mateScore - 2 * maxPly
 public let maxPly = 128
 let infinityScore = 32001
 
-/// What to search: every limit is optional; none at all means "until stopped".
-public struct SearchLimits: Sendable {
-  public var depth: Int?
-  public var nodes: Int?
-  /// Exactly this many milliseconds.
-  public var moveTime: Int?
-  public var whiteTime: Int?
-  public var blackTime: Int?
-  public var whiteIncrement: Int?
-  public var blackIncrement: Int?
-  public var movesToGo: Int?
-  /// Search until `stop` (even after a mate is found).
-  public var infinite = false
-
-  public init(
-    depth: Int? = nil, nodes: Int? = nil, moveTime: Int? = nil, whiteTime: Int? = nil, blackTime: Int? = nil,
-    whiteIncrement: Int? = nil, blackIncrement: Int? = nil, movesToGo: Int? = nil, infinite: Bool = false
-  ) {
-    self.depth = depth
-    self.nodes = nodes
-    self.moveTime = moveTime
-    self.whiteTime = whiteTime
-    self.blackTime = blackTime
-    self.whiteIncrement = whiteIncrement
-    self.blackIncrement = blackIncrement
-    self.movesToGo = movesToGo
-    self.infinite = infinite
-  }
-}
-
 /// One completed iteration (or the final report).
 public struct SearchInfo: Sendable {
   public var depth: Int

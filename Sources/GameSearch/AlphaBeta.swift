@@ -1,22 +1,6 @@
 import GameCore
 import GameSolver
 
-/// Limits for one search. A search stops at the first limit reached; with none it runs
-/// until the result is proven (every line searched to the end of the game) or `maxDepth`.
-public struct SearchLimits: Sendable, Equatable {
-  /// Deepest iteration, in plies.
-  public var depth: Int?
-  /// Node budget (checked every 1024 nodes).
-  public var nodes: Int?
-  /// Wall-clock budget.
-  public var time: Duration?
-  public init(depth: Int? = nil, nodes: Int? = nil, time: Duration? = nil) {
-    self.depth = depth
-    self.nodes = nodes
-    self.time = time
-  }
-}
-
 /// Score conventions shared by the searchers.
 public enum SearchScore {
   /// A win at ply `p` from the root scores `mate − p`; a loss `−(mate − p)`.

@@ -206,8 +206,7 @@ public enum PlayerFactory {
       let depth = try spec.int("depth", range: 1...200)
       let time = try spec.double("time", range: 0.001...86_400)
       let tt = try spec.int("tt", range: 1...65_536) ?? 16
-      let limits = SearchLimits(
-        depth: depth ?? (time == nil ? 8 : nil), time: time.map { .milliseconds(Int($0 * 1000)) })
+      let limits = SearchLimits(depth: depth ?? (time == nil ? 8 : nil), moveTime: time.map { Int($0 * 1000) })
       return AlphaBetaPlayer<G, E>(evaluator: evaluator, limits: limits, tableMegabytes: tt, name: spec.description)
     case "mcts":
       try spec.check(known: ["sims", "time", "c", "reuse", "seed"])

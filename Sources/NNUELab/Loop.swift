@@ -68,7 +68,9 @@ public final class SelfPlayLoop {
       var a = old, b = settings
       a.generations = 0
       b.generations = 0
-      guard a == b else { throw NNUEError("\(out) holds a loop with other settings (only the number of generations may change)") }
+      guard a == b else {
+        throw NNUEError("\(out) holds a loop with other settings (only the number of generations may change)")
+      }
     }
     try RunFiles.writeJSON(settings, to: path)
   }
