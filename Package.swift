@@ -125,8 +125,8 @@ let package = Package(
     .testTarget(name: "ZeroTests", dependencies: ["Zero", "Search", "Hexapawn", "NeuralCore", "GameCore"]),
     .testTarget(
       name: "PlayTests", dependencies: ["Play", "Search", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
-    .testTarget(
-      name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"]),
+    .testTarget(name: "ChessEngineTests", dependencies: ["ChessEngine", "Chess", "GameCore"]),
+    .testTarget(name: "ChessArenaTests", dependencies: ["ChessArena", "ChessEngine", "Chess", "GameCore"]),
     .testTarget(name: "SearchTests", dependencies: ["Search", "Hexapawn", "GameCore", "Exact"]),
   ],
   swiftLanguageModes: [.v6]
