@@ -1,14 +1,14 @@
 import Chess
 
-/// One slot of the transposition table: 16 bytes.
-@usableFromInline struct TTEntry: BitwiseCopyable {
-  @usableFromInline var key: UInt64
-  @usableFromInline var move: UInt16
-  @usableFromInline var score: Int16
-  @usableFromInline var depth: Int16
+/// One slot of the transposition table: 16 bytes. (Package access: the tests read entries.)
+@usableFromInline package struct TTEntry: BitwiseCopyable {
+  @usableFromInline package var key: UInt64
+  @usableFromInline package var move: UInt16
+  @usableFromInline package var score: Int16
+  @usableFromInline package var depth: Int16
   /// Bits 0–1: bound (1 upper, 2 lower, 3 exact); bits 2–7: search generation.
-  @usableFromInline var flags: UInt8
-  @usableFromInline var pad: UInt8
+  @usableFromInline package var flags: UInt8
+  @usableFromInline package var pad: UInt8
 }
 
 /// Bound kinds stored in the table.
@@ -66,12 +66,12 @@ public final class TranspositionTable: @unchecked Sendable {
   /// Starts a new search (older entries become preferred victims).
   public func newSearch() { generation = (generation &+ 1) & 63 }
 
-  @inline(__always) func probe(_ key: UInt64) -> TTEntry? {
+  @inline(__always) package func probe(_ key: UInt64) -> TTEntry? {
     let e = entries[Int(truncatingIfNeeded: key) & mask]
     return e.key == key && e.flags & 3 != 0 ? e : nil
   }
 
-  @inline(__always) func store(_ key: UInt64, move: Move, score: Int, depth: Int, bound: UInt8) {
+  @inline(__always) package func store(_ key: UInt64, move: Move, score: Int, depth: Int, bound: UInt8) {
     let slot = entries + (Int(truncatingIfNeeded: key) & mask)
     let old = slot.pointee
     let oldGen = old.flags >> 2
