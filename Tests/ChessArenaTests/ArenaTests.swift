@@ -163,8 +163,8 @@ final class ScriptedEngine: ChessEngineHandle {
     #expect(game.outcome == .win(.black) && arena.score.losses == 1)
     #expect(game.record.moves.count == 2, "the first move is within the clock and played")
     #expect(game.termination.hasPrefix("slow lost on time ("), "\(game.termination)")
-    let over = Int(game.termination.split(separator: "(")[1].split(separator: " ")[0]) ?? 0
-    #expect(over >= 50)
+    let over = game.termination.split(separator: "(").dropFirst().first.flatMap { Int($0.prefix { $0 != " " }) }
+    #expect((over ?? 0) >= 50, "\(game.termination)")
     let pgn = try #require(try PGN.parse(arena.pgn()).first)
     #expect(pgn[tag: "Termination"] == game.termination)
     #expect(pgn[tag: "Result"] == "0-1")

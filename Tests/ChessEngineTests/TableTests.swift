@@ -42,18 +42,23 @@ typealias HandcraftedSearcher = ChessSearcher<HandcraftedEvaluation>
     }
   }
 
-  /// The same through the search: after a mate in 3 is found, the position two plies down the
-  /// principal variation is searched with the same (warm) table, whose entries were stored at
-  /// ply 2; it must report mate in 2, not the distance from the old root.
-  @Test func aWarmTableKeepsMateDistancesAtAnotherRoot() throws {
+  /// The same through the search: after a mate in 3 is found, the entries the search stored
+  /// for the positions one and two plies down its principal variation hold their own
+  /// distances (mated in 4 plies, mate in 3 plies), and a new search from the second, with the
+  /// same table, reports mate in 2.
+  @Test func theSearchStoresMatesFromTheNode() throws {
     let p = try ChessPosition(fen: "k4r2/1R4pb/1pQp1n1p/3P4/5p1P/3P2P1/r1q1R2K/8 w - - 0 1")
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
     let r = s.search(p, limits: SearchLimits(nodes: 2_000_000))
     #expect(r.info.mateIn == 3)
     #expect(r.info.pv.count >= 3)
-    var q = p
-    for m in r.info.pv.prefix(2) { q.play(m) }
-    let again = s.search(q, limits: SearchLimits(depth: 1))
+    let q1 = p.playing(r.info.pv[0])
+    let q2 = q1.playing(r.info.pv[1])
+    let e1 = try #require(s.table.probe(q1.hash))
+    #expect(e1.flags & 3 != 2 && Int(e1.score) == -(mateScore - 4), "\(e1)")
+    let e2 = try #require(s.table.probe(q2.hash))
+    #expect(e2.flags & 3 != 1 && Int(e2.score) == mateScore - 3, "\(e2)")
+    let again = s.search(q2, limits: SearchLimits(depth: 1))
     #expect(again.info.mateIn == 2, "\(again.info.uciLine)")
     #expect(again.info.score == mateScore - 3)
   }
