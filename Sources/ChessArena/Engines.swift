@@ -451,11 +451,12 @@ public final class UCIProcessEngine: ChessEngineHandle {
     }
   }
 
-  /// ` (exited with status N)` once the program has ended (waiting up to 100 ms for it to be
-  /// reaped), else empty.
+  /// ` (exited with status N)` once the program has ended, else empty. When its output has
+  /// closed it is about to end: up to 2 s are allowed for it to be reaped.
   var exitNote: String {
     let start = ContinuousClock.now
-    while process.isRunning && elapsedMs(since: start) < 100 { usleep(2000) }
+    let wait = reader.closed.load(ordering: .relaxed) ? 2000 : 0
+    while process.isRunning && elapsedMs(since: start) < wait { usleep(2000) }
     guard !process.isRunning else { return "" }
     return process.terminationReason == .uncaughtSignal
       ? " (killed by signal \(process.terminationStatus))" : " (exited with status \(process.terminationStatus))"
