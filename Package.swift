@@ -192,8 +192,8 @@ let package = Package(
     .testTarget(
       name: "TerminalPlayTests",
       dependencies: ["TerminalPlay", "GameSearch", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
-    .testTarget(
-      name: "ChessEngineTests", dependencies: ["ChessEngine", "ChessArena", "Chess", "GameCore"]),
+    .testTarget(name: "ChessEngineTests", dependencies: ["ChessEngine", "Chess", "GameCore"]),
+    .testTarget(name: "ChessArenaTests", dependencies: ["ChessArena", "ChessEngine", "Chess", "GameCore"]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),

@@ -335,9 +335,19 @@ public final class UCIProcessEngine: ChessEngineHandle {
   let reader: LineReader
   public private(set) var lastInfo: String?
   public private(set) var lastError: String?
+  /// How long `uciok` and every `readyok` may take.
+  public let handshakeMilliseconds: Int
+  /// How long past its own clock (or `movetime`) a search may take before it is given up as
+  /// unanswered (the arena's grace for process scheduling is separate).
+  public var answerMarginMilliseconds = 5_000
+  /// How long `close` waits for the program to exit after `quit` before terminating it.
+  public var quitMilliseconds = 1_000
 
-  public init(spec: EngineSpec) throws(NotationError) {
+  /// Starts `spec.command` and waits for `uciok` and `readyok`, each within
+  /// `handshakeMilliseconds` (the program is terminated if either does not come).
+  public init(spec: EngineSpec, handshakeMilliseconds: Int = 10_000) throws(NotationError) {
     name = spec.name
+    self.handshakeMilliseconds = handshakeMilliseconds
     signal(SIGPIPE, SIG_IGN)
     let command = spec.command ?? ""
     guard FileManager.default.isExecutableFile(atPath: command) else {
@@ -357,12 +367,16 @@ public final class UCIProcessEngine: ChessEngineHandle {
     input = inPipe.fileHandleForWriting
     reader = LineReader(handle: outPipe.fileHandleForReading)
     send("uci")
-    guard waitFor("uciok", milliseconds: 10_000) else {
-      throw NotationError("\(spec.name): no 'uciok' from \(command)")
+    guard waitFor("uciok", milliseconds: handshakeMilliseconds) else {
+      defer { terminate() }
+      throw NotationError("\(spec.name): no 'uciok' from \(command)\(exitNote)")
     }
     for (k, v) in (spec.options ?? [:]).sorted(by: { $0.key < $1.key }) { send("setoption name \(k) value \(v)") }
     send("isready")
-    guard waitFor("readyok", milliseconds: 10_000) else { throw NotationError("\(spec.name): no 'readyok'") }
+    guard waitFor("readyok", milliseconds: handshakeMilliseconds) else {
+      defer { terminate() }
+      throw NotationError("\(spec.name): no 'readyok'\(exitNote)")
+    }
   }
 
   func send(_ line: String) {
@@ -381,8 +395,8 @@ public final class UCIProcessEngine: ChessEngineHandle {
   public func newGame() throws(NotationError) {
     send("ucinewgame")
     send("isready")
-    guard waitFor("readyok", milliseconds: 10_000) else {
-      throw NotationError("\(name): no 'readyok' after ucinewgame")
+    guard waitFor("readyok", milliseconds: handshakeMilliseconds) else {
+      throw NotationError("\(name): no 'readyok' after ucinewgame\(exitNote)")
     }
   }
 
@@ -406,13 +420,17 @@ public final class UCIProcessEngine: ChessEngineHandle {
     if let v = limits.moveTime { go += " movetime \(v)" }
     send(go)
     let own = (game.position.sideToMove == .white ? limits.whiteTime : limits.blackTime) ?? limits.moveTime ?? 60_000
-    let budget = own + 5_000
+    let budget = own + answerMarginMilliseconds
     let clockStart = ContinuousClock.now
     while true {
       let left = budget - elapsedMs(since: clockStart)
       guard left > 0, let line = reader.next(milliseconds: left) else {
-        lastError = "\(name) did not answer in time"
-        send("stop")
+        if reader.closed.load(ordering: .relaxed) {
+          lastError = "\(name) stopped answering\(exitNote.isEmpty ? " (its output closed)" : exitNote)"
+        } else {
+          lastError = "\(name) did not answer in time"
+          send("stop")
+        }
         return nil
       }
       if line.hasPrefix("info") && line.contains(" score ") {
@@ -433,6 +451,17 @@ public final class UCIProcessEngine: ChessEngineHandle {
     }
   }
 
+  /// ` (exited with status N)` once the program has ended, else empty. When its output has
+  /// closed it is about to end: up to 2 s are allowed for it to be reaped.
+  var exitNote: String {
+    let start = ContinuousClock.now
+    let wait = reader.closed.load(ordering: .relaxed) ? 2000 : 0
+    while process.isRunning && elapsedMs(since: start) < wait { usleep(2000) }
+    guard !process.isRunning else { return "" }
+    return process.terminationReason == .uncaughtSignal
+      ? " (killed by signal \(process.terminationStatus))" : " (exited with status \(process.terminationStatus))"
+  }
+
   static func summary(_ line: String) -> String {
     let t = line.split(separator: " ").map(String.init)
     var parts: [String] = []
@@ -447,11 +476,21 @@ public final class UCIProcessEngine: ChessEngineHandle {
   public func close() {
     send("quit")
     let start = ContinuousClock.now
-    while process.isRunning && elapsedMs(since: start) < 1000 { usleep(5000) }
-    if process.isRunning { process.terminate() }
+    while process.isRunning && elapsedMs(since: start) < quitMilliseconds { usleep(5000) }
+    terminate()
   }
 
-  deinit { if process.isRunning { process.terminate() } }
+  /// Ends the program: SIGTERM, then SIGKILL after 200 ms (a program started from a thread
+  /// that blocks signals inherits the mask and never sees SIGTERM).
+  func terminate() {
+    guard process.isRunning else { return }
+    process.terminate()
+    let start = ContinuousClock.now
+    while process.isRunning && elapsedMs(since: start) < 200 { usleep(2000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+  }
+
+  deinit { terminate() }
 }
 
 func elapsedMs(since start: ContinuousClock.Instant) -> Int {

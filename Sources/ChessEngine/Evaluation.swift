@@ -108,7 +108,7 @@ public struct HandcraftedEvaluation: ChessEvaluator {
     // Pawn structure (cached by pawn placement), then passed pawns (blocked ones earn less).
     let ps: PawnEntry
     if let cache {
-      let slot = Int(truncatingIfNeeded: (pawnsW &* 0x9E37_79B9_7F4A_7C15 ^ pawnsB &* 0xC2B2_AE3D_27D4_EB4F) >> 50)
+      let slot = PawnCache.slot(pawnsW, pawnsB)
       if cache.entries[slot].white == pawnsW && cache.entries[slot].black == pawnsB && cache.entries[slot].valid {
         ps = cache.entries[slot]
       } else {
@@ -254,23 +254,32 @@ public struct HandcraftedEvaluation: ChessEvaluator {
   }
 }
 
-/// One pawn-structure result.
+/// One pawn-structure result. (Package access: the tests read entries.)
 public struct PawnEntry: Sendable, BitwiseCopyable {
-  var white: UInt64
-  var black: UInt64
-  var passed: UInt64
-  var mg: Int32
-  var eg: Int32
-  var valid: Bool
+  package var white: UInt64
+  package var black: UInt64
+  package var passed: UInt64
+  package var mg: Int32
+  package var eg: Int32
+  package var valid: Bool
 }
 
-/// A direct-mapped cache of pawn-structure results (16 384 slots). One per evaluator value;
-/// a searcher owns its evaluator, so it is never shared between threads.
+/// A direct-mapped cache of pawn-structure results (16 384 slots, one entry each: a new
+/// placement replaces whatever its slot held). One per evaluator value; a searcher owns its
+/// evaluator, so it is never shared between threads.
 public final class PawnCache: @unchecked Sendable {
-  let entries: UnsafeMutablePointer<PawnEntry>
+  package static let slotCount = 1 << 14
+  package let entries: UnsafeMutablePointer<PawnEntry>
   public init() {
-    entries = .allocate(capacity: 1 << 14)
-    entries.initialize(repeating: PawnEntry(white: 0, black: 0, passed: 0, mg: 0, eg: 0, valid: false), count: 1 << 14)
+    entries = .allocate(capacity: PawnCache.slotCount)
+    entries.initialize(
+      repeating: PawnEntry(white: 0, black: 0, passed: 0, mg: 0, eg: 0, valid: false), count: PawnCache.slotCount)
   }
   deinit { entries.deallocate() }
+
+  /// The slot of a pawn placement (white pawns, black pawns): the top 14 bits of a
+  /// multiplicative hash.
+  @inline(__always) package static func slot(_ white: UInt64, _ black: UInt64) -> Int {
+    Int(truncatingIfNeeded: (white &* 0x9E37_79B9_7F4A_7C15 ^ black &* 0xC2B2_AE3D_27D4_EB4F) >> 50)
+  }
 }

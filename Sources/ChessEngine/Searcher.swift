@@ -280,10 +280,13 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     evaluator.pop()
   }
 
-  @inline(__always) static func toTT(_ s: Int, _ ply: Int) -> Int {
+  /// A score for the table: a mate found `ply` plies below the root is stored as a distance
+  /// from this node, so a transposition reached at another ply reads its own distance.
+  @inline(__always) package static func toTT(_ s: Int, _ ply: Int) -> Int {
     s >= mateBound ? s + ply : (s <= -mateBound ? s - ply : s)
   }
-  @inline(__always) static func fromTT(_ s: Int, _ ply: Int) -> Int {
+  /// A stored score read at `ply`: mate distances counted from the root again.
+  @inline(__always) package static func fromTT(_ s: Int, _ ply: Int) -> Int {
     s >= mateBound ? s - ply : (s <= -mateBound ? s + ply : s)
   }
 

@@ -1,23 +1,23 @@
 import Chess
 
-/// One slot of the transposition table: 16 bytes.
-@usableFromInline struct TTEntry: BitwiseCopyable {
-  @usableFromInline var key: UInt64
-  @usableFromInline var move: UInt16
-  @usableFromInline var score: Int16
-  @usableFromInline var depth: Int16
+/// One slot of the transposition table: 16 bytes. (Package access: the tests read entries.)
+@usableFromInline package struct TTEntry: BitwiseCopyable {
+  @usableFromInline package var key: UInt64
+  @usableFromInline package var move: UInt16
+  @usableFromInline package var score: Int16
+  @usableFromInline package var depth: Int16
   /// Bits 0–1: the `Bound` (0 for an empty slot); bits 2–7: search generation.
-  @usableFromInline var flags: UInt8
-  @usableFromInline var pad: UInt8
+  @usableFromInline package var flags: UInt8
+  @usableFromInline package var pad: UInt8
 
   /// The stored score's bound (`.none` for an empty slot).
-  @inline(__always) var bound: Bound { Bound(rawValue: flags & 3)! }
+  @inline(__always) package var bound: Bound { Bound(rawValue: flags & 3)! }
 }
 
 /// What a search result is for the window it was searched with: an upper bound (it failed
 /// low), a lower bound (it failed high) or exact; `none` for no result (an empty table slot).
 /// The raw values are the table's two bound bits.
-enum Bound: UInt8 {
+package enum Bound: UInt8 {
   case none = 0
   case upper = 1
   case lower = 2
@@ -86,12 +86,12 @@ public final class TranspositionTable: @unchecked Sendable {
   /// Starts a new search (older entries become preferred victims).
   public func newSearch() { generation = (generation &+ 1) & 63 }
 
-  @inline(__always) func probe(_ key: UInt64) -> TTEntry? {
+  @inline(__always) package func probe(_ key: UInt64) -> TTEntry? {
     let e = entries[Int(truncatingIfNeeded: key) & mask]
     return e.key == key && e.bound != .none ? e : nil
   }
 
-  @inline(__always) func store(_ key: UInt64, move: Move, score: Int, depth: Int, bound: Bound) {
+  @inline(__always) package func store(_ key: UInt64, move: Move, score: Int, depth: Int, bound: Bound) {
     let slot = entries + (Int(truncatingIfNeeded: key) & mask)
     let old = slot.pointee
     let oldGen = old.flags >> 2

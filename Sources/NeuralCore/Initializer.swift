@@ -236,7 +236,8 @@ public enum PARewiring {
     for r in 0..<rows { for c in 0..<cols { w.data[r * cols + c] = t[r][c] } }
   }
 
-  static func rewireRows(_ a: inout [[Float]], rng: inout Xoshiro256) {
+  /// One pass: rows 1... of `a` permuted in place (package access: the tests replay the passes).
+  package static func rewireRows(_ a: inout [[Float]], rng: inout Xoshiro256) {
     let rows = a.count, cols = a[0].count
     var st = [Double](repeating: 0, count: cols)
     for r in 1..<rows {

