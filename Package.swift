@@ -122,6 +122,7 @@ let package = Package(
     .library(name: "ChessArena", targets: ["ChessArena"]),
     .library(name: "GMP", targets: ["GMP"]),
     .library(name: "TerminalPlay", targets: ["TerminalPlay"]),
+    .library(name: "Engines", targets: ["Engines"]),
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
     .library(name: "LabKit", targets: ["LabKit"]),
   ],
@@ -148,7 +149,12 @@ let package = Package(
     .target(name: "GameCounting", dependencies: ["GameCore", "GameSolver", "GMP"], swiftSettings: hotPath),
     .target(name: "GameSearch", dependencies: ["GameCore", "GameSolver"], swiftSettings: hotPath),
     .target(name: "ChessEngine", dependencies: ["GameCore", "Chess"], swiftSettings: hotPath),
-    .target(name: "ChessArena", dependencies: ["GameCore", "Chess", "ChessEngine", "NNUE"]),
+    .target(name: "ChessArena", dependencies: ["GameCore", "Chess", "ChessEngine"]),
+    .target(
+      name: "Engines",
+      dependencies: [
+        "GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "Hexapawn", "GameSearch", "AlphaZero", "NeuralCore",
+      ]),
     .target(
       name: "NeuralCore",
       dependencies: ["GameCore", "LabKit", "CBLAS", .product(name: "RealModule", package: "swift-numerics")],
@@ -157,22 +163,20 @@ let package = Package(
     .target(
       name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "NeuralCore", "LabKit"], swiftSettings: nnuePath),
     .target(
-      name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "LabKit"]),
+      name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "Engines", "NNUE", "LabKit"]),
     .target(
       name: "AlphaZero", dependencies: ["GameCore", "Hexapawn", "GameSearch", "GameSolver", "NeuralCore", "LabKit"],
       swiftSettings: hotPath),
     .target(
       name: "TerminalPlay",
       dependencies: [
-        "GameCore", "Hexapawn", "GameSearch", "GameSolver", "Chess", "ChessEngine", "ChessArena", "NeuralCore",
-        "AlphaZero",
-        "LabKit",
+        "GameCore", "Hexapawn", "GameSearch", "GameSolver", "Chess", "ChessEngine", "ChessArena", "LabKit",
       ]),
     .executableTarget(
       name: "zerolab",
       dependencies: [
         "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "GameSearch", "GameSolver", "GameCounting", "GMP",
-        "TerminalPlay", "NeuralCore", "LabKit", "AlphaZero", "NNUE", "NNUELab",
+        "TerminalPlay", "Engines", "NeuralCore", "LabKit", "AlphaZero", "NNUE", "NNUELab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: executablePath
@@ -185,7 +189,7 @@ let package = Package(
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(
       name: "NNUETests",
-      dependencies: ["NNUE", "NNUELab", "Chess", "ChessEngine", "ChessArena", "GameCore", "NeuralCore"]),
+      dependencies: ["NNUE", "NNUELab", "Chess", "ChessEngine", "ChessArena", "Engines", "GameCore", "NeuralCore"]),
     .testTarget(
       name: "AlphaZeroTests",
       dependencies: ["AlphaZero", "GameSearch", "GameSolver", "Hexapawn", "NeuralCore", "GameCore", "LabKit"]),
@@ -194,6 +198,8 @@ let package = Package(
       dependencies: ["TerminalPlay", "GameSearch", "Hexapawn", "GameCore", "Chess", "ChessEngine", "ChessArena"]),
     .testTarget(name: "ChessEngineTests", dependencies: ["ChessEngine", "Chess", "GameCore"]),
     .testTarget(name: "ChessArenaTests", dependencies: ["ChessArena", "ChessEngine", "Chess", "GameCore"]),
+    .testTarget(
+      name: "EnginesTests", dependencies: ["Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),

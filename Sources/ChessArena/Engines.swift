@@ -2,7 +2,6 @@ import Chess
 import ChessEngine
 import Foundation
 import GameCore
-import NNUE
 import Synchronization
 
 /// An engine as described by a JSON file in `engines/`:
@@ -36,40 +35,6 @@ public struct EngineSpec: Codable, Sendable, Equatable {
   /// `zerolab-hce` (the handcrafted evaluation).
   public static let builtinNames = ["zerolab", "zerolab-hce"]
 
-  /// Reads `text` as a file path (`engines/x.json`), a name in `directory` (`x` for
-  /// `engines/x.json`; without `directory`, the `EngineFolders.standard` folders), or a
-  /// built-in name. Errors are one line; an unknown name's lists the engines there are.
-  public static func resolve(_ text: String, directory: String? = nil) throws(NotationError) -> EngineSpec {
-    let fm = FileManager.default
-    let folders = directory.map { [$0] } ?? EngineFolders.standard
-    var path: String?
-    if text.hasSuffix(".json") || text.contains("/") {
-      path = text
-    } else {
-      path = EngineFolders.file(named: text, in: folders)
-    }
-    if let path {
-      guard let data = fm.contents(atPath: path) else { throw NotationError("cannot read engine file \(path)") }
-      var spec = try parse(data, source: path)
-      // An EvalFile path is relative to the engine file's folder.
-      if let key = spec.options?.keys.first(where: { $0.lowercased() == "evalfile" }), let file = spec.options?[key],
-        !file.hasPrefix("/"), Evaluators.file(for: file) == file
-      {
-        let dir = (path as NSString).deletingLastPathComponent
-        spec.options?[key] = dir.isEmpty ? file : dir + "/" + file
-      }
-      return spec
-    }
-    if text == "zerolab-hce" {
-      return EngineSpec(name: text, type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"])
-    }
-    if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
-    let files = EngineFolders.names(in: folders) { data in (try? parse(data, source: "")) != nil }
-    let known = Array(Set(builtinNames + files)).sorted()
-    throw NotationError(
-      "unknown engine '\(text)': known engines are \(known.joined(separator: ", ")) (or a path to a JSON file)")
-  }
-
   /// Decodes and checks a JSON description.
   public static func parse(_ data: Data, source: String) throws(NotationError) -> EngineSpec {
     let spec: EngineSpec
@@ -93,12 +58,6 @@ public struct EngineSpec: Codable, Sendable, Equatable {
       throw NotationError("\(source): type must be \"builtin\" or \"uci\"")
     }
     return spec
-  }
-
-  /// Starts the engine.
-  public func makeEngine() throws(NotationError) -> any ChessEngineHandle {
-    if type == "builtin" { return try BuiltinEngine(spec: self) }
-    return try UCIProcessEngine(spec: self)
   }
 }
 
@@ -126,20 +85,11 @@ public final class BuiltinEngine: ChessEngineHandle {
   public private(set) var lastInfo: String?
   public var lastError: String? { nil }
 
-  /// The engine of `spec` (its `EvalFile`, if any, is loaded: one-line error if it cannot be).
-  public init(spec: EngineSpec) throws(NotationError) {
-    name = spec.name
-    var hash = 16, depth: Int?, nodes: Int?, evalFile: String?
-    for (k, v) in spec.options ?? [:] {
-      switch k.lowercased() {
-      case "hash": hash = Int(v) ?? 16
-      case "depth": depth = Int(v)
-      case "nodes": nodes = Int(v)
-      case "evalfile": evalFile = v
-      default: break
-      }
-    }
-    searcher = try Evaluators.searcher(evalFile: evalFile, hashMegabytes: hash)
+  /// An engine named `name` searching with `searcher`, every move capped at `depth` plies
+  /// and `nodes` nodes when given.
+  public init(name: String, searcher: any ChessSearching, depth: Int? = nil, nodes: Int? = nil) {
+    self.name = name
+    self.searcher = searcher
     depthCap = depth
     nodeCap = nodes
   }
@@ -158,134 +108,6 @@ public final class BuiltinEngine: ChessEngineHandle {
   }
 
   public func close() {}
-}
-
-/// Where engine names are looked up: the `engines/` folder of the working directory, then the
-/// `engines/` folder of the clone the running binary belongs to, found the way the shipped net is
-/// (walking up from the executable's folder, then from the folder this file was built in), so a
-/// name such as `stockfish-1350` or `hexapawn-4x4-zero` works from any working directory.
-public enum EngineFolders {
-  /// The running executable's path, symbolic links resolved (from the system, so a binary run
-  /// through a link on the PATH is found too; `argv[0]` where the system does not say).
-  public static let executable: String? =
-    (Bundle.main.executableURL ?? CommandLine.arguments.first.map { URL(fileURLWithPath: $0) })?
-    .resolvingSymlinksInPath().path
-
-  /// The folders searched for `NAME.json`, in order (duplicates removed).
-  public static let standard: [String] = {
-    var folders = ["engines"]
-    if let clone = walkUp(to: "engines", from: [executable, #filePath].compactMap { $0 }), clone != "engines" {
-      let here = FileManager.default.currentDirectoryPath + "/engines"
-      if (clone as NSString).standardizingPath != (here as NSString).standardizingPath { folders.append(clone) }
-    }
-    return folders
-  }()
-
-  /// The first `relative` path (a file or a folder) found in the folder of each of `starts` or
-  /// one of its parents, trying the starts in order; `nil` if there is none.
-  public static func walkUp(to relative: String, from starts: [String]) -> String? {
-    let fm = FileManager.default
-    for start in starts {
-      var dir = (start as NSString).deletingLastPathComponent
-      while !dir.isEmpty {
-        let candidate = dir + "/" + relative
-        if fm.isReadableFile(atPath: candidate) { return candidate }
-        let up = (dir as NSString).deletingLastPathComponent
-        if up == dir { break }
-        dir = up
-      }
-    }
-    return nil
-  }
-
-  /// `FOLDER/name.json` in the first of `folders` that has it.
-  public static func file(named name: String, in folders: [String] = standard) -> String? {
-    guard !name.isEmpty, !name.contains("/") else { return nil }
-    return folders.lazy.map { "\($0)/\(name).json" }.first { FileManager.default.isReadableFile(atPath: $0) }
-  }
-
-  /// The names (without `.json`) of the JSON files in `folders` whose contents `accept`, sorted.
-  public static func names(in folders: [String] = standard, where accept: (Data) -> Bool) -> [String] {
-    let fm = FileManager.default
-    var found = Set<String>()
-    for folder in folders {
-      for entry in (try? fm.contentsOfDirectory(atPath: folder)) ?? [] where entry.hasSuffix(".json") {
-        if let data = fm.contents(atPath: folder + "/" + entry), accept(data) {
-          found.insert(String(entry.dropLast(5)))
-        }
-      }
-    }
-    return found.sorted()
-  }
-}
-
-/// Searchers by evaluation: the shipped NNUE (the default), the handcrafted one, or an NNUE
-/// file (loaded once per path and shared: the quantised net is immutable; each searcher gets
-/// its own accumulator stack).
-///
-/// An `EvalFile` value means: empty, `<empty>` or `default` — the shipped net
-/// (`engines/zerolab-nnue.nnue`, see `defaultEvalFile`), or the handcrafted evaluation when no
-/// shipped net is found; `handcrafted` — the handcrafted evaluation; anything else — a path.
-public enum Evaluators {
-  static let cache = Mutex<[String: QuantizedNNUE]>([:])
-
-  /// The shipped net's file name, under `engines/`.
-  public static let shippedNet = "engines/zerolab-nnue.nnue"
-
-  /// The default evaluation: the environment's `ZEROLAB_EVAL_FILE` (a path, or `handcrafted`)
-  /// if set; else the first `engines/zerolab-nnue.nnue` found walking up from the running
-  /// executable's folder (a binary in `.build/release/` of a clone finds its clone's net, from
-  /// any working directory), then from this source file's clone (where it was built); `nil`
-  /// (the handcrafted evaluation) if there is none.
-  public static let defaultEvalFile: String? = locateDefault(
-    environment: ProcessInfo.processInfo.environment["ZEROLAB_EVAL_FILE"],
-    executable: EngineFolders.executable, builtFrom: #filePath)
-
-  /// `defaultEvalFile`'s search, with its inputs explicit (for tests).
-  public static func locateDefault(environment: String?, executable: String?, builtFrom: String?) -> String? {
-    if let e = environment?.trimmingCharacters(in: .whitespaces), !e.isEmpty {
-      return e.lowercased() == "handcrafted" ? nil : e
-    }
-    return EngineFolders.walkUp(to: shippedNet, from: [executable, builtFrom].compactMap { $0 })
-  }
-
-  /// The NNUE file an `EvalFile` value stands for (`nil`: the handcrafted evaluation).
-  public static func file(for value: String?) -> String? {
-    let v = (value ?? "").trimmingCharacters(in: .whitespaces)
-    switch v.lowercased() {
-    case "", "<empty>", "default": return defaultEvalFile
-    case "handcrafted": return nil
-    default: return v
-    }
-  }
-
-  /// What an `EvalFile` value stands for, in words (`handcrafted` or the net's path).
-  public static func describe(_ value: String?) -> String { file(for: value) ?? "handcrafted" }
-
-  /// The network in `path` (cached).
-  public static func network(_ path: String) throws(NotationError) -> QuantizedNNUE {
-    if let n = cache.withLock({ $0[path] }) { return n }
-    do throws(NNUEError) {
-      let n = try QuantizedNNUE.load(path)
-      cache.withLock { $0[path] = n }
-      return n
-    } catch {
-      throw NotationError(error.message)
-    }
-  }
-
-  /// A searcher on the evaluation an `EvalFile` value stands for.
-  public static func searcher(evalFile: String?, hashMegabytes: Int) throws(NotationError) -> any ChessSearching {
-    guard let path = file(for: evalFile) else {
-      return ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hashMegabytes)
-    }
-    return ChessSearcher(evaluator: NNUEEvaluation(net: try network(path)), hashMegabytes: hashMegabytes)
-  }
-
-  /// The factory for `UCIEngine` (EvalFile support).
-  public static let factory: UCIEngine.SearcherFactory = { file, hash throws(NotationError) in
-    try searcher(evalFile: file, hashMegabytes: hash)
-  }
 }
 
 /// Lines from a file descriptor, read on a background thread, handed out with a timeout.

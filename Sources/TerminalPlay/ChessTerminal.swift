@@ -4,7 +4,6 @@ import ChessEngine
 import Foundation
 import GameCore
 import LabKit
-import NeuralCore
 import Synchronization
 
 /// Who plays one colour in a terminal chess game.
@@ -115,21 +114,20 @@ public final class ChessTerminalGame {
   public let snapshot: GameSnapshot
   let readLine: () -> String?
   let write: (String) -> Void
-  /// Hints come from the default evaluation (the shipped NNUE), or from the handcrafted one if
-  /// that cannot be loaded (a handcrafted engine has nothing to load, so it cannot fail).
-  lazy var hintEngine: BuiltinEngine = {
-    if let e = try? BuiltinEngine(spec: EngineSpec(name: "hint", type: "builtin", options: ["Hash": "16"])) { return e }
-    return try! BuiltinEngine(
-      spec: EngineSpec(name: "hint", type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"]))
-  }()
+  /// The engine `hint` asks (the front end's choice: ZeroLab's on its default evaluation);
+  /// without one, `hint` says there is none.
+  let hintEngine: (any ChessEngineHandle)?
 
   /// - Parameters:
   ///   - pgnFile: where the game is saved (atomically) after every move and at its end.
   ///   - startDate: the PGN's `Date` (now by default).
+  ///   - hint: the engine that answers `hint`.
   public init(
     white: ChessSeat, black: ChessSeat, moveTime: Int, view: ChessBoardView, pgnFile: String? = nil,
-    startDate: Date = Date(), readLine: @escaping () -> String?, write: @escaping (String) -> Void
+    startDate: Date = Date(), hint: (any ChessEngineHandle)? = nil, readLine: @escaping () -> String?,
+    write: @escaping (String) -> Void
   ) {
+    self.hintEngine = hint
     self.white = white
     self.black = black
     self.moveTime = moveTime
@@ -253,6 +251,10 @@ public final class ChessTerminalGame {
           view.flipped.toggle()
           show(record)
         case "hint":
+          guard let hintEngine else {
+            write("no hint engine in this game")
+            continue
+          }
           if let m = hintEngine.bestMove(record, limits: SearchLimits(moveTime: moveTime)) {
             let info = hintEngine.lastInfo.map { "  (\(ChessTerminalGame.describe(info: $0, side: side)))" } ?? ""
             write("Hint: \(record.position.san(m))\(info)")

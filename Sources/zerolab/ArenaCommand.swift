@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chess
 import ChessArena
+import Engines
 import Foundation
 import GameCore
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChessArena
 import ChessEngine
+import Engines
 import Foundation
 import GameCore
 import NNUE

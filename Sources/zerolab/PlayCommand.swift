@@ -2,6 +2,7 @@ import ArgumentParser
 import Chess
 import ChessArena
 import Dispatch
+import Engines
 import Foundation
 import GameCore
 import GameSearch
@@ -71,7 +72,7 @@ struct Play: ParsableCommand {
     }
     let game = ChessTerminalGame(
       white: try chessSeat(white), black: try chessSeat(black ?? "zerolab"), moveTime: Int(seconds * 1000),
-      view: ChessBoardView(color: Terminal.colorOutput && !plain), pgnFile: pgn,
+      view: ChessBoardView(color: Terminal.colorOutput && !plain), pgnFile: pgn, hint: BuiltinEngine.adviser(),
       readLine: TerminalInput.nextLine,
       write: { s in s.hasSuffix("> ") ? TerminalInput.prompt(s) : print(s) })
     if let problem = game.snapshot.update("") {
@@ -138,8 +139,8 @@ struct Play: ParsableCommand {
       ? HexapawnPosition(size: engineSize!) : try board.startPosition()
     let whiteSeat: Seat<HexapawnPosition>, blackSeat: Seat<HexapawnPosition>
     do throws(NotationError) {
-      whiteSeat = try HexapawnPlayers.seat(white, size: start.size, seed: seed)
-      blackSeat = try HexapawnPlayers.seat(blackText, size: start.size, seed: seed &+ 1)
+      whiteSeat = try HexapawnPlayers.player(white, size: start.size, seed: seed).map { .engine($0) } ?? .human
+      blackSeat = try HexapawnPlayers.player(blackText, size: start.size, seed: seed &+ 1).map { .engine($0) } ?? .human
     } catch {
       throw ValidationError(error.message)
     }

@@ -81,8 +81,6 @@ import Testing
     ] {
       #expect(throws: NotationError.self) { try EngineSpec.parse(Data(bad.utf8), source: "x") }
     }
-    #expect(try EngineSpec.resolve("zerolab", directory: "/nonexistent").type == "builtin")
-    #expect(throws: NotationError.self) { try EngineSpec.resolve("nope", directory: "/nonexistent") }
   }
 
   @Test func openings() throws {
@@ -93,8 +91,10 @@ import Testing
 
   /// A tiny in-process match: both sides built-in, fixed depth, every game ends.
   @Test func smallMatch() throws {
-    let a = try BuiltinEngine(spec: EngineSpec(name: "d2", type: "builtin", options: ["Depth": "2"]))
-    let b = try BuiltinEngine(spec: EngineSpec(name: "d1", type: "builtin", options: ["Depth": "1"]))
+    let a = BuiltinEngine(
+      name: "d2", searcher: ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16), depth: 2)
+    let b = BuiltinEngine(
+      name: "d1", searcher: ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16), depth: 1)
     let arena = Arena(
       a: a, b: b, timeControl: TimeControl(baseMilliseconds: 5000, incrementMilliseconds: 50), openings: [])
     arena.maxPlies = 120

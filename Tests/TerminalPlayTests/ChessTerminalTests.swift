@@ -6,6 +6,12 @@ import GameCore
 import TerminalPlay
 import Testing
 
+/// The engine on the handcrafted evaluation (the terminal takes any engine; the roster that
+/// picks ZeroLab's default evaluation is tested in EnginesTests).
+func handcrafted(_ name: String, depth: Int? = nil) -> BuiltinEngine {
+  BuiltinEngine(name: name, searcher: ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4), depth: depth)
+}
+
 @Suite struct ChessTerminalTests {
   func run(
     _ lines: [String], white: ChessSeat = .human, black: ChessSeat, fen: String? = nil, pgnFile: String? = nil,
@@ -17,7 +23,7 @@ import Testing
     var output: [String] = []
     let game = ChessTerminalGame(
       white: white, black: black, moveTime: 50, view: ChessBoardView(color: false), pgnFile: pgnFile,
-      startDate: startDate, readLine: { input.popFirst() }, write: { output.append($0) })
+      startDate: startDate, hint: handcrafted("hint"), readLine: { input.popFirst() }, write: { output.append($0) })
     let start = try fen.map { try ChessPosition(fen: $0) } ?? ChessPosition()
     let (record, result) = game.run(from: start)
     return (output, record, result)
@@ -39,7 +45,7 @@ import Testing
   }
 
   @Test func engineFinishesAMateAndPrintsThePGN() throws {
-    let engine = try BuiltinEngine(spec: EngineSpec(name: "zerolab", type: "builtin", options: ["Hash": "4"]))
+    let engine = handcrafted("zerolab")
     let (out, _, result) = try run(
       ["hint", "Qxf7#"], black: .engine(engine),
       fen: "r1bqkbnr/pppp1ppp/2n5/4p3/2B1P3/5Q2/PPPP1PPP/RNB1K1NR w KQkq - 4 4")
@@ -58,8 +64,7 @@ import Testing
 
   /// The side to move is named once a turn: by the prompt for a human, by the move for an engine.
   @Test func theSideToMoveIsNamedOnce() throws {
-    let engine = try BuiltinEngine(
-      spec: EngineSpec(name: "hce", type: "builtin", options: ["Hash": "4", "EvalFile": "handcrafted", "Depth": "2"]))
+    let engine = handcrafted("hce", depth: 2)
     let (out, _, _) = try run(["e4", "d4", "quit"], black: .engine(engine))
     let named = out.filter { $0.contains("White to move") || $0.contains("Black to move") }
     #expect(named == ["White to move> ", "White to move> ", "White to move> "])
@@ -79,8 +84,7 @@ import Testing
     #expect(ChessTerminalGame.describe(info: "depth 5 score mate 3 nodes 9", side: .white).contains("White mates in 3"))
     #expect(
       ChessTerminalGame.describe(info: "depth 5 score mate -2 nodes 9", side: .white).contains("Black mates in 2"))
-    let engine = try BuiltinEngine(
-      spec: EngineSpec(name: "hce", type: "builtin", options: ["Hash": "4", "EvalFile": "handcrafted", "Depth": "3"]))
+    let engine = handcrafted("hce", depth: 3)
     let (out, _, _) = try run(["e4", "hint", "quit"], black: .engine(engine))
     #expect(out.contains { $0.hasPrefix("Black plays ") && $0.contains(" for Black") })
     #expect(out.contains { $0.hasPrefix("Hint: ") && ($0.contains(" for White") || $0.contains(" mates in ")) })

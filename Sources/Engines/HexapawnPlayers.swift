@@ -1,0 +1,67 @@
+import AlphaZero
+import Foundation
+import GameCore
+import GameSearch
+import Hexapawn
+import NeuralCore
+
+/// Hexapawn players named on the command line: `human`, a built-in engine (`PlayerSpec`), or a
+/// trained engine file, given as a path to its JSON or by name in the engine folders
+/// (`hexapawn-4x4-zero` for `engines/hexapawn-4x4-zero.json`, found like the chess engines).
+public enum HexapawnPlayers {
+  /// The engine file `text` stands for, or `nil` when it names a built-in player; an unknown
+  /// name is a one-line error listing the players and engines there are.
+  public static func engineFile(
+    _ text: String, folders: [String] = EngineFolders.standard
+  ) throws(NotationError)
+    -> String?
+  {
+    if text.hasSuffix(".json") || text.contains("/") { return text }
+    let name = text.split(separator: ":").first.map { String($0).lowercased() } ?? ""
+    if name.isEmpty || name == "human" || PlayerSpec.engines.contains(name) { return nil }
+    if let path = EngineFolders.file(named: text, in: folders) { return path }
+    let files = engineNames(in: folders)
+    throw NotationError(
+      "unknown player '\(text)': choose human, \(PlayerSpec.engines.joined(separator: ", "))"
+        + (files.isEmpty ? "" : ", an engine (\(files.joined(separator: ", ")))") + " or a path to an engine file")
+  }
+
+  /// The Hexapawn engine files in `folders`, by name.
+  public static func engineNames(in folders: [String] = EngineFolders.standard) -> [String] {
+    EngineFolders.names(in: folders) { (try? JSONDecoder().decode(EngineFile.self, from: $0))?.game == "hexapawn" }
+  }
+
+  /// The board an engine file named by `text` was trained on (`nil`: a built-in player, or a
+  /// file that cannot be read, which `seat` then reports).
+  public static func boardSize(
+    of text: String, folders: [String] = EngineFolders.standard
+  ) throws(NotationError)
+    -> BoardSize?
+  {
+    guard let path = try engineFile(text, folders: folders),
+      let data = FileManager.default.contents(atPath: path),
+      let file = try? JSONDecoder().decode(EngineFile.self, from: data)
+    else { return nil }
+    return try? BoardSize(parsing: file.size)
+  }
+
+  /// The player `text` names on a board of `size` (`nil` for `human`); every problem is a
+  /// one-line error.
+  public static func player(
+    _ text: String, size: BoardSize, seed: UInt64, folders: [String] = EngineFolders.standard
+  ) throws(NotationError) -> (any Player<HexapawnPosition>)? {
+    if let path = try engineFile(text, folders: folders) {
+      do throws(NeuralError) {
+        return try EngineFile.player(path, size: size, seed: seed)
+      } catch {
+        throw NotationError(error.message)
+      }
+    }
+    let spec = try PlayerSpec(parsing: text)
+    if spec.name == "human" {
+      try spec.check(known: [])
+      return nil
+    }
+    return try PlayerFactory.make(spec, evaluator: HexapawnHeuristic(), seed: seed)
+  }
+}

@@ -1,0 +1,81 @@
+import Chess
+import ChessArena
+import ChessEngine
+import Engines
+import Foundation
+import GameCore
+import Hexapawn
+import Testing
+
+/// Hexapawn players by name, found like the chess engines.
+@Suite struct HexapawnPlayersTests {
+  /// This clone's engines/ folder.
+  static let engines: String = {
+    var dir = #filePath
+    for _ in 0..<3 { dir = (dir as NSString).deletingLastPathComponent }
+    return dir + "/engines"
+  }()
+
+  @Test func engineFilesByNameOrPath() throws {
+    let folders = [HexapawnPlayersTests.engines]
+    let path = try #require(try HexapawnPlayers.engineFile("hexapawn-4x4-zero", folders: folders))
+    #expect(path == HexapawnPlayersTests.engines + "/hexapawn-4x4-zero.json")
+    #expect(try HexapawnPlayers.boardSize(of: "hexapawn-4x4-zero", folders: folders)?.description == "4x4")
+    let player = try HexapawnPlayers.player(
+      "hexapawn-4x4-zero", size: try BoardSize(parsing: "4x4"), seed: 1, folders: folders)
+    #expect(player?.name == "hexapawn-4x4-zero")
+    // A path still works; built-in players are not looked up.
+    #expect(try HexapawnPlayers.engineFile(path, folders: []) == path)
+    #expect(try HexapawnPlayers.engineFile("mcts:sims=10", folders: folders) == nil)
+    #expect(try HexapawnPlayers.player("human", size: .classic, seed: 1, folders: folders) == nil)
+    // The wrong board is a one-line error.
+    #expect(throws: NotationError("engine \(path) plays 4x4 Hexapawn, not 3x3")) {
+      try HexapawnPlayers.player("hexapawn-4x4-zero", size: .classic, seed: 1, folders: folders)
+    }
+    // The standard folders find the clone's engines from any working directory.
+    #expect(EngineFolders.file(named: "hexapawn-3x3-zero") != nil)
+  }
+
+  @Test func unknownNamesListWhatExists() throws {
+    do {
+      _ = try HexapawnPlayers.engineFile("hexapawn-9x9-zero", folders: [HexapawnPlayersTests.engines])
+      Issue.record("an unknown name was accepted")
+    } catch {
+      #expect(!error.message.contains("\n"))
+      #expect(error.message.hasPrefix("unknown player 'hexapawn-9x9-zero'"))
+      #expect(error.message.contains("hexapawn-3x3-zero, hexapawn-4x4-zero"))
+      #expect(error.message.contains("mcts"))
+      // Chess engine files in the same folder are not offered for Hexapawn.
+      #expect(!error.message.contains("stockfish"))
+    }
+  }
+}
+
+/// Chess engines by name and the built-in engines made from engine files.
+@Suite struct ChessRosterTests {
+  @Test func namesResolveToEngineFiles() throws {
+    #expect(try EngineSpec.resolve("zerolab", directory: "/nonexistent").type == "builtin")
+    #expect(throws: NotationError.self) { try EngineSpec.resolve("nope", directory: "/nonexistent") }
+    let sf = try EngineSpec.resolve("stockfish-1350", directory: HexapawnPlayersTests.engines)
+    #expect(sf.type == "uci" && sf.options?["UCI_Elo"] == "1350")
+  }
+
+  @Test func aBuiltinEngineFileWithABrokenNetIsAOneLineError() throws {
+    let broken = EngineSpec(name: "x", type: "builtin", options: ["EvalFile": "/nonexistent/net.nnue"])
+    do {
+      _ = try BuiltinEngine(spec: broken)
+      Issue.record("a missing net was accepted")
+    } catch {
+      #expect(!error.message.contains("\n") && error.message.contains("/nonexistent/net.nnue"))
+    }
+  }
+
+  @Test func theAdviserAlwaysAnswers() {
+    let adviser = BuiltinEngine.adviser()
+    var game = Chess.GameRecord(start: ChessPosition())
+    #expect(adviser.bestMove(game, limits: SearchLimits(depth: 3)) != nil)
+    game = Chess.GameRecord(start: try! ChessPosition(fen: "7k/5Q2/6K1/8/8/8/8/8 w - - 0 1"))
+    // Several queen moves mate (Qg7#, Qf8#, Qe8#): the adviser finds one.
+    #expect(adviser.bestMove(game, limits: SearchLimits(depth: 3)).map { game.position.san($0).hasSuffix("#") } == true)
+  }
+}
