@@ -122,5 +122,20 @@ COLUMNS=2000 "$bin" play --help | awk '
   open && $0 != "" { bad = 1 }
   { open = 0 }
   END { exit bad }' || play_fail "a help paragraph of zerolab play has a hard line break"
-if [ "$failed" = 0 ]; then echo "cli-check: 15 error checks, the progress check and the zerolab play checks passed"; fi
+# One version: `zerolab --version` prints the string the UCI engine names itself with, and
+# CHANGELOG.md's newest section carries it.
+version=$("$bin" --version)
+id_line=$(echo uci | "$bin" uci | grep '^id name ')
+if [ -z "$version" ] || [ "$id_line" != "id name ZeroLab $version" ]; then
+  echo "cli-check: zerolab --version says '$version', the UCI engine '$id_line'" >&2
+  failed=1
+fi
+newest=$(grep -m 1 '^## ' CHANGELOG.md)
+case $newest in
+  *"$version"*) ;;
+  *) echo "cli-check: CHANGELOG.md's newest section '$newest' does not name version $version" >&2; failed=1 ;;
+esac
+if [ "$failed" = 0 ]; then
+  echo "cli-check: 15 error checks, the progress check, the zerolab play checks and the version check passed"
+fi
 exit $failed

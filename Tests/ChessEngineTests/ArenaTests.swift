@@ -137,6 +137,16 @@ import Testing
     #expect(!depths.isEmpty && Set(depths).count == depths.count)
   }
 
+  /// The engine names itself with ZeroLab's one version (`zerolab --version` prints the same
+  /// constant; scripts/cli_check.sh compares the two programs' output).
+  @Test func idNameCarriesTheVersion() throws {
+    let out = Lines()
+    let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
+    engine.handle("uci")
+    #expect(!ZeroLabVersion.string.isEmpty)
+    #expect(out.all.first { $0.hasPrefix("id name ") } == "id name ZeroLab \(ZeroLabVersion.string)")
+  }
+
   /// An illegal move in `position ... moves` keeps the position after the legal moves before
   /// it (as Stockfish does); control characters in an echoed line are escaped.
   @Test func badInputKeepsTheLegalPrefixAndEchoesSafely() throws {
