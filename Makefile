@@ -17,7 +17,7 @@ help:
 	@echo "make test          set up, lint, build and run every test"
 	@echo "make install       link zerolab (and zerolab-uci, for chess GUIs) into PREFIX/bin (~/.local/bin)"
 	@echo "make notebook      open the comparison notebook in Jupyter on RUN (runs/compare-4x4)"
-	@echo "make lint | format check | rewrite formatting with swift format (.swift-format)"
+	@echo "make lint | format check (swift format, architecture, shellcheck) | rewrite Swift formatting"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
 	@echo "make bench-nn      policy-value network training steps/s and inference positions/s, against JAX"
@@ -130,9 +130,13 @@ perft-full: setup
 	$(SWIFT) build -c release --build-tests
 	CHESS_PERFT_FULL=1 $(SWIFT) test -c release --skip-build --filter 'PerftFullTests|PerftTests'
 
+# swift format, the architecture check, and ShellCheck on every shell script (installed when missing).
+SHELL_SCRIPTS := scripts/*.sh bench/*.sh .ci/run
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
 	@python3 scripts/architecture_check.py
+	@bash scripts/shellcheck.sh
+	shellcheck $(SHELL_SCRIPTS)
 
 format:
 	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)

@@ -19,7 +19,9 @@ if [ "$level" = portable ]; then
   echo "arch-check: the portable build runs ($out)"
 else
   [ $status = 1 ] || { echo "arch-check: the x86-64-v4 build exited with $status on a CPU without AVX-512: $out" >&2; exit 1; }
-  [ "$(wc -l <<<"$out")" = 1 ] && grep -q '^Error: this zerolab was built for x86-64-v4, and this CPU lacks avx512' <<<"$out" \
-    || { echo "arch-check: expected the one-line reason, got: $out" >&2; exit 1; }
+  if [ "$(wc -l <<<"$out")" != 1 ] || ! grep -q '^Error: this zerolab was built for x86-64-v4, and this CPU lacks avx512' <<<"$out"; then
+    echo "arch-check: expected the one-line reason, got: $out" >&2
+    exit 1
+  fi
   echo "arch-check: the x86-64-v4 build compiles and refuses this CPU in one line: $out"
 fi

@@ -5,7 +5,7 @@
 # redirected, long work writes plain progress lines (no carriage returns) at once and then every
 # 10 s, so logs show life. Part of `make test`.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 bin=${1:-.build/release/zerolab}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -70,7 +70,7 @@ play_fail() {
 }
 # A Hexapawn engine by name from any working directory; its board is the default size.
 (cd "$tmp" && "$abs_bin" play hexapawn --black hexapawn-4x4-zero </dev/null >"$tmp/named" 2>&1) || play_fail "engine by name failed"
-grep -q "^Hexapawn 4x4" "$tmp/named" && grep -q "Black: hexapawn-4x4-zero" "$tmp/named" ||
+{ grep -q "^Hexapawn 4x4" "$tmp/named" && grep -q "Black: hexapawn-4x4-zero" "$tmp/named"; } ||
   play_fail "--black hexapawn-4x4-zero from $tmp did not play the 4x4 engine: $(head -c 300 "$tmp/named")"
 # --move-time, and --time still accepted but not shown.
 mate="6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1"
@@ -80,8 +80,8 @@ mate="6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1"
   play_fail "--time is no longer accepted"
 "$bin" play --help | grep -q -e "--time " && play_fail "--time is shown in the help"
 # The finished game is in the --pgn file, with the date it started.
-grep -q '^\[Result "1-0"\]' "$tmp/mate.pgn" && grep -q "^\[Date \"$(date +%Y.%m.%d)\"\]" "$tmp/mate.pgn" &&
-  grep -q "1. Ra8# 1-0" "$tmp/mate.pgn" || play_fail "the --pgn file of a finished game: $(cat "$tmp/mate.pgn")"
+{ grep -q '^\[Result "1-0"\]' "$tmp/mate.pgn" && grep -q "^\[Date \"$(date +%Y.%m.%d)\"\]" "$tmp/mate.pgn" &&
+  grep -q "1. Ra8# 1-0" "$tmp/mate.pgn"; } || play_fail "the --pgn file of a finished game: $(cat "$tmp/mate.pgn")"
 # Ctrl-C: exit status 130 and the game so far in the --pgn file, or its PGN on standard output.
 interrupt() { # output file, arguments...
   local out=$1
@@ -95,13 +95,13 @@ interrupt() { # output file, arguments...
 interrupt "$tmp/int1.out" --pgn "$tmp/int.pgn"
 status=$?
 [ "$status" = 130 ] || play_fail "Ctrl-C with --pgn: exit $status (want 130)"
-grep -q '^\[Result "\*"\]' "$tmp/int.pgn" && grep -q "^1\. " "$tmp/int.pgn" ||
+{ grep -q '^\[Result "\*"\]' "$tmp/int.pgn" && grep -q "^1\. " "$tmp/int.pgn"; } ||
   play_fail "Ctrl-C left no game in the --pgn file: $(cat "$tmp/int.pgn" 2>&1)"
-ls -a "$tmp" | grep -q "tmp-" && play_fail "a temporary PGN file was left behind"
+[ -n "$(find "$tmp" -mindepth 1 -maxdepth 1 -name '*tmp-*')" ] && play_fail "a temporary PGN file was left behind"
 interrupt "$tmp/int2.out"
 status=$?
 [ "$status" = 130 ] || play_fail "Ctrl-C without --pgn: exit $status (want 130)"
-grep -q '^\[Event "ZeroLab terminal game"\]' "$tmp/int2.out" && grep -q "^1\. " "$tmp/int2.out" ||
+{ grep -q '^\[Event "ZeroLab terminal game"\]' "$tmp/int2.out" && grep -q "^1\. " "$tmp/int2.out"; } ||
   play_fail "Ctrl-C without --pgn printed no game: $(tail -5 "$tmp/int2.out")"
 # On a terminal, a move typed while the engine thinks is discarded, with a note, not played.
 python3 scripts/typeahead_check.py "$bin" || play_fail "type-ahead on a terminal"
@@ -122,5 +122,20 @@ COLUMNS=2000 "$bin" play --help | awk '
   open && $0 != "" { bad = 1 }
   { open = 0 }
   END { exit bad }' || play_fail "a help paragraph of zerolab play has a hard line break"
-if [ "$failed" = 0 ]; then echo "cli-check: 15 error checks, the progress check and the zerolab play checks passed"; fi
+# One version: `zerolab --version` prints the string the UCI engine names itself with, and
+# CHANGELOG.md's newest section carries it.
+version=$("$bin" --version)
+id_line=$(echo uci | "$bin" uci | grep '^id name ')
+if [ -z "$version" ] || [ "$id_line" != "id name ZeroLab $version" ]; then
+  echo "cli-check: zerolab --version says '$version', the UCI engine '$id_line'" >&2
+  failed=1
+fi
+newest=$(grep -m 1 '^## ' CHANGELOG.md)
+case $newest in
+  *"$version"*) ;;
+  *) echo "cli-check: CHANGELOG.md's newest section '$newest' does not name version $version" >&2; failed=1 ;;
+esac
+if [ "$failed" = 0 ]; then
+  echo "cli-check: 15 error checks, the progress check, the zerolab play checks and the version check passed"
+fi
 exit $failed

@@ -8,23 +8,26 @@ cd "$(dirname "$0")/.."
 bin=${1:-.build/release/zerolab}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+shards() { # the data shards in a folder (0 while it does not exist; dot files are not shards)
+  { find "$1" -maxdepth 1 -name '[!.]*.zldata' 2>/dev/null || true; } | wc -l
+}
 gen=(nnue gen --games 8 --nodes 400 --shard-games 1 --seed 5)
 "$bin" "${gen[@]}" --out "$tmp/killed" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 1 400); do
-  n=$(ls "$tmp/killed" 2>/dev/null | grep -c '\.zldata$' || true)
+  n=$(shards "$tmp/killed")
   [ "${n:-0}" -ge 3 ] && break
   sleep 0.02
 done
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
-left=$(ls "$tmp/killed" | grep -c '\.zldata$' || true)
+left=$(shards "$tmp/killed")
 # Every file left under a data name is whole (train refuses truncated or corrupted files).
 "$bin" nnue train --data "$tmp/killed" --out "$tmp/t0" --epochs 1 --batch 64 --accumulator 16 >/dev/null
 "$bin" "${gen[@]}" --out "$tmp/killed" >/dev/null
 "$bin" "${gen[@]}" --out "$tmp/straight" >/dev/null
 for f in "$tmp"/straight/*.zldata; do cmp -s "$f" "$tmp/killed/$(basename "$f")" || { echo "nnue-kill-check: $f differs after resume" >&2; exit 1; }; done
-[ "$(ls "$tmp/killed" | grep -c '\.zldata$')" = 8 ] || { echo "nnue-kill-check: shard count" >&2; exit 1; }
+[ "$(shards "$tmp/killed")" = 8 ] || { echo "nnue-kill-check: shard count" >&2; exit 1; }
 
 train=(nnue train --data "$tmp/straight" --out "$tmp/run" --epochs 6 --batch 32 --accumulator 16 --threads 1)
 "$bin" "${train[@]}" >/dev/null 2>&1 &

@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 run=$1
 py=.venv-notebook/bin/python
+# Jupyter is installed first (on a fresh clone), so the wait below is the server's start only.
+bash scripts/venv-requirements.sh .venv-notebook requirements/jupyter.txt
 port=$($py -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
@@ -15,7 +17,7 @@ pid=$!
 $py - "$port" "$pid" <<'PY' || { echo "notebook_serve_check: the server did not serve the notebook:" >&2; tail -20 "$log" >&2; exit 1; }
 import json, os, sys, time, urllib.request
 url = f"http://127.0.0.1:{sys.argv[1]}/api/contents/supervised_vs_selfplay.ipynb?token=notebook-check"
-for _ in range(120):
+for _ in range(240):
     try:
         with urllib.request.urlopen(url, timeout=2) as r:
             doc = json.load(r)

@@ -20,7 +20,8 @@ public final class LineWriter: Sendable {
 /// searches run on a background thread, so `stop`, `isready` and `quit` are answered while
 /// thinking. A garbage or illegal line is answered with `info string …` and ignored.
 public final class UCIEngine: @unchecked Sendable {
-  public static let name = "ZeroLab 0.6"
+  /// The name in `id name`: ZeroLab and its version (`ZeroLabVersion.string`).
+  public static let name = "ZeroLab \(ZeroLabVersion.string)"
   let out: LineWriter
   var searcher: any ChessSearching
   /// Builds a searcher for an `EvalFile` value (`nil`: the default evaluation; `handcrafted`:

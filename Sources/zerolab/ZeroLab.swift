@@ -20,7 +20,7 @@ struct ZeroLab: ParsableCommand {
         zerolab bench solver --size 5x5
         zerolab perft --depth 5 --divide
       """,
-    version: "0.1.0",
+    version: ZeroLabVersion.string,
     subcommands: [
       Solve.self, Count.self, Play.self, Compare.self, Train.self, Supervise.self, Perft.self, Signal.self, Bench.self,
       ChessGames.self, UCI.self, ArenaCommand.self, EPDCommand.self, NNUECommand.self,

@@ -1,6 +1,7 @@
 import Chess
 import ChessEngine
 import Foundation
+import GameCore
 import Testing
 
 @Suite struct UCITests {
@@ -31,6 +32,16 @@ import Testing
     // Every depth is reported once: the last iteration's line is not printed again.
     let depths = lines.filter { $0.hasPrefix("info depth") }.map { $0.split(separator: " ")[2] }
     #expect(!depths.isEmpty && Set(depths).count == depths.count)
+  }
+
+  /// The engine names itself with ZeroLab's one version (`zerolab --version` prints the same
+  /// constant; scripts/cli_check.sh compares the two programs' output).
+  @Test func idNameCarriesTheVersion() throws {
+    let out = Lines()
+    let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
+    engine.handle("uci")
+    #expect(!ZeroLabVersion.string.isEmpty)
+    #expect(out.all.first { $0.hasPrefix("id name ") } == "id name ZeroLab \(ZeroLabVersion.string)")
   }
 
   /// An illegal move in `position ... moves` keeps the position after the legal moves before
