@@ -27,7 +27,7 @@ public enum NNUEBenchmark {
 
   /// What `incrementalEvals` times per step.
   public enum EvalMode: String, Sendable, CaseIterable {
-    /// `push` the game's move, then `evaluate` (the figure the goal is about).
+    /// `push` the game's move, then `evaluate` (the evaluation the search asks for at a node).
     case pushEvaluate = "push+evaluate"
     /// Only the accumulator update (`push`, then the lazy stack brought up to date).
     case update
@@ -166,6 +166,33 @@ public enum NNUEBenchmark {
       }
     }
     return EvalRate(evals: count, seconds: elapsed, checksum: checksum, windows: windows)
+  }
+
+  /// The peer of `incrementalEvals`: the handcrafted evaluation of the same positions (each
+  /// position after a game's move, from scratch, as the search asks for it), per second on one
+  /// core, in windows of at least `window` seconds like `incrementalEvals`.
+  public static func handcraftedEvals(seconds: Double = 2, seed: UInt64 = 1, window: Double = 0) -> EvalRate {
+    let gs = games(count: 64, plies: 120, seed: seed)
+    let after = gs.flatMap { g in g.map { $0.0.playing($0.1) } }
+    var count = 0, checksum = 0, windowCount = 0
+    var windows: [Double] = []
+    let clock = ContinuousClock()
+    var timed = Duration.zero, windowStart = Duration.zero
+    after.withUnsafeBufferPointer { ap in
+      while timed.inSeconds < seconds {
+        let t0 = clock.now
+        for i in 0..<ap.count { checksum &+= HandcraftedEvaluation.score(ap[i]) }
+        timed += clock.now - t0
+        count &+= ap.count
+        windowCount &+= ap.count
+        if window > 0, (timed - windowStart).inSeconds >= window {
+          windows.append(Double(windowCount) / (timed - windowStart).inSeconds)
+          windowCount = 0
+          windowStart = timed
+        }
+      }
+    }
+    return EvalRate(evals: count, seconds: timed.inSeconds, checksum: checksum, windows: windows)
   }
 
   /// Search nodes at a fixed depth over the engine's bench positions (each from a fresh

@@ -92,8 +92,13 @@ struct NNUEBench: ParsableCommand {
         "BENCH nnue-search unit=nodes/s zerolab=\(nn) handcrafted=\(hh) ratio=\(String(format: "%.2f", Double(nn) / Double(max(hh, 1))))"
       )
     }
+    // The peer: the handcrafted evaluation of the same positions, from scratch.
+    let h = NNUEBenchmark.handcraftedEvals(seconds: min(seconds, 2), window: window)
     print(
-      "BENCH nnue-eval unit=evals/s zerolab=\(evals) goal=20000000 ratio=\(String(format: "%.2f", Double(evals) / 20_000_000))"
+      "handcrafted evaluations of the same positions: \(m(h.best)) M/s (\(window > 0 ? "fastest window" : "whole run"))"
+    )
+    print(
+      "BENCH nnue-eval unit=evals/s zerolab=\(evals) handcrafted=\(Int(h.best)) ratio=\(String(format: "%.2f", Double(evals) / max(h.best, 1)))"
     )
   }
 }
