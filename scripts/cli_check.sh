@@ -135,7 +135,22 @@ case $newest in
   *"$version"*) ;;
   *) echo "cli-check: CHANGELOG.md's newest section '$newest' does not name version $version" >&2; failed=1 ;;
 esac
+# Help says what a command does: Hexapawn-only commands list only hexapawn; supervise lists no
+# self-play options; compare says its --init and --activation take lists; old spellings of
+# renamed options are hidden but still work.
+help_fail() { echo "cli-check: $*" >&2; failed=1; }
+for c in solve count train supervise compare; do
+  h=$("$bin" "$c" --help)
+  grep -q '(values: hexapawn)' <<<"$h" || help_fail "zerolab $c --help does not list its game"
+  ! grep -q 'values: hexapawn, chess' <<<"$h" || help_fail "zerolab $c --help offers chess"
+done
+! "$bin" supervise --help | grep -qE -- '--(games|sims|search|window) ' || help_fail "supervise --help lists self-play options"
+"$bin" compare --help | grep -q 'comma separated' || help_fail "compare --help does not say --init takes a list"
+! "$bin" nnue train --help | grep -q -- '--initializer' || help_fail "nnue train --help shows the old --initializer"
+"$bin" nnue train --help | grep -q -- '--init <init>' || help_fail "nnue train --help has no --init"
+"$bin" signal --layers 3 --width 8 --batch 16 >/dev/null || help_fail "signal --layers failed"
+"$bin" signal --depth 3 --width 8 --batch 16 >/dev/null || help_fail "the hidden signal --depth stopped working"
 if [ "$failed" = 0 ]; then
-  echo "cli-check: 15 error checks, the progress check, the zerolab play checks and the version check passed"
+  echo "cli-check: 15 error checks, the progress check, the zerolab play checks, the version check and the help checks passed"
 fi
 exit $failed
