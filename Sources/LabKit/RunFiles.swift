@@ -16,7 +16,8 @@ public enum RunFiles {
   public static func write(_ data: Data, to path: String) throws(RunFileError) {
     let url = URL(fileURLWithPath: path)
     let dir = url.deletingLastPathComponent()
-    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+    // Unique per call, so two threads (or processes) writing the same file never share one.
+    let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
     do {
       try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
       guard FileManager.default.createFile(atPath: tmp.path, contents: nil) else {
