@@ -51,21 +51,14 @@ public final class SolvedBoard: @unchecked Sendable {
   public init(size: BoardSize, progress: ((String) -> Void)? = nil) throws(NeuralError) {
     self.size = size
     let start = HexapawnPosition(size: size)
-    var seen = Set<HexapawnPosition>([start]), stack = [start], live: [HexapawnPosition] = []
-    while let p = stack.popLast() {
-      if !p.isFinished { live.append(p) }
-      for m in p.legalMoves {
-        let c = p.playing(m)
-        if seen.insert(c).inserted { stack.append(c) }
-      }
-      if seen.count > SolvedBoard.positionLimit {
-        throw NeuralError(
-          "the \(size) board has more than \(SolvedBoard.positionLimit) reachable positions: the learning metrics score "
-            + "the network on every one, which is practical up to about 4x6 or 5x4")
-      }
+    guard let reachable = ReachablePositions.from(start, limit: SolvedBoard.positionLimit) else {
+      throw NeuralError(
+        "the \(size) board has more than \(SolvedBoard.positionLimit) reachable positions: the learning metrics score "
+          + "the network on every one, which is practical up to about 4x6 or 5x4")
     }
-    progress?("labelling \(size) with the exact solver: solving \(seen.count) positions")
-    let solver = Solver<HexapawnPosition>(expectedPositions: max(1 << 14, seen.count))
+    var live = reachable.filter { !$0.isFinished }
+    progress?("labelling \(size) with the exact solver: solving \(reachable.count) positions")
+    let solver = Solver<HexapawnPosition>(expectedPositions: max(1 << 14, reachable.count))
     solver.solve(start)
     live.sort { ($0.white, $0.black, $0.sideToMove.rawValue) < ($1.white, $1.black, $1.sideToMove.rawValue) }
     positions = live

@@ -1,4 +1,5 @@
 import GameCore
+import GameSolver
 import Hexapawn
 
 func board(_ text: String) -> HexapawnPosition {
@@ -7,15 +8,5 @@ func board(_ text: String) -> HexapawnPosition {
 
 /// Every position reachable from `root`, finished ones included.
 func reachable(_ root: HexapawnPosition) -> [HexapawnPosition] {
-  var seen = Set<HexapawnPosition>([root])
-  var stack = [root]
-  var out: [HexapawnPosition] = []
-  while let p = stack.popLast() {
-    out.append(p)
-    for m in p.legalMoves {
-      let c = p.playing(m)
-      if seen.insert(c).inserted { stack.append(c) }
-    }
-  }
-  return out
+  ReachablePositions.from(root) ?? []
 }
