@@ -163,7 +163,7 @@ bench-nnue: build
 	$(BIN) nnue bench --budget 15 --depth 9
 	@test ! -f engines/zerolab-nnue.nnue || $(BIN) nnue bench --eval-file engines/zerolab-nnue.nnue --budget 5 --depth 9
 
-# NNUE experiments (long; the figures in docs/results came from these).
+# NNUE experiments (long; docs/experiments/nnue-training.md has their figures).
 NNUE_GENERATIONS ?= 3
 NNUE_GAMES ?= 4000
 NNUE_NET := --accumulator 128 --init he_normal --lr 2e-3 --epochs 20
