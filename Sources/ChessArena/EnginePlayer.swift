@@ -18,6 +18,7 @@ public final class ChessEnginePlayer: Player {
   /// Why the last `chooseMove` returned no move.
   public private(set) var lastError: String?
 
+  /// `engine` in a seat, searching every move within `limits`.
   public init(_ engine: any ChessEngineHandle, limits: SearchLimits) {
     self.engine = engine
     self.limits = limits

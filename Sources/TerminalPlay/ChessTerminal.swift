@@ -91,6 +91,7 @@ public final class GameSnapshot: Sendable {
 /// are `human` or a chess engine through `ChessEnginePlayer`.
 public final class ChessTerminal: TerminalRules {
   public typealias Game = ChessPosition
+  /// Draws the board (`flip` turns it around).
   public var view: ChessBoardView
   /// Thinking time for `hint`, in milliseconds (the engines' is in their `ChessEnginePlayer`).
   public var moveTime: Int

@@ -7,6 +7,7 @@ import Hexapawn
 /// the numbered moves at the end.
 public final class HexapawnTerminal: TerminalRules {
   public typealias Game = HexapawnPosition
+  /// Draws the board.
   public let view: HexapawnBoardView
   let hint: ((HexapawnPosition) -> String)?
 

@@ -7,6 +7,7 @@ public enum Seat<G: GameState> {
   /// An engine (a chess engine through `ChessEnginePlayer`).
   case engine(any Player<G>)
 
+  /// `human`, or the engine's name.
   public var label: String {
     switch self {
     case .human: return "human"
