@@ -72,64 +72,17 @@ extension ChessPosition {
   }
 }
 
-/// A game: the start position, the moves, the current position and the keys of every position
-/// so far (the repetition history lives here, not in `ChessPosition`).
-public struct GameRecord: Sendable {
-  /// Where the game started.
-  public private(set) var start: ChessPosition
-  /// The current position.
-  public private(set) var position: ChessPosition
-  /// The moves played (`Move.null` for a PGN null move).
-  public private(set) var moves: [Move] = []
-  /// Keys of the positions after each move, with the start first.
-  public private(set) var keys: [UInt64]
-
-  public init(start: ChessPosition = ChessPosition()) {
-    self.start = start
-    position = start
-    keys = [start.hash]
-  }
-
-  /// Plays a legal move (or `Move.null` when not in check).
-  public mutating func play(_ m: Move) {
-    position.play(m)
-    moves.append(m)
-    keys.append(position.hash)
-  }
-
-  /// Reads a move (UCI or SAN), checks it and plays it.
-  @discardableResult
-  public mutating func play(_ text: String) throws(NotationError) -> Move {
-    let m = try position.parseMove(text)
-    play(m)
-    return m
-  }
-
-  /// Takes back the last move.
-  public mutating func undo() {
-    guard !moves.isEmpty else { return }
-    moves.removeLast()
-    keys.removeLast()
-    var p = start
-    for m in moves { p.play(m) }
-    position = p
-  }
+/// A chess game (`GameRecord` of GameCore) with chess's rules: the repetition history
+/// within the halfmove clock, and the draws by rule.
+extension GameRecord where G == ChessPosition {
+  /// A game from the standard start position.
+  public init() { self.init(start: ChessPosition()) }
 
   /// How many times the current position has occurred (1 the first time). Only the plies
   /// since the last capture or pawn move can repeat it.
-  public var repetitions: Int {
-    let current = keys[keys.count - 1]
-    var n = 1
-    var i = keys.count - 3
-    let oldest = max(0, keys.count - 1 - position.halfmoveClock)
-    while i >= oldest {
-      if keys[i] == current { n += 1 }
-      i -= 2
-    }
-    return n
-  }
+  public var repetitions: Int { repetitionCount(window: position.halfmoveClock) }
 
-  /// How the game has ended, or `nil`.
+  /// How the game has ended (checkmate, stalemate, or a draw by rule), or `nil`.
   public var status: GameEnd? { position.end(repetitions: repetitions) }
 }
 
@@ -148,7 +101,7 @@ public struct TracedPly: Sendable {
 /// A game of uniformly random legal moves from the start, until it ends by rule or reaches
 /// `maxPlies`.
 public func randomGameTrace(maxPlies: Int, using rng: inout Xoshiro256) -> [TracedPly] {
-  var game = GameRecord()
+  var game = GameRecord<ChessPosition>()
   var plies: [TracedPly] = []
   while plies.count < maxPlies && game.status == nil {
     let p = game.position

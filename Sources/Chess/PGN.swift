@@ -6,7 +6,7 @@ public struct PGNGame: Sendable {
   /// Tag pairs in file order (`Event`, `White`, `FEN`, …).
   public var tags: [(name: String, value: String)]
   /// The game: start position (from the `FEN` tag if any), moves, repetition history.
-  public var record: GameRecord
+  public var record: GameRecord<ChessPosition>
   /// `1-0`, `0-1`, `1/2-1/2` or `*`.
   public var result: String
   /// Comment before the first move, if any.
@@ -16,7 +16,9 @@ public struct PGNGame: Sendable {
   /// Per move: its numeric annotation glyphs (`$1` = 1).
   public var nags: [[Int]]
 
-  public init(tags: [(name: String, value: String)] = [], record: GameRecord = GameRecord(), result: String = "*") {
+  public init(
+    tags: [(name: String, value: String)] = [], record: GameRecord<ChessPosition> = GameRecord(), result: String = "*"
+  ) {
     self.tags = tags
     self.record = record
     self.result = result
@@ -97,7 +99,7 @@ struct PGNParser {
   var game = PGNGame()
   var started = false  // the current game has a tag or movetext
   var inMovetext = false
-  var record: GameRecord?
+  var record: GameRecord<ChessPosition>?
 
   init(_ text: String) { s = Array(text.unicodeScalars) }
 

@@ -58,7 +58,7 @@ public func readOpenings(_ text: String, source: String) throws(NotationError) -
 
 /// One finished arena game.
 public struct ArenaGame: Sendable {
-  public var record: GameRecord
+  public var record: GameRecord<ChessPosition>
   public var whiteIsA: Bool
   /// From White's point of view.
   public var outcome: Outcome

@@ -68,7 +68,7 @@ public protocol ChessEngineHandle: AnyObject {
   func newGame() throws(NotationError)
   /// The move for the current position of `game` within `limits`; `nil` if the engine failed
   /// (crashed, timed out, or answered an illegal move: `lastError` says which).
-  func bestMove(_ game: GameRecord, limits: SearchLimits) -> Move?
+  func bestMove(_ game: GameRecord<ChessPosition>, limits: SearchLimits) -> Move?
   /// The last search's summary (`depth 9 score cp 31 nodes 120000`).
   var lastInfo: String? { get }
   /// Why the last `bestMove` returned `nil`.
@@ -96,7 +96,7 @@ public final class BuiltinEngine: ChessEngineHandle {
 
   public func newGame() { searcher.newGame() }
 
-  public func bestMove(_ game: GameRecord, limits: SearchLimits) -> Move? {
+  public func bestMove(_ game: GameRecord<ChessPosition>, limits: SearchLimits) -> Move? {
     var l = limits
     if let d = depthCap { l.depth = min(l.depth ?? d, d) }
     if let n = nodeCap { l.nodes = min(l.nodes ?? n, n) }
@@ -222,7 +222,7 @@ public final class UCIProcessEngine: ChessEngineHandle {
     }
   }
 
-  public func bestMove(_ game: GameRecord, limits: SearchLimits) -> Move? {
+  public func bestMove(_ game: GameRecord<ChessPosition>, limits: SearchLimits) -> Move? {
     lastError = nil
     let start = game.start.fen == ChessPosition.startFEN ? "startpos" : "fen \(game.start.fen)"
     var p = game.start

@@ -75,10 +75,10 @@ public enum DataGenerator {
   ) -> GenGame {
     var rng = Xoshiro256(seed: seed)
     searcher.newGame()
-    var record = GameRecord()
+    var record = GameRecord<ChessPosition>()
     // Random opening.
     while true {
-      record = GameRecord()
+      record = GameRecord<ChessPosition>()
       for _ in 0..<s.randomPlies {
         let moves = record.position.legalMoves
         if moves.isEmpty { break }

@@ -6,19 +6,6 @@ import GameCore
 import LabKit
 import Synchronization
 
-/// Who plays one colour in a terminal chess game.
-public enum ChessSeat {
-  case human
-  case engine(any ChessEngineHandle)
-
-  public var label: String {
-    switch self {
-    case .human: return "human"
-    case .engine(let e): return e.name
-    }
-  }
-}
-
 /// Draws a chess position: Unicode pieces, file letters and rank numbers, optionally flipped
 /// (Black at the bottom), with ANSI colours or plain text.
 public struct ChessBoardView: Sendable {
@@ -97,45 +84,41 @@ public final class GameSnapshot: Sendable {
   }
 }
 
-/// Terminal chess between any two seats: a Unicode board, moves in SAN or UCI, the commands
-/// `moves`, `undo`, `flip`, `fen`, `pgn FILE`, `hint`, `help`, `quit`; a one-line error for a
-/// bad line; the result and the PGN at the end. Input and output are closures, so tests drive
-/// it without a terminal; end of input abandons the game cleanly. The PGN so far is kept in
-/// `snapshot` after every move (and written to its file, if it has one).
-public final class ChessTerminalGame {
-  public let white: ChessSeat
-  public let black: ChessSeat
+/// Chess at the terminal (`TerminalRules` for `TerminalGame`): a Unicode board with the last
+/// move in SAN and check, moves in SAN or UCI, scores that name their side, the draws by rule,
+/// `pgn FILE`, a hint from the engine the front end passes, and the PGN at the end. The PGN so
+/// far is kept in `snapshot` after every move (and written to its file, if it has one). Seats
+/// are `human` or a chess engine through `ChessEnginePlayer`.
+public final class ChessTerminal: TerminalRules {
+  public typealias Game = ChessPosition
+  /// Draws the board (`flip` turns it around).
   public var view: ChessBoardView
-  /// Thinking time per engine move (and for `hint`), in milliseconds.
+  /// Thinking time for `hint`, in milliseconds (the engines' is in their `ChessEnginePlayer`).
   public var moveTime: Int
   /// When the game started (the PGN's `Date`).
   public let startDate: Date
   /// The game so far as PGN, for an interruption; written to `snapshot.file` after every move.
   public let snapshot: GameSnapshot
-  let readLine: () -> String?
-  let write: (String) -> Void
   /// The engine `hint` asks (the front end's choice: ZeroLab's on its default evaluation);
   /// without one, `hint` says there is none.
   let hintEngine: (any ChessEngineHandle)?
+  /// The PGN's player names (`Human` for moves typed at the terminal).
+  var players = (white: "Human", black: "Human")
 
   /// - Parameters:
+  ///   - moveTime: the `hint` engine's thinking time, in milliseconds.
   ///   - pgnFile: where the game is saved (atomically) after every move and at its end.
   ///   - startDate: the PGN's `Date` (now by default).
   ///   - hint: the engine that answers `hint`.
   public init(
-    white: ChessSeat, black: ChessSeat, moveTime: Int, view: ChessBoardView, pgnFile: String? = nil,
-    startDate: Date = Date(), hint: (any ChessEngineHandle)? = nil, readLine: @escaping () -> String?,
-    write: @escaping (String) -> Void
+    view: ChessBoardView, moveTime: Int, pgnFile: String? = nil, startDate: Date = Date(),
+    hint: (any ChessEngineHandle)? = nil
   ) {
-    self.hintEngine = hint
-    self.white = white
-    self.black = black
-    self.moveTime = moveTime
     self.view = view
+    self.moveTime = moveTime
     self.startDate = startDate
     self.snapshot = GameSnapshot(file: pgnFile)
-    self.readLine = readLine
-    self.write = write
+    self.hintEngine = hint
   }
 
   public static let helpText = """
@@ -152,11 +135,8 @@ public final class ChessTerminalGame {
     \(TerminalInput.typeAheadNote)
     """
 
-  func seat(_ side: Side) -> ChessSeat { side == .white ? white : black }
-  func isHuman(_ side: Side) -> Bool {
-    if case .human = seat(side) { return true }
-    return false
-  }
+  public var helpText: String { ChessTerminal.helpText }
+  public var pliesWord: String { "plies" }
 
   /// `yyyy.mm.dd` of `date` in the local time zone (the PGN `Date` tag).
   public static func pgnDate(_ date: Date, timeZone: TimeZone = .current) -> String {
@@ -168,17 +148,21 @@ public final class ChessTerminalGame {
   }
 
   /// A seat's PGN name: the engine's name, `Human` for moves typed at the terminal.
-  static func playerName(_ seat: ChessSeat) -> String {
+  static func playerName(_ seat: Seat<ChessPosition>) -> String {
     if case .engine(let e) = seat { return e.name }
     return "Human"
   }
 
+  public func gameStarts(white: Seat<ChessPosition>, black: Seat<ChessPosition>) {
+    players = (ChessTerminal.playerName(white), ChessTerminal.playerName(black))
+  }
+
   /// The game as PGN with `result`.
-  public func pgn(_ record: Chess.GameRecord, result: String) -> String {
+  public func pgn(_ record: GameRecord<ChessPosition>, result: String) -> String {
     var tags: [(name: String, value: String)] = [
       ("Event", "ZeroLab terminal game"), ("Site", "zerolab play chess"),
-      ("Date", ChessTerminalGame.pgnDate(startDate)), ("Round", "-"),
-      ("White", ChessTerminalGame.playerName(white)), ("Black", ChessTerminalGame.playerName(black)),
+      ("Date", ChessTerminal.pgnDate(startDate)), ("Round", "-"),
+      ("White", players.white), ("Black", players.black),
       ("Result", result),
     ]
     if record.start.fen != ChessPosition.startFEN {
@@ -188,129 +172,13 @@ public final class ChessTerminalGame {
     return PGN.write(PGNGame(tags: tags, record: record, result: result))
   }
 
-  /// Plays from `start` until the game ends or is abandoned; returns the record and the
-  /// result token (`*` when abandoned).
-  @discardableResult
-  public func run(from start: ChessPosition) -> (record: Chess.GameRecord, result: String) {
-    var record = Chess.GameRecord(start: start)
-    for s in [white, black] { if case .engine(let e) = s { try? e.newGame() } }
-    write("White: \(white.label)   Black: \(black.label)")
-    save(record, result: "*")
-    show(record)
-    while true {
-      if let end = record.status {
-        let result = end.outcome.resultToken
-        write("\(result) (\(end))")
-        write(pgn(record, result: result))
-        save(record, result: result)
-        return (record, result)
-      }
-      let side = record.position.sideToMove
-      switch seat(side) {
-      case .engine(let engine):
-        guard let m = engine.bestMove(record, limits: SearchLimits(moveTime: moveTime)) else {
-          let result = Outcome.win(side.opponent).resultToken
-          write("\(engine.name) failed: \(engine.lastError ?? "no move"); \(result)")
-          write(pgn(record, result: result))
-          save(record, result: result)
-          return (record, result)
-        }
-        let report = engine.lastInfo.map { "  (\(ChessTerminalGame.describe(info: $0, side: side)))" } ?? ""
-        write("\(side) plays \(record.position.san(m))\(report)")
-        record.play(m)
-        save(record, result: "*")
-        show(record)
-      case .human:
-        write("\(side) to move> ")
-        guard let raw = readLine() else {
-          write("")
-          write("End of input: game abandoned after \(record.moves.count) plies.")
-          write(pgn(record, result: "*"))
-          save(record, result: "*")
-          return (record, "*")
-        }
-        let line = raw.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        let words = line.split(separator: " ").map(String.init)
-        switch words.first?.lowercased() ?? "" {
-        case "":
-          continue
-        case "help", "?":
-          write(ChessTerminalGame.helpText)
-        case "quit", "exit", "resign":
-          write("Game stopped after \(record.moves.count) plies.")
-          write(pgn(record, result: "*"))
-          save(record, result: "*")
-          return (record, "*")
-        case "moves":
-          var list = MoveList<Move>(filler: .none)
-          record.position.generateMoves(into: &list)
-          write("Legal moves: " + list.map { record.position.san($0) }.joined(separator: " "))
-        case "fen":
-          write(record.position.fen)
-        case "flip":
-          view.flipped.toggle()
-          show(record)
-        case "hint":
-          guard let hintEngine else {
-            write("no hint engine in this game")
-            continue
-          }
-          if let m = hintEngine.bestMove(record, limits: SearchLimits(moveTime: moveTime)) {
-            let info = hintEngine.lastInfo.map { "  (\(ChessTerminalGame.describe(info: $0, side: side)))" } ?? ""
-            write("Hint: \(record.position.san(m))\(info)")
-          }
-        case "pgn":
-          guard words.count == 2 else {
-            write("usage: pgn FILE")
-            continue
-          }
-          do {
-            try RunFiles.write(Data(pgn(record, result: "*").utf8), to: words[1])
-            write("Saved \(record.moves.count) plies to \(words[1])")
-          } catch {
-            write("cannot write \(words[1])")
-          }
-        case "undo":
-          guard !record.moves.isEmpty else {
-            write("nothing to undo")
-            continue
-          }
-          // Back at the start with an engine to move, the engine moves again.
-          repeat { record.undo() } while !record.moves.isEmpty && !isHuman(record.position.sideToMove)
-          save(record, result: "*")
-          show(record)
-        default:
-          guard words.count == 1 else {
-            write("unknown command or move: \(line.prefix(40)) (type help)")
-            continue
-          }
-          do throws(NotationError) {
-            let m = try record.position.parseMove(line)
-            record.play(m)
-            save(record, result: "*")
-            show(record)
-          } catch {
-            write(error.message)
-          }
-        }
-      }
-    }
-  }
-
-  /// Keeps the PGN so far in `snapshot` (and its file); a failed write is reported once.
-  func save(_ record: Chess.GameRecord, result: String) {
-    if let problem = snapshot.update(pgn(record, result: result)), !reportedSaveFailure {
-      reportedSaveFailure = true
-      write(problem)
-    }
-  }
-  var reportedSaveFailure = false
-
   /// The board and a status line: the last move, and check while the game goes on (a mate or
   /// another end is announced by the result line instead). The side to move is named once, by
   /// the prompt or by the engine's move.
-  func show(_ record: Chess.GameRecord) {
-    write(view.render(record.position, lastMove: record.moves.last))
+  public func show(_ record: GameRecord<ChessPosition>, flipped: Bool) -> [String] {
+    var board = view
+    if flipped { board.flipped.toggle() }
+    var lines = [board.render(record.position, lastMove: record.moves.last)]
     var status: [String] = []
     if let m = record.moves.last {
       var p = record.start
@@ -318,7 +186,51 @@ public final class ChessTerminalGame {
       status.append("last move: \(p.san(m))")
     }
     if record.status == nil && record.position.isInCheck { status.append("\(record.position.sideToMove) is in check") }
-    if !status.isEmpty { write(status.joined(separator: "   ")) }
+    if !status.isEmpty { lines.append(status.joined(separator: "   ")) }
+    return lines
+  }
+
+  public func moveText(_ move: Move, in position: ChessPosition) -> String { position.san(move) }
+
+  public func describe(report: String, side: Side) -> String { ChessTerminal.describe(info: report, side: side) }
+
+  public func failure(of player: any Player<ChessPosition>) -> String {
+    (player as? ChessEnginePlayer)?.lastError ?? "no move"
+  }
+
+  /// Checkmate, stalemate or a draw by rule: `1-0 (checkmate)`.
+  public func end(of record: GameRecord<ChessPosition>) -> (outcome: Outcome, line: String)? {
+    record.status.map { ($0.outcome, "\($0.outcome.resultToken) (\($0))") }
+  }
+
+  public func hint(for record: GameRecord<ChessPosition>) -> [String] {
+    guard let hintEngine else { return ["no hint engine in this game"] }
+    guard let m = hintEngine.bestMove(record, limits: SearchLimits(moveTime: moveTime)) else { return [] }
+    let side = record.position.sideToMove
+    let info = hintEngine.lastInfo.map { "  (\(ChessTerminal.describe(info: $0, side: side)))" } ?? ""
+    return ["Hint: \(record.position.san(m))\(info)"]
+  }
+
+  /// `pgn FILE`: the game so far as PGN, written atomically.
+  public func command(_ words: [String], record: GameRecord<ChessPosition>) -> [String]? {
+    guard words.first?.lowercased() == "pgn" else { return nil }
+    guard words.count == 2 else { return ["usage: pgn FILE"] }
+    do {
+      try RunFiles.write(Data(pgn(record, result: "*").utf8), to: words[1])
+      return ["Saved \(record.moves.count) plies to \(words[1])"]
+    } catch {
+      return ["cannot write \(words[1])"]
+    }
+  }
+
+  /// Keeps the PGN so far in `snapshot` (and its file).
+  public func recorded(_ record: GameRecord<ChessPosition>, result: String) -> String? {
+    snapshot.update(pgn(record, result: result))
+  }
+
+  /// The PGN.
+  public func closing(_ record: GameRecord<ChessPosition>, result: String, finished: Bool) -> [String] {
+    [pgn(record, result: result)]
   }
 
   /// An engine's search summary (`depth 9 score cp 31 nodes 120000`, the score for `side`, the

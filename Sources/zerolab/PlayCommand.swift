@@ -50,10 +50,12 @@ struct Play: ParsableCommand {
   /// The option the thinking time was given with, for errors.
   var thinkingOption: String { moveTime != nil || time == nil ? "--move-time" : "--time" }
 
-  func chessSeat(_ text: String) throws -> ChessSeat {
+  /// A chess seat: `human`, or an engine by name thinking `moveTime` milliseconds a move.
+  func chessSeat(_ text: String, moveTime: Int) throws -> Seat<ChessPosition> {
     if text == "human" { return .human }
     do throws(NotationError) {
-      return .engine(try EngineSpec.resolve(text).makeEngine())
+      return .engine(
+        ChessEnginePlayer(try EngineSpec.resolve(text).makeEngine(), limits: SearchLimits(moveTime: moveTime)))
     } catch {
       throw ValidationError(error.message)
     }
@@ -70,20 +72,25 @@ struct Play: ParsableCommand {
         throw ValidationError(error.message)
       }
     }
-    let game = ChessTerminalGame(
-      white: try chessSeat(white), black: try chessSeat(black ?? "zerolab"), moveTime: Int(seconds * 1000),
-      view: ChessBoardView(color: Terminal.colorOutput && !plain), pgnFile: pgn, hint: BuiltinEngine.adviser(),
-      readLine: TerminalInput.nextLine,
+    let moveTime = Int(seconds * 1000)
+    let rules = ChessTerminal(
+      view: ChessBoardView(color: Terminal.colorOutput && !plain), moveTime: moveTime, pgnFile: pgn,
+      hint: BuiltinEngine.adviser())
+    let game = TerminalGame<ChessPosition>(
+      white: try chessSeat(white, moveTime: moveTime), black: try chessSeat(black ?? "zerolab", moveTime: moveTime),
+      rules: rules, readLine: TerminalInput.nextLine,
       write: { s in s.hasSuffix("> ") ? TerminalInput.prompt(s) : print(s) })
-    if let problem = game.snapshot.update("") {
+    if let problem = rules.snapshot.update("") {
       throw RuntimeError(problem)
     }
-    let interrupt = Play.onInterrupt(game.snapshot)
+    let interrupt = Play.onInterrupt(rules.snapshot)
     game.run(from: start)
     // The game is over and its PGN printed: Ctrl-C while the engines close just stops.
     interrupt.cancel()
     signal(SIGINT, SIG_DFL)
-    for seat in [game.white, game.black] { if case .engine(let e) = seat { e.close() } }
+    for seat in [game.white, game.black] {
+      if case .engine(let p) = seat, let e = p as? ChessEnginePlayer { e.engine.close() }
+    }
   }
 
   /// On Ctrl-C (SIGINT) the game so far is not lost: it is written to the `--pgn` file, or its
@@ -144,13 +151,12 @@ struct Play: ParsableCommand {
     } catch {
       throw ValidationError(error.message)
     }
-    let view = HexapawnBoardView(color: Terminal.colorOutput && !plain)
-    let hint = HexapawnHint(size: start.size)
+    let rules = HexapawnTerminal(
+      view: HexapawnBoardView(color: Terminal.colorOutput && !plain), hint: HexapawnHint(size: start.size).suggest)
     let game = TerminalGame<HexapawnPosition>(
-      white: whiteSeat, black: blackSeat, readLine: TerminalInput.nextLine,
-      write: { s in s.hasSuffix("> ") ? TerminalInput.prompt(s) : print(s) },
-      render: { view.render($0, lastMove: $1, flipped: $2) }, hint: hint.suggest)
+      white: whiteSeat, black: blackSeat, rules: rules, readLine: TerminalInput.nextLine,
+      write: { s in s.hasSuffix("> ") ? TerminalInput.prompt(s) : print(s) })
     print("Hexapawn \(start.size)")
-    _ = game.run(from: start)
+    game.run(from: start)
   }
 }

@@ -28,7 +28,7 @@ final class ScriptedEngine: ChessEngineHandle {
     asked = 0
   }
 
-  func bestMove(_ game: GameRecord, limits: SearchLimits) -> Move? {
+  func bestMove(_ game: GameRecord<ChessPosition>, limits: SearchLimits) -> Move? {
     defer { asked += 1 }
     if let ms = sleepMilliseconds[asked] { usleep(UInt32(ms) * 1000) }
     guard asked < moves.count, let m = try? game.position.parseMove(moves[asked]) else {

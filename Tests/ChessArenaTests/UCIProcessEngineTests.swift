@@ -202,7 +202,7 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
     let spec = try fakes.engine("dies", onGo: "exit 5")
     let outcome = UCIProcessEngineTests.bounded(seconds: 20) { () throws -> [String] in
       let e = try UCIProcessEngine(spec: spec, handshakeMilliseconds: 5000)
-      let move = e.bestMove(GameRecord(), limits: SearchLimits(moveTime: 100))
+      let move = e.bestMove(GameRecord<ChessPosition>(), limits: SearchLimits(moveTime: 100))
       var lines = [move == nil ? "no move" : "move", e.lastError ?? ""]
       let start = ContinuousClock.now
       do throws(NotationError) {

@@ -133,7 +133,7 @@ import Testing
     ]
     var ends: [String: Int] = [:]
     for _ in 0..<100 {
-      var record = GameRecord()
+      var record = GameRecord<ChessPosition>()
       for e in engines { e.newGame() }
       let randomPlies = Int(rng.next() % 5) + 2
       while record.status == nil && record.moves.count < 300 {

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct GameStatusTests {
   @Test func foolsMateIsCheckmate() throws {
-    var g = GameRecord()
+    var g = GameRecord<ChessPosition>()
     for m in ["f3", "e5", "g4", "Qh4#"] { try g.play(m) }
     #expect(g.status == .checkmate(winner: .black))
     #expect(g.position.outcome == .win(.black))
@@ -18,7 +18,7 @@ import Testing
   }
 
   @Test func threefoldRepetitionIsCountedOutsideThePosition() throws {
-    var g = GameRecord()
+    var g = GameRecord<ChessPosition>()
     for m in ["Nf3", "Nf6", "Ng1", "Ng8", "Nf3", "Nf6", "Ng1"] { try g.play(m) }
     #expect(g.status == nil && g.repetitions == 2)
     try g.play("Ng8")
@@ -77,7 +77,7 @@ import Testing
   @Test func randomGamesKeepKeysAndBoardsConsistent() {
     var rng = Xoshiro256(seed: 42)
     for _ in 0..<20 {
-      var g = GameRecord()
+      var g = GameRecord<ChessPosition>()
       while g.status == nil && g.moves.count < 300 {
         let list = g.position.legalMoves
         g.play(list[rng.below(list.count)])

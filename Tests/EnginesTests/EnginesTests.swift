@@ -72,9 +72,9 @@ import Testing
 
   @Test func theAdviserAlwaysAnswers() {
     let adviser = BuiltinEngine.adviser()
-    var game = Chess.GameRecord(start: ChessPosition())
+    var game = GameRecord(start: ChessPosition())
     #expect(adviser.bestMove(game, limits: SearchLimits(depth: 3)) != nil)
-    game = Chess.GameRecord(start: try! ChessPosition(fen: "7k/5Q2/6K1/8/8/8/8/8 w - - 0 1"))
+    game = GameRecord(start: try! ChessPosition(fen: "7k/5Q2/6K1/8/8/8/8/8 w - - 0 1"))
     // Several queen moves mate (Qg7#, Qf8#, Qe8#): the adviser finds one.
     #expect(adviser.bestMove(game, limits: SearchLimits(depth: 3)).map { game.position.san($0).hasSuffix("#") } == true)
   }

@@ -14,11 +14,11 @@ func script(
 ) -> (output: [String], record: GameRecord<HexapawnPosition>) {
   var input = lines[...]
   var output: [String] = []
-  let view = HexapawnBoardView(color: false)
+  let rules = HexapawnTerminal(view: HexapawnBoardView(color: false), hint: hint)
   let game = TerminalGame<HexapawnPosition>(
-    white: white, black: black, readLine: { input.popFirst() }, write: { output.append($0) },
-    render: { view.render($0, lastMove: $1, flipped: $2) }, hint: hint)
-  let record = game.run(from: start)
+    white: white, black: black, rules: rules, readLine: { input.popFirst() }, write: { output.append($0) })
+  let (record, result) = game.run(from: start)
+  #expect(result == record.outcome)
   return (output, record)
 }
 
@@ -45,7 +45,7 @@ func script(
 
   @Test func helpAndQuit() {
     let (out, record) = script(["help", "quit"])
-    #expect(out.contains(TerminalGame<HexapawnPosition>.helpText))
+    #expect(out.contains(HexapawnTerminal.helpText))
     #expect(record.moves.isEmpty)
   }
 
@@ -87,7 +87,7 @@ func script(
     // The FEN-like text is what --fen reads back.
     #expect(out.contains("ppp/3/PPP w"))
     #expect(try HexapawnPosition(fen: "ppp/3/PPP w") == HexapawnPosition())
-    let help = TerminalGame<HexapawnPosition>.helpText
+    let help = HexapawnTerminal.helpText
     #expect(out.contains(help))
     for command in ["hint", "flip", "fen", "moves", "undo", "quit"] {
       #expect(help.contains("\n  \(command) "))
@@ -129,10 +129,10 @@ func script(
       moves.append(m)
       p.play(m)
     }
-    #expect(GameRecord(start: start, moves: moves, outcome: nil).moveText == "1. b1b2 a3b2 2. c1b2")
+    #expect(GameRecord(start: start, moves: moves).moveText == "1. b1b2 a3b2 2. c1b2")
     let fromBlack = try HexapawnPosition(fen: "ppp/1P1/P1P b")
     let m = try fromBlack.parseMove("a3b2")
-    #expect(GameRecord(start: fromBlack, moves: [m], outcome: nil).moveText == "1... a3b2")
+    #expect(GameRecord(start: fromBlack, moves: [m]).moveText == "1... a3b2")
   }
 }
 
