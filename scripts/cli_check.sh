@@ -78,7 +78,10 @@ mate="6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1"
   </dev/null >"$tmp/mate.out" 2>&1 || play_fail "--move-time game failed"
 "$bin" play chess --fen "$mate" --white zerolab-hce --black zerolab-hce --time 0.1 </dev/null >/dev/null 2>&1 ||
   play_fail "--time is no longer accepted"
-"$bin" play --help | grep -q -e "--time " && play_fail "--time is shown in the help"
+# (Help texts are read whole before grep: grep -q stops at its first match, and under pipefail
+# the writer's broken pipe would fail the check.)
+h=$("$bin" play --help)
+grep -q -e "--time " <<<"$h" && play_fail "--time is shown in the help"
 # The finished game is in the --pgn file, with the date it started.
 { grep -q '^\[Result "1-0"\]' "$tmp/mate.pgn" && grep -q "^\[Date \"$(date +%Y.%m.%d)\"\]" "$tmp/mate.pgn" &&
   grep -q "1. Ra8# 1-0" "$tmp/mate.pgn"; } || play_fail "the --pgn file of a finished game: $(cat "$tmp/mate.pgn")"
@@ -144,10 +147,13 @@ for c in solve count train supervise compare; do
   grep -q '(values: hexapawn)' <<<"$h" || help_fail "zerolab $c --help does not list its game"
   ! grep -q 'values: hexapawn, chess' <<<"$h" || help_fail "zerolab $c --help offers chess"
 done
-! "$bin" supervise --help | grep -qE -- '--(games|sims|search|window) ' || help_fail "supervise --help lists self-play options"
-"$bin" compare --help | grep -q 'comma separated' || help_fail "compare --help does not say --init takes a list"
-! "$bin" nnue train --help | grep -q -- '--initializer' || help_fail "nnue train --help shows the old --initializer"
-"$bin" nnue train --help | grep -q -- '--init <init>' || help_fail "nnue train --help has no --init"
+h=$("$bin" supervise --help)
+! grep -qE -- '--(games|sims|search|window) ' <<<"$h" || help_fail "supervise --help lists self-play options"
+h=$("$bin" compare --help)
+grep -q 'comma separated' <<<"$h" || help_fail "compare --help does not say --init takes a list"
+h=$("$bin" nnue train --help)
+! grep -q -- '--initializer' <<<"$h" || help_fail "nnue train --help shows the old --initializer"
+grep -q -- '--init <init>' <<<"$h" || help_fail "nnue train --help has no --init"
 "$bin" signal --layers 3 --width 8 --batch 16 >/dev/null || help_fail "signal --layers failed"
 "$bin" signal --depth 3 --width 8 --batch 16 >/dev/null || help_fail "the hidden signal --depth stopped working"
 if [ "$failed" = 0 ]; then
