@@ -8,7 +8,9 @@ import LabKit
 ///      "block0.conv1.weight": {"dtype": "F32", "shape": [576, 64], "data_offsets": [0, 147456]}, …}
 ///
 /// Every learnable parameter and every BatchNorm running statistic is stored under its
-/// dotted name.
+/// dotted name. A training checkpoint also holds an optimizer's state, in the one scheme of
+/// `Optimizer.stateTensors`: tensors `optimizer.first.K` / `optimizer.second.K` and metadata
+/// `optimizer.*`, next to the network's values or in a file of their own.
 public enum Checkpoint {
   /// The contents of a checkpoint file.
   public struct Contents: Sendable {
@@ -18,9 +20,11 @@ public enum Checkpoint {
     public var metadata: [String: String]
   }
 
-  /// Saves every parameter and buffer of `model`, with `spec` and `metadata`.
+  /// Saves every parameter and buffer of `model`, with `spec` and `metadata`, and the state of
+  /// `optimizer` when one is given (a training checkpoint in one file).
   public static func save<L: Layer>(
-    _ model: inout L, spec: NetworkSpec?, metadata: [String: String] = [:], to path: String
+    _ model: inout L, spec: NetworkSpec?, optimizer: Optimizer? = nil, metadata: [String: String] = [:],
+    to path: String
   ) throws {
     var named: [(String, [Int], [Float])] = []
     model.visitParameters { p in named.append((p.name, p.value.shape, p.value.data)) }
@@ -31,11 +35,22 @@ public enum Checkpoint {
       let data = try JSONEncoder().encode(spec)
       meta["spec"] = String(decoding: data, as: UTF8.self)
     }
+    if let optimizer {
+      named += optimizer.stateTensors
+      meta.merge(optimizer.stateMetadata) { _, new in new }
+    }
     try write(named, metadata: meta, to: path)
   }
 
-  /// Writes named tensors as safetensors (atomically).
-  public static func write(
+  /// Saves the state of `optimizer` alone (for a checkpoint that keeps it next to the network).
+  public static func save(_ optimizer: Optimizer, metadata: [String: String] = [:], to path: String) throws {
+    var meta = metadata
+    meta["format"] = "zerolab"
+    meta.merge(optimizer.stateMetadata) { _, new in new }
+    try write(optimizer.stateTensors, metadata: meta, to: path)
+  }
+
+  static func write(
     _ tensors: [(String, [Int], [Float])], metadata: [String: String], to path: String
   ) throws(NeuralError) {
     do {
@@ -68,10 +83,41 @@ public enum Checkpoint {
   }
 
   /// Loads a checkpoint's values into `model`, which must have exactly the same parameter
-  /// and buffer names and shapes; the first difference is reported and nothing is changed.
+  /// and buffer names and shapes (an optimizer's state in the file is not the network's); the
+  /// first difference is reported and nothing is changed.
   @discardableResult
   public static func load<L: Layer>(into model: inout L, from path: String) throws(NeuralError) -> Contents {
     let contents = try read(path)
+    try check(contents, against: &model, path: path)
+    assign(contents, to: &model)
+    return contents
+  }
+
+  /// Loads a training checkpoint saved with an optimizer: the network's values into `model`
+  /// and the optimizer's state into `optimizer`; nothing is changed unless both fit.
+  @discardableResult
+  public static func load<L: Layer>(
+    into model: inout L, optimizer: inout Optimizer, from path: String
+  ) throws(NeuralError) -> Contents {
+    let contents = try read(path)
+    let state = try Optimizer.State(contents, for: &model, method: optimizer.method, path: path)
+    try check(contents, against: &model, path: path)
+    assign(contents, to: &model)
+    optimizer.restore(state)
+    return contents
+  }
+
+  /// Restores `optimizer` from a file saved by `save(_:metadata:to:)`, checked against the
+  /// parameters of `model`; nothing is changed on an error.
+  public static func load<L: Layer>(
+    _ optimizer: inout Optimizer, for model: inout L, from path: String
+  ) throws(NeuralError) {
+    let contents = try read(path)
+    optimizer.restore(try Optimizer.State(contents, for: &model, method: optimizer.method, path: path))
+  }
+
+  /// The first way `contents` does not fit `model`, as an error.
+  static func check<L: Layer>(_ contents: Contents, against model: inout L, path: String) throws(NeuralError) {
     var problem: String?
     var wanted = 0
     model.visitParameters { p in
@@ -97,11 +143,14 @@ public enum Checkpoint {
       }
     }
     if let problem { throw NeuralError(problem) }
-    guard wanted == contents.tensors.count else {
-      throw NeuralError("checkpoint \(path) has \(contents.tensors.count) tensors, network expects \(wanted)")
+    let stored = contents.tensors.keys.filter { !$0.hasPrefix(Optimizer.State.prefix) }.count
+    guard wanted == stored else {
+      throw NeuralError("checkpoint \(path) has \(stored) tensors, network expects \(wanted)")
     }
+  }
+
+  static func assign<L: Layer>(_ contents: Contents, to model: inout L) {
     model.visitParameters { p in p.value = contents.tensors[p.name]! }
     model.visitBuffers { name, values in values = contents.tensors[name]!.data }
-    return contents
   }
 }
