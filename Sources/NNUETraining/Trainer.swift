@@ -1,6 +1,7 @@
 import Foundation
 import GameCore
 import LabKit
+import NNUE
 import NeuralCore
 
 /// Training settings (`zerolab nnue train`), saved in the run folder.
