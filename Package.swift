@@ -124,6 +124,8 @@ let package = Package(
     .library(name: "TerminalPlay", targets: ["TerminalPlay"]),
     .library(name: "Engines", targets: ["Engines"]),
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
+    .library(name: "NNUE", targets: ["NNUE"]),
+    .library(name: "NNUETraining", targets: ["NNUETraining"]),
     .library(name: "LabKit", targets: ["LabKit"]),
   ],
   dependencies: [
@@ -160,10 +162,13 @@ let package = Package(
       dependencies: ["GameCore", "LabKit", "CBLAS", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: neuralPath
     ),
+    .target(name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "LabKit"], swiftSettings: nnuePath),
     .target(
-      name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "NeuralCore", "LabKit"], swiftSettings: nnuePath),
+      name: "NNUETraining", dependencies: ["GameCore", "Chess", "ChessEngine", "NNUE", "NeuralCore", "LabKit"],
+      swiftSettings: nnuePath),
     .target(
-      name: "NNUELab", dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "Engines", "NNUE", "LabKit"]),
+      name: "NNUELab",
+      dependencies: ["GameCore", "Chess", "ChessEngine", "ChessArena", "Engines", "NNUE", "NNUETraining", "LabKit"]),
     .target(
       name: "AlphaZero", dependencies: ["GameCore", "Hexapawn", "GameSearch", "GameSolver", "NeuralCore", "LabKit"],
       swiftSettings: hotPath),
@@ -176,7 +181,7 @@ let package = Package(
       name: "zerolab",
       dependencies: [
         "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "GameSearch", "GameSolver", "GameCounting", "GMP",
-        "TerminalPlay", "Engines", "NeuralCore", "LabKit", "AlphaZero", "NNUE", "NNUELab",
+        "TerminalPlay", "Engines", "NeuralCore", "LabKit", "AlphaZero", "NNUE", "NNUETraining", "NNUELab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: executablePath
@@ -187,9 +192,13 @@ let package = Package(
     .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
+    .testTarget(name: "NNUETests", dependencies: ["NNUE", "Chess", "ChessEngine", "GameCore"]),
     .testTarget(
-      name: "NNUETests",
-      dependencies: ["NNUE", "NNUELab", "Chess", "ChessEngine", "ChessArena", "Engines", "GameCore", "NeuralCore"]),
+      name: "NNUETrainingTests",
+      dependencies: ["NNUETraining", "NNUE", "NeuralCore", "Chess", "ChessEngine", "GameCore"]),
+    .testTarget(
+      name: "NNUELabTests",
+      dependencies: ["NNUELab", "NNUETraining", "NNUE", "Engines", "ChessArena", "ChessEngine", "Chess", "GameCore"]),
     .testTarget(
       name: "AlphaZeroTests",
       dependencies: ["AlphaZero", "GameSearch", "GameSolver", "Hexapawn", "NeuralCore", "GameCore", "LabKit"]),

@@ -214,7 +214,6 @@ public final class Learner {
     var gamesPlayed: Int
     var wallSeconds: Double
     var rng: [UInt64]
-    var optimizerStep: Int
     var lastLoss: Float
   }
 
@@ -228,14 +227,10 @@ public final class Learner {
     try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
     try Checkpoint.save(
       &network, spec: network.spec, metadata: ["zerolab.run": "hexapawn"], to: tmp + "/network.safetensors")
-    let st = optimizer.state
-    var moments: [(String, [Int], [Float])] = []
-    for (i, m) in st.first.enumerated() { moments.append(("m\(i)", [m.count], m)) }
-    for (i, v) in st.second.enumerated() { moments.append(("v\(i)", [v.count], v)) }
-    try Checkpoint.write(moments, metadata: ["format": "zerolab-optimizer"], to: tmp + "/optimizer.safetensors")
+    try Checkpoint.save(optimizer, metadata: ["zerolab.run": "hexapawn"], to: tmp + "/optimizer.safetensors")
     let state = State(
       config: config, iteration: iteration, positionsSeen: positionsSeen, gamesPlayed: gamesPlayed,
-      wallSeconds: wallSeconds, rng: [rng.s0, rng.s1, rng.s2, rng.s3], optimizerStep: st.step, lastLoss: lastLoss)
+      wallSeconds: wallSeconds, rng: [rng.s0, rng.s1, rng.s2, rng.s3], lastLoss: lastLoss)
     let encoder = RunFiles.encoder()
     try RunFiles.write(try encoder.encode(state), to: tmp + "/state.json")
     try RunFiles.write(try encoder.encode(buffer), to: tmp + "/replay.json")
@@ -263,17 +258,7 @@ public final class Learner {
     }
     let learner = try Learner(config: state.config)
     try Checkpoint.load(into: &learner.network, from: path + "/network.safetensors")
-    let moments = try Checkpoint.read(path + "/optimizer.safetensors")
-    let count = moments.tensors.count / 2
-    var first: [[Float]] = [], second: [[Float]] = []
-    for i in 0..<count {
-      guard let m = moments.tensors["m\(i)"], let v = moments.tensors["v\(i)"] else {
-        throw NeuralError("checkpoint \(dir): optimizer state is incomplete")
-      }
-      first.append(m.data)
-      second.append(v.data)
-    }
-    learner.optimizer.state = (state.optimizerStep, first, second)
+    try Checkpoint.load(&learner.optimizer, for: &learner.network, from: path + "/optimizer.safetensors")
     guard let replay = fm.contents(atPath: path + "/replay.json"),
       let buffer = try? RunFiles.decoder().decode([Sample].self, from: replay)
     else { throw NeuralError("checkpoint \(dir): replay.json is missing or corrupted") }

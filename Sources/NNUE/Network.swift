@@ -1,7 +1,7 @@
 import Chess
 import Foundation
 import GameCore
-import NeuralCore
+import LabKit
 
 /// A dense layer's float weights in the neural core's layout: `y = x·W + b`, `W` is
 /// `[inputs][outputs]` (row per input).
@@ -109,51 +109,31 @@ public struct NNUENetwork: Sendable, Equatable {
 
   // MARK: Files
 
-  /// Saves the float network as a safetensors checkpoint (metadata `format: zerolab-nnue`,
+  /// Saves the float network as a safetensors file (metadata `format: zerolab-nnue`,
   /// `kind: float`, the spec as JSON), atomically.
-  public func save(to path: String, metadata extra: [String: String] = [:]) throws {
-    var tensors: [(String, [Int], [Float])] = [
+  public func save(to path: String, metadata extra: [String: String] = [:]) throws(NNUEError) {
+    var tensors: [(name: String, shape: [Int], values: [Float])] = [
       ("ft.weight", [spec.layout.featureCount, spec.accumulator], ftWeight), ("ft.bias", [spec.accumulator], ftBias),
     ]
     for (k, l) in layers.enumerated() {
       tensors.append(("l\(k).weight", [l.inputs, l.outputs], l.weight))
       tensors.append(("l\(k).bias", [l.outputs], l.bias))
     }
-    var meta = extra
-    meta["format"] = "zerolab-nnue"
-    meta["kind"] = "float"
-    meta["spec"] = try NNUESpec.json(spec)
-    try Checkpoint.write(tensors, metadata: meta, to: path)
-  }
-
-  /// Reads the spec of an NNUE file (float or quantised).
-  static func spec(in c: Checkpoint.Contents, path: String) throws(NNUEError) -> NNUESpec {
-    guard c.metadata["format"] == "zerolab-nnue", let text = c.metadata["spec"] else {
-      throw NNUEError("\(path): not a ZeroLab NNUE file")
-    }
-    let spec: NNUESpec
-    do {
-      spec = try JSONDecoder().decode(NNUESpec.self, from: Data(text.utf8))
-    } catch {
-      throw NNUEError("\(path): unreadable NNUE spec")
-    }
-    try spec.validate()
-    return spec
+    try NNUEFile.write(tensors, kind: "float", spec: spec, metadata: extra, to: path)
   }
 
   /// Loads a float network saved by `save(to:)`; one-line errors.
   public static func load(_ path: String) throws(NNUEError) -> NNUENetwork {
-    let c: Checkpoint.Contents
-    do {
-      c = try Checkpoint.read(path)
-    } catch {
-      throw NNUEError(naming: path, error.message)
-    }
-    let spec = try spec(in: c, path: path)
-    guard c.metadata["kind"] == "float" else { throw NNUEError("\(path): a quantised net, not a float one") }
+    try NNUENetwork(try NNUEFile(path))
+  }
+
+  /// The float network in a file already read.
+  init(_ file: NNUEFile) throws(NNUEError) {
+    let path = file.path, spec = file.spec
+    guard file.kind == "float" else { throw NNUEError("\(path): a quantised net, not a float one") }
     func t(_ name: String) throws(NNUEError) -> [Float] {
-      guard let v = c.tensors[name] else { throw NNUEError("\(path): missing tensor \(name)") }
-      return v.data
+      guard let v = file.contents.tensors[name] else { throw NNUEError("\(path): missing tensor \(name)") }
+      return v.values
     }
     var layers: [DenseWeights] = []
     let sizes = [2 * spec.accumulator] + spec.hidden + [1]
@@ -162,12 +142,62 @@ public struct NNUENetwork: Sendable, Equatable {
         DenseWeights(
           inputs: sizes[k], outputs: sizes[k + 1], weight: try t("l\(k).weight"), bias: try t("l\(k).bias")))
     }
-    let net = NNUENetwork(spec: spec, ftWeight: try t("ft.weight"), ftBias: try t("ft.bias"), layers: layers)
+    self.init(spec: spec, ftWeight: try t("ft.weight"), ftBias: try t("ft.bias"), layers: layers)
     do {
-      try net.validate()
+      try validate()
     } catch {
       throw NNUEError("\(path): \(error.message)")
     }
-    return net
+  }
+}
+
+/// An NNUE file (float or quantised) read through LabKit's safetensors codec, with its
+/// metadata checked and its spec parsed; the one reader of both kinds.
+struct NNUEFile {
+  let path: String
+  let contents: SafetensorsFile
+  let spec: NNUESpec
+  /// `float` or `quantized`.
+  var kind: String? { contents.metadata["kind"] }
+
+  init(_ path: String) throws(NNUEError) {
+    self.path = path
+    do {
+      contents = try SafetensorsFile.read(path)
+    } catch {
+      throw NNUEError(naming: path, error.message)
+    }
+    guard contents.metadata["format"] == "zerolab-nnue", let text = contents.metadata["spec"] else {
+      throw NNUEError("\(path): not a ZeroLab NNUE file")
+    }
+    do {
+      spec = try JSONDecoder().decode(NNUESpec.self, from: Data(text.utf8))
+    } catch {
+      throw NNUEError("\(path): unreadable NNUE spec")
+    }
+    try spec.validate()
+  }
+
+  /// Writes `tensors` with the metadata every NNUE file carries (`format`, `kind`, `spec`) and
+  /// `extra`, atomically.
+  static func write(
+    _ tensors: [(name: String, shape: [Int], values: [Float])], kind: String, spec: NNUESpec,
+    metadata extra: [String: String], to path: String
+  ) throws(NNUEError) {
+    var meta = extra
+    meta["format"] = "zerolab-nnue"
+    meta["kind"] = kind
+    if kind == "quantized" {
+      meta["qa"] = "\(QuantizedNNUE.qa)"
+      meta["qb"] = "\(QuantizedNNUE.qb)"
+    }
+    do {
+      meta["spec"] = try NNUESpec.json(spec)
+      try SafetensorsFile.write(tensors, metadata: meta, to: path)
+    } catch let e as RunFileError {
+      throw NNUEError(e.message)
+    } catch {
+      throw NNUEError("\(path): cannot encode the NNUE spec")
+    }
   }
 }

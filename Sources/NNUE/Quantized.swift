@@ -1,7 +1,6 @@
 import Chess
 import Foundation
 import GameCore
-import NeuralCore
 
 /// The quantised network the search runs (the reference's bullet-style constants):
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import NeuralCore
+import LabKit
 
 // Quantised networks on disk: safetensors files with `kind: quantized` (the integers
 // exactly); a float file is quantised on loading.
@@ -7,8 +7,8 @@ import NeuralCore
 extension QuantizedNNUE {
   /// Saves the quantised network (the integers, exactly, in a safetensors file with
   /// `kind: quantized`), atomically. Loading it back gives identical evaluations.
-  public func save(to path: String, metadata extra: [String: String] = [:]) throws {
-    var tensors: [(String, [Int], [Float])] = [
+  public func save(to path: String, metadata extra: [String: String] = [:]) throws(NNUEError) {
+    var tensors: [(name: String, shape: [Int], values: [Float])] = [
       ("ft.weight", [featureCount, n], (0..<(featureCount * n)).map { Float(ftWeight[$0]) }),
       ("ft.bias", [n], (0..<n).map { Float(ftBias[$0]) }),
       ("l0.weight", [l1Outputs, 2 * n], (0..<(l1Outputs * 2 * n)).map { Float(l1Weight[$0]) }),
@@ -18,34 +18,23 @@ extension QuantizedNNUE {
       tensors.append(("l\(k + 1).weight", [l.inputs, l.outputs], l.weight))
       tensors.append(("l\(k + 1).bias", [l.outputs], l.bias))
     }
-    var meta = extra
-    meta["format"] = "zerolab-nnue"
-    meta["kind"] = "quantized"
-    meta["qa"] = "\(QuantizedNNUE.qa)"
-    meta["qb"] = "\(QuantizedNNUE.qb)"
-    meta["spec"] = try NNUESpec.json(spec)
-    try Checkpoint.write(tensors, metadata: meta, to: path)
+    try NNUEFile.write(tensors, kind: "quantized", spec: spec, metadata: extra, to: path)
   }
 
   /// Loads a network file for the search: a quantised file as is, a float one quantised on
   /// loading. One-line errors (missing, truncated, corrupted, wrong shapes).
   public static func load(_ path: String) throws(NNUEError) -> QuantizedNNUE {
-    let c: Checkpoint.Contents
-    do {
-      c = try Checkpoint.read(path)
-    } catch {
-      throw NNUEError(naming: path, error.message)
-    }
-    let spec = try NNUENetwork.spec(in: c, path: path)
-    if c.metadata["kind"] == "float" { return QuantizedNNUE(try NNUENetwork.load(path)) }
-    guard c.metadata["kind"] == "quantized", c.metadata["qa"] == "\(qa)", c.metadata["qb"] == "\(qb)" else {
+    let file = try NNUEFile(path)
+    let c = file.contents, spec = file.spec
+    if file.kind == "float" { return QuantizedNNUE(try NNUENetwork(file)) }
+    guard file.kind == "quantized", c.metadata["qa"] == "\(qa)", c.metadata["qb"] == "\(qb)" else {
       throw NNUEError("\(path): unknown NNUE kind or quantisation constants")
     }
     func t(_ name: String, _ count: Int) throws(NNUEError) -> [Float] {
-      guard let v = c.tensors[name], v.count == count else {
+      guard let v = c.tensors[name], v.values.count == count else {
         throw NNUEError("\(path): tensor \(name) is missing or does not match \(spec)")
       }
-      return v.data
+      return v.values
     }
     let n = spec.accumulator
     let sizes = [2 * n] + spec.hidden + [1]

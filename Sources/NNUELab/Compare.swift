@@ -5,6 +5,7 @@ import Foundation
 import GameCore
 import LabKit
 import NNUE
+import NNUETraining
 
 /// Settings of the supervised-against-self-play comparison (`zerolab nnue compare`).
 public struct CompareSettings: Codable, Sendable, Equatable {

@@ -5,6 +5,7 @@ import Engines
 import Foundation
 import GameCore
 import NNUE
+import NNUETraining
 import Synchronization
 
 /// Relabels positions with another engine's search score through UCI (Stockfish 15.1 for the

@@ -5,6 +5,7 @@ import Foundation
 import GameCore
 import LabKit
 import NNUE
+import NNUETraining
 import Synchronization
 
 /// Settings of the self-play loop (`zerolab nnue loop`).

@@ -77,16 +77,6 @@ public struct Optimizer: Sendable {
     Optimizer(.adamW(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: lr, weightDecay: weightDecay)
   }
 
-  /// The optimizer's moments and step count, for checkpoints (restore with the same model).
-  public var state: (step: Int, first: [[Float]], second: [[Float]]) {
-    get { (step, first, second) }
-    set {
-      step = newValue.step
-      first = newValue.first
-      second = newValue.second
-    }
-  }
-
   /// The learning rate of the next step.
   public var currentLearningRate: Float { learningRate * schedule.factor(at: step) }
 
@@ -132,5 +122,96 @@ public struct Optimizer: Sendable {
       }
       index += 1
     }
+  }
+}
+
+// MARK: State in checkpoints
+
+extension Optimizer {
+  /// The method's name in checkpoints: `sgd`, `adam` or `adamw`.
+  public var methodName: String { Optimizer.name(of: method) }
+
+  static func name(of method: Method) -> String {
+    switch method {
+    case .sgd: return "sgd"
+    case .adam: return "adam"
+    case .adamW: return "adamw"
+    }
+  }
+
+  /// The moments as named tensors, the one scheme of every checkpoint: `optimizer.first.K` and
+  /// `optimizer.second.K` for the K-th parameter in `visitParameters` order (SGD keeps its
+  /// velocity in `first`). An optimizer that has taken no step has none.
+  public var stateTensors: [(String, [Int], [Float])] {
+    first.enumerated().map { ("\(State.prefix)first.\($0.offset)", [$0.element.count], $0.element) }
+      + second.enumerated().map { ("\(State.prefix)second.\($0.offset)", [$0.element.count], $0.element) }
+  }
+
+  /// The step count and the method with its settings, as checkpoint metadata (`optimizer.step`,
+  /// `optimizer.method`, `optimizer.learning_rate`, …); a restore reads the step and checks the
+  /// method.
+  public var stateMetadata: [String: String] {
+    var m = [
+      "\(State.prefix)method": methodName, "\(State.prefix)step": "\(step)",
+      "\(State.prefix)learning_rate": "\(learningRate)", "\(State.prefix)weight_decay": "\(weightDecay)",
+    ]
+    switch method {
+    case .sgd(let momentum, let nesterov):
+      m["\(State.prefix)momentum"] = "\(momentum)"
+      m["\(State.prefix)nesterov"] = "\(nesterov)"
+    case .adam(let b1, let b2, let eps), .adamW(let b1, let b2, let eps):
+      m["\(State.prefix)beta1"] = "\(b1)"
+      m["\(State.prefix)beta2"] = "\(b2)"
+      m["\(State.prefix)epsilon"] = "\(eps)"
+    }
+    return m
+  }
+
+  /// An optimizer state read from a checkpoint and checked against a model's parameters.
+  struct State {
+    /// The prefix of every optimizer tensor and metadata key.
+    static let prefix = "optimizer."
+    var step: Int
+    var first: [[Float]]
+    var second: [[Float]]
+
+    init<L: Layer>(
+      _ c: Checkpoint.Contents, for model: inout L, method: Method, path: String
+    ) throws(NeuralError) {
+      guard let stored = c.metadata[State.prefix + "method"] else {
+        throw NeuralError("checkpoint \(path) has no optimizer state (checkpoints of ZeroLab 0.1 cannot be resumed)")
+      }
+      let wanted = Optimizer.name(of: method)
+      guard stored == wanted else {
+        throw NeuralError("checkpoint \(path) holds the state of \(stored), the run uses \(wanted)")
+      }
+      guard let s = c.metadata[State.prefix + "step"].flatMap({ Int($0) }), s >= 0 else {
+        throw NeuralError("checkpoint \(path): the optimizer's step count is missing or corrupted")
+      }
+      var sizes: [Int] = []
+      model.visitParameters { sizes.append($0.value.count) }
+      var first: [[Float]] = [], second: [[Float]] = []
+      while let m = c.tensors["\(State.prefix)first.\(first.count)"] {
+        guard let v = c.tensors["\(State.prefix)second.\(first.count)"] else { break }
+        first.append(m.data)
+        second.append(v.data)
+      }
+      let count = c.tensors.keys.filter { $0.hasPrefix(State.prefix) }.count
+      guard count == 2 * first.count, first.isEmpty || first.map(\.count) == sizes,
+        second.map(\.count) == first.map(\.count)
+      else {
+        throw NeuralError("checkpoint \(path): the optimizer state does not match the network's parameters")
+      }
+      step = s
+      self.first = first
+      self.second = second
+    }
+  }
+
+  /// Takes over a checked state.
+  mutating func restore(_ s: State) {
+    step = s.step
+    first = s.first
+    second = s.second
   }
 }

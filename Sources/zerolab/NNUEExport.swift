@@ -1,5 +1,6 @@
 import ArgumentParser
 import NNUE
+import NNUETraining
 
 struct NNUEExport: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import ChessEngine
 import Foundation
 import NNUE
+import NNUETraining
 
 struct NNUEGen: ParsableCommand {
   static let configuration = CommandConfiguration(

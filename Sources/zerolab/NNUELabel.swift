@@ -6,6 +6,7 @@ import Foundation
 import GameCore
 import NNUE
 import NNUELab
+import NNUETraining
 
 struct NNUELabel: ParsableCommand {
   static let configuration = CommandConfiguration(

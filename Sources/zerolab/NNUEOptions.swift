@@ -1,5 +1,6 @@
 import ArgumentParser
 import NNUE
+import NNUETraining
 
 /// Architecture options shared by train, loop and compare.
 struct ArchitectureOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NNUE
+import NNUETraining
 
 struct NNUETrain: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -103,6 +103,61 @@ func smallNetwork(seed: UInt64) -> PolicyValueNetwork {
     #expect(files == ["net.safetensors"])
   }
 
+  /// The optimizer's state, saved with the network or in a file of its own, comes back
+  /// exactly; a file without it, or with another method's, is refused in one line.
+  @Test func optimizerStateRoundTripsInOneScheme() throws {
+    var net = smallNetwork(seed: 5)
+    var adam = Optimizer.adam(0.01)
+    for step in 0..<2 {
+      net.visitParameters { p in
+        for i in 0..<p.grad.count { p.grad.data[i] = Float((i + step) % 7) / 100 - 0.03 }
+      }
+      adam.update(&net)
+    }
+    func state(_ o: Optimizer) -> [String: [Float]] {
+      Dictionary(uniqueKeysWithValues: o.stateTensors.map { ($0.0, $0.2) })
+    }
+    #expect(state(adam).keys.contains("optimizer.first.0") && state(adam).keys.contains("optimizer.second.0"))
+    let both = temporaryPath("training.safetensors"), alone = temporaryPath("optimizer.safetensors")
+    try Checkpoint.save(&net, spec: net.spec, optimizer: adam, to: both)
+    try Checkpoint.save(adam, to: alone)
+    var other = smallNetwork(seed: 6)
+    var restored = Optimizer.adam(0.01)
+    try Checkpoint.load(into: &other, optimizer: &restored, from: both)
+    #expect(restored.step == 2 && state(restored) == state(adam))
+    var fromAlone = Optimizer.adam(0.01)
+    try Checkpoint.load(&fromAlone, for: &net, from: alone)
+    #expect(fromAlone.step == 2 && state(fromAlone) == state(adam))
+    // The training checkpoint is also a network file.
+    var third = smallNetwork(seed: 7)
+    try Checkpoint.load(into: &third, from: both)
+    var a: [Float] = [], b: [Float] = []
+    net.visitParameters { a += $0.value.data }
+    third.visitParameters { b += $0.value.data }
+    #expect(a == b)
+    func refusal(_ body: () throws -> Void) -> String {
+      do {
+        try body()
+        return "accepted"
+      } catch {
+        return (error as? NeuralError)?.message ?? "\(error)"
+      }
+    }
+    let plain = temporaryPath("plain.safetensors")
+    try Checkpoint.save(&net, spec: net.spec, to: plain)
+    var fresh = Optimizer.adam(0.01)
+    let missing = refusal { _ = try Checkpoint.load(into: &other, optimizer: &fresh, from: plain) }
+    #expect(missing.contains("has no optimizer state") && !missing.contains("\n"))
+    #expect(fresh.step == 0)
+    var sgd = Optimizer.sgd(0.1, momentum: 0.9)
+    #expect(refusal { try Checkpoint.load(&sgd, for: &net, from: alone) }.contains("state of adam, the run uses sgd"))
+    var wide = PolicyValueNetwork(
+      NetworkSpec.policyValue(
+        height: 3, width: 3, planes: 2, blocks: 1, channels: 8, policySize: 7, activation: Activation(.relu)))
+    var again = Optimizer.adam(0.01)
+    #expect(refusal { try Checkpoint.load(&again, for: &wide, from: alone) }.contains("does not match"))
+  }
+
   /// Python reads the file with nothing but the standard library (struct + json), checks
   /// the safetensors layout and prints a few values, which must match ours.
   @Test func pythonReadsIt() throws {

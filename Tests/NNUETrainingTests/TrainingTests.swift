@@ -3,6 +3,7 @@ import ChessEngine
 import Foundation
 import GameCore
 import NNUE
+import NNUETraining
 import NeuralCore
 import Testing
 

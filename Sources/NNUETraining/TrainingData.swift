@@ -1,7 +1,7 @@
 import Chess
 import Foundation
 import GameCore
-import NeuralCore
+import NNUE
 
 /// One training position: 32 bytes, little-endian.
 ///

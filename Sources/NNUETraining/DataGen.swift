@@ -3,7 +3,7 @@ import ChessEngine
 import Foundation
 import GameCore
 import LabKit
-import NeuralCore
+import NNUE
 import Synchronization
 
 /// Self-play data generation settings (`zerolab nnue gen`).

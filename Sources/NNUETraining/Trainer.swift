@@ -1,6 +1,7 @@
 import Foundation
 import GameCore
 import LabKit
+import NNUE
 import NeuralCore
 
 /// Training settings (`zerolab nnue train`), saved in the run folder.
@@ -67,7 +68,7 @@ public struct TrainMetrics: Codable, Sendable, Equatable {
 /// JSONL metrics, in a run folder:
 ///
 ///     OUT/settings.json      the settings (a resume must match them)
-///     OUT/checkpoint.safetensors   weights + Adam moments + epoch (written atomically each epoch)
+///     OUT/checkpoint.safetensors   weights + Adam state + epoch (written atomically each epoch)
 ///     OUT/float.safetensors  the float net after the last epoch
 ///     OUT/best.safetensors   the float net with the lowest validation loss
 ///     OUT/quantized.safetensors    `best` quantised (what the engine loads)
@@ -280,48 +281,25 @@ public final class NNUETrainer {
     try JSONLines<TrainMetrics>(path: metricsPath).append(m) { $0.epoch < m.epoch }
   }
 
-  /// Weights, Adam moments, epoch and best validation loss, in one atomic file.
+  /// Weights, the optimizer's state (`Checkpoint`'s one scheme), epoch and best validation
+  /// loss, in one atomic file.
   func saveCheckpoint() throws {
-    var tensors: [(String, [Int], [Float])] = []
-    model.visitParameters { p in tensors.append((p.name, p.value.shape, p.value.data)) }
-    let st = optimizer.state
-    for (k, m) in st.first.enumerated() { tensors.append(("adam.m.\(k)", [m.count], m)) }
-    for (k, v) in st.second.enumerated() { tensors.append(("adam.v.\(k)", [v.count], v)) }
-    try Checkpoint.write(
-      tensors,
-      metadata: [
-        "format": "zerolab-nnue-checkpoint", "epoch": "\(epoch)", "step": "\(st.step)",
-        "best_validation": "\(bestValidation)",
-      ], to: checkpointPath)
+    try Checkpoint.save(
+      &model, spec: nil, optimizer: optimizer,
+      metadata: ["zerolab.run": "nnue", "epoch": "\(epoch)", "best_validation": "\(bestValidation)"],
+      to: checkpointPath)
   }
 
   func restore() throws {
     let c: Checkpoint.Contents
     do {
-      c = try Checkpoint.read(checkpointPath)
+      c = try Checkpoint.load(into: &model, optimizer: &optimizer, from: checkpointPath)
     } catch {
-      throw NNUEError("\(checkpointPath): \(error.message)")
+      throw NNUEError(error.message)
     }
-    guard c.metadata["format"] == "zerolab-nnue-checkpoint", let e = c.metadata["epoch"].flatMap({ Int($0) }),
-      let step = c.metadata["step"].flatMap({ Int($0) })
-    else { throw NNUEError("\(checkpointPath): not an NNUE training checkpoint") }
-    var missing: String?
-    model.visitParameters { p in
-      guard let t = c.tensors[p.name], t.count == p.value.count else {
-        missing = p.name
-        return
-      }
-      p.value.data = t.data
+    guard c.metadata["zerolab.run"] == "nnue", let e = c.metadata["epoch"].flatMap({ Int($0) }) else {
+      throw NNUEError("\(checkpointPath): not an NNUE training checkpoint")
     }
-    if let missing { throw NNUEError("\(checkpointPath): tensor \(missing) missing or of the wrong size") }
-    var first: [[Float]] = [], second: [[Float]] = []
-    var k = 0
-    while let m = c.tensors["adam.m.\(k)"], let v = c.tensors["adam.v.\(k)"] {
-      first.append(m.data)
-      second.append(v.data)
-      k += 1
-    }
-    optimizer.state = (step, first, second)
     epoch = e
     bestValidation = c.metadata["best_validation"].flatMap { Double($0) } ?? .infinity
   }

@@ -1,5 +1,6 @@
 import Foundation
 import GameCore
+import NNUE
 import NeuralCore
 
 /// The float NNUE as a neural-core layer, for training.

@@ -1,6 +1,6 @@
 import Foundation
 import LabKit
-import NeuralCore
+import NNUE
 
 /// Writes a quantised net as an engine of the roster: `DIR/NAME.nnue` (the quantised
 /// safetensors file) and `DIR/NAME.json`:

@@ -6,6 +6,7 @@ import Foundation
 import GameCore
 import NNUE
 import NNUELab
+import NNUETraining
 import Testing
 
 @Suite struct EngineIntegrationTests {
