@@ -126,6 +126,8 @@ let package = Package(
     .library(name: "NeuralCore", targets: ["NeuralCore"]),
     .library(name: "NNUE", targets: ["NNUE"]),
     .library(name: "NNUETraining", targets: ["NNUETraining"]),
+    .library(name: "NNUELab", targets: ["NNUELab"]),
+    .library(name: "AlphaZero", targets: ["AlphaZero"]),
     .library(name: "LabKit", targets: ["LabKit"]),
   ],
   dependencies: [

@@ -15,7 +15,7 @@ public struct TrainSettings: Codable, Sendable, Equatable {
   /// Weight of the search score in the target (nnue-pytorch's λ; `1 − λ` on the game result).
   /// 1 by default: on ZeroLab's self-play data (random openings, equal engines) the game
   /// results are mostly noise, and at a million positions λ = 0.7 cost about 390 Elo against
-  /// λ = 1 (README, "NNUE: measured").
+  /// λ = 1 (docs/experiments/nnue-training.md).
   public var lambda: Float = 1
   /// The sigmoid scale K in centipawns.
   public var sigmoidScale: Float = 400
