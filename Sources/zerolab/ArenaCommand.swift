@@ -38,10 +38,14 @@ struct ArenaCommand: ParsableCommand {
     let specA: EngineSpec, specB: EngineSpec
     var positions = [ChessPosition()]
     var sprtPair: (Double, Double)?
-    do throws(NotationError) {
-      control = try TimeControl(parsing: tc)
+    do throws(EngineError) {
       specA = try EngineSpec.resolve(engineA)
       specB = try EngineSpec.resolve(engineB)
+    } catch {
+      throw ValidationError(error.message)
+    }
+    do throws(NotationError) {
+      control = try TimeControl(parsing: tc)
       let path = openings ?? defaultOpenings()
       if let path {
         guard let data = FileManager.default.contents(atPath: path) else { throw NotationError("cannot read \(path)") }
@@ -58,7 +62,7 @@ struct ArenaCommand: ParsableCommand {
       throw ValidationError(error.message)
     }
     let a: any ChessEngineHandle, b: any ChessEngineHandle
-    do throws(NotationError) {
+    do throws(EngineError) {
       a = try specA.makeEngine()
       b = try specB.makeEngine()
     } catch {

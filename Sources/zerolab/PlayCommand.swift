@@ -52,7 +52,7 @@ struct Play: ParsableCommand {
 
   func chessSeat(_ text: String) throws -> ChessSeat {
     if text == "human" { return .human }
-    do throws(NotationError) {
+    do throws(EngineError) {
       return .engine(try EngineSpec.resolve(text).makeEngine())
     } catch {
       throw ValidationError(error.message)
@@ -126,7 +126,7 @@ struct Play: ParsableCommand {
     if game == .chess { return try runChess() }
     let blackText = black ?? "minimax"
     let engineSize: BoardSize?
-    do throws(NotationError) {
+    do throws(EngineError) {
       let whiteSize = try HexapawnPlayers.boardSize(of: white)
       let blackSize = try HexapawnPlayers.boardSize(of: blackText)
       engineSize = whiteSize ?? blackSize
@@ -138,7 +138,7 @@ struct Play: ParsableCommand {
       board.size == nil && board.fen == nil && engineSize != nil
       ? HexapawnPosition(size: engineSize!) : try board.startPosition()
     let whiteSeat: Seat<HexapawnPosition>, blackSeat: Seat<HexapawnPosition>
-    do throws(NotationError) {
+    do throws(EngineError) {
       whiteSeat = try HexapawnPlayers.player(white, size: start.size, seed: seed).map { .engine($0) } ?? .human
       blackSeat = try HexapawnPlayers.player(blackText, size: start.size, seed: seed &+ 1).map { .engine($0) } ?? .human
     } catch {

@@ -41,7 +41,7 @@ import Testing
     #expect(engine.evalFile == "handcrafted")
     #expect(out.text.contains("info string evaluation: handcrafted"))
     // Without NNUE support an EvalFile is refused at start, except `handcrafted`.
-    #expect(throws: NotationError.self) { try UCIEngine(hashMegabytes: 4, evalFile: path) }
+    #expect(throws: EngineError.self) { try UCIEngine(hashMegabytes: 4, evalFile: path) }
     _ = try UCIEngine(hashMegabytes: 4, evalFile: "handcrafted")
   }
 
@@ -99,7 +99,7 @@ import Testing
     #expect(r.games == 2 && r.wins + r.draws + r.losses == 2)
     var broken = spec
     broken.options?["EvalFile"] = dir + "/missing.nnue"
-    #expect(throws: NotationError.self) { try BuiltinEngine(spec: broken) }
+    #expect(throws: EngineError.self) { try BuiltinEngine(spec: broken) }
   }
 }
 
