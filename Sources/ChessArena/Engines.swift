@@ -51,8 +51,8 @@ public final class BuiltinEngine: ChessEngineHandle {
     if let n = nodeCap { l.nodes = min(l.nodes ?? n, n) }
     searcher.stopSignal.reset()
     let r = searcher.search(game.position, history: game.keys, limits: l)
-    let score = r.info.mateIn.map { "mate \($0)" } ?? "cp \(r.info.score)"
-    lastInfo = "depth \(r.info.depth) score \(score) nodes \(r.info.nodes)"
+    let score = r.mateIn.map { "mate \($0)" } ?? "cp \(r.score)"
+    lastInfo = "depth \(r.depth) score \(score) nodes \(r.nodes)"
     return r.bestMove
   }
 

@@ -287,7 +287,7 @@ public final class UCIEngine: @unchecked Sendable {
     group.enter()
     let thread = Thread { [self] in
       let result = searcher.search(root, history: history, limits: finalLimits)
-      let final = result.info.uciLine
+      let final = searcher.lastInfo.uciLine
       if final != lastLine.text { out.write(final) }
       if let m = result.bestMove {
         let after = root.playing(m)

@@ -162,7 +162,7 @@ import Testing
       let p = try #require(a.position)
       let direct = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4).search(
         p, limits: SearchLimits(depth: 3))
-      #expect(Int(b.score) == max(-3000, min(3000, direct.info.score)))
+      #expect(Int(b.score) == max(-3000, min(3000, direct.score)))
     }
   }
 
