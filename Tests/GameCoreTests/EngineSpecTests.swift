@@ -81,3 +81,18 @@ import Testing
     #expect(EngineSpec.path("w", besides: "h.json") == "w")
   }
 }
+
+/// The one shape of every layer's error.
+@Suite struct ZeroLabErrorTests {
+  @Test func oneLineShape() {
+    let e = NotationError("bad square 'z9'")
+    #expect(e.description == e.message && "\(e)" == "bad square 'z9'")
+    #expect(EngineError(naming: "x.json", "missing \"name\"").message == "x.json: missing \"name\"")
+    // A message that already names the file is not prefixed twice.
+    #expect(EngineError(naming: "x.json", "x.json: not a JSON object").message == "x.json: not a JSON object")
+    // Carried up to another layer unchanged.
+    #expect(EngineError(NotationError("unknown player 'x'")) == EngineError("unknown player 'x'"))
+    let any: any ZeroLabError = EngineError("cannot read engine file e.json")
+    #expect(any.message == "cannot read engine file e.json")
+  }
+}
