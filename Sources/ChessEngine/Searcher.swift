@@ -187,8 +187,8 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       best.score = root.isInCheck ? -mateScore : 0
       info.score = best.score
       lastInfo = info
-      waitIfInfinite(limits)
       best.elapsed = ContinuousClock.now - start
+      waitIfInfinite(limits)
       return best
     }
 

@@ -38,28 +38,31 @@ struct ArenaCommand: ParsableCommand {
     let specA: EngineSpec, specB: EngineSpec
     var positions = [ChessPosition()]
     var sprtPair: (Double, Double)?
+    do throws(NotationError) {
+      control = try TimeControl(parsing: tc)
+    } catch {
+      throw ValidationError(error.message)
+    }
     do throws(EngineError) {
       specA = try EngineSpec.resolve(engineA)
       specB = try EngineSpec.resolve(engineB)
     } catch {
       throw ValidationError(error.message)
     }
-    do throws(NotationError) {
-      control = try TimeControl(parsing: tc)
-      let path = openings ?? defaultOpenings()
-      if let path {
-        guard let data = FileManager.default.contents(atPath: path) else { throw NotationError("cannot read \(path)") }
+    if let path = openings ?? defaultOpenings() {
+      guard let data = FileManager.default.contents(atPath: path) else { throw RuntimeError("cannot read \(path)") }
+      do throws(NotationError) {
         positions = try readOpenings(String(decoding: data, as: UTF8.self), source: path)
+      } catch {
+        throw ValidationError(error.message)
       }
-      if let sprt {
-        let parts = sprt.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let e0 = parts[0], let e1 = parts[1], e0 < e1 else {
-          throw NotationError("--sprt expects elo0,elo1 with elo0 < elo1, e.g. 0,10")
-        }
-        sprtPair = (e0, e1)
+    }
+    if let sprt {
+      let parts = sprt.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+      guard parts.count == 2, let e0 = parts[0], let e1 = parts[1], e0 < e1 else {
+        throw ValidationError("--sprt expects elo0,elo1 with elo0 < elo1, e.g. 0,10")
       }
-    } catch {
-      throw ValidationError(error.message)
+      sprtPair = (e0, e1)
     }
     let a: any ChessEngineHandle, b: any ChessEngineHandle
     do throws(EngineError) {
