@@ -145,7 +145,7 @@ let package = Package(
       providers: [.apt(["libgmp-dev"])]
     ),
     .target(name: "GameCore"),
-    .target(name: "LabKit"),
+    .target(name: "LabKit", dependencies: ["GameCore"]),
     .target(name: "GMP", dependencies: ["CGMP"]),
     .target(name: "Hexapawn", dependencies: ["GameCore"]),
     .target(name: "Chess", dependencies: ["GameCore"], swiftSettings: hotPath),

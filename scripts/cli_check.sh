@@ -47,6 +47,10 @@ expect "play hexapawn --move-time" 64 "--move-time is for chess engines" "$bin" 
 expect "play hexapawn --pgn" 64 "--pgn is for chess games" "$bin" play hexapawn --pgn "$tmp/h.pgn"
 one_line "play, unknown Hexapawn engine" "unknown player 'hexapawn-9x9-zero'.*hexapawn-3x3-zero, hexapawn-4x4-zero" \
   "$bin" play hexapawn --black hexapawn-9x9-zero
+one_line "play chess, a Hexapawn engine" ".*engines/hexapawn-4x4-zero.json: a hexapawn engine, not a chess engine" \
+  "$bin" play chess --white hexapawn-4x4-zero
+one_line "play hexapawn, a chess engine" ".*engines/zerolab.json: a chess engine, not a hexapawn engine" \
+  "$bin" play hexapawn --white zerolab
 touch "$tmp/file"
 one_line "play, unwritable --pgn" "cannot write $tmp/file/game.pgn" "$bin" play chess --pgn "$tmp/file/game.pgn"
 # A board too large for the learning metrics is refused at once, and no folder is left behind.
@@ -157,6 +161,6 @@ grep -q -- '--init <init>' <<<"$h" || help_fail "nnue train --help has no --init
 "$bin" signal --layers 3 --width 8 --batch 16 >/dev/null || help_fail "signal --layers failed"
 "$bin" signal --depth 3 --width 8 --batch 16 >/dev/null || help_fail "the hidden signal --depth stopped working"
 if [ "$failed" = 0 ]; then
-  echo "cli-check: 15 error checks, the progress check, the zerolab play checks, the version check and the help checks passed"
+  echo "cli-check: 17 error checks, the progress check, the zerolab play checks, the version check and the help checks passed"
 fi
 exit $failed

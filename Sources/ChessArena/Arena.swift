@@ -129,7 +129,7 @@ public final class Arena {
     var record = GameRecord(start: start)
     let white = whiteIsA ? a : b, black = whiteIsA ? b : a
     for e in [white, black] {
-      do throws(NotationError) {
+      do throws(EngineError) {
         try e.newGame()
       } catch {
         let loser: Side = e === white ? .white : .black

@@ -4,68 +4,17 @@ import Foundation
 import GameCore
 import Synchronization
 
-/// An engine as described by a JSON file in `engines/`:
-///
-///     {"name": "zerolab", "type": "builtin", "options": {"Hash": "64"}}
-///     {"name": "stockfish-1350", "type": "uci", "command": "/usr/games/stockfish",
-///      "args": [], "options": {"UCI_LimitStrength": "true", "UCI_Elo": "1350"}}
-///
-/// `builtin` is the alpha-beta engine in process (options `Hash` in MiB, optionally `Depth` or
-/// `Nodes` to cap every move, and `EvalFile`: the shipped NNUE when absent, `handcrafted`, or a
-/// net's path, see `Evaluators`); `uci` is any external UCI program, started once per match and
-/// given `options` with `setoption`.
-public struct EngineSpec: Codable, Sendable, Equatable {
-  public var name: String
-  public var type: String
-  public var command: String?
-  public var args: [String]?
-  public var options: [String: String]?
-
-  public init(
-    name: String, type: String, command: String? = nil, args: [String]? = nil, options: [String: String]? = nil
-  ) {
-    self.name = name
-    self.type = type
-    self.command = command
-    self.args = args
-    self.options = options
-  }
-
-  /// The built-in engines by name: `zerolab` (the default evaluation, the shipped NNUE) and
-  /// `zerolab-hce` (the handcrafted evaluation).
+extension EngineSpec {
+  /// The built-in chess engines by name: `zerolab` (the default evaluation, the shipped NNUE)
+  /// and `zerolab-hce` (the handcrafted evaluation).
   public static let builtinNames = ["zerolab", "zerolab-hce"]
-
-  /// Decodes and checks a JSON description.
-  public static func parse(_ data: Data, source: String) throws(NotationError) -> EngineSpec {
-    let spec: EngineSpec
-    do {
-      spec = try JSONDecoder().decode(EngineSpec.self, from: data)
-    } catch {
-      throw NotationError("\(source): not a valid engine description (needs \"name\" and \"type\")")
-    }
-    switch spec.type {
-    case "builtin":
-      for (k, v) in spec.options ?? [:] {
-        if k.lowercased() == "evalfile" { continue }
-        guard ["hash", "depth", "nodes"].contains(k.lowercased()) else {
-          throw NotationError("\(source): unknown built-in option '\(k)' (Hash, Depth, Nodes, EvalFile)")
-        }
-        guard let n = Int(v), n > 0 else { throw NotationError("\(source): option \(k) needs a positive integer") }
-      }
-    case "uci":
-      guard let c = spec.command, !c.isEmpty else { throw NotationError("\(source): a uci engine needs \"command\"") }
-    default:
-      throw NotationError("\(source): type must be \"builtin\" or \"uci\"")
-    }
-    return spec
-  }
 }
 
 /// A running engine that answers "your move" for a game.
 public protocol ChessEngineHandle: AnyObject {
   var name: String { get }
   /// A new game starts.
-  func newGame() throws(NotationError)
+  func newGame() throws(EngineError)
   /// The move for the current position of `game` within `limits`; `nil` if the engine failed
   /// (crashed, timed out, or answered an illegal move: `lastError` says which).
   func bestMove(_ game: GameRecord<ChessPosition>, limits: SearchLimits) -> Move?
@@ -102,8 +51,8 @@ public final class BuiltinEngine: ChessEngineHandle {
     if let n = nodeCap { l.nodes = min(l.nodes ?? n, n) }
     searcher.stopSignal.reset()
     let r = searcher.search(game.position, history: game.keys, limits: l)
-    let score = r.info.mateIn.map { "mate \($0)" } ?? "cp \(r.info.score)"
-    lastInfo = "depth \(r.info.depth) score \(score) nodes \(r.info.nodes)"
+    let score = r.mateIn.map { "mate \($0)" } ?? "cp \(r.score)"
+    lastInfo = "depth \(r.depth) score \(score) nodes \(r.nodes)"
     return r.bestMove
   }
 
@@ -167,13 +116,13 @@ public final class UCIProcessEngine: ChessEngineHandle {
 
   /// Starts `spec.command` and waits for `uciok` and `readyok`, each within
   /// `handshakeMilliseconds` (the program is terminated if either does not come).
-  public init(spec: EngineSpec, handshakeMilliseconds: Int = 10_000) throws(NotationError) {
+  public init(spec: EngineSpec, handshakeMilliseconds: Int = 10_000) throws(EngineError) {
     name = spec.name
     self.handshakeMilliseconds = handshakeMilliseconds
     signal(SIGPIPE, SIG_IGN)
     let command = spec.command ?? ""
     guard FileManager.default.isExecutableFile(atPath: command) else {
-      throw NotationError("\(spec.name): cannot run \(command)")
+      throw EngineError("\(spec.name): cannot run \(command)")
     }
     process.executableURL = URL(fileURLWithPath: command)
     process.arguments = spec.args ?? []
@@ -184,20 +133,20 @@ public final class UCIProcessEngine: ChessEngineHandle {
     do {
       try process.run()
     } catch {
-      throw NotationError("\(spec.name): cannot start \(command)")
+      throw EngineError("\(spec.name): cannot start \(command)")
     }
     input = inPipe.fileHandleForWriting
     reader = LineReader(handle: outPipe.fileHandleForReading)
     send("uci")
     guard waitFor("uciok", milliseconds: handshakeMilliseconds) else {
       defer { terminate() }
-      throw NotationError("\(spec.name): no 'uciok' from \(command)\(exitNote)")
+      throw EngineError("\(spec.name): no 'uciok' from \(command)\(exitNote)")
     }
     for (k, v) in (spec.options ?? [:]).sorted(by: { $0.key < $1.key }) { send("setoption name \(k) value \(v)") }
     send("isready")
     guard waitFor("readyok", milliseconds: handshakeMilliseconds) else {
       defer { terminate() }
-      throw NotationError("\(spec.name): no 'readyok'\(exitNote)")
+      throw EngineError("\(spec.name): no 'readyok'\(exitNote)")
     }
   }
 
@@ -214,11 +163,11 @@ public final class UCIProcessEngine: ChessEngineHandle {
     }
   }
 
-  public func newGame() throws(NotationError) {
+  public func newGame() throws(EngineError) {
     send("ucinewgame")
     send("isready")
     guard waitFor("readyok", milliseconds: handshakeMilliseconds) else {
-      throw NotationError("\(name): no 'readyok' after ucinewgame\(exitNote)")
+      throw EngineError("\(name): no 'readyok' after ucinewgame\(exitNote)")
     }
   }
 

@@ -11,7 +11,8 @@ public let mateBound = mateScore - 2 * maxPly
 public let maxPly = 128
 let infinityScore = 32001
 
-/// One completed iteration (or the final report).
+/// One completed iteration (or the final report): the chess engine's report, with what only
+/// it has (selective depth, table fill, the principal variation as UCI text).
 public struct SearchInfo: Sendable {
   public var depth: Int
   public var seldepth: Int
@@ -25,7 +26,10 @@ public struct SearchInfo: Sendable {
   public var hashfull: Int
 
   /// Moves to mate (negative: being mated), or `nil` for a centipawn score.
-  public var mateIn: Int? {
+  public var mateIn: Int? { SearchInfo.mateIn(score) }
+
+  /// Moves to mate for a score (negative: being mated), or `nil` for a centipawn score.
+  public static func mateIn(_ score: Int) -> Int? {
     guard abs(score) >= mateBound else { return nil }
     let plies = mateScore - abs(score)
     return score > 0 ? (plies + 1) / 2 : -(plies / 2)
@@ -43,12 +47,12 @@ public struct SearchInfo: Sendable {
   }
 }
 
-/// The search's answer.
-public struct SearchResult: Sendable {
-  /// `nil` only when the root has no legal move.
-  public var bestMove: Move?
-  public var ponderMove: Move?
-  public var info: SearchInfo
+/// The chess engine's reading of the shared `SearchResult`.
+extension SearchResult where Move == Chess.Move {
+  /// The reply the principal variation expects (UCI `ponder`).
+  public var ponderMove: Move? { pv.count > 1 ? pv[1] : nil }
+  /// Moves to mate (negative: being mated), or `nil` for a centipawn score.
+  public var mateIn: Int? { SearchInfo.mateIn(score) }
 }
 
 /// A flag another thread sets to stop a running search (checked every 1024 nodes).
@@ -66,8 +70,11 @@ public protocol ChessSearching: AnyObject, Sendable {
   var table: TranspositionTable { get }
   var stopSignal: StopSignal { get }
   var onIteration: ((SearchInfo) -> Void)? { get set }
+  /// The last search's final report: its last completed iteration, with the whole search's
+  /// nodes and time (UCI's final `info` line).
+  var lastInfo: SearchInfo { get }
   func newGame()
-  func search(_ root: ChessPosition, history: [UInt64], limits: SearchLimits) -> SearchResult
+  func search(_ root: ChessPosition, history: [UInt64], limits: SearchLimits) -> SearchResult<Move>
 }
 
 /// Negamax principal-variation search with iterative deepening, aspiration windows, a
@@ -91,6 +98,8 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
   public let stopSignal: StopSignal
   /// Called after every completed iteration (UCI `info` lines).
   public var onIteration: ((SearchInfo) -> Void)?
+  public private(set) var lastInfo = SearchInfo(
+    depth: 0, seldepth: 0, score: 0, nodes: 0, milliseconds: 0, pv: [], hashfull: 0)
 
   /// Move-ordering histories (butterfly, counter moves, continuation).
   let histories = Histories()
@@ -140,7 +149,7 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
 
   /// Searches `root`. `history` holds the keys of the game's earlier positions (oldest first,
   /// the root's own key may be last or absent), for repetition draws.
-  public func search(_ root: ChessPosition, history: [UInt64] = [], limits: SearchLimits) -> SearchResult {
+  public func search(_ root: ChessPosition, history: [UInt64] = [], limits: SearchLimits) -> SearchResult<Move> {
     start = ContinuousClock.now
     nodes = 0
     seldepth = 0
@@ -172,11 +181,13 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
 
     var moves = MoveList<Move>(filler: .none)
     root.generateMoves(into: &moves)
-    var best = SearchResult(
-      bestMove: moves.isEmpty ? nil : moves[0], ponderMove: nil,
-      info: SearchInfo(depth: 0, seldepth: 0, score: 0, nodes: 0, milliseconds: 0, pv: [], hashfull: 0))
+    var best = SearchResult<Move>(bestMove: moves.isEmpty ? nil : moves[0], proven: moves.isEmpty)
+    var info = SearchInfo(depth: 0, seldepth: 0, score: 0, nodes: 0, milliseconds: 0, pv: [], hashfull: 0)
     if moves.isEmpty {
-      best.info.score = root.isInCheck ? -mateScore : 0
+      best.score = root.isInCheck ? -mateScore : 0
+      info.score = best.score
+      lastInfo = info
+      best.elapsed = ContinuousClock.now - start
       waitIfInfinite(limits)
       return best
     }
@@ -216,25 +227,25 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
       let fell = depth > 1 && score < previous - 30
       previous = score
       let pv = stack.rootPV
-      if let first = pv.first {
-        best.bestMove = first
-        best.ponderMove = pv.count > 1 ? pv[1] : nil
-      }
+      if let first = pv.first { best.bestMove = first }
       if best.bestMove == lastBest {
         stable += 1
       } else {
         stable = 0
         lastBest = best.bestMove ?? .none
       }
-      best.info = SearchInfo(
+      info = SearchInfo(
         depth: depth, seldepth: seldepth, score: score, nodes: nodes, milliseconds: elapsedMilliseconds,
         pv: pv.isEmpty ? [best.bestMove!] : pv, hashfull: table.hashfull)
       var walk = root
-      best.info.pvText = best.info.pv.map { m in
+      info.pvText = info.pv.map { m in
         defer { walk.play(m) }
         return walk.moveText(m)
       }
-      onIteration?(best.info)
+      best.score = score
+      best.depth = depth
+      best.pv = info.pv
+      onIteration?(info)
       if stopSignal.isSet || nodes >= nodeLimit { break }
       if byClock {
         // No new iteration past a share of the optimum: all of it when the best move has just
@@ -251,8 +262,11 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
         break
       }
     }
-    best.info.nodes = nodes
-    best.info.milliseconds = elapsedMilliseconds
+    info.nodes = nodes
+    info.milliseconds = elapsedMilliseconds
+    lastInfo = info
+    best.nodes = nodes
+    best.elapsed = ContinuousClock.now - start
     waitIfInfinite(limits)
     return best
   }

@@ -27,7 +27,7 @@ public final class UCIEngine: @unchecked Sendable {
   /// Builds a searcher for an `EvalFile` value (`nil`: the default evaluation; `handcrafted`:
   /// the handcrafted one; else a file).
   public typealias SearcherFactory =
-    @Sendable (_ evalFile: String?, _ hashMegabytes: Int) throws(NotationError) ->
+    @Sendable (_ evalFile: String?, _ hashMegabytes: Int) throws(EngineError) ->
     any ChessSearching
   let factory: SearcherFactory
   var hashMegabytes: Int
@@ -44,9 +44,9 @@ public final class UCIEngine: @unchecked Sendable {
   var moveOverhead = 30
 
   /// The handcrafted-only factory (an `EvalFile` other than `handcrafted` is refused).
-  public static let handcraftedOnly: SearcherFactory = { file, hash throws(NotationError) in
+  public static let handcraftedOnly: SearcherFactory = { file, hash throws(EngineError) in
     if let file, file.lowercased() != "handcrafted" {
-      throw NotationError("EvalFile \(file): this engine has no NNUE support")
+      throw EngineError("EvalFile \(file): this engine has no NNUE support")
     }
     return ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hash)
   }
@@ -56,7 +56,7 @@ public final class UCIEngine: @unchecked Sendable {
   public init(
     writer: LineWriter = LineWriter(), hashMegabytes: Int = 16, evalFile: String? = nil,
     factory: @escaping SearcherFactory = UCIEngine.handcraftedOnly, defaultEval: String = "handcrafted"
-  ) throws(NotationError) {
+  ) throws(EngineError) {
     out = writer
     self.factory = factory
     self.defaultEval = defaultEval
@@ -158,7 +158,7 @@ public final class UCIEngine: @unchecked Sendable {
     case "evalfile":
       let v = (value ?? "").trimmingCharacters(in: .whitespaces)
       let file = ["", "<empty>", "default"].contains(v.lowercased()) ? nil : v
-      do throws(NotationError) {
+      do throws(EngineError) {
         searcher = try factory(file, hashMegabytes)
         evalFile = file ?? ""
         say("info string evaluation: \(file ?? defaultEval)")
@@ -287,7 +287,7 @@ public final class UCIEngine: @unchecked Sendable {
     group.enter()
     let thread = Thread { [self] in
       let result = searcher.search(root, history: history, limits: finalLimits)
-      let final = result.info.uciLine
+      let final = searcher.lastInfo.uciLine
       if final != lastLine.text { out.write(final) }
       if let m = result.bestMove {
         let after = root.playing(m)

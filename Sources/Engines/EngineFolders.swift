@@ -1,4 +1,5 @@
 import Foundation
+import GameCore
 
 /// Where engine names are looked up: the `engines/` folder of the working directory, then the
 /// `engines/` folder of the clone the running binary belongs to, found the way the shipped net is
@@ -56,5 +57,21 @@ public enum EngineFolders {
       }
     }
     return found.sorted()
+  }
+
+  /// The engine file `text` stands for in `game`, read and checked, with its path: a path
+  /// (`engines/x.json`, anything with a `/`) or the name of a file in `folders`; `nil` when
+  /// `text` is neither (a built-in name). A file for another game is a one-line error.
+  public static func engine(
+    _ text: String, game: EngineSpec.Game, in folders: [String] = standard
+  ) throws(EngineError) -> (spec: EngineSpec, path: String)? {
+    let path = text.hasSuffix(".json") || text.contains("/") ? text : file(named: text, in: folders)
+    guard let path else { return nil }
+    return (try EngineSpec.load(path, game: game), path)
+  }
+
+  /// The names of the valid engine files for `game` in `folders`, sorted.
+  public static func engineNames(for game: EngineSpec.Game, in folders: [String] = standard) -> [String] {
+    names(in: folders) { data in (try? EngineSpec.parse(data, source: ""))?.game == game }
   }
 }

@@ -13,55 +13,49 @@ public enum HexapawnPlayers {
   /// name is a one-line error listing the players and engines there are.
   public static func engineFile(
     _ text: String, folders: [String] = EngineFolders.standard
-  ) throws(NotationError)
+  ) throws(EngineError)
     -> String?
   {
     if text.hasSuffix(".json") || text.contains("/") { return text }
     let name = text.split(separator: ":").first.map { String($0).lowercased() } ?? ""
     if name.isEmpty || name == "human" || PlayerSpec.engines.contains(name) { return nil }
     if let path = EngineFolders.file(named: text, in: folders) { return path }
-    let files = engineNames(in: folders)
-    throw NotationError(
+    let files = EngineFolders.engineNames(for: .hexapawn, in: folders)
+    throw EngineError(
       "unknown player '\(text)': choose human, \(PlayerSpec.engines.joined(separator: ", "))"
         + (files.isEmpty ? "" : ", an engine (\(files.joined(separator: ", ")))") + " or a path to an engine file")
   }
 
-  /// The Hexapawn engine files in `folders`, by name.
-  public static func engineNames(in folders: [String] = EngineFolders.standard) -> [String] {
-    EngineFolders.names(in: folders) { (try? JSONDecoder().decode(EngineFile.self, from: $0))?.game == "hexapawn" }
-  }
-
-  /// The board an engine file named by `text` was trained on (`nil`: a built-in player, or a
-  /// file that cannot be read, which `seat` then reports).
+  /// The board the engine file named by `text` was trained on (`nil`: a built-in player, or a
+  /// file whose size cannot be read, which `player` then reports); a file that is not a
+  /// Hexapawn engine is a one-line error.
   public static func boardSize(
     of text: String, folders: [String] = EngineFolders.standard
-  ) throws(NotationError)
+  ) throws(EngineError)
     -> BoardSize?
   {
-    guard let path = try engineFile(text, folders: folders),
-      let data = FileManager.default.contents(atPath: path),
-      let file = try? JSONDecoder().decode(EngineFile.self, from: data)
-    else { return nil }
-    return try? BoardSize(parsing: file.size)
+    guard let path = try engineFile(text, folders: folders) else { return nil }
+    let spec = try EngineSpec.load(path, game: .hexapawn)
+    return try? BoardSize(parsing: spec.size ?? "")
   }
 
   /// The player `text` names on a board of `size` (`nil` for `human`); every problem is a
-  /// one-line error.
+  /// one-line error (a player spec that cannot be read is carried up as it is).
   public static func player(
     _ text: String, size: BoardSize, seed: UInt64, folders: [String] = EngineFolders.standard
-  ) throws(NotationError) -> (any Player<HexapawnPosition>)? {
+  ) throws(EngineError) -> (any Player<HexapawnPosition>)? {
     if let path = try engineFile(text, folders: folders) {
-      do throws(NeuralError) {
-        return try EngineFile.player(path, size: size, seed: seed)
-      } catch {
-        throw NotationError(error.message)
+      return try NetworkEngine.player(path, size: size, seed: seed)
+    }
+    do throws(NotationError) {
+      let spec = try PlayerSpec(parsing: text)
+      if spec.name == "human" {
+        try spec.check(known: [])
+        return nil
       }
+      return try PlayerFactory.make(spec, evaluator: HexapawnHeuristic(), seed: seed)
+    } catch {
+      throw EngineError(error.message)
     }
-    let spec = try PlayerSpec(parsing: text)
-    if spec.name == "human" {
-      try spec.check(known: [])
-      return nil
-    }
-    return try PlayerFactory.make(spec, evaluator: HexapawnHeuristic(), seed: seed)
   }
 }

@@ -53,19 +53,19 @@ public enum Evaluators {
   public static func describe(_ value: String?) -> String { file(for: value) ?? "handcrafted" }
 
   /// The network in `path` (cached).
-  public static func network(_ path: String) throws(NotationError) -> QuantizedNNUE {
+  public static func network(_ path: String) throws(EngineError) -> QuantizedNNUE {
     if let n = cache.withLock({ $0[path] }) { return n }
     do throws(NNUEError) {
       let n = try QuantizedNNUE.load(path)
       cache.withLock { $0[path] = n }
       return n
     } catch {
-      throw NotationError(error.message)
+      throw EngineError(error.message)
     }
   }
 
   /// A searcher on the evaluation an `EvalFile` value stands for.
-  public static func searcher(evalFile: String?, hashMegabytes: Int) throws(NotationError) -> any ChessSearching {
+  public static func searcher(evalFile: String?, hashMegabytes: Int) throws(EngineError) -> any ChessSearching {
     guard let path = file(for: evalFile) else {
       return ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hashMegabytes)
     }
@@ -73,7 +73,7 @@ public enum Evaluators {
   }
 
   /// The factory for `UCIEngine` (EvalFile support).
-  public static let factory: UCIEngine.SearcherFactory = { file, hash throws(NotationError) in
+  public static let factory: UCIEngine.SearcherFactory = { file, hash throws(EngineError) in
     try searcher(evalFile: file, hashMegabytes: hash)
   }
 }
@@ -81,25 +81,17 @@ public enum Evaluators {
 extension EngineSpec {
   /// Reads `text` as a file path (`engines/x.json`), a name in `directory` (`x` for
   /// `engines/x.json`; without `directory`, the `EngineFolders.standard` folders), or a
-  /// built-in name. Errors are one line; an unknown name's lists the engines there are.
-  public static func resolve(_ text: String, directory: String? = nil) throws(NotationError) -> EngineSpec {
-    let fm = FileManager.default
+  /// built-in name. Errors are one line: a Hexapawn engine's file is refused, an unknown
+  /// name's error lists the chess engines there are.
+  public static func resolve(_ text: String, directory: String? = nil) throws(EngineError) -> EngineSpec {
     let folders = directory.map { [$0] } ?? EngineFolders.standard
-    var path: String?
-    if text.hasSuffix(".json") || text.contains("/") {
-      path = text
-    } else {
-      path = EngineFolders.file(named: text, in: folders)
-    }
-    if let path {
-      guard let data = fm.contents(atPath: path) else { throw NotationError("cannot read engine file \(path)") }
-      var spec = try parse(data, source: path)
+    if let (found, path) = try EngineFolders.engine(text, game: .chess, in: folders) {
+      var spec = found
       // An EvalFile path is relative to the engine file's folder.
       if let key = spec.options?.keys.first(where: { $0.lowercased() == "evalfile" }), let file = spec.options?[key],
-        !file.hasPrefix("/"), Evaluators.file(for: file) == file
+        Evaluators.file(for: file) == file
       {
-        let dir = (path as NSString).deletingLastPathComponent
-        spec.options?[key] = dir.isEmpty ? file : dir + "/" + file
+        spec.options?[key] = EngineSpec.path(file, besides: path)
       }
       return spec
     }
@@ -107,14 +99,13 @@ extension EngineSpec {
       return EngineSpec(name: text, type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"])
     }
     if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
-    let files = EngineFolders.names(in: folders) { data in (try? parse(data, source: "")) != nil }
-    let known = Array(Set(builtinNames + files)).sorted()
-    throw NotationError(
+    let known = Array(Set(builtinNames + EngineFolders.engineNames(for: .chess, in: folders))).sorted()
+    throw EngineError(
       "unknown engine '\(text)': known engines are \(known.joined(separator: ", ")) (or a path to a JSON file)")
   }
 
   /// Starts the engine.
-  public func makeEngine() throws(NotationError) -> any ChessEngineHandle {
+  public func makeEngine() throws(EngineError) -> any ChessEngineHandle {
     if type == "builtin" { return try BuiltinEngine(spec: self) }
     return try UCIProcessEngine(spec: self)
   }
@@ -122,7 +113,7 @@ extension EngineSpec {
 
 extension BuiltinEngine {
   /// The engine of `spec` (its `EvalFile`, if any, is loaded: one-line error if it cannot be).
-  public convenience init(spec: EngineSpec) throws(NotationError) {
+  public convenience init(spec: EngineSpec) throws(EngineError) {
     var hash = 16, depth: Int?, nodes: Int?, evalFile: String?
     for (k, v) in spec.options ?? [:] {
       switch k.lowercased() {

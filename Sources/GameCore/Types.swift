@@ -55,8 +55,7 @@
 
 /// Why a line of text could not be read as a move or a position. The message is one line
 /// and names the problem (`illegal move: b1c3`, `bad square 'z9'`).
-public struct NotationError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct NotationError: ZeroLabError {
   public let message: String
   public init(_ message: String) { self.message = message }
-  public var description: String { message }
 }

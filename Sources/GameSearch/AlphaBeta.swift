@@ -9,35 +9,7 @@ public enum SearchScore {
   public static func isDecisive(_ score: Int) -> Bool { abs(score) >= mate - 1000 }
 }
 
-/// What a search found.
-public struct SearchResult<Move: GameMove>: Sendable {
-  /// The move to play (`.none` only if the root has no legal move).
-  public var bestMove: Move
-  /// Score for the side to move: centi-units, or `±(mateBase − plies)` for proven results.
-  public var score: Int
-  /// Deepest completed iteration.
-  public var depth: Int
-  /// Nodes visited.
-  public var nodes: Int
-  /// The principal variation from the transposition table.
-  public var pv: [Move]
-  /// `true` if the score is exact: every line was searched to the end of the game.
-  public var proven: Bool
-  /// Wall time used.
-  public var elapsed: Duration
-
-  public init(
-    bestMove: Move, score: Int, depth: Int, nodes: Int, pv: [Move], proven: Bool, elapsed: Duration
-  ) {
-    self.bestMove = bestMove
-    self.score = score
-    self.depth = depth
-    self.nodes = nodes
-    self.pv = pv
-    self.proven = proven
-    self.elapsed = elapsed
-  }
-
+extension SearchResult {
   /// The score as a `GameValue` if it is a proven win or loss.
   public var gameValue: GameValue? {
     guard abs(score) >= SearchScore.mate - 1000 else {
@@ -126,8 +98,7 @@ public final class AlphaBetaSearch<G: GameState, E: Evaluator> where E.Game == G
     var moves = MoveList<G.Move>(filler: .none)
     root.generateMoves(into: &moves)
     var result = SearchResult<G.Move>(
-      bestMove: moves.first ?? .none, score: 0, depth: 0, nodes: 0, pv: [], proven: false,
-      elapsed: .zero)
+      bestMove: moves.first, score: 0, depth: 0, nodes: 0, pv: [], proven: false, elapsed: .zero)
     if moves.isEmpty {
       result.proven = true
       if let o = root.outcome {

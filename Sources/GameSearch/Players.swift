@@ -154,7 +154,7 @@ public final class AlphaBetaPlayer<G: GameState, E: Evaluator>: Player where E.G
     let score: String
     if let v = r.gameValue, SearchScore.isDecisive(r.score) { score = "\(v)" } else { score = "score \(r.score)" }
     lastReport = "\(score), depth \(r.depth)\(r.proven ? " (proven)" : ""), \(r.nodes) nodes"
-    return r.bestMove
+    return r.bestMove ?? .none
   }
   public func reset() { search.clear() }
 }

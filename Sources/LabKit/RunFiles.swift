@@ -1,10 +1,10 @@
 import Foundation
+import GameCore
 
 /// A failure reading or writing a run folder's files: one line naming the file.
-public struct RunFileError: Error, CustomStringConvertible, Sendable {
+public struct RunFileError: ZeroLabError {
   public let message: String
   public init(_ message: String) { self.message = message }
-  public var description: String { message }
 }
 
 /// The files of a run folder, written so that a kill at any moment leaves either the old file

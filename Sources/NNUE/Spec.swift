@@ -167,12 +167,7 @@ public struct NNUESpec: Codable, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A one-line NNUE error (bad file, bad data, bad option).
-public struct NNUEError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct NNUEError: ZeroLabError {
   public let message: String
   public init(_ message: String) { self.message = message }
-  /// `message` about the file `path`, prefixed with the path unless it already starts with it.
-  init(naming path: String, _ message: String) {
-    self.message = message.hasPrefix(path + ": ") ? message : "\(path): \(message)"
-  }
-  public var description: String { message }
 }

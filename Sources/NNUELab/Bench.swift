@@ -205,7 +205,7 @@ public enum NNUEBenchmark {
       let p = try! ChessPosition(fen: fen)
       let s = ChessSearcher(evaluator: make(), hashMegabytes: 16)
       let t0 = clock.now
-      nodes += s.search(p, limits: SearchLimits(depth: depth)).info.nodes
+      nodes += s.search(p, limits: SearchLimits(depth: depth)).nodes
       took += clock.now - t0
     }
     return (nodes, took.inSeconds)

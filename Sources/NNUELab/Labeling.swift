@@ -31,7 +31,7 @@ public enum Labeler {
     _ records: [TrainingRecord], engine spec: EngineSpec, limits: SearchLimits, progress: (Int) -> Void = { _ in }
   ) throws(NNUEError) -> [TrainingRecord] {
     let engine: any ChessEngineHandle
-    do throws(NotationError) {
+    do throws(EngineError) {
       engine = try spec.makeEngine()
       try engine.newGame()
     } catch {
@@ -43,7 +43,7 @@ public enum Labeler {
     for (i, r) in records.enumerated() {
       guard let p = r.position else { continue }
       // A fresh game (cleared hash) per position: the labels do not depend on the order.
-      do throws(NotationError) { try engine.newGame() } catch {
+      do throws(EngineError) { try engine.newGame() } catch {
         throw NNUEError("\(spec.name): \(error.message)")
       }
       guard engine.bestMove(GameRecord(start: p), limits: limits) != nil, let info = engine.lastInfo,

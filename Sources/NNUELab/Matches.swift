@@ -66,7 +66,7 @@ public enum Matches {
     progress: @escaping (MatchScore, Int) -> Void = { _, _ in }
   ) throws(NNUEError) -> MatchRecord {
     let ea: any ChessEngineHandle, eb: any ChessEngineHandle
-    do throws(NotationError) {
+    do throws(EngineError) {
       ea = try a.makeEngine()
       eb = try b.makeEngine()
     } catch {

@@ -102,7 +102,7 @@ public enum DataGenerator {
       let p = record.position
       let r = searcher.search(p, history: record.keys, limits: s.limits)
       guard let best = r.bestMove else { break }
-      let score = r.info.score
+      let score = r.score
       let mate = abs(score) >= mateBound
       let quiet =
         p[Square(best.to)].isNone && !best.isEnPassant && !best.isPromotion && !best.isCastling

@@ -5,7 +5,8 @@ import NNUE
 /// Writes a quantised net as an engine of the roster: `DIR/NAME.nnue` (the quantised
 /// safetensors file) and `DIR/NAME.json`:
 ///
-///     {"name": "NAME", "type": "builtin", "options": {"Hash": "16", "EvalFile": "NAME.nnue"}}
+///     {"game": "chess", "name": "NAME", "type": "builtin",
+///      "options": {"Hash": "16", "EvalFile": "NAME.nnue"}}
 ///
 /// (`EvalFile` is relative to the JSON file's folder). Both are written atomically.
 public enum EngineExport {
@@ -21,6 +22,7 @@ public enum EngineExport {
     try q.save(to: weights, metadata: ["name": name])
     let json = """
       {
+        "game": "chess",
         "name": "\(name)",
         "type": "builtin",
         "options": {"Hash": "16", "EvalFile": "\(name).nnue"},

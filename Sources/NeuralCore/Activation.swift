@@ -356,8 +356,7 @@ public struct ActivationLayer: Layer {
 }
 
 /// A one-line error from the neural core (bad names, bad files, mismatched shapes in input).
-public struct NeuralError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct NeuralError: ZeroLabError {
   public let message: String
   public init(_ message: String) { self.message = message }
-  public var description: String { message }
 }

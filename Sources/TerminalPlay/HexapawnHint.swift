@@ -43,13 +43,14 @@ public final class HexapawnHint {
         + " (\(ranked.count) optimal move\(ranked.count == 1 ? "" : "s"))"
     }
     let r = search!.search(position, limits: SearchLimits(depth: 64, time: HexapawnHint.searchTime))
+    guard let move = r.bestMove else { return "no legal move" }
     let opinion: String
     if let v = r.gameValue, SearchScore.isDecisive(r.score) {
       opinion = HexapawnHint.describe(v, side: side)
     } else {
       opinion = "score \(r.score > 0 ? "+" : "")\(r.score) for \(side)"
     }
-    return "Hint (\(engineName)): \(position.moveText(r.bestMove)); \(opinion), depth \(r.depth)"
+    return "Hint (\(engineName)): \(position.moveText(move)); \(opinion), depth \(r.depth)"
   }
 
   /// A solved value for `side` to move, from the winner's point of view: `Black wins in 4 plies`.

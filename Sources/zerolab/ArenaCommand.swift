@@ -40,25 +40,32 @@ struct ArenaCommand: ParsableCommand {
     var sprtPair: (Double, Double)?
     do throws(NotationError) {
       control = try TimeControl(parsing: tc)
-      specA = try EngineSpec.resolve(engineA)
-      specB = try EngineSpec.resolve(engineB)
-      let path = openings ?? defaultOpenings()
-      if let path {
-        guard let data = FileManager.default.contents(atPath: path) else { throw NotationError("cannot read \(path)") }
-        positions = try readOpenings(String(decoding: data, as: UTF8.self), source: path)
-      }
-      if let sprt {
-        let parts = sprt.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let e0 = parts[0], let e1 = parts[1], e0 < e1 else {
-          throw NotationError("--sprt expects elo0,elo1 with elo0 < elo1, e.g. 0,10")
-        }
-        sprtPair = (e0, e1)
-      }
     } catch {
       throw ValidationError(error.message)
     }
+    do throws(EngineError) {
+      specA = try EngineSpec.resolve(engineA)
+      specB = try EngineSpec.resolve(engineB)
+    } catch {
+      throw ValidationError(error.message)
+    }
+    if let path = openings ?? defaultOpenings() {
+      guard let data = FileManager.default.contents(atPath: path) else { throw RuntimeError("cannot read \(path)") }
+      do throws(NotationError) {
+        positions = try readOpenings(String(decoding: data, as: UTF8.self), source: path)
+      } catch {
+        throw ValidationError(error.message)
+      }
+    }
+    if let sprt {
+      let parts = sprt.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+      guard parts.count == 2, let e0 = parts[0], let e1 = parts[1], e0 < e1 else {
+        throw ValidationError("--sprt expects elo0,elo1 with elo0 < elo1, e.g. 0,10")
+      }
+      sprtPair = (e0, e1)
+    }
     let a: any ChessEngineHandle, b: any ChessEngineHandle
-    do throws(NotationError) {
+    do throws(EngineError) {
       a = try specA.makeEngine()
       b = try specB.makeEngine()
     } catch {

@@ -30,9 +30,9 @@ struct EngineBench: ParsableCommand {
       let p = try ChessPosition(fen: fen)
       let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
       let r = s.search(p, limits: SearchLimits(depth: depth))
-      nodes += r.info.nodes
-      ms += r.info.milliseconds
-      print("\(fen): \(r.info.uciLine)")
+      nodes += r.nodes
+      ms += s.lastInfo.milliseconds
+      print("\(fen): \(s.lastInfo.uciLine)")
     }
     let nps = ms > 0 ? nodes * 1000 / ms : nodes
     print("Total: \(nodes) nodes in \(ms) ms")
@@ -90,7 +90,7 @@ struct EPDCommand: ParsableCommand {
       let ok = r.bestMove.map { (bm.isEmpty || bm.contains($0)) && !am.contains($0) } ?? false
       if ok { solved += 1 }
       let played = r.bestMove.map { p.san($0) } ?? "none"
-      print("\(id.isEmpty ? "#\(n + 1)" : id): \(ok ? "solved" : "missed") \(played) (depth \(r.info.depth))")
+      print("\(id.isEmpty ? "#\(n + 1)" : id): \(ok ? "solved" : "missed") \(played) (depth \(r.depth))")
     }
     let share = total > 0 ? Double(solved) / Double(total) * 100 : 0
     print(String(format: "EPD %@: solved %d/%d (%.1f%%) at %g s per position", file, solved, total, share, time))

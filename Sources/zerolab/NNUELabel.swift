@@ -35,7 +35,7 @@ struct NNUELabel: ParsableCommand {
       if let limit { records = Array(records.prefix(limit)) }
       let spec: EngineSpec
       if engine.hasSuffix(".json") {
-        do throws(NotationError) { spec = try EngineSpec.resolve(engine) } catch { throw NNUEError(error.message) }
+        do throws(EngineError) { spec = try EngineSpec.resolve(engine) } catch { throw NNUEError(error.message) }
       } else {
         spec = EngineSpec(
           name: (engine as NSString).lastPathComponent, type: "uci", command: engine,

@@ -53,7 +53,7 @@ struct Play: ParsableCommand {
   /// A chess seat: `human`, or an engine by name thinking `moveTime` milliseconds a move.
   func chessSeat(_ text: String, moveTime: Int) throws -> Seat<ChessPosition> {
     if text == "human" { return .human }
-    do throws(NotationError) {
+    do throws(EngineError) {
       return .engine(
         ChessEnginePlayer(try EngineSpec.resolve(text).makeEngine(), limits: SearchLimits(moveTime: moveTime)))
     } catch {
@@ -133,7 +133,7 @@ struct Play: ParsableCommand {
     if game == .chess { return try runChess() }
     let blackText = black ?? "minimax"
     let engineSize: BoardSize?
-    do throws(NotationError) {
+    do throws(EngineError) {
       let whiteSize = try HexapawnPlayers.boardSize(of: white)
       let blackSize = try HexapawnPlayers.boardSize(of: blackText)
       engineSize = whiteSize ?? blackSize
@@ -145,7 +145,7 @@ struct Play: ParsableCommand {
       board.size == nil && board.fen == nil && engineSize != nil
       ? HexapawnPosition(size: engineSize!) : try board.startPosition()
     let whiteSeat: Seat<HexapawnPosition>, blackSeat: Seat<HexapawnPosition>
-    do throws(NotationError) {
+    do throws(EngineError) {
       whiteSeat = try HexapawnPlayers.player(white, size: start.size, seed: seed).map { .engine($0) } ?? .human
       blackSeat = try HexapawnPlayers.player(blackText, size: start.size, seed: seed &+ 1).map { .engine($0) } ?? .human
     } catch {

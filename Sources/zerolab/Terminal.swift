@@ -121,7 +121,7 @@ struct BoardOptions: ParsableArguments {
 
 /// A failure at run time (a bad checkpoint, an unreadable file): ArgumentParser prints
 /// `Error: <message>` without the usage text, which is for mistakes on the command line.
-struct RuntimeError: Error, CustomStringConvertible {
-  let description: String
-  init(_ message: String) { description = message }
+struct RuntimeError: ZeroLabError {
+  let message: String
+  init(_ message: String) { self.message = message }
 }

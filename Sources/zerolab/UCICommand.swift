@@ -40,7 +40,7 @@ struct UCI: ParsableCommand {
 
   func run() throws {
     let engine: UCIEngine
-    do throws(NotationError) {
+    do throws(EngineError) {
       engine = try UCIEngine(
         hashMegabytes: hash, evalFile: evalFile, factory: Evaluators.factory,
         defaultEval: Evaluators.describe(nil))

@@ -45,8 +45,8 @@ struct ZeroLab: ParsableCommand {
       try command.run()
     } catch let error as ValidationError {
       fail(error.message)
-    } catch let error as RuntimeError {
-      fail(error.description)
+    } catch let error as any ZeroLabError {
+      fail(error.message)
     } catch {
       exit(withError: error)
     }

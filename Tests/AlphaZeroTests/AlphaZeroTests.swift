@@ -181,18 +181,30 @@ let classic = try! SolvedBoard(size: try! BoardSize(parsing: "3x3"))
   @Test func engineFilesLoadAndPlay() throws {
     let d = tempDir("engine")
     let r = try Runs.supervised(config: smallConfig(), dir: d, steps: 10, budget: nil, board: classic)
-    let file = EngineFile(
-      game: "hexapawn", size: "3x3", weights: "network.safetensors", simulations: 0, description: nil)
+    let file = EngineSpec(
+      game: .hexapawn, name: "tiny", type: "network", size: "3x3", weights: "network.safetensors", simulations: 0)
     try JSONEncoder().encode(file).write(to: URL(fileURLWithPath: d + "/engine.json"))
-    let player = try EngineFile.player(d + "/engine.json", size: try BoardSize(parsing: "3x3"), seed: 1)
+    let player = try NetworkEngine.player(d + "/engine.json", size: try BoardSize(parsing: "3x3"), seed: 1)
+    #expect(player.name == "tiny")
     let start = HexapawnPosition()
     #expect(start.isLegal(player.chooseMove(in: start)))
     #expect(r.learner.iteration == 2)
-    #expect(throws: NeuralError.self) {
-      try EngineFile.player(d + "/engine.json", size: try BoardSize(parsing: "4x4"), seed: 1)
+    #expect(throws: EngineError("engine \(d)/engine.json plays 3x3 Hexapawn, not 4x4")) {
+      try NetworkEngine.player(d + "/engine.json", size: try BoardSize(parsing: "4x4"), seed: 1)
     }
-    #expect(throws: NeuralError.self) {
-      try EngineFile.player(d + "/missing.json", size: try BoardSize(parsing: "3x3"), seed: 1)
+    #expect(throws: EngineError("cannot read engine file \(d)/missing.json")) {
+      try NetworkEngine.player(d + "/missing.json", size: try BoardSize(parsing: "3x3"), seed: 1)
+    }
+    // Weights that cannot be read: one line naming them.
+    var missing = file
+    missing.weights = "nowhere.safetensors"
+    try JSONEncoder().encode(missing).write(to: URL(fileURLWithPath: d + "/broken.json"))
+    let size = try BoardSize(parsing: "3x3")
+    do throws(EngineError) {
+      _ = try NetworkEngine.player(d + "/broken.json", size: size, seed: 1)
+      Issue.record("missing weights were accepted")
+    } catch {
+      #expect(!error.message.contains("\n") && error.message.contains("nowhere.safetensors"))
     }
   }
 }

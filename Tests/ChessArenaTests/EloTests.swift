@@ -70,19 +70,6 @@ import Testing
     }
   }
 
-  @Test func engineSpecs() throws {
-    let sf = try EngineSpec.parse(
-      Data(#"{"name":"sf","type":"uci","command":"/usr/games/stockfish","options":{"UCI_Elo":"1350"}}"#.utf8),
-      source: "x")
-    #expect(sf.options?["UCI_Elo"] == "1350")
-    for bad in [
-      #"{"name":"a"}"#, #"{"name":"a","type":"weird"}"#, #"{"name":"a","type":"uci"}"#, "not json",
-      #"{"name":"a","type":"builtin","options":{"Hash":"x"}}"#,
-    ] {
-      #expect(throws: NotationError.self) { try EngineSpec.parse(Data(bad.utf8), source: "x") }
-    }
-  }
-
   @Test func openings() throws {
     let ps = try readOpenings("# c\n\nrnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - c0 \"e4\";\n", source: "t")
     #expect(ps.count == 1 && ps[0].sideToMove == .black)

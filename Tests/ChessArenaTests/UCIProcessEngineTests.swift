@@ -176,7 +176,7 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
       var messages: [String] = []
       for spec in [silent, quits] {
         let start = ContinuousClock.now
-        do throws(NotationError) {
+        do throws(EngineError) {
           _ = try UCIProcessEngine(spec: spec, handshakeMilliseconds: 300)
           messages.append("started")
         } catch {
@@ -205,7 +205,7 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
       let move = e.bestMove(GameRecord<ChessPosition>(), limits: SearchLimits(moveTime: 100))
       var lines = [move == nil ? "no move" : "move", e.lastError ?? ""]
       let start = ContinuousClock.now
-      do throws(NotationError) {
+      do throws(EngineError) {
         try e.newGame()
         lines.append("new game")
       } catch {

@@ -27,8 +27,8 @@ import Testing
       let p = try ChessPosition(fen: fen)
       let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
       let r = s.search(p, limits: SearchLimits(nodes: 2_000_000))
-      #expect(r.info.mateIn == n, "\(fen): expected mate in \(n), got \(r.info.uciLine)")
-      #expect(r.info.score == mateScore - (2 * n - 1))
+      #expect(r.mateIn == n, "\(fen): expected mate in \(n), got \(s.lastInfo.uciLine)")
+      #expect(r.score == mateScore - (2 * n - 1))
       // The best move must start a mate: after it, the opponent is mated in n-1 (checkmated
       // at once for n = 1; otherwise a fresh search of the reply position, which shares no
       // table with the first, scores every defence as mated in n-1).
@@ -41,8 +41,8 @@ import Testing
       }
       let reply = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
         .search(q, limits: SearchLimits(nodes: 2_000_000))
-      #expect(reply.info.mateIn == -(n - 1), "\(fen) after \(m): \(reply.info.uciLine)")
-      #expect(reply.info.score == -(mateScore - 2 * (n - 1)))
+      #expect(reply.mateIn == -(n - 1), "\(fen) after \(m): score \(reply.score)")
+      #expect(reply.score == -(mateScore - 2 * (n - 1)))
     }
   }
 
@@ -50,11 +50,24 @@ import Testing
     let mated = try ChessPosition(fen: "3R2k1/5ppp/8/8/8/8/5PPP/6K1 b - - 1 1")
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 1)
     let r = s.search(mated, limits: SearchLimits(depth: 3))
-    #expect(r.bestMove == nil)
-    #expect(r.info.score == -mateScore)
+    #expect(r.bestMove == nil && r.proven && r.pv.isEmpty)
+    #expect(r.score == -mateScore)
     let stalemate = try ChessPosition(fen: "7k/5Q2/6K1/8/8/8/8/8 b - - 0 1")
     let r2 = s.search(stalemate, limits: SearchLimits(depth: 3))
-    #expect(r2.bestMove == nil && r2.info.score == 0)
+    #expect(r2.bestMove == nil && r2.score == 0)
+  }
+
+  /// The result and the chess report of the same search agree (the report adds the selective
+  /// depth, the table fill and the UCI text).
+  @Test func theResultAndTheLastReportAgree() throws {
+    let p = try ChessPosition(fen: "r1bqkbnr/pppp1ppp/2n5/4p3/4P3/5N2/PPPP1PPP/RNBQKB1R w KQkq - 2 3")
+    let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4)
+    let r = s.search(p, limits: SearchLimits(depth: 6))
+    let info = s.lastInfo
+    #expect(r.depth == 6 && info.depth == 6 && r.nodes == info.nodes && r.score == info.score)
+    #expect(r.pv == info.pv && r.bestMove == r.pv.first && r.ponderMove == r.pv[1] && !r.proven)
+    #expect(info.uciLine.hasPrefix("info depth 6 seldepth ") && info.seldepth >= 6)
+    #expect(r.elapsed >= .milliseconds(info.milliseconds))
   }
 
   @Test func repetitionIsADrawInsideTheSearch() throws {
@@ -65,7 +78,7 @@ import Testing
     #expect(HandcraftedEvaluation.score(p) < -500)
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4)
     let r = s.search(p, limits: SearchLimits(depth: 8))
-    #expect(r.info.score == 0, "\(r.info.uciLine)")
+    #expect(r.score == 0, "\(s.lastInfo.uciLine)")
     #expect(r.bestMove == (try p.parseMove("Qf6+")))
   }
 
@@ -74,7 +87,7 @@ import Testing
     let p = try ChessPosition(fen: "8/8/8/4k3/8/8/8/R3K3 w - - 99 80")
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4)
     let r = s.search(p, limits: SearchLimits(depth: 6))
-    #expect(r.info.score == 0)
+    #expect(r.score == 0)
   }
 }
 

@@ -50,17 +50,17 @@ typealias HandcraftedSearcher = ChessSearcher<HandcraftedEvaluation>
     let p = try ChessPosition(fen: "k4r2/1R4pb/1pQp1n1p/3P4/5p1P/3P2P1/r1q1R2K/8 w - - 0 1")
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 16)
     let r = s.search(p, limits: SearchLimits(nodes: 2_000_000))
-    #expect(r.info.mateIn == 3)
-    #expect(r.info.pv.count >= 3)
-    let q1 = p.playing(r.info.pv[0])
-    let q2 = q1.playing(r.info.pv[1])
+    #expect(r.mateIn == 3)
+    #expect(r.pv.count >= 3)
+    let q1 = p.playing(r.pv[0])
+    let q2 = q1.playing(r.pv[1])
     let e1 = try #require(s.table.probe(q1.hash))
     #expect(e1.bound != .lower && Int(e1.score) == -(mateScore - 4), "\(e1)")
     let e2 = try #require(s.table.probe(q2.hash))
     #expect(e2.bound != .upper && Int(e2.score) == mateScore - 3, "\(e2)")
     let again = s.search(q2, limits: SearchLimits(depth: 1))
-    #expect(again.info.mateIn == 2, "\(again.info.uciLine)")
-    #expect(again.info.score == mateScore - 3)
+    #expect(again.mateIn == 2, "\(s.lastInfo.uciLine)")
+    #expect(again.score == mateScore - 3)
   }
 
   /// Replacement (one entry a slot): the same key always replaces (keeping its move when the

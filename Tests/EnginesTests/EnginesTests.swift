@@ -29,11 +29,22 @@ import Testing
     #expect(try HexapawnPlayers.engineFile("mcts:sims=10", folders: folders) == nil)
     #expect(try HexapawnPlayers.player("human", size: .classic, seed: 1, folders: folders) == nil)
     // The wrong board is a one-line error.
-    #expect(throws: NotationError("engine \(path) plays 4x4 Hexapawn, not 3x3")) {
+    #expect(throws: EngineError("engine \(path) plays 4x4 Hexapawn, not 3x3")) {
       try HexapawnPlayers.player("hexapawn-4x4-zero", size: .classic, seed: 1, folders: folders)
     }
     // The standard folders find the clone's engines from any working directory.
     #expect(EngineFolders.file(named: "hexapawn-3x3-zero") != nil)
+  }
+
+  @Test func aChessEngineIsNotAHexapawnPlayer() throws {
+    let folders = [HexapawnPlayersTests.engines]
+    let path = HexapawnPlayersTests.engines + "/zerolab.json"
+    #expect(throws: EngineError("\(path): a chess engine, not a hexapawn engine")) {
+      try HexapawnPlayers.player("zerolab", size: .classic, seed: 1, folders: folders)
+    }
+    #expect(throws: EngineError("\(path): a chess engine, not a hexapawn engine")) {
+      try HexapawnPlayers.boardSize(of: "zerolab", folders: folders)
+    }
   }
 
   @Test func unknownNamesListWhatExists() throws {
@@ -55,9 +66,51 @@ import Testing
 @Suite struct ChessRosterTests {
   @Test func namesResolveToEngineFiles() throws {
     #expect(try EngineSpec.resolve("zerolab", directory: "/nonexistent").type == "builtin")
-    #expect(throws: NotationError.self) { try EngineSpec.resolve("nope", directory: "/nonexistent") }
+    #expect(throws: EngineError.self) { try EngineSpec.resolve("nope", directory: "/nonexistent") }
     let sf = try EngineSpec.resolve("stockfish-1350", directory: HexapawnPlayersTests.engines)
-    #expect(sf.type == "uci" && sf.options?["UCI_Elo"] == "1350")
+    #expect(sf.game == .chess && sf.type == "uci" && sf.options?["UCI_Elo"] == "1350")
+  }
+
+  @Test func everyShippedEngineFileIsValidForItsGame() throws {
+    let folder = HexapawnPlayersTests.engines
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }
+    #expect(files.count >= 10)
+    for file in files {
+      let spec = try EngineSpec.parse(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file)), source: file)
+      #expect(spec.name + ".json" == file)
+      #expect(spec.game == (file.hasPrefix("hexapawn") ? .hexapawn : .chess))
+    }
+    #expect(EngineFolders.engineNames(for: .hexapawn, in: [folder]) == ["hexapawn-3x3-zero", "hexapawn-4x4-zero"])
+    #expect(EngineFolders.engineNames(for: .chess, in: [folder]).contains("stockfish-1350"))
+  }
+
+  @Test func aHexapawnEngineIsNotAChessEngine() throws {
+    let path = HexapawnPlayersTests.engines + "/hexapawn-4x4-zero.json"
+    #expect(throws: EngineError("\(path): a hexapawn engine, not a chess engine")) {
+      try EngineSpec.resolve("hexapawn-4x4-zero", directory: HexapawnPlayersTests.engines)
+    }
+    #expect(throws: EngineError("\(path): a hexapawn engine, not a chess engine")) {
+      try EngineSpec.resolve(path)
+    }
+    // An unknown name lists chess engines only.
+    do {
+      _ = try EngineSpec.resolve("nope", directory: HexapawnPlayersTests.engines)
+      Issue.record("an unknown engine was accepted")
+    } catch {
+      #expect(error.message.hasPrefix("unknown engine 'nope': known engines are "))
+      #expect(error.message.contains("stockfish-1350") && !error.message.contains("hexapawn"))
+    }
+  }
+
+  @Test func anOldChessFileWithoutGameStillLoads() throws {
+    let dir = FileManager.default.temporaryDirectory.path + "/zerolab-roster-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Data(#"{"name": "old", "type": "builtin", "options": {"Hash": "16", "Depth": "2"}}"#.utf8).write(
+      to: URL(fileURLWithPath: dir + "/old.json"))
+    let spec = try EngineSpec.resolve("old", directory: dir)
+    #expect(spec.game == .chess && spec.options?["Depth"] == "2")
+    #expect(EngineFolders.engineNames(for: .chess, in: [dir]) == ["old"])
   }
 
   @Test func aBuiltinEngineFileWithABrokenNetIsAOneLineError() throws {

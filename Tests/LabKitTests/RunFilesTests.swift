@@ -1,4 +1,5 @@
 import Foundation
+import GameCore
 import LabKit
 import Testing
 
@@ -49,6 +50,13 @@ func scratch(_ name: String) -> String {
 
   @Test func anUnwritablePlaceIsAnErrorNotACrash() {
     #expect(throws: RunFileError.self) { try RunFiles.write(text: "x", to: "/proc/zerolab/x.json") }
+    do throws(RunFileError) {
+      try RunFiles.write(text: "x", to: "/proc/zerolab/x.json")
+    } catch {
+      // The one-line shape every layer's error has.
+      let any: any ZeroLabError = error
+      #expect(!any.description.contains("\n") && any.description == error.message)
+    }
   }
 }
 

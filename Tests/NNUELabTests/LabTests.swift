@@ -42,7 +42,7 @@ import Testing
     #expect(engine.evalFile == "handcrafted")
     #expect(out.text.contains("info string evaluation: handcrafted"))
     // Without NNUE support an EvalFile is refused at start, except `handcrafted`.
-    #expect(throws: NotationError.self) { try UCIEngine(hashMegabytes: 4, evalFile: path) }
+    #expect(throws: EngineError.self) { try UCIEngine(hashMegabytes: 4, evalFile: path) }
     _ = try UCIEngine(hashMegabytes: 4, evalFile: "handcrafted")
   }
 
@@ -100,7 +100,7 @@ import Testing
     #expect(r.games == 2 && r.wins + r.draws + r.losses == 2)
     var broken = spec
     broken.options?["EvalFile"] = dir + "/missing.nnue"
-    #expect(throws: NotationError.self) { try BuiltinEngine(spec: broken) }
+    #expect(throws: EngineError.self) { try BuiltinEngine(spec: broken) }
   }
 }
 
@@ -163,7 +163,7 @@ import Testing
       let p = try #require(a.position)
       let direct = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4).search(
         p, limits: SearchLimits(depth: 3))
-      #expect(Int(b.score) == max(-3000, min(3000, direct.info.score)))
+      #expect(Int(b.score) == max(-3000, min(3000, direct.score)))
     }
   }
 
