@@ -175,7 +175,7 @@ public enum DataGenerator {
       if same != wanted {
         throw NNUEError(
           "\(dir) holds data of seed \(s.seed) made with other settings (\(differences(before, wanted))): "
-            + "give the same settings, or another --out or --seed"
+            + "give the same settings, or another output folder or seed"
         )
       }
       if before.settings.games > s.games {

@@ -124,7 +124,7 @@ public final class NNUETrainer {
     {
       throw NNUEError(
         "\(out): the training data changed since the run started (\(before) then, \(now) now), so the validation "
-          + "split would too: resume with the same data, or start another --out")
+          + "split would too: resume with the same data, or start in another folder")
     }
     try RunFiles.write(try enc.encode(now), to: dataPath)
     // Split.
