@@ -135,6 +135,7 @@ SHELL_SCRIPTS := scripts/*.sh bench/*.sh .ci/run
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
 	@python3 scripts/architecture_check.py
+	@python3 scripts/docs_check.py
 	@bash scripts/shellcheck.sh
 	shellcheck $(SHELL_SCRIPTS)
 
