@@ -98,6 +98,26 @@ public struct TracedPly: Sendable {
   public let status: String
 }
 
+/// The positions of a game of uniformly random legal moves from `start`, seeded: `start`
+/// first, then one position per ply, until `plies` plies or a position without legal moves.
+/// The same seed gives the same game.
+public func randomGamePositions(
+  from start: ChessPosition = ChessPosition(), plies: Int, seed: UInt64
+)
+  -> [ChessPosition]
+{
+  var rng = Xoshiro256(seed: seed)
+  var p = start
+  var out = [p]
+  for _ in 0..<plies {
+    let moves = p.legalMoves
+    if moves.isEmpty { break }
+    p.play(moves[rng.below(moves.count)])
+    out.append(p)
+  }
+  return out
+}
+
 /// A game of uniformly random legal moves from the start, until it ends by rule or reaches
 /// `maxPlies`.
 public func randomGameTrace(maxPlies: Int, using rng: inout Xoshiro256) -> [TracedPly] {

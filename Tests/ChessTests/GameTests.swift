@@ -154,3 +154,25 @@ import Testing
     }
   }
 }
+
+@Suite struct RandomGameTests {
+  @Test func theSameSeedGivesTheSameLegalGame() {
+    let a = randomGamePositions(plies: 120, seed: 7)
+    #expect(a == randomGamePositions(plies: 120, seed: 7))
+    #expect(a != randomGamePositions(plies: 120, seed: 8))
+    #expect(a.first == ChessPosition())
+    #expect(a.count <= 121)
+    // Each position follows from the one before by one legal move.
+    for (p, q) in zip(a, a.dropFirst()) { #expect(p.legalMoves.contains { p.playing($0) == q }) }
+    // A game cut short ended in a position without legal moves.
+    if a.count < 121 { #expect(a.last!.legalMoves.isEmpty) }
+  }
+
+  @Test func aFinishedStartGivesOnlyTheStart() throws {
+    let mated = try ChessPosition(fen: "7k/6Q1/6K1/8/8/8/8/8 b - - 0 1")
+    let stalemate = try ChessPosition(fen: "7k/5Q2/6K1/8/8/8/8/8 b - - 0 1")
+    #expect(mated.isInCheck && !stalemate.isInCheck)
+    #expect(randomGamePositions(from: mated, plies: 10, seed: 1) == [mated])
+    #expect(randomGamePositions(from: stalemate, plies: 10, seed: 1) == [stalemate])
+  }
+}

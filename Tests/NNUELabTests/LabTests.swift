@@ -151,7 +151,7 @@ import Testing
   /// Relabelling keeps positions, results and order and replaces the scores with the other
   /// engine's (here the built-in engine at depth 3, so the test needs no external program).
   @Test func labellingReplacesOnlyScores() throws {
-    let records = randomGame(seed: 12, plies: 30).dropFirst(4).filter { !$0.isInCheck }.map {
+    let records = randomGamePositions(plies: 30, seed: 12).dropFirst(4).filter { !$0.isInCheck }.map {
       TrainingRecord($0, score: 12345, result: .draw, ply: 0, move: .none)
     }
     let spec = EngineSpec(name: "d3", type: "builtin", options: ["Depth": "3", "EvalFile": "handcrafted"])

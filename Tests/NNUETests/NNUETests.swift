@@ -5,19 +5,6 @@ import GameCore
 import NNUE
 import Testing
 
-func randomGame(seed: UInt64, plies: Int) -> [ChessPosition] {
-  var rng = Xoshiro256(seed: seed)
-  var p = ChessPosition()
-  var out = [p]
-  for _ in 0..<plies {
-    let moves = p.legalMoves
-    if moves.isEmpty { break }
-    p.play(moves[rng.below(moves.count)])
-    out.append(p)
-  }
-  return out
-}
-
 /// The move that leads from `a` to `b`.
 func move(from a: ChessPosition, to b: ChessPosition) -> Move {
   a.legalMoves.first { a.playing($0) == b }!
@@ -80,7 +67,7 @@ let smallSpecs: [NNUESpec] = [
   @Test(arguments: [1, 2, 3, 4, 5] as [UInt64], [0, 1, 2])
   func incrementalEqualsRefresh(seed: UInt64, spec: Int) {
     let net = QuantizedNNUE(NNUENetwork(spec: smallSpecs[spec], seed: 9))
-    let game = randomGame(seed: seed, plies: 300)
+    let game = randomGamePositions(plies: 300, seed: seed)
     var acc = net.refresh(game[0])
     var eval = NNUEEvaluation(net: net)
     eval.reset(to: game[0])
@@ -118,7 +105,7 @@ let smallSpecs: [NNUESpec] = [
     var total: Float = 0
     var count = 0
     for seed in 1...20 as ClosedRange<UInt64> {
-      for p in randomGame(seed: seed, plies: 120) {
+      for p in randomGamePositions(plies: 120, seed: seed) {
         let a = f.evaluate(p), b = Float(q.evaluate(p))
         #expect(abs(a - b) <= (hidden ? 75 : 30) + 0.03 * abs(a), "\(p.fen): float \(a) vs quantised \(b)")
         total += abs(a - b)
@@ -132,7 +119,7 @@ let smallSpecs: [NNUESpec] = [
   @Test func stackMatchesRefreshThroughPushAndPopWithNullMoves() {
     let net = QuantizedNNUE(NNUENetwork(spec: smallSpecs[1], seed: 3))
     var eval = NNUEEvaluation(net: net)
-    let game = randomGame(seed: 8, plies: 200)
+    let game = randomGamePositions(plies: 200, seed: 8)
     eval.reset(to: game[0])
     var pushed = 0
     for i in 1..<game.count {
@@ -170,7 +157,7 @@ let smallSpecs: [NNUESpec] = [
   func lazyChainsEqualRefresh(seed: UInt64, spec: NNUESpec) {
     let net = QuantizedNNUE(NNUENetwork(spec: spec, seed: 7))
     func fresh(_ p: ChessPosition) -> Int { min(max(Int(net.evaluate(p)), -9000), 9000) }
-    let game = randomGame(seed: seed, plies: 240)
+    let game = randomGamePositions(plies: 240, seed: seed)
     var rng = Xoshiro256(seed: seed &+ 100)
     var eval = NNUEEvaluation(net: net)
     eval.reset(to: game[0])
@@ -230,7 +217,7 @@ let smallSpecs: [NNUESpec] = [
     let again = tempPath("again.nnue")
     try q.save(to: again)
     #expect(FileManager.default.contents(atPath: again) == FileManager.default.contents(atPath: qPath))
-    for p in randomGame(seed: 3, plies: 60) {
+    for p in randomGamePositions(plies: 60, seed: 3) {
       #expect(q2.evaluate(p) == q.evaluate(p))
       #expect(q3.evaluate(p) == q.evaluate(p))
     }

@@ -10,7 +10,7 @@ import Testing
 @Suite struct DataFormatTests {
   @Test func recordsRoundTripThroughBytesAndPositions() throws {
     var records: [TrainingRecord] = []
-    for (i, p) in randomGame(seed: 4, plies: 150).enumerated() {
+    for (i, p) in randomGamePositions(plies: 150, seed: 4).enumerated() {
       let r = TrainingRecord(p, score: i * 7 - 300, result: i % 3 == 0 ? .draw : .win(.white), ply: i, move: .none)
       records.append(r)
       // The position comes back (without castling rights and en passant).
@@ -32,7 +32,7 @@ import Testing
   }
 
   @Test func badDataFilesAreRefusedWithOneLine() throws {
-    let records = randomGame(seed: 5, plies: 20).map {
+    let records = randomGamePositions(plies: 20, seed: 5).map {
       TrainingRecord($0, score: 1, result: .draw, ply: 0, move: .none)
     }
     let data = TrainingData.encode(records)
@@ -152,7 +152,7 @@ import Testing
     var k: UInt64 = 0
     while out.count < count {
       k += 1
-      for p in randomGame(seed: seed &* 1000 &+ k, plies: 50).dropFirst(10) where !p.isInCheck {
+      for p in randomGamePositions(plies: 50, seed: seed &* 1000 &+ k).dropFirst(10) where !p.isInCheck {
         let values: [PieceKind: Int] = [.pawn: 100, .knight: 300, .bishop: 300, .rook: 500, .queen: 900]
         var m = 0
         for (kind, v) in values {
