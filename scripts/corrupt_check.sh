@@ -2,7 +2,7 @@
 # Damaged files through the command line: every command that reads a file is given it empty,
 # truncated and with one bit flipped (engine JSON for arena and play, an openings file, an
 # NNUE net for nnue eval and uci's EvalFile, a .zldata shard for nnue train, every file of a
-# checkpoint for train --resume). Each must fail with exactly one line on standard error
+# checkpoint for train --resume, every file nnue train --resume reads). Each must fail with exactly one line on standard error
 # naming the file, never crash, and leave every file as it was (sha256 before and after);
 # `uci` answers with an `info string` and keeps playing. Part of `make test`.
 set -uo pipefail
@@ -112,6 +112,24 @@ else
       --accumulator 16 --epochs 1 --threads 1
     if [ -e "$tmp/nt" ]; then fail "nnue train, shard $how: left $tmp/nt behind"; rm -rf "$tmp/nt"; fi
   done
+fi
+
+# An NNUE training run: nnue train --resume refuses its damaged settings, data fingerprint or
+# checkpoint and changes nothing in the run.
+if [ -n "$shard" ]; then
+  nrun=$tmp/keep/nnue-run
+  ntrain=(nnue train --data "$tmp/data" --out "$nrun" --accumulator 16 --threads 1)
+  "$bin" "${ntrain[@]}" --epochs 1 >/dev/null 2>&1 || fail "nnue train failed"
+  cp -r "$nrun" "$tmp/nnue-good"
+  for file in settings.json data.json checkpoint.safetensors; do
+    for how in empty "cut:$(($(stat -c %s "$tmp/nnue-good/$file") / 2))" flip:9 flip:-2; do
+      rm -rf "$nrun"
+      cp -r "$tmp/nnue-good" "$nrun"
+      damage "$tmp/nnue-good/$file" "$nrun/$file" "$how"
+      refused "nnue train --resume, $file $how" "$nrun/$file" "$bin" "${ntrain[@]}" --epochs 2 --resume
+    done
+  done
+  rm -rf "$nrun"
 fi
 
 # A checkpoint: train --resume refuses every damaged file of it and changes nothing in the run.
