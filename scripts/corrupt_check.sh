@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Damaged files through the command line: every command that reads a file is given it empty,
-# truncated and with one bit flipped (engine JSON for arena and play, an openings file, an
-# NNUE net for nnue eval and uci's EvalFile, a .zldata shard for nnue train, every file of a
-# checkpoint for train --resume, every file nnue train --resume reads). Each must fail with exactly one line on standard error
-# naming the file, never crash, and leave every file as it was (sha256 before and after);
-# `uci` answers with an `info string` and keeps playing. Part of `make test`.
+# truncated and with one bit flipped: engine JSON for arena and play, an openings file, an
+# NNUE net for nnue eval and uci's EvalFile, a .zldata shard for nnue train, the data folder's
+# manifest for a rerun of nnue gen, the files nnue train --resume reads, and every file of a
+# checkpoint for train --resume. Each must fail with exactly one line on standard error naming
+# the file, never crash, and leave every file as it was (sha256 before and after); `uci`
+# answers with an `info string` and keeps playing. Part of `make test`.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 bin=${1:-.build/release/zerolab}
@@ -112,6 +113,19 @@ else
       --accumulator 16 --epochs 1 --threads 1
     if [ -e "$tmp/nt" ]; then fail "nnue train, shard $how: left $tmp/nt behind"; rm -rf "$tmp/nt"; fi
   done
+fi
+
+# The data folder's manifest: a rerun of nnue gen refuses it damaged and changes nothing.
+if [ -n "$shard" ]; then
+  manifest=$(find "$tmp/data" -name 'gen-s1.json' | head -n 1)
+  for how in empty "cut:$(($(stat -c %s "$manifest") / 2))" flip:9 flip:-2; do
+    rm -rf "$tmp/keep/data"
+    cp -r "$tmp/data" "$tmp/keep/data"
+    damage "$manifest" "$tmp/keep/data/gen-s1.json" "$how"
+    refused "nnue gen rerun, manifest $how" "$tmp/keep/data/gen-s1.json" "$bin" nnue gen --games 2 --nodes 200 \
+      --out "$tmp/keep/data" --threads 1 --seed 1
+  done
+  rm -rf "$tmp/keep/data"
 fi
 
 # An NNUE training run: nnue train --resume refuses its damaged settings, data fingerprint or

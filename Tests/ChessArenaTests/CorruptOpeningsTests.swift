@@ -21,7 +21,9 @@ import Testing
         let positions = try readOpenings(String(decoding: v.bytes, as: UTF8.self), source: "o.epd")
         #expect(positions.allSatisfy { $0.end() == nil && $0.legalMoveCount > 0 }, "\(v.label)")
       } catch {
-        #expect(error.message.hasPrefix("o.epd") && !error.message.contains("\n"), "\(v.label): \(error.message)")
+        #expect(
+          error.message.hasPrefix("o.epd") && !error.message.contains(where: \.isNewline),
+          "\(v.label): \(error.message)")
       }
     }
   }
