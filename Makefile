@@ -61,6 +61,7 @@ test: setup lint venv
 	@bash scripts/alloc_check.sh $(BIN)
 	@bash scripts/cli_check.sh $(BIN)
 	@bash scripts/resume_check.sh $(BIN)
+	@bash scripts/corrupt_check.sh $(BIN)
 	@bash scripts/nnue_kill_check.sh $(BIN)
 	$(MAKE) --no-print-directory notebook-check
 	$(MAKE) --no-print-directory examples-check

@@ -225,15 +225,21 @@ public final class Learner {
     let tmp = dir + ".new", old = dir + ".old"
     try? fm.removeItem(atPath: tmp)
     try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-    try Checkpoint.save(
-      &network, spec: network.spec, metadata: ["zerolab.run": "hexapawn"], to: tmp + "/network.safetensors")
-    try Checkpoint.save(optimizer, metadata: ["zerolab.run": "hexapawn"], to: tmp + "/optimizer.safetensors")
     let state = State(
       config: config, iteration: iteration, positionsSeen: positionsSeen, gamesPlayed: gamesPlayed,
       wallSeconds: wallSeconds, rng: [rng.s0, rng.s1, rng.s2, rng.s3], lastLoss: lastLoss)
     let encoder = RunFiles.encoder()
-    try RunFiles.write(try encoder.encode(state), to: tmp + "/state.json")
-    try RunFiles.write(try encoder.encode(buffer), to: tmp + "/replay.json")
+    let stateData = try encoder.encode(state), replayData = try encoder.encode(buffer)
+    // The JSON files' checksums ride in the network file's checksummed header.
+    try Checkpoint.save(
+      &network, spec: network.spec,
+      metadata: [
+        "zerolab.run": "hexapawn", "state.json": RunFiles.checksum(stateData),
+        "replay.json": RunFiles.checksum(replayData),
+      ], to: tmp + "/network.safetensors")
+    try Checkpoint.save(optimizer, metadata: ["zerolab.run": "hexapawn"], to: tmp + "/optimizer.safetensors")
+    try RunFiles.write(stateData, to: tmp + "/state.json")
+    try RunFiles.write(replayData, to: tmp + "/replay.json")
     if fm.fileExists(atPath: dir) {
       try? fm.removeItem(atPath: old)
       try fm.moveItem(atPath: dir, toPath: old)
@@ -253,21 +259,33 @@ public final class Learner {
     guard let data = fm.contents(atPath: path + "/state.json") else {
       throw NeuralError("no checkpoint in \(dir) (state.json missing)")
     }
+    // The checksums of state.json and replay.json, kept by the network file (none in a
+    // checkpoint written before them).
+    let sums = try Checkpoint.read(path + "/network.safetensors").metadata
+    func verify(_ data: Data, _ name: String) throws(NeuralError) {
+      if let sum = sums[name], sum != RunFiles.checksum(data) {
+        throw NeuralError("\(path)/\(name): corrupted (checksum mismatch)")
+      }
+    }
+    try verify(data, "state.json")
     guard let state = try? RunFiles.decoder().decode(State.self, from: data) else {
-      throw NeuralError("checkpoint \(dir): state.json is corrupted")
+      throw NeuralError("\(path)/state.json: corrupted (not a checkpoint state)")
     }
     let learner = try Learner(config: state.config)
     try Checkpoint.load(into: &learner.network, from: path + "/network.safetensors")
     try Checkpoint.load(&learner.optimizer, for: &learner.network, from: path + "/optimizer.safetensors")
-    guard let replay = fm.contents(atPath: path + "/replay.json"),
-      let buffer = try? RunFiles.decoder().decode([Sample].self, from: replay)
-    else { throw NeuralError("checkpoint \(dir): replay.json is missing or corrupted") }
+    guard let replay = fm.contents(atPath: path + "/replay.json") else {
+      throw NeuralError("\(path)/replay.json: missing")
+    }
+    try verify(replay, "replay.json")
+    guard let buffer = try? RunFiles.decoder().decode([Sample].self, from: replay)
+    else { throw NeuralError("\(path)/replay.json: corrupted (not a replay buffer)") }
     learner.buffer = buffer
     learner.iteration = state.iteration
     learner.positionsSeen = state.positionsSeen
     learner.gamesPlayed = state.gamesPlayed
     learner.lastLoss = state.lastLoss
-    guard state.rng.count == 4 else { throw NeuralError("checkpoint \(dir): bad generator state") }
+    guard state.rng.count == 4 else { throw NeuralError("\(path)/state.json: bad generator state") }
     learner.rng.s0 = state.rng[0]
     learner.rng.s1 = state.rng[1]
     learner.rng.s2 = state.rng[2]

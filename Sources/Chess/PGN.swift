@@ -117,7 +117,7 @@ struct PGNParser {
   }
 
   func fail(_ message: String) -> NotationError {
-    NotationError("PGN game \(games.count + 1): \(message)")
+    NotationError("PGN game \(games.count + 1): \(NotationError.oneLine(message))")
   }
 
   mutating func startRecord() throws(NotationError) {

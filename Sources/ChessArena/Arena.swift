@@ -49,7 +49,7 @@ public func readOpenings(_ text: String, source: String) throws(NotationError) -
       guard p.end() == nil else { throw NotationError("the game is already over") }
       out.append(p)
     } catch {
-      throw NotationError("\(source):\(n + 1): \(error.message)")
+      throw NotationError("\(source):\(n + 1): \(NotationError.oneLine(error.message))")
     }
   }
   guard !out.isEmpty else { throw NotationError("\(source): no positions") }

@@ -60,23 +60,48 @@ public final class BuiltinEngine: ChessEngineHandle {
 }
 
 /// Lines from a file descriptor, read on a background thread, handed out with a timeout.
+/// What is kept is bounded whatever the program writes: at most `maxLines` lines wait (the
+/// oldest are dropped first, so a flood of `info` lines cannot outgrow memory and the last
+/// line, the answer, survives), and a line longer than `maxLineBytes` is cut there.
 final class LineReader: @unchecked Sendable {
-  let lock = Mutex<[String]>([])
+  /// The waiting lines and the index of the next one to hand out.
+  struct Queue {
+    var lines: [String] = []
+    var head = 0
+    var dropped = 0
+    var most = 0
+    var count: Int { lines.count - head }
+  }
+  let lock = Mutex<Queue>(Queue())
   let available = DispatchSemaphore(value: 0)
   let closed = Atomic<Bool>(false)
+  let maxLines: Int
+  let maxLineBytes: Int
 
-  init(handle: FileHandle) {
+  init(handle: FileHandle, maxLines: Int = 10_000, maxLineBytes: Int = 65_536) {
+    self.maxLines = max(1, maxLines)
+    self.maxLineBytes = max(16, maxLineBytes)
     let thread = Thread { [self] in
       var buffer = Data()
+      var skipping = false
       while true {
         let chunk = handle.availableData
         if chunk.isEmpty { break }
         buffer.append(chunk)
-        while let nl = buffer.firstIndex(of: 10) {
-          let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-          buffer.removeSubrange(buffer.startIndex...nl)
-          lock.withLock { $0.append(line.trimmingCharacters(in: .whitespacesAndNewlines)) }
-          available.signal()
+        var cursor = buffer.startIndex
+        while let nl = buffer[cursor...].firstIndex(of: 10) {
+          if skipping {
+            skipping = false
+          } else {
+            push(buffer[cursor..<nl])
+          }
+          cursor = nl + 1
+        }
+        buffer.removeSubrange(buffer.startIndex..<cursor)
+        if buffer.count > self.maxLineBytes {
+          if !skipping { push(buffer.prefix(self.maxLineBytes)) }
+          skipping = true
+          buffer.removeAll(keepingCapacity: true)
         }
       }
       closed.store(true, ordering: .relaxed)
@@ -85,25 +110,62 @@ final class LineReader: @unchecked Sendable {
     thread.start()
   }
 
+  /// Queues one line (its bytes, invalid UTF-8 replaced), dropping the oldest past `maxLines`.
+  func push(_ bytes: Data) {
+    let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    lock.withLock { q in
+      q.lines.append(line)
+      if q.count > maxLines {
+        q.head += 1
+        q.dropped += 1
+      }
+      q.most = max(q.most, q.count)
+      if q.head > 4096 && q.head * 2 > q.lines.count {
+        q.lines.removeFirst(q.head)
+        q.head = 0
+      }
+    }
+    available.signal()
+  }
+
+  /// How many lines have been dropped because the queue was full.
+  var dropped: Int { lock.withLock { $0.dropped } }
+  /// The most lines that have waited at once.
+  var most: Int { lock.withLock { $0.most } }
+
+  func pop() -> String? {
+    lock.withLock { q in
+      guard q.count > 0 else { return nil }
+      let line = q.lines[q.head]
+      q.head += 1
+      if q.count == 0 {
+        q.lines.removeAll(keepingCapacity: true)
+        q.head = 0
+      }
+      return line
+    }
+  }
+
   /// The next line, or `nil` after `milliseconds` or at end of output.
   func next(milliseconds: Int) -> String? {
     let deadline = DispatchTime.now() + .milliseconds(max(0, milliseconds))
     while true {
-      if let line = lock.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return line }
-      if closed.load(ordering: .relaxed) { return nil }
-      if available.wait(timeout: deadline) == .timedOut {
-        return lock.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-      }
+      if let line = pop() { return line }
+      if closed.load(ordering: .relaxed) { return pop() }
+      if available.wait(timeout: deadline) == .timedOut { return pop() }
     }
   }
 }
 
-/// An external UCI program in a subprocess.
+/// An external UCI program in a subprocess. When a game goes wrong for it (it crashed, hung,
+/// answered a malformed or illegal move, or missed a `readyok`) the program is ended at once
+/// and the next `newGame` starts a fresh one, so one failure costs one game.
 public final class UCIProcessEngine: ChessEngineHandle {
   public let name: String
-  let process = Process()
-  let input: FileHandle
-  let reader: LineReader
+  let spec: EngineSpec
+  private(set) var process = Process()
+  private(set) var input: FileHandle
+  private(set) var reader: LineReader
   public private(set) var lastInfo: String?
   public private(set) var lastError: String?
   /// How long `uciok` and every `readyok` may take.
@@ -113,17 +175,39 @@ public final class UCIProcessEngine: ChessEngineHandle {
   public var answerMarginMilliseconds = 5_000
   /// How long `close` waits for the program to exit after `quit` before terminating it.
   public var quitMilliseconds = 1_000
+  /// Set by a failure: the next `newGame` replaces the program with a fresh one.
+  public private(set) var needsRestart = false
+  /// How many times the program has been started.
+  public private(set) var starts = 0
+
+  /// At most this many lines of the program's output wait to be read (older ones are dropped).
+  public static let queuedLineLimit = 10_000
+  /// The most lines of output that have waited at once since the program started.
+  public var mostQueuedLines: Int { reader.most }
+
+  /// The running program's process id.
+  public var processIdentifier: Int32 { process.processIdentifier }
 
   /// Starts `spec.command` and waits for `uciok` and `readyok`, each within
   /// `handshakeMilliseconds` (the program is terminated if either does not come).
   public init(spec: EngineSpec, handshakeMilliseconds: Int = 10_000) throws(EngineError) {
     name = spec.name
+    self.spec = spec
     self.handshakeMilliseconds = handshakeMilliseconds
     signal(SIGPIPE, SIG_IGN)
+    (input, reader) = (FileHandle.nullDevice, LineReader(handle: FileHandle.nullDevice))
+    try start()
+  }
+
+  /// Launches the program (a fresh `Process`) and runs the handshake.
+  func start() throws(EngineError) {
     let command = spec.command ?? ""
     guard FileManager.default.isExecutableFile(atPath: command) else {
       throw EngineError("\(spec.name): cannot run \(command)")
     }
+    process = Process()
+    starts += 1
+    needsRestart = false
     process.executableURL = URL(fileURLWithPath: command)
     process.arguments = spec.args ?? []
     let inPipe = Pipe(), outPipe = Pipe()
@@ -133,21 +217,27 @@ public final class UCIProcessEngine: ChessEngineHandle {
     do {
       try process.run()
     } catch {
+      needsRestart = true
       throw EngineError("\(spec.name): cannot start \(command)")
     }
     input = inPipe.fileHandleForWriting
-    reader = LineReader(handle: outPipe.fileHandleForReading)
+    reader = LineReader(handle: outPipe.fileHandleForReading, maxLines: UCIProcessEngine.queuedLineLimit)
     send("uci")
     guard waitFor("uciok", milliseconds: handshakeMilliseconds) else {
-      defer { terminate() }
-      throw EngineError("\(spec.name): no 'uciok' from \(command)\(exitNote)")
+      throw fail(EngineError("\(spec.name): no 'uciok' from \(command)\(exitNote)"))
     }
     for (k, v) in (spec.options ?? [:]).sorted(by: { $0.key < $1.key }) { send("setoption name \(k) value \(v)") }
     send("isready")
     guard waitFor("readyok", milliseconds: handshakeMilliseconds) else {
-      defer { terminate() }
-      throw EngineError("\(spec.name): no 'readyok'\(exitNote)")
+      throw fail(EngineError("\(spec.name): no 'readyok'\(exitNote)"))
     }
+  }
+
+  /// Ends the program after a failure and marks it for a restart; returns `error`.
+  func fail(_ error: EngineError) -> EngineError {
+    terminate()
+    needsRestart = true
+    return error
   }
 
   func send(_ line: String) {
@@ -163,11 +253,17 @@ public final class UCIProcessEngine: ChessEngineHandle {
     }
   }
 
+  /// A new game: a fresh program first if the last one failed or has ended, then
+  /// `ucinewgame` and `isready`.
   public func newGame() throws(EngineError) {
+    if needsRestart || !process.isRunning {
+      terminate()
+      try start()
+    }
     send("ucinewgame")
     send("isready")
     guard waitFor("readyok", milliseconds: handshakeMilliseconds) else {
-      throw EngineError("\(name): no 'readyok' after ucinewgame\(exitNote)")
+      throw fail(EngineError("\(name): no 'readyok' after ucinewgame\(exitNote)"))
     }
   }
 
@@ -202,24 +298,42 @@ public final class UCIProcessEngine: ChessEngineHandle {
           lastError = "\(name) did not answer in time"
           send("stop")
         }
-        return nil
+        return failed()
       }
-      if line.hasPrefix("info") && line.contains(" score ") {
+      let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+      if words.first == "info" && words.contains("score") {
         lastInfo = UCIProcessEngine.summary(line)
-      } else if line.hasPrefix("bestmove") {
-        let parts = line.split(separator: " ")
-        guard parts.count >= 2 else {
+      } else if words.first == "bestmove" {
+        guard words.count >= 2 else {
           lastError = "\(name): empty bestmove"
-          return nil
+          return failed()
         }
-        let text = String(parts[1])
+        let text = String(words[1])
         do throws(NotationError) {
           if let m = try game.position.parseUCI(text) { return m }
-        } catch {}
-        lastError = "\(name) played an illegal move: \(text)"
-        return nil
+          lastError = "\(name): malformed bestmove '\(UCIProcessEngine.printable(text))'"
+        } catch {
+          lastError = "\(name) played an illegal move: \(UCIProcessEngine.printable(text))"
+        }
+        return failed()
       }
     }
+  }
+
+  /// Ends the program after a failed search (it is restarted by the next `newGame`).
+  func failed() -> Move? {
+    terminate()
+    needsRestart = true
+    return nil
+  }
+
+  /// `text` fit for a one-line message and a PGN tag: at most 32 characters, anything but
+  /// printable ASCII shown as `?`.
+  static func printable(_ text: String) -> String {
+    let shown = text.unicodeScalars.prefix(32).map {
+      $0.isASCII && $0.value >= 32 && $0.value < 127 ? Character($0) : "?"
+    }
+    return String(shown) + (text.unicodeScalars.count > 32 ? "…" : "")
   }
 
   /// ` (exited with status N)` once the program has ended, else empty. When its output has

@@ -18,6 +18,14 @@ extension ZeroLabError {
 
   /// Another layer's error, carried up with its message unchanged.
   public init(_ other: some ZeroLabError) { self.init(other.message) }
+
+  /// `text` (outside input quoted in a message) kept to one line: every line break or other
+  /// control character shown as `?`.
+  public static func oneLine(_ text: some StringProtocol) -> String {
+    String(
+      text.map { c in c.isNewline || c.unicodeScalars.contains { $0.properties.generalCategory == .control } ? "?" : c }
+    )
+  }
 }
 
 /// An engine that cannot be had: an engine file that cannot be read or is not valid (naming

@@ -68,10 +68,28 @@ public enum RunFiles {
     try write(data, to: path)
   }
 
+  /// The bytes of the file at `path`, or `nil` when nothing is there; a folder in its place
+  /// or a file that cannot be read is an error naming it (never taken for a missing file).
+  public static func contents(of path: String) throws(RunFileError) -> Data? {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { return nil }
+    guard !isDir.boolValue else { throw RunFileError("\(path): a folder, not a file") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw RunFileError("\(path): cannot read the file")
+    }
+    return data
+  }
+
+  /// A checksum of `data` (`fnv1a64:` and 16 hex digits), for a file whose checksum another,
+  /// checksummed file keeps (a checkpoint's JSON next to its safetensors).
+  public static func checksum(_ data: Data) -> String {
+    "fnv1a64:" + SafetensorsFile.hex16(SafetensorsFile.fnv1a(data))
+  }
+
   /// The value in `path`, or `nil` when there is no such file; a file that does not decode is
   /// an error naming it.
   public static func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws(RunFileError) -> T? {
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    guard let data = try contents(of: path) else { return nil }
     do { return try decoder().decode(type, from: data) } catch {
       throw RunFileError("\(path) is not a valid \(T.self) file")
     }
@@ -113,7 +131,7 @@ public struct JSONLines<Record: Codable>: Sendable {
   /// Every record; an empty list when there is no file. A line that does not decode is an
   /// error naming the file and the line.
   public func read() throws(RunFileError) -> [Record] {
-    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    guard let data = try RunFiles.contents(of: path) else { return [] }
     let decoder = RunFiles.decoder()
     var out: [Record] = []
     for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {

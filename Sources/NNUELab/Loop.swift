@@ -70,7 +70,8 @@ public final class SelfPlayLoop {
       a.generations = 0
       b.generations = 0
       guard a == b else {
-        throw NNUEError("\(out) holds a loop with other settings (only the number of generations may change)")
+        throw NNUEError(
+          "\(path): the loop in \(out) has other settings (only the number of generations may change)")
       }
     }
     try RunFiles.writeJSON(settings, to: path)

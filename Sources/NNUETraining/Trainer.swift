@@ -109,7 +109,8 @@ public final class NNUETrainer {
       a.threads = 0
       b.threads = 0
       guard a == b else {
-        throw NNUEError("\(out): a resumed run needs the settings it started with (only the number of epochs may grow)")
+        throw NNUEError(
+          "\(settingsPath): a resumed run needs the settings it started with (only the number of epochs may grow)")
       }
     } else {
       try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -118,13 +119,16 @@ public final class NNUETrainer {
     // The validation split is drawn from the data, so a resume must see the same data.
     let dataPath = out + "/data.json"
     let now = DataFingerprint(records)
-    if resume, let data = fm.contents(atPath: dataPath),
-      let before = try? RunFiles.decoder().decode(DataFingerprint.self, from: data),
-      before != now
-    {
-      throw NNUEError(
-        "\(out): the training data changed since the run started (\(before) then, \(now) now), so the validation "
-          + "split would too: resume with the same data, or start in another folder")
+    if resume, let data = fm.contents(atPath: dataPath) {
+      // An unreadable fingerprint is refused, never replaced: the run's split depends on it.
+      guard let before = try? RunFiles.decoder().decode(DataFingerprint.self, from: data) else {
+        throw NNUEError("\(dataPath): unreadable")
+      }
+      guard before == now else {
+        throw NNUEError(
+          "\(dataPath): the training data changed since the run started (\(before) then, \(now) now), so the "
+            + "validation split would too: resume with the same data, or start in another folder")
+      }
     }
     try RunFiles.write(try enc.encode(now), to: dataPath)
     // Split.

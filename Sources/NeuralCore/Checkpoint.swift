@@ -4,7 +4,7 @@ import LabKit
 /// Checkpoints: a network's values in a safetensors file (LabKit's `SafetensorsFile`, which
 /// reads, writes atomically and checksums the format), with the network spec in the metadata:
 ///
-///     {"__metadata__": {"format": "zerolab", "spec": "<NetworkSpec JSON>", "checksum": "fnv1a64:…", …},
+///     {"__metadata__": {"format": "zerolab", "spec": "<NetworkSpec JSON>", "checksum": "fnv1a64-all:…", …},
 ///      "block0.conv1.weight": {"dtype": "F32", "shape": [576, 64], "data_offsets": [0, 147456]}, …}
 ///
 /// Every learnable parameter and every BatchNorm running statistic is stored under its

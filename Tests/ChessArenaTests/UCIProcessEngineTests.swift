@@ -15,7 +15,8 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
 /// or a lost game within a bounded time, never a hang or a crash of the caller, and leave no
 /// process behind.
 @Suite struct UCIProcessEngineTests {
-  /// A folder of fake engines; each script writes its process id to `NAME.pid`.
+  /// A folder of fake engines; each script writes its process id to `NAME.pid` and appends it
+  /// to `NAME.pids` (one line a start).
   final class Fakes {
     let folder: String
 
@@ -26,17 +27,22 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: folder) }
 
-    /// A UCI loop answering `uci` and `isready`, with `go` (its count in `$n`) handled by
-    /// `onGo` and any other line by `other`.
-    func engine(_ name: String, onGo: String, uci: String = "echo 'id name fake'; echo uciok") throws -> EngineSpec {
+    /// A UCI loop answering `uci` with `uci` and `isready` (its count in `$r`) with `isready`,
+    /// `go` (its count in `$n`) handled by `onGo`; the last `position` line is in `$pos`.
+    func engine(
+      _ name: String, onGo: String, uci: String = "echo 'id name fake'; echo uciok", isready: String = "echo readyok"
+    ) throws -> EngineSpec {
       let script = """
         #!/bin/sh
         echo $$ > "$0.pid"
+        echo $$ >> "$0.pids"
         n=0
+        r=0
         while read -r line; do
           case "$line" in
             uci) \(uci) ;;
-            isready) echo readyok ;;
+            isready) r=$((r + 1)); \(isready) ;;
+            position*) pos="$line" ;;
             go*) n=$((n + 1)); \(onGo) ;;
             quit) exit 0 ;;
           esac
@@ -46,6 +52,12 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
       try script.write(toFile: path, atomically: true, encoding: .utf8)
       try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
       return EngineSpec(name: name, type: "uci", command: path)
+    }
+
+    /// Every process id the script has had, in start order.
+    func pids(_ name: String) -> [Int32] {
+      ((try? String(contentsOfFile: folder + "/" + name + ".pids", encoding: .utf8)) ?? "")
+        .split(separator: "\n").compactMap { Int32($0) }
     }
 
     /// The script's process id, once it has written it.
@@ -196,30 +208,33 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
     #expect(UCIProcessEngineTests.ended(fakes.pid("quits")))
   }
 
-  /// After a crash, `newGame` fails at once with the exit status instead of waiting.
-  @Test func newGameAfterACrashFailsAtOnce() throws {
+  /// After a crash, `newGame` starts a fresh program (a new process id) that plays on, and the
+  /// crashed one is gone.
+  @Test func newGameAfterACrashStartsAFreshProgram() throws {
     let fakes = try Fakes()
-    let spec = try fakes.engine("dies", onGo: "exit 5")
+    // The first program exits on its first `go`; every later one answers.
+    let spec = try fakes.engine(
+      "dies", onGo: #"if [ ! -f "$0.died" ]; then touch "$0.died"; exit 5; fi; echo 'bestmove e2e4'"#)
     let outcome = UCIProcessEngineTests.bounded(seconds: 20) { () throws -> [String] in
       let e = try UCIProcessEngine(spec: spec, handshakeMilliseconds: 5000)
       let move = e.bestMove(GameRecord<ChessPosition>(), limits: SearchLimits(moveTime: 100))
       var lines = [move == nil ? "no move" : "move", e.lastError ?? ""]
-      let start = ContinuousClock.now
       do throws(EngineError) {
         try e.newGame()
         lines.append("new game")
       } catch {
         lines.append(error.message)
       }
-      lines.append(ContinuousClock.now - start < .seconds(4) ? "quick" : "slow")
+      lines.append(
+        e.bestMove(GameRecord<ChessPosition>(), limits: SearchLimits(moveTime: 100)) == nil ? "no move" : "move")
+      lines.append("\(e.starts) starts")
       e.close()
       return lines
     }
     let lines = try #require(outcome, "did not end within 20 s").get()
-    #expect(
-      lines == [
-        "no move", "dies stopped answering (exited with status 5)",
-        "dies: no 'readyok' after ucinewgame (exited with status 5)", "quick",
-      ])
+    #expect(lines == ["no move", "dies stopped answering (exited with status 5)", "new game", "move", "2 starts"])
+    let pids = fakes.pids("dies")
+    #expect(pids.count == 2 && Set(pids).count == 2, "\(pids)")
+    #expect(pids.allSatisfy { UCIProcessEngineTests.ended($0) })
   }
 }

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Damaged files through the command line: every command that reads a file is given it empty,
+# truncated and with one bit flipped: engine JSON for arena and play, an openings file, an
+# NNUE net for nnue eval and uci's EvalFile, a .zldata shard for nnue train, the data folder's
+# manifest for a rerun of nnue gen, the files nnue train --resume reads, and every file of a
+# checkpoint for train --resume. Each must fail with exactly one line on standard error naming
+# the file, never crash, and leave every file as it was (sha256 before and after); `uci`
+# answers with an `info string` and keeps playing. Part of `make test`.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+bin=${1:-.build/release/zerolab}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+checks=0
+
+fail() {
+  echo "corrupt-check: $*" >&2
+  failed=1
+}
+
+# damage SRC DST HOW: HOW is `empty`, `cut:N` (the first N bytes) or `flip:N` (bit 0 of byte N
+# flipped; a negative N counts from the end).
+damage() {
+  local src=$1 dst=$2 how=$3 size n byte
+  size=$(stat -c %s "$src")
+  case "$how" in
+    empty) : >"$dst" ;;
+    cut:*) head -c "${how#cut:}" "$src" >"$dst" ;;
+    flip:*)
+      n=${how#flip:}
+      if [ "$n" -lt 0 ]; then n=$((size + n)); fi
+      cp "$src" "$dst"
+      byte=$(od -An -tu1 -j "$n" -N1 "$src" | tr -d ' ')
+      printf '%b' "\\0$(printf '%03o' $((byte ^ 1)))" | dd of="$dst" bs=1 seek="$n" conv=notrunc status=none
+      ;;
+  esac
+}
+
+# The damages tried on a file of SIZE bytes.
+damages() {
+  local size=$1
+  echo empty cut:1 cut:9 "cut:$((size / 2))" "cut:$((size - 2))" flip:0 flip:9 "flip:$((size / 3))" flip:-2
+}
+
+# The sha256 of FILE and of every file under $tmp/keep.
+hashes() {
+  { sha256sum "$1"; find "$tmp/keep" -type f -print0 | sort -z | xargs -0r sha256sum; } 2>/dev/null
+}
+
+# refused NAME FILE COMMAND...: exit status non-zero, exactly one line on stderr naming FILE,
+# no crash text, and nothing in $tmp/keep or FILE changed.
+refused() {
+  local name=$1 file=$2 status before after
+  shift 2
+  before=$(hashes "$file")
+  timeout 60 "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  after=$(hashes "$file")
+  checks=$((checks + 1))
+  if [ "$status" = 0 ] || [ "$status" = 124 ]; then fail "$name: exit status $status"; fi
+  if [ "$(wc -l <"$tmp/err")" != 1 ] || ! grep -qF -- "$file" "$tmp/err"; then
+    fail "$name: want one line naming $file on stderr, got:"
+    sed 's/^/  /' "$tmp/err" | head -5 >&2
+  fi
+  if grep -Eq "Fatal error|Segmentation|Illegal instruction|Trace/breakpoint" "$tmp/err"; then fail "$name: crashed"; fi
+  if [ "$before" != "$after" ]; then fail "$name: files changed"; fi
+}
+
+mkdir -p "$tmp/keep"
+
+# Engine files: arena and play.
+for how in $(damages "$(stat -c %s engines/stockfish-1350.json)"); do
+  damage engines/stockfish-1350.json "$tmp/e.json" "$how"
+  refused "arena, engine file $how" "$tmp/e.json" "$bin" arena "$tmp/e.json" zerolab-hce --games 1 --tc 1+0
+  refused "play chess --white, engine file $how" "$tmp/e.json" "$bin" play chess --white "$tmp/e.json"
+done
+
+# Openings: a damage that leaves valid positions is a valid file (no checksum in an EPD file),
+# so only the damages that break it are tried: empty, and cut inside the first position.
+for how in empty cut:20; do
+  damage engines/openings.epd "$tmp/o.epd" "$how"
+  refused "arena, openings $how" "$tmp/o.epd" "$bin" arena zerolab-hce zerolab-hce --games 1 --tc 1+0 \
+    --openings "$tmp/o.epd"
+done
+
+# NNUE nets: nnue eval refuses them; uci answers an info string and keeps the evaluation.
+net=engines/zerolab-nnue.nnue
+for how in $(damages "$(stat -c %s "$net")"); do
+  damage "$net" "$tmp/n.nnue" "$how"
+  refused "nnue eval, net $how" "$tmp/n.nnue" "$bin" nnue eval "$tmp/n.nnue"
+  printf 'uci\nsetoption name EvalFile value %s\nisready\ngo depth 2\n' "$tmp/n.nnue" \
+    | timeout 60 "$bin" uci >"$tmp/out" 2>"$tmp/err"
+  checks=$((checks + 1))
+  if ! grep -q "^info string setoption EvalFile: .*$tmp/n.nnue" "$tmp/out" || ! grep -q "^bestmove " "$tmp/out" \
+    || ! grep -q "^readyok" "$tmp/out" || [ -s "$tmp/err" ]; then
+    fail "uci EvalFile, net $how: want an info string naming the file, readyok and a bestmove, got:"
+    sed 's/^/  /' "$tmp/out" "$tmp/err" | tail -5 >&2
+  fi
+done
+
+# A .zldata shard: nnue train refuses it and writes no run folder.
+"$bin" nnue gen --games 2 --nodes 200 --out "$tmp/data" --threads 1 --seed 1 >/dev/null 2>&1 || fail "nnue gen failed"
+shard=$(find "$tmp/data" -name '*.zldata' | head -n 1)
+if [ -z "$shard" ]; then
+  fail "nnue gen wrote no .zldata file"
+else
+  cp "$shard" "$tmp/shard.zldata"
+  for how in $(damages "$(stat -c %s "$tmp/shard.zldata")"); do
+    mkdir -p "$tmp/bad"
+    damage "$tmp/shard.zldata" "$tmp/bad/s.zldata" "$how"
+    refused "nnue train, shard $how" "$tmp/bad/s.zldata" "$bin" nnue train --data "$tmp/bad" --out "$tmp/nt" \
+      --accumulator 16 --epochs 1 --threads 1
+    if [ -e "$tmp/nt" ]; then fail "nnue train, shard $how: left $tmp/nt behind"; rm -rf "$tmp/nt"; fi
+  done
+fi
+
+# The data folder's manifest: a rerun of nnue gen refuses it damaged and changes nothing.
+if [ -n "$shard" ]; then
+  manifest=$(find "$tmp/data" -name 'gen-s1.json' | head -n 1)
+  for how in empty "cut:$(($(stat -c %s "$manifest") / 2))" flip:9 flip:-2; do
+    rm -rf "$tmp/keep/data"
+    cp -r "$tmp/data" "$tmp/keep/data"
+    damage "$manifest" "$tmp/keep/data/gen-s1.json" "$how"
+    refused "nnue gen rerun, manifest $how" "$tmp/keep/data/gen-s1.json" "$bin" nnue gen --games 2 --nodes 200 \
+      --out "$tmp/keep/data" --threads 1 --seed 1
+  done
+  rm -rf "$tmp/keep/data"
+fi
+
+# An NNUE training run: nnue train --resume refuses its damaged settings, data fingerprint or
+# checkpoint and changes nothing in the run.
+if [ -n "$shard" ]; then
+  nrun=$tmp/keep/nnue-run
+  ntrain=(nnue train --data "$tmp/data" --out "$nrun" --accumulator 16 --threads 1)
+  "$bin" "${ntrain[@]}" --epochs 1 >/dev/null 2>&1 || fail "nnue train failed"
+  cp -r "$nrun" "$tmp/nnue-good"
+  for file in settings.json data.json checkpoint.safetensors; do
+    for how in empty "cut:$(($(stat -c %s "$tmp/nnue-good/$file") / 2))" flip:9 flip:-2; do
+      rm -rf "$nrun"
+      cp -r "$tmp/nnue-good" "$nrun"
+      damage "$tmp/nnue-good/$file" "$nrun/$file" "$how"
+      refused "nnue train --resume, $file $how" "$nrun/$file" "$bin" "${ntrain[@]}" --epochs 2 --resume
+    done
+  done
+  rm -rf "$nrun"
+fi
+
+# A checkpoint: train --resume refuses every damaged file of it and changes nothing in the run.
+run=$tmp/keep/run
+"$bin" train hexapawn --size 3x3 --out "$run" --iterations 1 --blocks 1 --channels 8 --games 2 --sims 8 --steps 5 \
+  --eval-games 2 >/dev/null 2>&1 || fail "train hexapawn failed"
+cp -r "$run" "$tmp/run-good"
+for file in $(cd "$tmp/run-good" && find checkpoint -type f | sort); do
+  for how in empty "cut:$(($(stat -c %s "$tmp/run-good/$file") / 2))" flip:9 flip:-2; do
+    rm -rf "$run"
+    cp -r "$tmp/run-good" "$run"
+    damage "$tmp/run-good/$file" "$run/$file" "$how"
+    refused "train --resume, $file $how" "$run/$file" "$bin" train hexapawn --size 3x3 --out "$run" --iterations 2 \
+      --blocks 1 --channels 8 --games 2 --sims 8 --steps 5 --eval-games 2 --resume
+  done
+done
+
+if [ "$failed" != 0 ]; then exit 1; fi
+echo "corrupt-check: $checks damaged files refused in one line, nothing changed"
