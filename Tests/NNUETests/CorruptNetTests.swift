@@ -12,7 +12,7 @@ import Testing
   func netsAreRefusedOrLoadIdentical(seed: UInt64) throws {
     let f = NNUENetwork(spec: smallSpecs[2], seed: 6)
     let q = QuantizedNNUE(f)
-    let positions = randomGame(seed: 3, plies: 20)
+    let positions = randomGamePositions(plies: 20, seed: 3)
     for ext in ["nnue", "safetensors"] {
       let path = tempPath("net.\(ext)")
       if ext == "nnue" { try q.save(to: path) } else { try f.save(to: path) }

@@ -11,7 +11,7 @@ import Testing
 @Suite struct CorruptDataTests {
   @Test(arguments: [1, 2, 3] as [UInt64])
   func shardsAreRefusedOrReadIdentical(seed: UInt64) throws {
-    let records = randomGame(seed: seed, plies: 40).enumerated().map { i, p in
+    let records = randomGamePositions(plies: 40, seed: seed).enumerated().map { i, p in
       TrainingRecord(p, score: i * 11 - 200, result: i % 2 == 0 ? .draw : .win(.black), ply: i, move: .none)
     }
     let path = tempPath("shard.zldata")
@@ -40,7 +40,7 @@ import Testing
     var settings = TrainSettings(spec: NNUESpec(accumulator: 16), epochs: 1, seed: 5)
     settings.batchSize = 128
     settings.threads = 1
-    let records = randomGame(seed: 4, plies: 60).enumerated().map { i, p in
+    let records = randomGamePositions(plies: 60, seed: 4).enumerated().map { i, p in
       TrainingRecord(p, score: i * 3 - 90, result: .draw, ply: i, move: .none)
     }
     let out = tempPath("run")
