@@ -20,7 +20,7 @@ help:
 	@echo "make lint | format check (swift format, architecture, shellcheck) | rewrite Swift formatting"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
-	@echo "make bench-nn      policy-value network training steps/s and inference positions/s, against JAX"
+	@echo "make bench-nn      policy-value nets (reference, chess): training, memory, inference, against JAX"
 	@echo "make bench-perft   chess perft nodes/s (start d6, Kiwipete d5) against Stockfish, one thread"
 	@echo "make perft-full    every depth of perftsuite.epd and tricky.perft (release; a few minutes)"
 	@echo "make chess-diff    300 seeded random games checked move by move against python-chess"
