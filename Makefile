@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift
 
-.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help
+.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help
 
 all: build
 
@@ -20,7 +20,8 @@ help:
 	@echo "make lint | format check (swift format, architecture, shellcheck) | rewrite Swift formatting"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
-	@echo "make bench-nn      policy-value network training steps/s and inference positions/s, against JAX"
+	@echo "make bench-nn      policy-value nets (reference, chess): training, memory, inference, against JAX"
+	@echo "make bench-backends  conv GEMMs and convolutions in OpenBLAS, BLIS, oneDNN, libxsmm (GFLOP/s)"
 	@echo "make bench-perft   chess perft nodes/s (start d6, Kiwipete d5) against Stockfish, one thread"
 	@echo "make perft-full    every depth of perftsuite.epd and tricky.perft (release; a few minutes)"
 	@echo "make chess-diff    300 seeded random games checked move by move against python-chess"
@@ -157,6 +158,9 @@ venv-jax:
 
 bench-nn: build venv-jax
 	@bash bench/nn.sh $(BIN)
+
+bench-backends:
+	@bash bench/backends.sh
 
 bench-engine: build
 	@bash bench/engine.sh $(BIN)

@@ -1,8 +1,12 @@
 import GameCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Times a policy-value network on seeded random data: training steps (Adam, softmax
-/// cross-entropy plus squared value error) and inference passes, each timed on its own after
-/// warm-up. Both loops allocate nothing after the first step or pass (`scripts/alloc_check.sh`).
+/// cross-entropy plus squared value error, or a second softmax cross-entropy on a win/draw/loss
+/// head) and inference passes, each timed on its own after warm-up. Both loops allocate nothing after the first step or pass (`scripts/alloc_check.sh`).
 public enum NetworkBenchmark {
   /// Sorted durations in seconds, one a step or pass.
   public struct Timings: Sendable {
@@ -15,7 +19,8 @@ public enum NetworkBenchmark {
   }
 
   /// `steps` timed training steps at `batch` after `warmUp` untimed ones, on one-hot policy
-  /// targets and values in {−1, 0, 1}. Returns the timings and the last loss.
+  /// targets and values in {−1, 0, 1} (one-hot win/draw/loss targets for a WDL head). Returns
+  /// the timings and the last loss.
   public static func trainingSteps(
     _ net: inout PolicyValueNetwork, batch: Int, steps: Int, warmUp: Int = 2, rng: inout Xoshiro256
   ) -> (timings: Timings, loss: Float) {
@@ -24,8 +29,11 @@ public enum NetworkBenchmark {
     let x = randomBoards(net.spec, batch: batch, rng: &rng)
     let targets = TensorBuffer(Shape(batch, policy))
     for b in 0..<batch { targets[b * policy + rng.below(policy)] = 1 }
-    let values = TensorBuffer(Shape(batch, 1))
-    for b in 0..<batch { values[b] = Float(rng.below(3) - 1) }
+    let wdl = net.spec.valueHead == .wdl
+    let values = TensorBuffer(Shape(batch, wdl ? 3 : 1))
+    for b in 0..<batch {
+      if wdl { values[b * 3 + rng.below(3)] = 1 } else { values[b] = Float(rng.below(3) - 1) }
+    }
     var opt = Optimizer.adam(1e-3)
     let policyGrad = TensorBuffer(), valueGrad = TensorBuffer()
     var times: [Double] = []
@@ -39,7 +47,10 @@ public enum NetworkBenchmark {
       net.zeroGradients()
       let out = net.evaluate(x, training: true)
       let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, gradient: policyGrad)
-      let vl = Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
+      let vl =
+        wdl
+        ? Loss.softmaxCrossEntropy(logits: out.value, targets: values, gradient: valueGrad)
+        : Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
       net.backward(policy: policyGrad, value: valueGrad)
       opt.update(&net)
       loss = pl + vl
@@ -69,6 +80,14 @@ public enum NetworkBenchmark {
     let total = (clock.now - start).inSeconds
     times.sort()
     return Timings(seconds: times, total: total)
+  }
+
+  /// The peak resident memory of this process so far in bytes (`getrusage`'s maximum resident
+  /// set size).
+  public static func peakResidentBytes() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return usage.ru_maxrss * 1024
   }
 
   /// Board planes with each entry 1 with probability 0.2, else 0.

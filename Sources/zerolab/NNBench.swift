@@ -7,47 +7,80 @@ import NeuralCore
 struct NNBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "nn",
-    abstract: "Training steps/s and inference positions/s of a reference policy-value network.",
+    abstract: "Training steps/s, memory and inference positions/s of a policy-value network.",
     discussion: """
-      The reference network of `make bench-nn`: 6 residual blocks x 64 channels, 3x3 convs, \
-      BatchNorm, ReLU, 8x8 inputs with 20 planes, AlphaGo Zero heads (policy 4672 logits, value \
-      tanh), Adam, batch 256, random data from a seed. Reports the median training step after \
-      two warm-up steps, then inference positions/s at each inference batch size from the \
-      median pass (one warm-up pass, then the timed passes, each timed on its own). `make \
-      bench-nn` runs it several times, in turn with JAX, which is timed the same way.
+      Two preset networks (`--net`), both AlphaGo Zero style (3x3 convs, BatchNorm, ReLU, \
+      policy and value heads), trained with Adam on random data from a seed: `reference` has \
+      6 residual blocks x 64 channels on 8x8 inputs with 20 planes, 4672 policy logits and a \
+      tanh value; `chess` has 10 blocks x 128 channels with squeeze-excitation (ratio 4), 112 \
+      input planes, 1858 policy logits and a win/draw/loss value head. The other options \
+      override the preset. Reports the median training step after the warm-up steps, then \
+      inference positions/s at each inference batch size from the median pass (one warm-up \
+      pass, then the timed passes, each timed on its own). After training it prints the peak \
+      resident memory of the process so far (getrusage), the training step's footprint.
+
+      `make bench-nn` runs it several times for both presets at 2 threads and at 1 thread, in turn \
+      with JAX, which is timed the same way; for memory its ratio is JAX's over ZeroLab's, so \
+      a ratio above 1 means ZeroLab better for every figure.
 
       Examples:
         zerolab bench nn
+        zerolab bench nn --net chess --only infer --inference-batch 1 --passes 50
         zerolab bench nn --blocks 2 --channels 32 --batch 64 --steps 5
-        zerolab bench nn --only infer --inference-batch 1 --passes 500
+        zerolab bench nn --only train --steps 3 --threads 1
       """)
 
   enum Part: String, ExpressibleByArgument, CaseIterable { case train, infer }
+  enum Preset: String, ExpressibleByArgument, CaseIterable { case reference, chess }
 
-  @Option(help: "Residual blocks.") var blocks: Int = 6
-  @Option(help: "Channels.") var channels: Int = 64
-  @Option(help: "Input planes.") var planes: Int = 20
-  @Option(help: "Policy logits.") var policy: Int = 4672
+  @Option(help: "Preset network: reference (6x64) or chess (10x128 with squeeze-excitation).")
+  var net: Preset = .reference
+  @Option(help: "Residual blocks (default: the preset's).") var blocks: Int?
+  @Option(help: "Channels (default: the preset's).") var channels: Int?
+  @Option(help: "Input planes (default: the preset's).") var planes: Int?
+  @Option(help: "Policy logits (default: the preset's).") var policy: Int?
+  @Option(help: "Squeeze-excitation ratio, 0 for none (default: the preset's).") var se: Int?
+  @Option(name: .customLong("value-head"), help: "Value head: tanh or wdl (default: the preset's).")
+  var valueHead: ValueHead?
   @Option(help: "Training batch.") var batch: Int = 256
-  @Option(help: "Timed training steps (after 2 warm-up steps).") var steps: Int = 10
+  @Option(help: "Timed training steps (after the warm-up steps).") var steps: Int = 10
+  @Option(name: .customLong("warm-up"), help: "Untimed training steps before the timed ones.")
+  var warmUp: Int = 2
   @Option(name: .customLong("inference-batch"), help: "Inference batch sizes (repeatable).")
-  var inferenceBatches: [Int] = [1, 64]
-  @Option(help: "Timed inference passes at each batch size (default: 1280 positions' worth, at least 20).")
+  var inferenceBatches: [Int] = [1, 16, 64, 256]
+  @Option(help: "Timed inference passes at each batch size (default: --positions' worth, at least 3).")
   var passes: Int?
+  @Option(help: "Timed inference positions at each batch size, when --passes is not given.")
+  var positions: Int = 1280
   @Option(help: "Run only one part: train or infer.") var only: Part?
   @Option(help: "OpenBLAS threads.") var threads: Int = 2
   @Option(help: "Seed.") var seed: UInt64 = 1
   @Flag(help: "Print the OpenBLAS kernel in use and exit.") var printCore = false
 
+  /// The network the options describe: the preset with any option given on top.
+  var spec: NetworkSpec {
+    let chess = net == .chess
+    let ratio = se ?? (chess ? 4 : 0)
+    return NetworkSpec.policyValue(
+      height: 8, width: 8, planes: planes ?? (chess ? 112 : 20), blocks: blocks ?? (chess ? 10 : 6),
+      channels: channels ?? (chess ? 128 : 64), policySize: policy ?? (chess ? 1858 : 4672),
+      activation: Activation(.relu), valueHead: valueHead ?? (chess ? .wdl : .tanh), valueHidden: 64,
+      squeezeExcitation: ratio > 0 ? ratio : nil)
+  }
+
   func validate() throws {
-    guard blocks >= 0, channels > 0, planes > 0, policy > 0, batch > 1 else {
+    let sizes = [blocks ?? 0, channels ?? 1, planes ?? 1, policy ?? 1]
+    guard sizes[0] >= 0, sizes.dropFirst().allSatisfy({ $0 > 0 }), batch > 1 else {
       throw ValidationError("the network needs blocks >= 0, positive channels, planes and policy, and a batch above 1")
     }
+    if let se, se < 0 { throw ValidationError("--se must be 0 (none) or a positive ratio, got \(se)") }
     guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+    guard warmUp >= 0 else { throw ValidationError("--warm-up must not be negative, got \(warmUp)") }
     guard inferenceBatches.allSatisfy({ $0 > 0 }) else {
       throw ValidationError("inference batch sizes must be positive")
     }
     if let passes, passes < 1 { throw ValidationError("--passes must be positive, got \(passes)") }
+    guard positions > 0 else { throw ValidationError("--positions must be positive, got \(positions)") }
     guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
   }
 
@@ -57,26 +90,29 @@ struct NNBench: ParsableCommand {
       return
     }
     BLAS.setThreads(threads)
-    let spec = NetworkSpec.policyValue(
-      height: 8, width: 8, planes: planes, blocks: blocks, channels: channels, policySize: policy,
-      activation: Activation(.relu), valueHidden: 64)
+    let spec = self.spec
     var net = PolicyValueNetwork(spec)
     var rng = Xoshiro256(seed: seed)
     net.initialize(InitOptions(.heNormal), rng: &rng)
+    let shape = "\(spec.blocks)x\(spec.channels)"
+    let se = spec.squeezeExcitation.map { " with squeeze-excitation (ratio \($0))" } ?? ""
     print(
-      "network: \(blocks) blocks x \(channels) channels on 8x8x\(planes), \(policy) policy logits;"
-        + " \(threads) BLAS threads, OpenBLAS core \(BLAS.coreName)")
+      "network: \(shape)\(se) on 8x8x\(spec.inputShape[2]), \(spec.policySize) policy logits, "
+        + "\(spec.valueHead) value; \(threads) BLAS threads, OpenBLAS core \(BLAS.coreName)")
     var lines: [String] = []
     if only != .infer {
-      let (t, loss) = NetworkBenchmark.trainingSteps(&net, batch: batch, steps: steps, rng: &rng)
+      let (t, loss) = NetworkBenchmark.trainingSteps(&net, batch: batch, steps: steps, warmUp: warmUp, rng: &rng)
       print(
-        "train: \(blocks)x\(channels), batch \(batch), \(threads) BLAS threads: median step \(format3(t.median * 1000)) ms"
+        "train: \(shape), batch \(batch), \(threads) BLAS threads: median step \(format3(t.median * 1000)) ms"
           + " (fastest \(format3(t.fastest * 1000)), slowest \(format3(t.slowest * 1000))), loss \(loss)")
       lines.append("BENCH nn-train unit=steps/s zerolab=\(format3(1 / t.median))")
+      let mb = Double(NetworkBenchmark.peakResidentBytes()) / 1_048_576
+      print("peak resident memory of the process after training: \(format3(mb)) MB")
+      lines.append("BENCH nn-train-peak-rss unit=MB zerolab=\(format3(mb))")
     }
     if only != .train {
       for b in inferenceBatches {
-        let reps = passes ?? max(20, 1280 / b)
+        let reps = passes ?? max(3, positions / b)
         let t = NetworkBenchmark.inferencePasses(&net, batch: b, passes: reps, rng: &rng)
         print(
           "inference batch \(b), \(reps) passes: median pass \(format3(t.median * 1000)) ms = \(Int(Double(b) / t.median))"
@@ -136,3 +172,5 @@ struct LearnerBench: ParsableCommand {
     print("BENCH learner-step unit=steps/s zerolab=\(format3(Double(steps) / seconds))")
   }
 }
+
+extension ValueHead: ExpressibleByArgument {}
