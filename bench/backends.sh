@@ -8,21 +8,7 @@
 # then one table per thread count of GFLOP/s (higher is better).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(gcc libopenblas-dev libblis-dev libdnnl-dev libxsmm-dev)
-need=()
-for pkg in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
-done
-if ((${#need[@]})); then
-  echo "bench-backends: installing ${need[*]}"
-  sudo=""
-  if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || { echo "bench-backends: need root (or sudo) to install ${need[*]}" >&2; exit 1; }
-    sudo="sudo"
-  fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+bash scripts/apt-install.sh bench-backends gcc libopenblas-dev libblis-dev libdnnl-dev libxsmm-dev
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 src=bench/backends.c

@@ -7,13 +7,7 @@
 set -euo pipefail
 bin=${1:-.build/release/zerolab}
 sf=${STOCKFISH:-/usr/games/stockfish}
-if [ ! -x "$sf" ]; then
-  echo "bench-perft: installing stockfish" >&2
-  sudo=""
-  [ "$(id -u)" != 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq stockfish >/dev/null
-fi
+[ -x "$sf" ] || bash "$(dirname "$0")/../scripts/apt-install.sh" bench-perft stockfish
 start="rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1"
 kiwipete="r3k2r/p1ppqpb1/bn2pnp1/3PN3/1p2P3/2N2Q1p/PPPBBPPP/R3K2R w KQkq - 0 1"
 python3 - "$bin" "$sf" "$start" 6 "$kiwipete" 5 <<'PY'

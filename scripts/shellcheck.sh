@@ -3,8 +3,4 @@
 # missing. Idempotent.
 set -euo pipefail
 command -v shellcheck >/dev/null && exit 0
-echo "installing shellcheck (apt-get)" >&2
-sudo=""
-[ "$(id -u)" != 0 ] && sudo="sudo"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq shellcheck >/dev/null
+bash "$(dirname "$0")/apt-install.sh" shellcheck shellcheck

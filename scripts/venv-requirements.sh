@@ -11,11 +11,7 @@ shift
 py=$venv/bin/python
 if [ ! -x "$py" ]; then
   if ! python3 -m venv "$venv" 2>/dev/null; then
-    echo "$venv: installing python3-venv" >&2
-    sudo=""
-    [ "$(id -u)" != 0 ] && sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+    bash scripts/apt-install.sh "$venv" python3-venv
     rm -rf "$venv"
     python3 -m venv "$venv"
   fi
