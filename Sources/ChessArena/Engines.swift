@@ -60,10 +60,12 @@ public final class BuiltinEngine: ChessEngineHandle {
 }
 
 /// Lines from a file descriptor, read on a background thread, handed out with a timeout.
-/// What is kept is bounded whatever the program writes: at most `maxLines` lines wait (the
-/// oldest are dropped first, so a flood of `info` lines cannot outgrow memory and the last
-/// line, the answer, survives), and a line longer than `maxLineBytes` is cut there.
-final class LineReader: @unchecked Sendable {
+/// What is kept is bounded whatever the program writes: at most `maxLines` lines wait, and a
+/// line longer than `maxLineBytes` is cut there. When the queue is full, a new line that is not
+/// an answer (`bestmove`, `readyok`, `uciok`) is dropped, so a flood of `info` lines cannot
+/// outgrow memory nor push out an answer already waiting; an answer makes room by dropping the
+/// oldest line.
+package final class LineReader: @unchecked Sendable {
   /// The waiting lines and the index of the next one to hand out.
   struct Queue {
     var lines: [String] = []
@@ -78,7 +80,7 @@ final class LineReader: @unchecked Sendable {
   let maxLines: Int
   let maxLineBytes: Int
 
-  init(handle: FileHandle, maxLines: Int = 10_000, maxLineBytes: Int = 65_536) {
+  package init(handle: FileHandle, maxLines: Int = 10_000, maxLineBytes: Int = 65_536) {
     self.maxLines = max(1, maxLines)
     self.maxLineBytes = max(16, maxLineBytes)
     let thread = Thread { [self] in
@@ -110,15 +112,22 @@ final class LineReader: @unchecked Sendable {
     thread.start()
   }
 
-  /// Queues one line (its bytes, invalid UTF-8 replaced), dropping the oldest past `maxLines`.
+  /// The lines a caller waits for; the rest (`info`, `id`, `option`, noise) may be dropped.
+  static func isAnswer(_ line: String) -> Bool {
+    line.hasPrefix("bestmove") || line.hasPrefix("readyok") || line.hasPrefix("uciok")
+  }
+
+  /// Queues one line (its bytes, invalid UTF-8 replaced), keeping at most `maxLines` waiting.
   func push(_ bytes: Data) {
     let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let answer = LineReader.isAnswer(line)
     lock.withLock { q in
-      q.lines.append(line)
-      if q.count > maxLines {
-        q.head += 1
+      if q.count >= maxLines {
         q.dropped += 1
+        guard answer else { return }
+        q.head += 1
       }
+      q.lines.append(line)
       q.most = max(q.most, q.count)
       if q.head > 4096 && q.head * 2 > q.lines.count {
         q.lines.removeFirst(q.head)
@@ -129,9 +138,11 @@ final class LineReader: @unchecked Sendable {
   }
 
   /// How many lines have been dropped because the queue was full.
-  var dropped: Int { lock.withLock { $0.dropped } }
+  package var dropped: Int { lock.withLock { $0.dropped } }
+  /// `true` once the program's output has ended (lines may still wait).
+  package var outputEnded: Bool { closed.load(ordering: .relaxed) }
   /// The most lines that have waited at once.
-  var most: Int { lock.withLock { $0.most } }
+  package var most: Int { lock.withLock { $0.most } }
 
   func pop() -> String? {
     lock.withLock { q in
@@ -147,7 +158,7 @@ final class LineReader: @unchecked Sendable {
   }
 
   /// The next line, or `nil` after `milliseconds` or at end of output.
-  func next(milliseconds: Int) -> String? {
+  package func next(milliseconds: Int) -> String? {
     let deadline = DispatchTime.now() + .milliseconds(max(0, milliseconds))
     while true {
       if let line = pop() { return line }
