@@ -4,11 +4,23 @@ import GameCore
 /// tensors: input `[N, H, W, Cin]`, output `[N, H, W, Cout]`, weight `[k·k·Cin, Cout]`
 /// (kernel rows, kernel columns, input channels; then output channels), bias `[Cout]`.
 ///
-/// Forward is im2col + one GEMM: the patch matrix `P` has a row per output pixel
-/// (`N·H·W` rows) and `k·k·Cin` columns, and `Y = P · W + b`. Backward: `dW += Pᵀ · dY`,
-/// `db += Σ dY`, `dP = dY · Wᵀ`, then col2im scatters `dP` back onto `dX`. A 1x1 kernel
-/// skips im2col (`P` is the input itself).
+/// Two algorithms compute it (`Algorithm`):
+/// - **Winograd** F(4x4, 3x3), for 3x3 kernels (the default there): 36 GEMMs on transformed
+///   tiles, 2.25 multiplies per output and input channel instead of 9 (see `Winograd`). The
+///   transformed kernel is kept between passes while the weight's `version` is unchanged.
+/// - **im2col**, for every kernel: the patch matrix `P` has a row per output pixel (`N·H·W`
+///   rows) and `k·k·Cin` columns, and `Y = P · W + b`. Backward: `dW += Pᵀ · dY`,
+///   `db += Σ dY`, `dP = dY · Wᵀ`, then col2im scatters `dP` back onto `dX`. A 1x1 kernel
+///   skips im2col (`P` is the input itself).
+/// Both give the same result up to float rounding (relative difference about 1e-6).
 public struct Conv2D: Layer {
+  /// How a convolution is computed.
+  public enum Algorithm: String, Sendable, CaseIterable {
+    /// Winograd F(4x4, 3x3) (3x3 kernels; others use im2col).
+    case winograd
+    /// im2col and one GEMM.
+    case im2col
+  }
   public var weight: Parameter
   public var bias: Parameter
   public let inChannels: Int
@@ -17,12 +29,22 @@ public struct Conv2D: Layer {
   public var useBias: Bool
   /// The input of the last training forward (the previous layer's buffer).
   var input: TensorBuffer?
-  /// Output, im2col patches, patch gradient, input gradient.
-  var buffers = LayerBuffers(4)
+  /// How this layer computes (`winograd` is used for 3x3 kernels only).
+  public var algorithm: Algorithm
+  /// Output, im2col patches (Winograd: `V`), patch gradient (Winograd: `M` and `dM`), input
+  /// gradient, and for Winograd the transformed kernel `U` (tagged with the weight's version)
+  /// and its gradient.
+  var buffers = LayerBuffers(7)
   var output: TensorBuffer { buffers[0] }
   var patches: TensorBuffer { buffers[1] }
   var patchGrad: TensorBuffer { buffers[2] }
   var inputGrad: TensorBuffer { buffers[3] }
+  var transformedWeight: TensorBuffer { buffers[4] }
+  var transformedWeightGrad: TensorBuffer { buffers[5] }
+  /// `U` in panels for small batches (empty until one runs), current when `U` is.
+  var packedWeight: TensorBuffer { buffers[6] }
+  /// Whether the Winograd path runs.
+  var winograd: Bool { algorithm == .winograd && kernel == 3 }
   /// When set, backward records the variance of the gradient reaching the output
   /// (`lastOutputGradientVariance`, for signal statistics).
   public var recordsSignal = false
@@ -38,6 +60,7 @@ public struct Conv2D: Layer {
     self.outChannels = outChannels
     self.kernel = kernel
     useBias = bias
+    algorithm = kernel == 3 ? .winograd : .im2col
     let fanIn = kernel * kernel * inChannels, fanOut = kernel * kernel * outChannels
     weight = Parameter(
       name: name + ".weight", shape: [fanIn, outChannels], role: .weight, fanIn: fanIn, fanOut: fanOut)
@@ -57,6 +80,11 @@ public struct Conv2D: Layer {
     let rows = n * h * w, cols = kernel * kernel * inChannels
     let output = self.output
     output.resize(Shape(n, h, w, outChannels))
+    if training { input = x }
+    if winograd {
+      winogradForward(x, into: output)
+      return output
+    }
     var source = x
     if kernel > 1 {
       source = patches
@@ -66,8 +94,73 @@ public struct Conv2D: Layer {
     Affine.forward(
       source.pointer, weight: weight.value, bias: useBias ? bias.value : nil, rows: rows, inputs: cols,
       outputs: outChannels, into: output.pointer)
-    if training { input = x }
     return output
+  }
+
+  /// `U`, recomputed when the weight changed since it was made.
+  func currentTransformedWeight() -> TensorBuffer {
+    let u = transformedWeight
+    if buffers.tag != weight.version || u.count != 36 * inChannels * outChannels {
+      u.resize(Shape(36, inChannels, outChannels))
+      weight.value.data.withUnsafeBufferPointer { wp in
+        Winograd.transformWeights(wp.baseAddress!, cin: inChannels, cout: outChannels, into: u.pointer)
+      }
+      packedWeight.resize(Shape(0))
+      buffers.tag = weight.version
+    }
+    return u
+  }
+
+  func winogradForward(_ x: TensorBuffer, into output: TensorBuffer) {
+    let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+    let tiles = n * Winograd.tileCount(h: h, w: w)
+    let u = currentTransformedWeight()
+    let v = patches, m = patchGrad
+    v.resize(Shape(36, tiles, inChannels))
+    m.resize(Shape(36, tiles, outChannels))
+    Winograd.transformInput(x.pointer, n: n, h: h, w: w, c: inChannels, into: v.pointer)
+    var packed: UnsafePointer<Float>? = nil
+    if tiles <= Winograd.smallTiles {
+      let p = packedWeight
+      if p.count == 0 {
+        p.resize(Shape(Winograd.packedCount(cin: inChannels, cout: outChannels)))
+        Winograd.packPanels(u.pointer, cin: inChannels, cout: outChannels, into: p.pointer)
+      }
+      packed = UnsafePointer(p.pointer)
+    }
+    Winograd.multiply(
+      v.pointer, u.pointer, packed: packed, tiles: tiles, cin: inChannels, cout: outChannels, into: m.pointer)
+    bias.value.data.withUnsafeBufferPointer { bp in
+      Winograd.transformOutput(
+        m.pointer, n: n, h: h, w: w, c: outChannels, bias: useBias ? bp.baseAddress : nil, into: output.pointer)
+    }
+  }
+
+  mutating func winogradBackward(_ dy: TensorBuffer, input: TensorBuffer) {
+    let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
+    let tiles = n * Winograd.tileCount(h: h, w: w)
+    let u = currentTransformedWeight()
+    let v = patches, dm = patchGrad, du = transformedWeightGrad
+    // `V` of this input is still in `patches` from the training forward.
+    Winograd.outputGradient(dy.pointer, n: n, h: h, w: w, c: outChannels, into: dm.pointer)
+    du.resize(Shape(36, inChannels, outChannels))
+    Winograd.weightProducts(v.pointer, dm.pointer, tiles: tiles, cin: inChannels, cout: outChannels, into: du.pointer)
+    weight.grad.data.withUnsafeMutableBufferPointer { dwp in
+      Winograd.addWeightGradient(du.pointer, cin: inChannels, cout: outChannels, into: dwp.baseAddress!)
+    }
+    if useBias {
+      let rows = n * h * w
+      bias.grad.data.withUnsafeMutableBufferPointer { dbp in
+        for r in 0..<rows {
+          let row = dy.pointer + r * outChannels
+          for j in 0..<outChannels { dbp[j] += row[j] }
+        }
+      }
+    }
+    // `dV` overwrites `V`, which is no longer needed.
+    Winograd.inputProducts(dm.pointer, u.pointer, tiles: tiles, cin: inChannels, cout: outChannels, into: v.pointer)
+    inputGrad.resize(input.shape)
+    Winograd.inputGradient(v.pointer, n: n, h: h, w: w, c: inChannels, into: inputGrad.pointer)
   }
 
   public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
@@ -78,6 +171,10 @@ public struct Conv2D: Layer {
     }
     let rows = n * h * w, cols = kernel * kernel * inChannels
     if recordsSignal { lastOutputGradientVariance = dy.moments.variance }
+    if winograd {
+      winogradBackward(dy, input: input)
+      return inputGrad
+    }
     // A 1x1 kernel's patch gradient is the input gradient itself; otherwise col2im scatters it.
     let source = kernel > 1 ? patches : input
     let target = kernel > 1 ? patchGrad : inputGrad

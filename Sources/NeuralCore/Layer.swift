@@ -1,4 +1,5 @@
 import GameCore
+import Synchronization
 
 /// What a parameter tensor is, so initializers and optimizers can treat each kind right.
 public enum ParameterRole: String, Sendable, Codable {
@@ -18,7 +19,12 @@ public enum ParameterRole: String, Sendable, Codable {
 public struct Parameter: Sendable {
   /// A dotted path unique in the network, e.g. `block2.conv1.weight` (checkpoint key).
   public var name: String
-  public var value: Tensor
+  /// The values. Every change gives the parameter a new `version`.
+  public var value: Tensor { didSet { version = Parameter.nextVersion() } }
+  /// A number no other parameter value has had: layers that keep a transformed copy of a
+  /// weight (the Winograd transform of a convolution kernel) know from it whether the copy is
+  /// current.
+  public private(set) var version: UInt64
   /// Accumulated gradient of the loss (same shape as `value`).
   public var grad: Tensor
   public var role: ParameterRole
@@ -34,12 +40,18 @@ public struct Parameter: Sendable {
   public init(name: String, shape: [Int], role: ParameterRole, fanIn: Int = 0, fanOut: Int = 0, value: Float = 0) {
     self.name = name
     self.value = Tensor(shape: shape, repeating: value)
+    version = Parameter.nextVersion()
     grad = Tensor(shape: shape)
     self.role = role
     self.fanIn = fanIn
     self.fanOut = fanOut
     decays = role == .weight
   }
+}
+
+extension Parameter {
+  private static let versions = Atomic<UInt64>(0)
+  static func nextVersion() -> UInt64 { versions.add(1, ordering: .relaxed).newValue }
 }
 
 /// A differentiable layer with a hand-written backward pass.

@@ -94,30 +94,41 @@ public struct Optimizer: Sendable {
       precondition(first[index].count == p.value.count, "optimizer state does not match parameter \(p.name)")
       let rate = lr * p.learningRateScale
       let decay = p.decays ? weightDecay : 0
-      switch method {
-      case .sgd(let mu, let nesterov):
-        for i in 0..<p.value.count {
-          let g = p.grad.data[i] + decay * p.value.data[i]
-          if mu == 0 {
-            p.value.data[i] -= rate * g
-          } else {
-            let v = mu * first[index][i] + g
-            first[index][i] = v
-            p.value.data[i] -= rate * (nesterov ? g + mu * v : v)
+      let count = p.value.count
+      // One write access to the values per parameter (one new `version`), through pointers.
+      let grad = p.grad
+      grad.data.withUnsafeBufferPointer { gp in
+        first[index].withUnsafeMutableBufferPointer { fp in
+          second[index].withUnsafeMutableBufferPointer { sp in
+            p.value.data.withUnsafeMutableBufferPointer { vp in
+              switch method {
+              case .sgd(let mu, let nesterov):
+                for i in 0..<count {
+                  let g = gp[i] + decay * vp[i]
+                  if mu == 0 {
+                    vp[i] -= rate * g
+                  } else {
+                    let v = mu * fp[i] + g
+                    fp[i] = v
+                    vp[i] -= rate * (nesterov ? g + mu * v : v)
+                  }
+                }
+              case .adam(let b1, let b2, let eps), .adamW(let b1, let b2, let eps):
+                let decoupled: Bool
+                if case .adamW = method { decoupled = true } else { decoupled = false }
+                let c1 = 1 - Float.pow(b1, t), c2 = 1 - Float.pow(b2, t)
+                for i in 0..<count {
+                  let g = gp[i] + (decoupled ? 0 : decay * vp[i])
+                  let m = b1 * fp[i] + (1 - b1) * g
+                  let v = b2 * sp[i] + (1 - b2) * g * g
+                  fp[i] = m
+                  sp[i] = v
+                  if decoupled { vp[i] -= rate * decay * vp[i] }
+                  vp[i] -= rate * (m / c1) / ((v / c2).squareRoot() + eps)
+                }
+              }
+            }
           }
-        }
-      case .adam(let b1, let b2, let eps), .adamW(let b1, let b2, let eps):
-        let decoupled: Bool
-        if case .adamW = method { decoupled = true } else { decoupled = false }
-        let c1 = 1 - Float.pow(b1, t), c2 = 1 - Float.pow(b2, t)
-        for i in 0..<p.value.count {
-          let g = p.grad.data[i] + (decoupled ? 0 : decay * p.value.data[i])
-          let m = b1 * first[index][i] + (1 - b1) * g
-          let v = b2 * second[index][i] + (1 - b2) * g * g
-          first[index][i] = m
-          second[index][i] = v
-          if decoupled { p.value.data[i] -= rate * decay * p.value.data[i] }
-          p.value.data[i] -= rate * (m / c1) / ((v / c2).squareRoot() + eps)
         }
       }
       index += 1

@@ -204,6 +204,9 @@ public final class TensorBuffer: @unchecked Sendable {
 /// never write into each other's memory, on one thread or on two.
 public final class LayerBuffers: @unchecked Sendable {
   @usableFromInline let slots: [TensorBuffer]
+  /// What the layer last derived into these buffers from its parameters (e.g. the `version` of
+  /// the weight a transformed copy was made from); 0 in fresh buffers.
+  public var tag: UInt64 = 0
   private var doubles: UnsafeMutablePointer<Double>
   private var doubleCapacity = 1
 

@@ -1,0 +1,418 @@
+/// Winograd's minimal filtering F(4x4, 3x3) for `Conv2D`'s 3x3 "same" convolutions on NHWC
+/// tensors (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks", 2016).
+///
+/// The output is cut into 4x4 tiles; tile `t` reads the 6x6 input window `d` whose corner is one
+/// pixel up and left of the tile's (zero outside the image). With the constant matrices
+///
+///     Bᵀ = [ 4  0 -5  0  1  0 ]     G = [  1/4     0     0  ]     Aᵀ = [ 1  1  1  1  1  0 ]
+///          [ 0 -4 -4  1  1  0 ]         [ -1/6  -1/6  -1/6  ]          [ 0  1 -1  2 -2  0 ]
+///          [ 0  4 -4 -1  1  0 ]         [ -1/6   1/6  -1/6  ]          [ 0  1  1  4  4  0 ]
+///          [ 0 -2 -1  2  1  0 ]         [ 1/24  1/12   1/6  ]          [ 0  1 -1  8 -8  1 ]
+///          [ 0  2 -1 -2  1  0 ]         [ 1/24 -1/12   1/6  ]
+///          [ 0  4  0 -5  0  1 ]         [   0     0     1   ]
+///
+/// each 3x3 kernel `g` (one input and one output channel) becomes `U = G g Gᵀ`, each window
+/// `V = Bᵀ d B`, and the tile is `Y = Aᵀ [Σ_cin U ⊙ V] A`. The channel sum at each of the 36
+/// points `ξ` of the 6x6 grid is a matrix product, `M[ξ] = V[ξ] · U[ξ]` (`V[ξ]`: tiles x Cin,
+/// `U[ξ]`: Cin x Cout), so a convolution is 36 GEMMs with 36/16 = 2.25 multiplies per output
+/// and input channel instead of im2col's 9, and no patch matrix.
+///
+/// Backward is the exact adjoint of that forward: `dM = A dY Aᵀ` per tile, `dU[ξ] = V[ξ]ᵀ · dM[ξ]`,
+/// `dg += Gᵀ dU G`, `dV[ξ] = dM[ξ] · U[ξ]ᵀ`, and `dX` gathers `B dV Bᵀ` from every window that
+/// read each pixel. The transforms run on 8 channels at a time.
+///
+/// Layouts: weights `[3, 3, Cin, Cout]` (as `Conv2D` keeps them), `U` and `dU` `[36, Cin, Cout]`,
+/// `V` `[36, T, Cin]`, `M` `[36, T, Cout]` with `T = N · ⌈H/4⌉ · ⌈W/4⌉` tiles, image-major.
+enum Winograd {
+  typealias F8 = SIMD8<Float>
+
+  /// Output tiles per image for an `h x w` image.
+  static func tileCount(h: Int, w: Int) -> Int { ((h + 3) / 4) * ((w + 3) / 4) }
+
+  // MARK: The one-dimensional transforms and their adjoints
+
+  /// `Bᵀ x` (6 → 6).
+  @inline(__always)
+  static func inputTransform(_ x: InlineArray<6, F8>) -> InlineArray<6, F8> {
+    let a = x[4] - 4 * x[2], b = x[3] - 4 * x[1], c = x[4] - x[2], d = 2 * (x[3] - x[1])
+    return [4 * x[0] - 5 * x[2] + x[4], a + b, a - b, c + d, c - d, 4 * x[1] - 5 * x[3] + x[5]]
+  }
+
+  /// `B x` (6 → 6), the adjoint of `inputTransform`.
+  @inline(__always)
+  static func inputTransformAdjoint(_ v: InlineArray<6, F8>) -> InlineArray<6, F8> {
+    let s12 = v[1] + v[2], d12 = v[2] - v[1], s34 = v[3] + v[4], d34 = v[4] - v[3]
+    return [
+      4 * v[0],
+      4 * d12 + 2 * d34 + 4 * v[5],
+      -5 * v[0] - 4 * s12 - s34,
+      -d12 - 2 * d34 - 5 * v[5],
+      v[0] + s12 + s34,
+      v[5],
+    ]
+  }
+
+  /// `G g` (3 → 6).
+  @inline(__always)
+  static func weightTransform(_ g: InlineArray<3, F8>) -> InlineArray<6, F8> {
+    let s = g[0] + g[2]
+    let q = g[0] * (1.0 / 24) + g[2] * (1.0 / 6), r = g[1] * (1.0 / 12)
+    return [g[0] * 0.25, (s + g[1]) * (-1.0 / 6), (s - g[1]) * (-1.0 / 6), q + r, q - r, g[2]]
+  }
+
+  /// `Gᵀ u` (6 → 3), the adjoint of `weightTransform`.
+  @inline(__always)
+  static func weightTransformAdjoint(_ u: InlineArray<6, F8>) -> InlineArray<3, F8> {
+    let s12 = u[1] + u[2], s34 = u[3] + u[4]
+    return [
+      u[0] * 0.25 - s12 * (1.0 / 6) + s34 * (1.0 / 24),
+      (u[2] - u[1]) * (1.0 / 6) + (u[3] - u[4]) * (1.0 / 12),
+      -s12 * (1.0 / 6) + s34 * (1.0 / 6) + u[5],
+    ]
+  }
+
+  /// `Aᵀ m` (6 → 4).
+  @inline(__always)
+  static func outputTransform(_ m: InlineArray<6, F8>) -> InlineArray<4, F8> {
+    let s12 = m[1] + m[2], d12 = m[1] - m[2], s34 = m[3] + m[4], d34 = m[3] - m[4]
+    return [m[0] + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + m[5]]
+  }
+
+  /// `A o` (4 → 6), the adjoint of `outputTransform`.
+  @inline(__always)
+  static func outputTransformAdjoint(_ o: InlineArray<4, F8>) -> InlineArray<6, F8> {
+    let e = o[0] + o[2], f = o[1] + o[3], p = o[0] + 4 * o[2], q = 2 * o[1] + 8 * o[3]
+    return [o[0], e + f, e - f, p + q, p - q, o[3]]
+  }
+
+  // MARK: Loading and storing 8 channels
+
+  /// `count` (at most 8) floats from `p`, zero-padded.
+  @inline(__always)
+  static func load(_ p: UnsafePointer<Float>, _ count: Int) -> F8 {
+    if count == 8 { return UnsafeRawPointer(p).loadUnaligned(as: F8.self) }
+    var v = F8()
+    for i in 0..<count { v[i] = p[i] }
+    return v
+  }
+
+  @inline(__always)
+  static func store(_ v: F8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    if count == 8 {
+      UnsafeMutableRawPointer(p).storeBytes(of: v, as: F8.self)
+    } else {
+      for i in 0..<count { p[i] = v[i] }
+    }
+  }
+
+  @inline(__always)
+  static func add(_ v: F8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    store(load(p, count) + v, p, count)
+  }
+
+  // MARK: The tile transforms
+
+  /// `U = G g Gᵀ` for every input and output channel pair.
+  static func transformWeights(
+    _ w: UnsafePointer<Float>, cin: Int, cout: Int, into u: UnsafeMutablePointer<Float>
+  ) {
+    let plane = cin * cout
+    for ci in 0..<cin {
+      var co = 0
+      while co < cout {
+        let n = min(8, cout - co)
+        // Rows of g through G (3 → 6 along the kernel's rows), then columns.
+        var t = InlineArray<18, F8>(repeating: F8())
+        for b in 0..<3 {
+          let col = weightTransform([
+            load(w + (b * cin + ci) * cout + co, n),
+            load(w + ((3 + b) * cin + ci) * cout + co, n),
+            load(w + ((6 + b) * cin + ci) * cout + co, n),
+          ])
+          for i in 0..<6 { t[i * 3 + b] = col[i] }
+        }
+        for i in 0..<6 {
+          let row = weightTransform([t[i * 3], t[i * 3 + 1], t[i * 3 + 2]])
+          for j in 0..<6 { store(row[j], u + (i * 6 + j) * plane + ci * cout + co, n) }
+        }
+        co += 8
+      }
+    }
+  }
+
+  /// `dW += Gᵀ dU G`, the weight gradient from the gradient of `U`.
+  static func addWeightGradient(
+    _ du: UnsafePointer<Float>, cin: Int, cout: Int, into dw: UnsafeMutablePointer<Float>
+  ) {
+    let plane = cin * cout
+    for ci in 0..<cin {
+      var co = 0
+      while co < cout {
+        let n = min(8, cout - co)
+        var t = InlineArray<18, F8>(repeating: F8())
+        for i in 0..<6 {
+          var row = InlineArray<6, F8>(repeating: F8())
+          for j in 0..<6 { row[j] = load(du + (i * 6 + j) * plane + ci * cout + co, n) }
+          let g = weightTransformAdjoint(row)
+          for b in 0..<3 { t[i * 3 + b] = g[b] }
+        }
+        for b in 0..<3 {
+          let g = weightTransformAdjoint([t[b], t[3 + b], t[6 + b], t[9 + b], t[12 + b], t[15 + b]])
+          for a in 0..<3 { add(g[a], dw + ((a * 3 + b) * cin + ci) * cout + co, n) }
+        }
+        co += 8
+      }
+    }
+  }
+
+  /// Calls `body(tile, image, top, left)` for every output tile, `top`/`left` its first pixel.
+  @inline(__always)
+  static func forEachTile(n: Int, h: Int, w: Int, _ body: (Int, Int, Int, Int) -> Void) {
+    var t = 0
+    for b in 0..<n {
+      var y = 0
+      while y < h {
+        var x = 0
+        while x < w {
+          body(t, b, y, x)
+          t += 1
+          x += 4
+        }
+        y += 4
+      }
+    }
+  }
+
+  /// `V = Bᵀ d B` for every tile's 6x6 input window.
+  static func transformInput(
+    _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into v: UnsafeMutablePointer<Float>
+  ) {
+    let tiles = n * tileCount(h: h, w: w), plane = tiles * c
+    forEachTile(n: n, h: h, w: w) { tile, b, top, left in
+      var ch = 0
+      while ch < c {
+        let k = min(8, c - ch)
+        var t = InlineArray<36, F8>(repeating: F8())
+        for i in 0..<6 {
+          let y = top - 1 + i
+          var row = InlineArray<6, F8>(repeating: F8())
+          if y >= 0 && y < h {
+            for j in 0..<6 {
+              let xx = left - 1 + j
+              if xx >= 0 && xx < w { row[j] = load(x + ((b * h + y) * w + xx) * c + ch, k) }
+            }
+          }
+          let r = inputTransform(row)
+          for j in 0..<6 { t[i * 6 + j] = r[j] }
+        }
+        for j in 0..<6 {
+          let col = inputTransform([t[j], t[6 + j], t[12 + j], t[18 + j], t[24 + j], t[30 + j]])
+          for i in 0..<6 { store(col[i], v + (i * 6 + j) * plane + tile * c + ch, k) }
+        }
+        ch += 8
+      }
+    }
+  }
+
+  /// `dX = Σ_windows B dV Bᵀ`, each window's entries added onto the pixels it read.
+  static func inputGradient(
+    _ dv: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into dx: UnsafeMutablePointer<Float>
+  ) {
+    dx.update(repeating: 0, count: n * h * w * c)
+    let tiles = n * tileCount(h: h, w: w), plane = tiles * c
+    forEachTile(n: n, h: h, w: w) { tile, b, top, left in
+      var ch = 0
+      while ch < c {
+        let k = min(8, c - ch)
+        var t = InlineArray<36, F8>(repeating: F8())
+        for j in 0..<6 {
+          var col = InlineArray<6, F8>(repeating: F8())
+          for i in 0..<6 { col[i] = load(dv + (i * 6 + j) * plane + tile * c + ch, k) }
+          let r = inputTransformAdjoint(col)
+          for i in 0..<6 { t[i * 6 + j] = r[i] }
+        }
+        for i in 0..<6 {
+          let y = top - 1 + i
+          guard y >= 0 && y < h else { continue }
+          let row = inputTransformAdjoint([
+            t[i * 6], t[i * 6 + 1], t[i * 6 + 2], t[i * 6 + 3], t[i * 6 + 4], t[i * 6 + 5],
+          ])
+          for j in 0..<6 {
+            let xx = left - 1 + j
+            if xx >= 0 && xx < w { add(row[j], dx + ((b * h + y) * w + xx) * c + ch, k) }
+          }
+        }
+        ch += 8
+      }
+    }
+  }
+
+  /// `Y = Aᵀ M A` (plus `bias`) for every tile, the pixels inside the image written.
+  static func transformOutput(
+    _ m: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, bias: UnsafePointer<Float>?,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    let tiles = n * tileCount(h: h, w: w), plane = tiles * c
+    forEachTile(n: n, h: h, w: w) { tile, b, top, left in
+      var ch = 0
+      while ch < c {
+        let k = min(8, c - ch)
+        let shift = bias.map { load($0 + ch, k) } ?? F8()
+        var t = InlineArray<24, F8>(repeating: F8())
+        for j in 0..<6 {
+          var col = InlineArray<6, F8>(repeating: F8())
+          for i in 0..<6 { col[i] = load(m + (i * 6 + j) * plane + tile * c + ch, k) }
+          let r = outputTransform(col)
+          for p in 0..<4 { t[p * 6 + j] = r[p] }
+        }
+        for p in 0..<min(4, h - top) {
+          let row = outputTransform([t[p * 6], t[p * 6 + 1], t[p * 6 + 2], t[p * 6 + 3], t[p * 6 + 4], t[p * 6 + 5]])
+          for q in 0..<min(4, w - left) {
+            store(row[q] + shift, y + ((b * h + top + p) * w + left + q) * c + ch, k)
+          }
+        }
+        ch += 8
+      }
+    }
+  }
+
+  /// `dM = A dY Aᵀ` for every tile (the gradient of pixels outside the image is zero).
+  static func outputGradient(
+    _ dy: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into dm: UnsafeMutablePointer<Float>
+  ) {
+    let tiles = n * tileCount(h: h, w: w), plane = tiles * c
+    forEachTile(n: n, h: h, w: w) { tile, b, top, left in
+      var ch = 0
+      while ch < c {
+        let k = min(8, c - ch)
+        var t = InlineArray<24, F8>(repeating: F8())
+        for p in 0..<4 {
+          var row = InlineArray<4, F8>(repeating: F8())
+          if top + p < h {
+            for q in 0..<min(4, w - left) { row[q] = load(dy + ((b * h + top + p) * w + left + q) * c + ch, k) }
+          }
+          let r = outputTransformAdjoint(row)
+          for j in 0..<6 { t[p * 6 + j] = r[j] }
+        }
+        for j in 0..<6 {
+          let col = outputTransformAdjoint([t[j], t[6 + j], t[12 + j], t[18 + j]])
+          for i in 0..<6 { store(col[i], dm + (i * 6 + j) * plane + tile * c + ch, k) }
+        }
+        ch += 8
+      }
+    }
+  }
+
+  // MARK: The 36 products
+
+  /// Up to this many tiles (a batch of up to 4 chess positions) the products run in
+  /// `smallProduct` on `U` packed in panels (`packPanels`), not in BLAS: a GEMM with a handful
+  /// of rows spends more time packing `U[ξ]` than multiplying, and reading `U` is most of the
+  /// work, so it has to be read once, in order.
+  static let smallTiles = 16
+
+  /// Columns per panel of the packed `U`: 4 rows x 16 columns of `C` are 8 registers of
+  /// accumulators, which with 2 of `B` and a broadcast fit AVX2's 16.
+  static let panel = 16
+
+  /// The size of `U` packed in panels: `[36, ⌈Cout/16⌉, Cin, 16]`, zero past `Cout`.
+  static func packedCount(cin: Int, cout: Int) -> Int { 36 * ((cout + panel - 1) / panel) * cin * panel }
+
+  /// Copies `U` (`[36, Cin, Cout]`) into panels of 16 columns, each `Cin x 16` and contiguous.
+  static func packPanels(_ u: UnsafePointer<Float>, cin: Int, cout: Int, into p: UnsafeMutablePointer<Float>) {
+    let panels = (cout + panel - 1) / panel
+    var out = p
+    for xi in 0..<36 {
+      for q in 0..<panels {
+        let col = q * panel, width = min(panel, cout - col)
+        for ci in 0..<cin {
+          let row = u + (xi * cin + ci) * cout + col
+          out.update(from: row, count: width)
+          if width < panel { (out + width).update(repeating: 0, count: panel - width) }
+          out += panel
+        }
+      }
+    }
+  }
+
+  /// `M[ξ] = V[ξ] · U[ξ]` for the 36 points; `packed` is `U` in panels when `tiles <= smallTiles`.
+  static func multiply(
+    _ v: UnsafePointer<Float>, _ u: UnsafePointer<Float>, packed: UnsafePointer<Float>?, tiles: Int, cin: Int,
+    cout: Int, into m: UnsafeMutablePointer<Float>
+  ) {
+    let panels = (cout + panel - 1) / panel
+    for xi in 0..<36 {
+      let a = v + xi * tiles * cin, c = m + xi * tiles * cout
+      if let packed, tiles <= smallTiles {
+        smallProduct(a, packed + xi * panels * cin * panel, c, m: tiles, n: cout, k: cin)
+      } else {
+        BLAS.gemm(a, transposeA: false, u + xi * cin * cout, transposeB: false, c, m: tiles, n: cout, k: cin)
+      }
+    }
+  }
+
+  /// `C = A · B` for row-major `A` (`m x k`) and `C` (`m x n`), `B` (`k x n`) packed in panels
+  /// of 16 columns: four rows of `C` at a time (a shorter last block repeats its first row),
+  /// a panel's 16 columns in registers.
+  static func smallProduct(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+  ) {
+    var r = 0
+    while r < m {
+      let rows = min(4, m - r)
+      let a0 = a + r * k
+      let a1 = rows > 1 ? a0 + k : a0, a2 = rows > 2 ? a0 + 2 * k : a0, a3 = rows > 3 ? a0 + 3 * k : a0
+      var col = 0, p = b
+      while col < n {
+        var c00 = F8(), c01 = F8(), c10 = F8(), c11 = F8()
+        var c20 = F8(), c21 = F8(), c30 = F8(), c31 = F8()
+        for kk in 0..<k {
+          let b0 = load(p, 8), b1 = load(p + 8, 8)
+          p += panel
+          let x0 = F8(repeating: a0[kk]), x1 = F8(repeating: a1[kk])
+          c00 = c00.addingProduct(x0, b0)
+          c01 = c01.addingProduct(x0, b1)
+          c10 = c10.addingProduct(x1, b0)
+          c11 = c11.addingProduct(x1, b1)
+          let x2 = F8(repeating: a2[kk]), x3 = F8(repeating: a3[kk])
+          c20 = c20.addingProduct(x2, b0)
+          c21 = c21.addingProduct(x2, b1)
+          c30 = c30.addingProduct(x3, b0)
+          c31 = c31.addingProduct(x3, b1)
+        }
+        let out: InlineArray<8, F8> = [c00, c01, c10, c11, c20, c21, c30, c31]
+        for row in 0..<rows {
+          for j in 0..<2 where col + 8 * j < n {
+            store(out[row * 2 + j], c + (r + row) * n + col + 8 * j, min(8, n - col - 8 * j))
+          }
+        }
+        col += panel
+      }
+      r += 4
+    }
+  }
+
+  /// `dU[ξ] = V[ξ]ᵀ · dM[ξ]`.
+  static func weightProducts(
+    _ v: UnsafePointer<Float>, _ dm: UnsafePointer<Float>, tiles: Int, cin: Int, cout: Int,
+    into du: UnsafeMutablePointer<Float>
+  ) {
+    for xi in 0..<36 {
+      BLAS.gemm(
+        v + xi * tiles * cin, transposeA: true, dm + xi * tiles * cout, transposeB: false, du + xi * cin * cout,
+        m: cin, n: cout, k: tiles)
+    }
+  }
+
+  /// `dV[ξ] = dM[ξ] · U[ξ]ᵀ`.
+  static func inputProducts(
+    _ dm: UnsafePointer<Float>, _ u: UnsafePointer<Float>, tiles: Int, cin: Int, cout: Int,
+    into dv: UnsafeMutablePointer<Float>
+  ) {
+    for xi in 0..<36 {
+      BLAS.gemm(
+        dm + xi * tiles * cout, transposeA: false, u + xi * cin * cout, transposeB: true, dv + xi * tiles * cin,
+        m: tiles, n: cin, k: cout)
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import GameCore
+import NeuralCore
+import Testing
+
+/// Winograd against im2col: the same layer, the same input and output gradient, both
+/// algorithms; outputs and every gradient agree to a relative difference (largest absolute
+/// difference over the largest magnitude) of at most 1e-4.
+@Suite struct ConvolutionAlgorithmTests {
+  struct Case: CustomTestStringConvertible, Sendable {
+    var batch: Int, height: Int, width: Int, inChannels: Int, outChannels: Int, bias: Bool
+    var testDescription: String { "\(batch)x\(height)x\(width)x\(inChannels)→\(outChannels) bias \(bias)" }
+  }
+
+  static let cases: [Case] = [
+    Case(batch: 2, height: 8, width: 8, inChannels: 16, outChannels: 12, bias: false),
+    Case(batch: 3, height: 5, width: 7, inChannels: 3, outChannels: 4, bias: true),
+    Case(batch: 1, height: 3, width: 3, inChannels: 9, outChannels: 17, bias: true),
+    Case(batch: 2, height: 6, width: 6, inChannels: 24, outChannels: 8, bias: false),
+    Case(batch: 1, height: 1, width: 2, inChannels: 5, outChannels: 3, bias: true),
+    Case(batch: 4, height: 8, width: 8, inChannels: 64, outChannels: 64, bias: false),
+  ]
+
+  static func relativeDifference(_ a: Tensor, _ b: Tensor) -> Double {
+    #expect(a.shape == b.shape)
+    var diff = 0.0, scale = 0.0
+    for i in 0..<a.count {
+      diff = max(diff, abs(Double(a.data[i]) - Double(b.data[i])))
+      scale = max(scale, abs(Double(b.data[i])))
+    }
+    return diff / max(scale, 1e-30)
+  }
+
+  static func random(_ shape: [Int], _ rng: inout Xoshiro256) -> Tensor {
+    var t = Tensor(shape: shape)
+    for i in 0..<t.count { t.data[i] = Float(rng.normal()) }
+    return t
+  }
+
+  @Test(arguments: cases)
+  func winogradMatchesIm2col(_ c: Case) {
+    var rng = Xoshiro256(seed: UInt64(c.inChannels * 31 + c.outChannels))
+    var fast = randomized(Conv2D(c.inChannels, c.outChannels, kernel: 3, bias: c.bias), seed: 11)
+    #expect(fast.algorithm == .winograd)
+    var reference = fast
+    reference.algorithm = .im2col
+    let x = Self.random([c.batch, c.height, c.width, c.inChannels], &rng)
+    let dy = Self.random([c.batch, c.height, c.width, c.outChannels], &rng)
+    for training in [false, true] {
+      let y1 = fast.forward(x, training: training), y2 = reference.forward(x, training: training)
+      #expect(Self.relativeDifference(y1, y2) <= 1e-4, "forward, training \(training)")
+    }
+    fast.zeroGradients()
+    reference.zeroGradients()
+    let dx1 = fast.backward(dy), dx2 = reference.backward(dy)
+    #expect(Self.relativeDifference(dx1, dx2) <= 1e-4, "input gradient")
+    #expect(Self.relativeDifference(fast.weight.grad, reference.weight.grad) <= 1e-4, "weight gradient")
+    if c.bias { #expect(Self.relativeDifference(fast.bias.grad, reference.bias.grad) <= 1e-4, "bias gradient") }
+  }
+
+  /// The kept Winograd transform of the kernel follows every change of the weight, in the layer
+  /// and in copies of it.
+  @Test func transformedKernelFollowsTheWeight() {
+    var rng = Xoshiro256(seed: 5)
+    var layer = randomized(Conv2D(6, 5, kernel: 3), seed: 3)
+    let x = Self.random([2, 4, 4, 6], &rng)
+    _ = layer.forward(x, training: false)
+    var copy = layer
+    layer.weight.value.data[7] += 1
+    copy.weight.value = Self.random(copy.weight.value.shape, &rng)
+    for var l in [layer, copy] {
+      var reference = l
+      reference.algorithm = .im2col
+      let y = l.forward(x, training: false)
+      #expect(Self.relativeDifference(y, reference.forward(x, training: false)) <= 1e-4)
+    }
+    // After an optimizer step too.
+    var optimizer = Optimizer.sgd(0.1)
+    _ = layer.forward(x, training: true)
+    layer.zeroGradients()
+    _ = layer.backward(Self.random([2, 4, 4, 5], &rng))
+    optimizer.update(&layer)
+    var reference = layer
+    reference.algorithm = .im2col
+    #expect(Self.relativeDifference(layer.forward(x, training: false), reference.forward(x, training: false)) <= 1e-4)
+  }
+
+  @Test func im2colGradients() {
+    var c = GradientChecker()
+    var layer = randomized(Conv2D(3, 4, kernel: 3))
+    layer.algorithm = .im2col
+    c.check(layer, input: c.randomTensor([2, 4, 5, 3]))
+  }
+}
