@@ -2,7 +2,8 @@
 # After the first batch the neural core allocates nothing: each loop below runs twice, with
 # 100 more iterations the second time, under a malloc-counting LD_PRELOAD shim, and the extra
 # iterations may add at most a handful of allocations. The loops: training steps of the
-# reference network (`bench nn`), inference passes at batch 1 and at batch 64, and the Hexapawn
+# reference network (`bench nn`), inference passes at batch 1 and at batch 64 (also on two threads,
+# which wakes the neural core's worker threads), and the Hexapawn
 # learner's optimisation step on a batch (`bench learner`; its self-play, the same in both
 # runs, is not counted). Part of `make test`.
 set -euo pipefail
@@ -31,5 +32,9 @@ check() { # name, then the command with ITERATIONS where the iteration count goe
 check "training steps (batch 16)" bench nn "${net[@]}" --batch 16 --only train --steps ITERATIONS
 check "inference passes at batch 1" bench nn "${net[@]}" --only infer --inference-batch 1 --passes ITERATIONS
 check "inference passes at batch 64" bench nn "${net[@]}" --only infer --inference-batch 64 --passes ITERATIONS
+# Two threads, with tensors large enough that the neural core's own worker threads take part.
+wide=(--blocks 2 --channels 32 --planes 4 --policy 50 --threads 2)
+check "training steps (batch 64, 2 threads)" bench nn "${wide[@]}" --batch 64 --only train --steps ITERATIONS
+check "inference passes at batch 64 (2 threads)" bench nn "${wide[@]}" --only infer --inference-batch 64 --passes ITERATIONS
 check "Hexapawn learner steps" bench learner --size 3x3 --steps ITERATIONS
 exit $failed

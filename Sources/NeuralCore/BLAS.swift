@@ -44,17 +44,19 @@ public enum BLAS {
   }
 
   /// `C = alpha · op(A) · op(B) + beta · C` for row-major matrices, where `op(A)` is
-  /// `m x k`, `op(B)` is `k x n` and `C` is `m x n`.
+  /// `m x k`, `op(B)` is `k x n` and `C` is `m x n`. The row strides `lda`, `ldb`, `ldc`
+  /// default to packed rows (`A` stored `m x k`, or `k x m` when transposed; likewise `B`).
   public static func gemm(
     _ a: UnsafePointer<Float>, transposeA: Bool, _ b: UnsafePointer<Float>, transposeB: Bool,
-    _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0
+    _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int, alpha: Float = 1, beta: Float = 0,
+    lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
   ) {
     useThreads(forWork: m * n * k)
-    let lda = transposeA ? m : k
-    let ldb = transposeB ? k : n
+    let lda = lda ?? (transposeA ? m : k)
+    let ldb = ldb ?? (transposeB ? k : n)
     cblas_sgemm(
       CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(n))
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc ?? n))
   }
 
   /// `y = alpha · op(A) · x + beta · y` in double precision, `A` row-major `rows x cols`.

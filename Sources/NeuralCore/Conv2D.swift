@@ -116,8 +116,8 @@ public struct Conv2D: Layer {
     let tiles = n * Winograd.tileCount(h: h, w: w)
     let u = currentTransformedWeight()
     let v = patches, m = patchGrad
-    v.resize(Shape(36, tiles, inChannels))
-    m.resize(Shape(36, tiles, outChannels))
+    v.resize(Shape(tiles, 36, inChannels))
+    m.resize(Shape(tiles, 36, outChannels))
     Winograd.transformInput(x.pointer, n: n, h: h, w: w, c: inChannels, into: v.pointer)
     var packed: UnsafePointer<Float>? = nil
     if tiles <= Winograd.smallTiles {

@@ -22,7 +22,9 @@
 /// read each pixel. The transforms run on 8 channels at a time.
 ///
 /// Layouts: weights `[3, 3, Cin, Cout]` (as `Conv2D` keeps them), `U` and `dU` `[36, Cin, Cout]`,
-/// `V` `[36, T, Cin]`, `M` `[36, T, Cout]` with `T = N · ⌈H/4⌉ · ⌈W/4⌉` tiles, image-major.
+/// `V` `[T, 36, Cin]`, `M` `[T, 36, Cout]` with `T = N · ⌈H/4⌉ · ⌈W/4⌉` tiles, image-major: the
+/// transforms read and write one tile's 36 points in one place, and the products read and
+/// write `V[ξ]` and `M[ξ]` as matrices with a row stride of `36 · C`.
 enum Winograd {
   typealias F8 = SIMD8<Float>
 
@@ -165,11 +167,13 @@ enum Winograd {
     }
   }
 
-  /// Calls `body(tile, image, top, left)` for every output tile, `top`/`left` its first pixel.
+  /// Calls `body(tile, image, top, left)` for every output tile of the images in `images`,
+  /// `top`/`left` its first pixel.
   @inline(__always)
-  static func forEachTile(n: Int, h: Int, w: Int, _ body: (Int, Int, Int, Int) -> Void) {
-    var t = 0
-    for b in 0..<n {
+  static func forEachTile(_ images: Range<Int>, h: Int, w: Int, _ body: (Int, Int, Int, Int) -> Void) {
+    let perImage = tileCount(h: h, w: w)
+    for b in images {
+      var t = b * perImage
       var y = 0
       while y < h {
         var x = 0
@@ -183,12 +187,64 @@ enum Winograd {
     }
   }
 
+  /// One of the four tile transforms on a batch, for `Parallel`: the images are shared among
+  /// the parts (tiles of different images never touch the same pixel).
+  struct TileJob {
+    enum Kind { case input, inputGradient, output, outputGradient }
+    var kind: Kind
+    var source: UnsafePointer<Float>
+    var target: UnsafeMutablePointer<Float>
+    var bias: UnsafePointer<Float>?
+    var n: Int, h: Int, w: Int, c: Int
+
+    func run() {
+      var job = self
+      let parts = min(n, Parallel.parts(forWork: n * Winograd.tileCount(h: h, w: w) * 36 * c))
+      Parallel.run(parts: parts, context: &job) { raw, part, parts in
+        let job = raw.assumingMemoryBound(to: TileJob.self).pointee
+        let images = Parallel.range(part, of: parts, count: job.n)
+        switch job.kind {
+        case .input: Winograd.transformInput(job, images)
+        case .inputGradient: Winograd.inputGradient(job, images)
+        case .output: Winograd.transformOutput(job, images)
+        case .outputGradient: Winograd.outputGradient(job, images)
+        }
+      }
+    }
+  }
+
   /// `V = Bᵀ d B` for every tile's 6x6 input window.
   static func transformInput(
     _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into v: UnsafeMutablePointer<Float>
   ) {
-    let tiles = n * tileCount(h: h, w: w), plane = tiles * c
-    forEachTile(n: n, h: h, w: w) { tile, b, top, left in
+    TileJob(kind: .input, source: x, target: v, bias: nil, n: n, h: h, w: w, c: c).run()
+  }
+
+  /// `dX = Σ_windows B dV Bᵀ`, each window's entries added onto the pixels it read.
+  static func inputGradient(
+    _ dv: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into dx: UnsafeMutablePointer<Float>
+  ) {
+    TileJob(kind: .inputGradient, source: dv, target: dx, bias: nil, n: n, h: h, w: w, c: c).run()
+  }
+
+  /// `Y = Aᵀ M A` (plus `bias`) for every tile, the pixels inside the image written.
+  static func transformOutput(
+    _ m: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, bias: UnsafePointer<Float>?,
+    into y: UnsafeMutablePointer<Float>
+  ) {
+    TileJob(kind: .output, source: m, target: y, bias: bias, n: n, h: h, w: w, c: c).run()
+  }
+
+  /// `dM = A dY Aᵀ` for every tile (the gradient of pixels outside the image is zero).
+  static func outputGradient(
+    _ dy: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into dm: UnsafeMutablePointer<Float>
+  ) {
+    TileJob(kind: .outputGradient, source: dy, target: dm, bias: nil, n: n, h: h, w: w, c: c).run()
+  }
+
+  static func transformInput(_ job: TileJob, _ images: Range<Int>) {
+    let (x, v, h, w, c) = (job.source, job.target, job.h, job.w, job.c)
+    forEachTile(images, h: h, w: w) { tile, b, top, left in
       var ch = 0
       while ch < c {
         let k = min(8, c - ch)
@@ -207,27 +263,24 @@ enum Winograd {
         }
         for j in 0..<6 {
           let col = inputTransform([t[j], t[6 + j], t[12 + j], t[18 + j], t[24 + j], t[30 + j]])
-          for i in 0..<6 { store(col[i], v + (i * 6 + j) * plane + tile * c + ch, k) }
+          for i in 0..<6 { store(col[i], v + (tile * 36 + i * 6 + j) * c + ch, k) }
         }
         ch += 8
       }
     }
   }
 
-  /// `dX = Σ_windows B dV Bᵀ`, each window's entries added onto the pixels it read.
-  static func inputGradient(
-    _ dv: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into dx: UnsafeMutablePointer<Float>
-  ) {
-    dx.update(repeating: 0, count: n * h * w * c)
-    let tiles = n * tileCount(h: h, w: w), plane = tiles * c
-    forEachTile(n: n, h: h, w: w) { tile, b, top, left in
+  static func inputGradient(_ job: TileJob, _ images: Range<Int>) {
+    let (dv, dx, h, w, c) = (job.source, job.target, job.h, job.w, job.c)
+    (dx + images.lowerBound * h * w * c).update(repeating: 0, count: images.count * h * w * c)
+    forEachTile(images, h: h, w: w) { tile, b, top, left in
       var ch = 0
       while ch < c {
         let k = min(8, c - ch)
         var t = InlineArray<36, F8>(repeating: F8())
         for j in 0..<6 {
           var col = InlineArray<6, F8>(repeating: F8())
-          for i in 0..<6 { col[i] = load(dv + (i * 6 + j) * plane + tile * c + ch, k) }
+          for i in 0..<6 { col[i] = load(dv + (tile * 36 + i * 6 + j) * c + ch, k) }
           let r = inputTransformAdjoint(col)
           for i in 0..<6 { t[i * 6 + j] = r[i] }
         }
@@ -247,13 +300,9 @@ enum Winograd {
     }
   }
 
-  /// `Y = Aᵀ M A` (plus `bias`) for every tile, the pixels inside the image written.
-  static func transformOutput(
-    _ m: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, bias: UnsafePointer<Float>?,
-    into y: UnsafeMutablePointer<Float>
-  ) {
-    let tiles = n * tileCount(h: h, w: w), plane = tiles * c
-    forEachTile(n: n, h: h, w: w) { tile, b, top, left in
+  static func transformOutput(_ job: TileJob, _ images: Range<Int>) {
+    let (m, y, bias, h, w, c) = (job.source, job.target, job.bias, job.h, job.w, job.c)
+    forEachTile(images, h: h, w: w) { tile, b, top, left in
       var ch = 0
       while ch < c {
         let k = min(8, c - ch)
@@ -261,7 +310,7 @@ enum Winograd {
         var t = InlineArray<24, F8>(repeating: F8())
         for j in 0..<6 {
           var col = InlineArray<6, F8>(repeating: F8())
-          for i in 0..<6 { col[i] = load(m + (i * 6 + j) * plane + tile * c + ch, k) }
+          for i in 0..<6 { col[i] = load(m + (tile * 36 + i * 6 + j) * c + ch, k) }
           let r = outputTransform(col)
           for p in 0..<4 { t[p * 6 + j] = r[p] }
         }
@@ -276,12 +325,9 @@ enum Winograd {
     }
   }
 
-  /// `dM = A dY Aᵀ` for every tile (the gradient of pixels outside the image is zero).
-  static func outputGradient(
-    _ dy: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into dm: UnsafeMutablePointer<Float>
-  ) {
-    let tiles = n * tileCount(h: h, w: w), plane = tiles * c
-    forEachTile(n: n, h: h, w: w) { tile, b, top, left in
+  static func outputGradient(_ job: TileJob, _ images: Range<Int>) {
+    let (dy, dm, h, w, c) = (job.source, job.target, job.h, job.w, job.c)
+    forEachTile(images, h: h, w: w) { tile, b, top, left in
       var ch = 0
       while ch < c {
         let k = min(8, c - ch)
@@ -296,7 +342,7 @@ enum Winograd {
         }
         for j in 0..<6 {
           let col = outputTransformAdjoint([t[j], t[6 + j], t[12 + j], t[18 + j]])
-          for i in 0..<6 { store(col[i], dm + (i * 6 + j) * plane + tile * c + ch, k) }
+          for i in 0..<6 { store(col[i], dm + (tile * 36 + i * 6 + j) * c + ch, k) }
         }
         ch += 8
       }
@@ -340,28 +386,43 @@ enum Winograd {
     _ v: UnsafePointer<Float>, _ u: UnsafePointer<Float>, packed: UnsafePointer<Float>?, tiles: Int, cin: Int,
     cout: Int, into m: UnsafeMutablePointer<Float>
   ) {
-    let panels = (cout + panel - 1) / panel
-    for xi in 0..<36 {
-      let a = v + xi * tiles * cin, c = m + xi * tiles * cout
-      if let packed, tiles <= smallTiles {
-        smallProduct(a, packed + xi * panels * cin * panel, c, m: tiles, n: cout, k: cin)
-      } else {
-        BLAS.gemm(a, transposeA: false, u + xi * cin * cout, transposeB: false, c, m: tiles, n: cout, k: cin)
+    if let packed, tiles <= smallTiles {
+      // Reading `U` is the work here: the parts read disjoint points' kernels.
+      struct Job {
+        var v: UnsafePointer<Float>, packed: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>
+        var tiles: Int, cin: Int, cout: Int
       }
+      var job = Job(v: v, packed: packed, m: m, tiles: tiles, cin: cin, cout: cout)
+      Parallel.run(parts: Parallel.parts(forWork: 36 * cin * cout), context: &job) { raw, part, parts in
+        let j = raw.assumingMemoryBound(to: Job.self).pointee
+        let panels = (j.cout + Winograd.panel - 1) / Winograd.panel
+        for xi in Parallel.range(part, of: parts, count: 36) {
+          Winograd.smallProduct(
+            j.v + xi * j.cin, j.packed + xi * panels * j.cin * Winograd.panel, j.m + xi * j.cout, m: j.tiles,
+            n: j.cout, k: j.cin, lda: 36 * j.cin, ldc: 36 * j.cout)
+        }
+      }
+      return
+    }
+    for xi in 0..<36 {
+      BLAS.gemm(
+        v + xi * cin, transposeA: false, u + xi * cin * cout, transposeB: false, m + xi * cout, m: tiles, n: cout,
+        k: cin, lda: 36 * cin, ldc: 36 * cout)
     }
   }
 
-  /// `C = A · B` for row-major `A` (`m x k`) and `C` (`m x n`), `B` (`k x n`) packed in panels
-  /// of 16 columns: four rows of `C` at a time (a shorter last block repeats its first row),
-  /// a panel's 16 columns in registers.
+  /// `C = A · B` for row-major `A` (`m x k`, row stride `lda`) and `C` (`m x n`, row stride
+  /// `ldc`), `B` (`k x n`) packed in panels of 16 columns: four rows of `C` at a time (a shorter
+  /// last block repeats its first row), a panel's 16 columns in registers.
   static func smallProduct(
-    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, m: Int, n: Int, k: Int,
+    lda: Int, ldc: Int
   ) {
     var r = 0
     while r < m {
       let rows = min(4, m - r)
-      let a0 = a + r * k
-      let a1 = rows > 1 ? a0 + k : a0, a2 = rows > 2 ? a0 + 2 * k : a0, a3 = rows > 3 ? a0 + 3 * k : a0
+      let a0 = a + r * lda
+      let a1 = rows > 1 ? a0 + lda : a0, a2 = rows > 2 ? a0 + 2 * lda : a0, a3 = rows > 3 ? a0 + 3 * lda : a0
       var col = 0, p = b
       while col < n {
         var c00 = F8(), c01 = F8(), c10 = F8(), c11 = F8()
@@ -383,7 +444,7 @@ enum Winograd {
         let out: InlineArray<8, F8> = [c00, c01, c10, c11, c20, c21, c30, c31]
         for row in 0..<rows {
           for j in 0..<2 where col + 8 * j < n {
-            store(out[row * 2 + j], c + (r + row) * n + col + 8 * j, min(8, n - col - 8 * j))
+            store(out[row * 2 + j], c + (r + row) * ldc + col + 8 * j, min(8, n - col - 8 * j))
           }
         }
         col += panel
@@ -399,8 +460,8 @@ enum Winograd {
   ) {
     for xi in 0..<36 {
       BLAS.gemm(
-        v + xi * tiles * cin, transposeA: true, dm + xi * tiles * cout, transposeB: false, du + xi * cin * cout,
-        m: cin, n: cout, k: tiles)
+        v + xi * cin, transposeA: true, dm + xi * cout, transposeB: false, du + xi * cin * cout,
+        m: cin, n: cout, k: tiles, lda: 36 * cin, ldb: 36 * cout)
     }
   }
 
@@ -411,8 +472,8 @@ enum Winograd {
   ) {
     for xi in 0..<36 {
       BLAS.gemm(
-        dm + xi * tiles * cout, transposeA: false, u + xi * cin * cout, transposeB: true, dv + xi * tiles * cin,
-        m: tiles, n: cin, k: cout)
+        dm + xi * cout, transposeA: false, u + xi * cin * cout, transposeB: true, dv + xi * cin,
+        m: tiles, n: cin, k: cout, lda: 36 * cout, ldc: 36 * cin)
     }
   }
 }

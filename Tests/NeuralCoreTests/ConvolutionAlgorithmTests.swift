@@ -18,6 +18,8 @@ import Testing
     Case(batch: 2, height: 6, width: 6, inChannels: 24, outChannels: 8, bias: false),
     Case(batch: 1, height: 1, width: 2, inChannels: 5, outChannels: 3, bias: true),
     Case(batch: 4, height: 8, width: 8, inChannels: 64, outChannels: 64, bias: false),
+    // Enough work for the tile transforms to run on the worker threads.
+    Case(batch: 17, height: 8, width: 8, inChannels: 64, outChannels: 32, bias: true),
   ]
 
   static func relativeDifference(_ a: Tensor, _ b: Tensor) -> Double {
