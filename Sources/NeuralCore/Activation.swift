@@ -279,7 +279,7 @@ public struct ActivationLayer: Layer {
       }
     } else {
       switch act.kind {
-      case .relu: SIMDKernels.relu(xp, yp)
+      case .relu: Elementwise.relu(xp.baseAddress!, into: yp.baseAddress!, count: xp.count)
       case .identity: for i in 0..<xp.count { yp[i] = xp[i] }
       default: for i in 0..<xp.count { yp[i] = act.value(xp[i]) }
       }
@@ -330,7 +330,7 @@ public struct ActivationLayer: Layer {
       }
     } else {
       switch act.kind {
-      case .relu: SIMDKernels.reluBackward(xp, gp, dxp)
+      case .relu: Elementwise.reluBackward(xp.baseAddress!, gp.baseAddress!, into: dxp.baseAddress!, count: xp.count)
       case .identity: for i in 0..<xp.count { dxp[i] = gp[i] }
       default: for i in 0..<xp.count { dxp[i] = gp[i] * act.derivative(xp[i]) }
       }

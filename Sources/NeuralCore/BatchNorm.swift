@@ -46,15 +46,14 @@ public struct BatchNorm: Layer {
     let xp = x.pointer, yp = output.pointer, inverseStd = inverseStdBuffer.pointer, meanF = meanBuffer.pointer
     if training {
       if !(m > 1) { shapeFailure("\(label) needs more than one value per channel in training, got \(x.shape)") }
-      let mean = buffers.doubles(2 * c), sq = mean + c
+      // Per-part sums of x and x² (Double), added in part order.
+      let parts = min(m, Parallel.parts(forWork: x.count))
+      let sums = buffers.doubles(2 * c * (parts + 1)), mean = sums + 2 * c * parts, sq = mean + c
+      BatchNormJob(op: .sums, c: c, m: m, x: xp, sums: sums).run(parts: parts)
       mean.update(repeating: 0, count: 2 * c)
-      for i in 0..<m {
-        let row = xp + i * c
-        for j in 0..<c {
-          let v = Double(row[j])
-          mean[j] += v
-          sq[j] += v * v
-        }
+      for part in 0..<parts {
+        let partial = sums + 2 * c * part
+        for j in 0..<2 * c { mean[j] += partial[j] }
       }
       for j in 0..<c {
         mean[j] /= Double(m)
@@ -69,14 +68,10 @@ public struct BatchNorm: Layer {
       let np = normalized.pointer
       scale.value.data.withUnsafeBufferPointer { gp in
         shift.value.data.withUnsafeBufferPointer { bp in
-          for i in 0..<m {
-            let row = i * c
-            for j in 0..<c {
-              let xh = (xp[row + j] - meanF[j]) * inverseStd[j]
-              np[row + j] = xh
-              yp[row + j] = gp[j] * xh + bp[j]
-            }
-          }
+          var job = BatchNormJob(op: .normalize, c: c, m: m, x: xp, sums: nil)
+          (job.y, job.normalized, job.mean, job.inverseStd) = (yp, np, meanF, inverseStd)
+          (job.scale, job.shift) = (gp.baseAddress!, bp.baseAddress!)
+          job.run(parts: parts)
         }
       }
     } else {
@@ -86,10 +81,10 @@ public struct BatchNorm: Layer {
       scale.value.data.withUnsafeBufferPointer { gp in
         shift.value.data.withUnsafeBufferPointer { bp in
           runningMean.withUnsafeBufferPointer { rm in
-            for i in 0..<m {
-              let row = i * c
-              for j in 0..<c { yp[row + j] = gp[j] * (xp[row + j] - rm[j]) * inv[j] + bp[j] }
-            }
+            var job = BatchNormJob(op: .infer, c: c, m: m, x: xp, sums: nil)
+            (job.y, job.mean, job.inverseStd) = (yp, UnsafeMutablePointer(mutating: rm.baseAddress!), inv)
+            (job.scale, job.shift) = (gp.baseAddress!, bp.baseAddress!)
+            job.run(parts: min(m, Parallel.parts(forWork: x.count)))
           }
         }
       }
@@ -108,11 +103,17 @@ public struct BatchNorm: Layer {
     sumDy.update(repeating: 0, count: c)
     sumDyX.update(repeating: 0, count: c)
     let gp = dy.pointer, np = normalized.pointer
-    for i in 0..<m {
-      let row = i * c
+    // Per-part sums of dy and dy·x̂ (Double), added in part order.
+    let parts = min(m, Parallel.parts(forWork: dy.count))
+    let sums = buffers.doubles(2 * c * parts)
+    var sumJob = BatchNormJob(op: .gradientSums, c: c, m: m, x: gp, sums: sums)
+    sumJob.normalized = np
+    sumJob.run(parts: parts)
+    for part in 0..<parts {
+      let partial = sums + 2 * c * part
       for j in 0..<c {
-        sumDy[j] += gp[row + j]
-        sumDyX[j] += gp[row + j] * np[row + j]
+        sumDy[j] += Float(partial[j])
+        sumDyX[j] += Float(partial[c + j])
       }
     }
     shift.grad.data.withUnsafeMutableBufferPointer { db in
@@ -122,16 +123,12 @@ public struct BatchNorm: Layer {
       for j in 0..<c { dg[j] += sumDyX[j] }
     }
     inputGrad.resize(dy.shape)
-    let fm = Float(m)
     let dxp = inputGrad.pointer
     scale.value.data.withUnsafeBufferPointer { sp in
-      for i in 0..<m {
-        let row = i * c
-        for j in 0..<c {
-          let k = sp[j] * inverseStd[j] / fm
-          dxp[row + j] = k * (fm * gp[row + j] - sumDy[j] - np[row + j] * sumDyX[j])
-        }
-      }
+      var job = BatchNormJob(op: .inputGradient, c: c, m: m, x: gp, sums: nil)
+      (job.y, job.normalized, job.inverseStd, job.scale) = (dxp, np, inverseStd, sp.baseAddress!)
+      (job.sumDy, job.sumDyX) = (sumDy, sumDyX)
+      job.run(parts: parts)
     }
     return inputGrad
   }
@@ -152,5 +149,90 @@ public struct BatchNorm: Layer {
     let base = String(scale.name.dropLast(".scale".count))
     body(base + ".running_mean", &runningMean)
     body(base + ".running_var", &runningVariance)
+  }
+}
+
+/// BatchNorm's passes over the rows of a batch, split among `Parallel` parts by rows.
+struct BatchNormJob {
+  enum Op { case sums, normalize, infer, gradientSums, inputGradient }
+  var op: Op
+  var c: Int, m: Int
+  /// The input (`sums`, `normalize`, `infer`) or the output gradient.
+  var x: UnsafePointer<Float>
+  /// Per part `2c` Doubles: Σx and Σx² (`sums`), or Σdy and Σdy·x̂ (`gradientSums`).
+  var sums: UnsafeMutablePointer<Double>?
+  var y: UnsafeMutablePointer<Float>? = nil
+  var normalized: UnsafeMutablePointer<Float>? = nil
+  var mean: UnsafeMutablePointer<Float>? = nil
+  var inverseStd: UnsafeMutablePointer<Float>? = nil
+  var scale: UnsafePointer<Float>? = nil
+  var shift: UnsafePointer<Float>? = nil
+  var sumDy: UnsafeMutablePointer<Float>? = nil
+  var sumDyX: UnsafeMutablePointer<Float>? = nil
+
+  init(op: Op, c: Int, m: Int, x: UnsafePointer<Float>, sums: UnsafeMutablePointer<Double>?) {
+    (self.op, self.c, self.m, self.x, self.sums) = (op, c, m, x, sums)
+  }
+
+  func run(parts: Int) {
+    var job = self
+    Parallel.run(parts: parts, context: &job) { raw, part, parts in
+      let job = raw.assumingMemoryBound(to: BatchNormJob.self).pointee
+      job.run(rows: Parallel.range(part, of: parts, count: job.m), part: part)
+    }
+  }
+
+  func run(rows: Range<Int>, part: Int) {
+    let c = self.c, xp = x
+    switch op {
+    case .sums, .gradientSums:
+      let s = sums! + 2 * c * part, s2 = s + c
+      s.update(repeating: 0, count: 2 * c)
+      if op == .sums {
+        for i in rows {
+          let row = xp + i * c
+          for j in 0..<c {
+            let v = Double(row[j])
+            s[j] += v
+            s2[j] += v * v
+          }
+        }
+      } else {
+        let np = normalized!
+        for i in rows {
+          let row = i * c
+          for j in 0..<c {
+            s[j] += Double(xp[row + j])
+            s2[j] += Double(xp[row + j] * np[row + j])
+          }
+        }
+      }
+    case .normalize:
+      let (yp, np, mean, inv, g, b) = (y!, normalized!, mean!, inverseStd!, scale!, shift!)
+      for i in rows {
+        let row = i * c
+        for j in 0..<c {
+          let xh = (xp[row + j] - mean[j]) * inv[j]
+          np[row + j] = xh
+          yp[row + j] = g[j] * xh + b[j]
+        }
+      }
+    case .infer:
+      let (yp, mean, inv, g, b) = (y!, mean!, inverseStd!, scale!, shift!)
+      for i in rows {
+        let row = i * c
+        for j in 0..<c { yp[row + j] = g[j] * (xp[row + j] - mean[j]) * inv[j] + b[j] }
+      }
+    case .inputGradient:
+      let (dxp, np, inv, sp, sumDy, sumDyX) = (y!, normalized!, inverseStd!, scale!, sumDy!, sumDyX!)
+      let fm = Float(m)
+      for i in rows {
+        let row = i * c
+        for j in 0..<c {
+          let k = sp[j] * inv[j] / fm
+          dxp[row + j] = k * (fm * xp[row + j] - sumDy[j] - np[row + j] * sumDyX[j])
+        }
+      }
+    }
   }
 }

@@ -128,3 +128,61 @@ public enum Parallel {
     }
   }
 }
+
+/// Elementwise loops of the layers, split among `Parallel` parts when large.
+enum Elementwise {
+  struct Job {
+    enum Op { case relu, reluBackward, combine }
+    var op: Op
+    var x: UnsafePointer<Float>
+    var z: UnsafePointer<Float>
+    var y: UnsafeMutablePointer<Float>
+    var a: Float, b: Float
+    var count: Int
+  }
+
+  static func run(_ job: Job) {
+    var job = job
+    Parallel.run(parts: Parallel.parts(forWork: job.count), context: &job) { raw, part, parts in
+      let j = raw.assumingMemoryBound(to: Job.self).pointee
+      // Parts start on 16-float boundaries so that each one's SIMD loop covers all but its tail.
+      let blocks = (j.count + 15) / 16
+      let r = Parallel.range(part, of: parts, count: blocks)
+      let lo = r.lowerBound * 16, hi = min(j.count, r.upperBound * 16)
+      guard lo < hi else { return }
+      let n = hi - lo
+      switch j.op {
+      case .relu:
+        SIMDKernels.relu(
+          UnsafeBufferPointer(start: j.x + lo, count: n), UnsafeMutableBufferPointer(start: j.y + lo, count: n))
+      case .reluBackward:
+        SIMDKernels.reluBackward(
+          UnsafeBufferPointer(start: j.x + lo, count: n), UnsafeBufferPointer(start: j.z + lo, count: n),
+          UnsafeMutableBufferPointer(start: j.y + lo, count: n))
+      case .combine:
+        let (a, b) = (j.a, j.b)
+        for i in lo..<hi { j.y[i] = a * j.x[i] + b * j.z[i] }
+      }
+    }
+  }
+
+  /// `y = max(x, 0)`.
+  static func relu(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+    run(Job(op: .relu, x: x, z: x, y: y, a: 0, b: 0, count: count))
+  }
+
+  /// `dx = x > 0 ? dy : 0`.
+  static func reluBackward(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>, count: Int
+  ) {
+    run(Job(op: .reluBackward, x: x, z: dy, y: dx, a: 0, b: 0, count: count))
+  }
+
+  /// `y = a·x + b·z`.
+  static func combine(
+    _ a: Float, _ x: UnsafePointer<Float>, _ b: Float, _ z: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
+    count: Int
+  ) {
+    run(Job(op: .combine, x: x, z: z, y: y, a: a, b: b, count: count))
+  }
+}

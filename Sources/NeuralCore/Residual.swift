@@ -175,7 +175,7 @@ public struct ResidualBlock: Layer {
     let summed = buffers[0]
     summed.resize(x.shape)
     let xp = x.pointer, fp = f.pointer, yp = summed.pointer
-    for i in 0..<x.count { yp[i] = cs * xp[i] + cb * fp[i] }
+    Elementwise.combine(cs, xp, cb, fp, into: yp, count: x.count)
     if training { branchOut = f }
     if output != nil { return output!.forward(summed, training: training) }
     return summed
@@ -203,7 +203,7 @@ public struct ResidualBlock: Layer {
     let inputGrad = buffers[2]
     inputGrad.resize(g.shape)
     let dp = dBranch.pointer, dxp = inputGrad.pointer
-    for i in 0..<g.count { dxp[i] = cs * gp[i] + dp[i] }
+    Elementwise.combine(cs, gp, 1, dp, into: dxp, count: g.count)
     return inputGrad
   }
 
