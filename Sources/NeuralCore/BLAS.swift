@@ -54,6 +54,14 @@ public enum BLAS {
     useThreads(forWork: m * n * k)
     let lda = lda ?? (transposeA ? m : k)
     let ldb = ldb ?? (transposeB ? k : n)
+    if m == 1 {
+      // A matrix-vector product: sgemm would pack all of B first (most of the time at batch 1).
+      // `c = op(B)ᵀ · a`, with `a`'s elements `lda` apart when it is a transposed column.
+      cblas_sgemv(
+        CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans, Int32(transposeB ? n : k), Int32(transposeB ? k : n),
+        alpha, b, Int32(ldb), a, Int32(transposeA ? lda : 1), beta, c, 1)
+      return
+    }
     cblas_sgemm(
       CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc ?? n))

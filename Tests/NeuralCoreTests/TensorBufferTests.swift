@@ -131,4 +131,44 @@ import Testing
     #expect(worst < 1e-4)
     #expect(BLAS.threads >= 1)
   }
+
+  /// Every transpose combination, one row (the matrix-vector path) and several, row strides
+  /// wider than the matrices, `alpha` and `beta`, against a loop in Double.
+  @Test(arguments: [1, 3], [false, true])
+  func gemmOptions(m: Int, transposeA: Bool) {
+    var rng = Xoshiro256(seed: UInt64(m * 13 + (transposeA ? 1 : 0)))
+    let (k, n) = (7, 5)
+    for transposeB in [false, true] {
+      let (ra, ca) = transposeA ? (k, m) : (m, k), (rb, cb) = transposeB ? (n, k) : (k, n)
+      let (lda, ldb, ldc) = (ca + 2, cb + 3, n + 1)
+      let a = (0..<(ra * lda)).map { _ in Float(rng.normal()) }, b = (0..<(rb * ldb)).map { _ in Float(rng.normal()) }
+      let c0 = (0..<(m * ldc)).map { _ in Float(rng.normal()) }
+      var c = c0
+      a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+          c.withUnsafeMutableBufferPointer { cp in
+            BLAS.gemm(
+              ap.baseAddress!, transposeA: transposeA, bp.baseAddress!, transposeB: transposeB, cp.baseAddress!,
+              m: m, n: n, k: k, alpha: 0.5, beta: 1, lda: lda, ldb: ldb, ldc: ldc)
+          }
+        }
+      }
+      var worst = 0.0
+      for i in 0..<m {
+        for j in 0..<n {
+          var s = 0.0
+          for l in 0..<k {
+            let x = transposeA ? a[l * lda + i] : a[i * lda + l]
+            let y = transposeB ? b[j * ldb + l] : b[l * ldb + j]
+            s += Double(x) * Double(y)
+          }
+          let want = 0.5 * s + Double(c0[i * ldc + j])
+          worst = max(worst, abs(want - Double(c[i * ldc + j])) / max(1, abs(want)))
+        }
+        // The padding past each row of C is left alone.
+        #expect(c[i * ldc + n] == c0[i * ldc + n])
+      }
+      #expect(worst < 1e-5, "transposeA \(transposeA), transposeB \(transposeB)")
+    }
+  }
 }
