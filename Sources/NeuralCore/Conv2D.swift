@@ -41,7 +41,7 @@ public struct Conv2D: Layer {
   var inputGrad: TensorBuffer { buffers[3] }
   var transformedWeight: TensorBuffer { buffers[4] }
   var transformedWeightGrad: TensorBuffer { buffers[5] }
-  /// `U` in panels for small batches (empty until one runs), current when `U` is.
+  /// `U` in panels for the forward products, current when `U` is.
   var packedWeight: TensorBuffer { buffers[6] }
   /// Whether the Winograd path runs.
   var winograd: Bool { algorithm == .winograd && kernel == 3 }
@@ -105,7 +105,8 @@ public struct Conv2D: Layer {
       weight.value.data.withUnsafeBufferPointer { wp in
         Winograd.transformWeights(wp.baseAddress!, cin: inChannels, cout: outChannels, into: u.pointer)
       }
-      packedWeight.resize(Shape(0))
+      packedWeight.resize(Shape(Winograd.packedCount(cin: inChannels, cout: outChannels)))
+      Winograd.packPanels(u.pointer, cin: inChannels, cout: outChannels, into: packedWeight.pointer)
       buffers.tag = weight.version
     }
     return u
@@ -114,22 +115,13 @@ public struct Conv2D: Layer {
   func winogradForward(_ x: TensorBuffer, into output: TensorBuffer) {
     let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
     let tiles = n * Winograd.tileCount(h: h, w: w)
-    let u = currentTransformedWeight()
+    _ = currentTransformedWeight()
     let v = patches, m = patchGrad
     v.resize(Shape(tiles, 36, inChannels))
     m.resize(Shape(tiles, 36, outChannels))
     Winograd.transformInput(x.pointer, n: n, h: h, w: w, c: inChannels, into: v.pointer)
-    var packed: UnsafePointer<Float>? = nil
-    if tiles <= Winograd.smallTiles {
-      let p = packedWeight
-      if p.count == 0 {
-        p.resize(Shape(Winograd.packedCount(cin: inChannels, cout: outChannels)))
-        Winograd.packPanels(u.pointer, cin: inChannels, cout: outChannels, into: p.pointer)
-      }
-      packed = UnsafePointer(p.pointer)
-    }
     Winograd.multiply(
-      v.pointer, u.pointer, packed: packed, tiles: tiles, cin: inChannels, cout: outChannels, into: m.pointer)
+      v.pointer, packed: packedWeight.pointer, tiles: tiles, cin: inChannels, cout: outChannels, into: m.pointer)
     bias.value.data.withUnsafeBufferPointer { bp in
       Winograd.transformOutput(
         m.pointer, n: n, h: h, w: w, c: outChannels, bias: useBias ? bp.baseAddress : nil, into: output.pointer)
