@@ -92,6 +92,16 @@ public struct BatchNorm: Layer {
     return output
   }
 
+  /// The inference map as `y = scale ⊙ x + shift` per channel, `scale = γ/√(σ²_run + ε)`,
+  /// `shift = β − μ_run·scale`.
+  func inferenceAffine(scale s: UnsafeMutablePointer<Float>, shift t: UnsafeMutablePointer<Float>) {
+    for j in 0..<channels {
+      let k = scale.value.data[j] / (runningVariance[j] + epsilon).squareRoot()
+      s[j] = k
+      t[j] = shift.value.data[j] - runningMean[j] * k
+    }
+  }
+
   public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
     let normalized = buffers[1], inputGrad = buffers[2]
     TensorBuffer.checkSameShape(dy, normalized, "\(label) backward")

@@ -34,7 +34,7 @@ public struct Conv2D: Layer {
   /// Output, im2col patches (Winograd: `V`), patch gradient (Winograd: `M` and `dM`), input
   /// gradient, and for Winograd the transformed kernel `U` (tagged with the weight's version)
   /// and its gradient.
-  var buffers = LayerBuffers(7)
+  var buffers = LayerBuffers(8)
   var output: TensorBuffer { buffers[0] }
   var patches: TensorBuffer { buffers[1] }
   var patchGrad: TensorBuffer { buffers[2] }
@@ -43,6 +43,8 @@ public struct Conv2D: Layer {
   var transformedWeightGrad: TensorBuffer { buffers[5] }
   /// `U` in panels for the forward products, current when `U` is.
   var packedWeight: TensorBuffer { buffers[6] }
+  /// The folded BatchNorm's scale and shift (`inferenceFolding`).
+  var foldedAffine: TensorBuffer { buffers[7] }
   /// Whether the Winograd path runs.
   var winograd: Bool { algorithm == .winograd && kernel == 3 }
   /// When set, backward records the variance of the gradient reaching the output
@@ -112,7 +114,30 @@ public struct Conv2D: Layer {
     return u
   }
 
-  func winogradForward(_ x: TensorBuffer, into output: TensorBuffer) {
+  /// Inference with the BatchNorm after this convolution (and a ReLU after that) applied as
+  /// the Winograd output transform writes each pixel.
+  public mutating func inferenceFolding(_ x: TensorBuffer, _ norm: BatchNorm, relu: Bool) -> TensorBuffer? {
+    guard winograd, norm.channels == outChannels, x.rank == 4, x.shape[3] == inChannels else { return nil }
+    LayerBuffers.claim(&buffers)
+    let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+    let output = self.output
+    output.resize(Shape(n, h, w, outChannels))
+    let affine = foldedAffine
+    affine.resize(Shape(2, outChannels))
+    let scale = affine.pointer, shift = affine.pointer + outChannels
+    norm.inferenceAffine(scale: scale, shift: shift)
+    if useBias {
+      // s·(conv + b) + t = s·conv + (s·b + t).
+      for j in 0..<outChannels { shift[j] += scale[j] * bias.value.data[j] }
+    }
+    winogradForward(x, into: output, scale: scale, shift: shift, relu: relu)
+    return output
+  }
+
+  func winogradForward(
+    _ x: TensorBuffer, into output: TensorBuffer, scale: UnsafePointer<Float>? = nil,
+    shift: UnsafePointer<Float>? = nil, relu: Bool = false
+  ) {
     let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
     let tiles = n * Winograd.tileCount(h: h, w: w)
     _ = currentTransformedWeight()
@@ -122,6 +147,11 @@ public struct Conv2D: Layer {
     Winograd.transformInput(x.pointer, n: n, h: h, w: w, c: inChannels, into: v.pointer)
     Winograd.multiply(
       v.pointer, packed: packedWeight.pointer, tiles: tiles, cin: inChannels, cout: outChannels, into: m.pointer)
+    if let scale {
+      Winograd.transformOutput(
+        m.pointer, n: n, h: h, w: w, c: outChannels, scale: scale, bias: shift, relu: relu, into: output.pointer)
+      return
+    }
     bias.value.data.withUnsafeBufferPointer { bp in
       Winograd.transformOutput(
         m.pointer, n: n, h: h, w: w, c: outChannels, bias: useBias ? bp.baseAddress : nil, into: output.pointer)

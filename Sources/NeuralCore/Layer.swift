@@ -85,6 +85,9 @@ public protocol Layer: Sendable {
   /// AutoInit: sets this layer's weights from the statistics of its input signal and returns
   /// the statistics of its output (see `AutoInit`). Parameterless layers only map the moments.
   mutating func autoInit(_ input: SignalStats, rng: inout Xoshiro256) -> SignalStats
+  /// Inference through this layer and the `BatchNorm` after it (and a ReLU after that when
+  /// `relu`) in one pass, or nil when the layer cannot fold them (the default).
+  mutating func inferenceFolding(_ x: TensorBuffer, _ norm: BatchNorm, relu: Bool) -> TensorBuffer?
 }
 
 extension Layer {
@@ -100,6 +103,7 @@ extension Layer {
     visitParameters { p in p.name = prefix + "." + p.name }
   }
   public mutating func visitBuffers(_ body: (String, inout [Float]) -> Void) {}
+  public mutating func inferenceFolding(_ x: TensorBuffer, _ norm: BatchNorm, relu: Bool) -> TensorBuffer? { nil }
   public mutating func visitLayers(_ body: (inout any Layer) -> Void) {
     var me: any Layer = self
     body(&me)
@@ -128,7 +132,25 @@ public struct Sequential: Layer {
 
   public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
     var y = x
-    for i in layers.indices { y = layers[i].forward(y, training: training) }
+    if training {
+      for i in layers.indices { y = layers[i].forward(y, training: true) }
+      return y
+    }
+    // Inference folds each BatchNorm (and a ReLU after it) into the layer before it when that
+    // layer can (a Winograd convolution): one pass over the activations instead of three.
+    var i = 0
+    while i < layers.count {
+      if i + 1 < layers.count, let norm = layers[i + 1] as? BatchNorm {
+        let relu = i + 2 < layers.count && (layers[i + 2] as? ActivationLayer)?.activation.kind == .relu
+        if let folded = layers[i].inferenceFolding(y, norm, relu: relu) {
+          y = folded
+          i += relu ? 3 : 2
+          continue
+        }
+      }
+      y = layers[i].forward(y, training: false)
+      i += 1
+    }
     return y
   }
 

@@ -132,7 +132,7 @@ public enum Parallel {
 /// Elementwise loops of the layers, split among `Parallel` parts when large.
 enum Elementwise {
   struct Job {
-    enum Op { case relu, reluBackward, combine }
+    enum Op { case relu, reluBackward, combine, combineRelu }
     var op: Op
     var x: UnsafePointer<Float>
     var z: UnsafePointer<Float>
@@ -162,6 +162,9 @@ enum Elementwise {
       case .combine:
         let (a, b) = (j.a, j.b)
         for i in lo..<hi { j.y[i] = a * j.x[i] + b * j.z[i] }
+      case .combineRelu:
+        let (a, b) = (j.a, j.b)
+        for i in lo..<hi { j.y[i] = max(a * j.x[i] + b * j.z[i], 0) }
       }
     }
   }
@@ -178,11 +181,11 @@ enum Elementwise {
     run(Job(op: .reluBackward, x: x, z: dy, y: dx, a: 0, b: 0, count: count))
   }
 
-  /// `y = a·x + b·z`.
+  /// `y = a·x + b·z`, or `max(a·x + b·z, 0)` when `relu`.
   static func combine(
     _ a: Float, _ x: UnsafePointer<Float>, _ b: Float, _ z: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>,
-    count: Int
+    count: Int, relu: Bool = false
   ) {
-    run(Job(op: .combine, x: x, z: z, y: y, a: a, b: b, count: count))
+    run(Job(op: relu ? .combineRelu : .combine, x: x, z: z, y: y, a: a, b: b, count: count))
   }
 }

@@ -175,7 +175,10 @@ public struct ResidualBlock: Layer {
     let summed = buffers[0]
     summed.resize(x.shape)
     let xp = x.pointer, fp = f.pointer, yp = summed.pointer
-    Elementwise.combine(cs, xp, cb, fp, into: yp, count: x.count)
+    // Inference applies a final ReLU in the same pass as the sum.
+    let foldsRelu = !training && output?.activation.kind == .relu
+    Elementwise.combine(cs, xp, cb, fp, into: yp, count: x.count, relu: foldsRelu)
+    if foldsRelu { return summed }
     if training { branchOut = f }
     if output != nil { return output!.forward(summed, training: training) }
     return summed

@@ -155,7 +155,7 @@ public enum SIMDKernels {
     let zero = SIMD16<Float>(repeating: 0)
     for c in 0..<chunks {
       let v = xr.loadUnaligned(fromByteOffset: c * 64, as: SIMD16<Float>.self)
-      yr.storeBytes(of: pointwiseMax(v, zero), toByteOffset: c * 64, as: SIMD16<Float>.self)
+      yr.storeBytes(of: v.replacing(with: zero, where: v .< zero), toByteOffset: c * 64, as: SIMD16<Float>.self)
     }
     for i in (chunks * 16)..<n { y[i] = max(x[i], 0) }
   }

@@ -194,8 +194,11 @@ enum Winograd {
     var kind: Kind
     var source: UnsafePointer<Float>
     var target: UnsafeMutablePointer<Float>
+    /// `output`: `y = s ⊙ conv + bias`, then `max(y, 0)` when `relu` (`s` is 1 when nil).
     var bias: UnsafePointer<Float>?
     var n: Int, h: Int, w: Int, c: Int
+    var scale: UnsafePointer<Float>? = nil
+    var relu = false
 
     func run() {
       var job = self
@@ -227,12 +230,14 @@ enum Winograd {
     TileJob(kind: .inputGradient, source: dv, target: dx, bias: nil, n: n, h: h, w: w, c: c).run()
   }
 
-  /// `Y = Aᵀ M A` (plus `bias`) for every tile, the pixels inside the image written.
+  /// `Y = Aᵀ M A` for every tile, the pixels inside the image written, through the epilogue
+  /// `y = scale ⊙ Y + bias` (scale 1 when nil), then `max(y, 0)` when `relu`: a BatchNorm at
+  /// inference (and a ReLU after it) folded into the convolution.
   static func transformOutput(
-    _ m: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, bias: UnsafePointer<Float>?,
-    into y: UnsafeMutablePointer<Float>
+    _ m: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, scale: UnsafePointer<Float>? = nil,
+    bias: UnsafePointer<Float>?, relu: Bool = false, into y: UnsafeMutablePointer<Float>
   ) {
-    TileJob(kind: .output, source: m, target: y, bias: bias, n: n, h: h, w: w, c: c).run()
+    TileJob(kind: .output, source: m, target: y, bias: bias, n: n, h: h, w: w, c: c, scale: scale, relu: relu).run()
   }
 
   /// `dM = A dY Aᵀ` for every tile (the gradient of pixels outside the image is zero).
@@ -302,11 +307,13 @@ enum Winograd {
 
   static func transformOutput(_ job: TileJob, _ images: Range<Int>) {
     let (m, y, bias, h, w, c) = (job.source, job.target, job.bias, job.h, job.w, job.c)
+    let (scale, relu) = (job.scale, job.relu)
     forEachTile(images, h: h, w: w) { tile, b, top, left in
       var ch = 0
       while ch < c {
         let k = min(8, c - ch)
         let shift = bias.map { load($0 + ch, k) } ?? F8()
+        let factor = scale.map { load($0 + ch, k) } ?? F8(repeating: 1)
         var t = InlineArray<24, F8>(repeating: F8())
         for j in 0..<6 {
           var col = InlineArray<6, F8>(repeating: F8())
@@ -317,7 +324,9 @@ enum Winograd {
         for p in 0..<min(4, h - top) {
           let row = outputTransform([t[p * 6], t[p * 6 + 1], t[p * 6 + 2], t[p * 6 + 3], t[p * 6 + 4], t[p * 6 + 5]])
           for q in 0..<min(4, w - left) {
-            store(row[q] + shift, y + ((b * h + top + p) * w + left + q) * c + ch, k)
+            var v = scale == nil ? row[q] + shift : row[q] * factor + shift
+            if relu { v = v.replacing(with: F8(), where: v .< F8()) }
+            store(v, y + ((b * h + top + p) * w + left + q) * c + ch, k)
           }
         }
         ch += 8

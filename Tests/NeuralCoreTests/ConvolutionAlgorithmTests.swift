@@ -92,4 +92,33 @@ import Testing
     layer.algorithm = .im2col
     c.check(layer, input: c.randomTensor([2, 4, 5, 3]))
   }
+
+  /// Inference folds each BatchNorm (and the ReLU after it, and the ReLU after a residual sum)
+  /// into the pass before it; a copy whose convolutions use im2col runs every layer on its
+  /// own. Both give the same policy and value.
+  @Test(arguments: [nil, 4] as [Int?])
+  func foldedInferenceMatchesLayerByLayer(squeezeExcitation: Int?) {
+    var spec = NetworkSpec.policyValue(
+      height: 8, width: 8, planes: 6, blocks: 2, channels: 16, policySize: 20, activation: Activation(.relu),
+      valueHead: .wdl, valueHidden: 8)
+    spec.squeezeExcitation = squeezeExcitation
+    var folded = randomized(PolicyValueNetwork(spec), scale: 0.3)
+    var rng = Xoshiro256(seed: 77)
+    folded.visitBuffers { name, values in
+      for i in values.indices {
+        values[i] = name.hasSuffix("running_var") ? Float(0.5 + abs(rng.normal())) : Float(rng.normal() * 0.2)
+      }
+    }
+    var layered = folded
+    layered.visitLayers { layer in
+      if var conv = layer as? Conv2D {
+        conv.algorithm = .im2col
+        layer = conv
+      }
+    }
+    let x = Self.random([3, 8, 8, 6], &rng)
+    let a = folded.evaluate(x, training: false), b = layered.evaluate(x, training: false)
+    #expect(Self.relativeDifference(a.policy, b.policy) <= 1e-4)
+    #expect(Self.relativeDifference(a.value, b.value) <= 1e-4)
+  }
 }
