@@ -20,9 +20,9 @@ let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], 
 ///   x86-64-v4  AVX-512 F/BW/DQ/VL (Skylake-server, Zen 4 and later)
 /// The NNUE's integer loops are plain loops the compiler vectorises: AVX2 gives 16 int16 lanes
 /// (about 2x SSE2), AVX-512 32 lanes (another 15 %, plus the fused kernel of
-/// `KernelsAVX512.swift`); see `make bench-nnue`. The neural core's own loops (im2col,
-/// BatchNorm, the optimizer) use AVX2 and FMA where the level has them; its GEMMs are
-/// OpenBLAS's, which picks kernels at run time. A binary started on a CPU without its level's
+/// `KernelsAVX512.swift`); see `make bench-nnue`. The neural core's own loops (the Winograd
+/// transforms and products, BatchNorm, the optimizer) use AVX2 and FMA where the level has
+/// them; its other GEMMs are OpenBLAS's, which picks kernels at run time. A binary started on a CPU without its level's
 /// features exits with a one-line message (`HostCPU`), not an illegal instruction.
 enum Arch: String {
   case portable
