@@ -31,20 +31,19 @@ public struct Conv2D: Layer {
   var input: TensorBuffer?
   /// How this layer computes (`winograd` is used for 3x3 kernels only).
   public var algorithm: Algorithm
-  /// Output, im2col patches (Winograd: `V`), patch gradient (Winograd: `M` and `dM`), input
-  /// gradient, and for Winograd the transformed kernel `U` (tagged with the weight's version)
-  /// and its gradient.
-  var buffers = LayerBuffers(8)
+  /// Output, im2col patches (Winograd: `V`) kept from a training forward for the backward
+  /// pass, input gradient, and for Winograd the transformed kernel `U` (tagged with the
+  /// weight's version), its gradient, `U` packed for the forward products, and a folded
+  /// BatchNorm's scale and shift. Buffers needed only within one call (`M`, `dM`, the patch
+  /// gradient, and `V` or the patches at inference) are `ScratchBuffers`.
+  var buffers = LayerBuffers(7)
   var output: TensorBuffer { buffers[0] }
   var patches: TensorBuffer { buffers[1] }
-  var patchGrad: TensorBuffer { buffers[2] }
-  var inputGrad: TensorBuffer { buffers[3] }
-  var transformedWeight: TensorBuffer { buffers[4] }
-  var transformedWeightGrad: TensorBuffer { buffers[5] }
-  /// `U` in panels for the forward products, current when `U` is.
-  var packedWeight: TensorBuffer { buffers[6] }
-  /// The folded BatchNorm's scale and shift (`inferenceFolding`).
-  var foldedAffine: TensorBuffer { buffers[7] }
+  var inputGrad: TensorBuffer { buffers[2] }
+  var transformedWeight: TensorBuffer { buffers[3] }
+  var transformedWeightGrad: TensorBuffer { buffers[4] }
+  var packedWeight: TensorBuffer { buffers[5] }
+  var foldedAffine: TensorBuffer { buffers[6] }
   /// Whether the Winograd path runs.
   var winograd: Bool { algorithm == .winograd && kernel == 3 }
   /// When set, backward records the variance of the gradient reaching the output
@@ -84,18 +83,25 @@ public struct Conv2D: Layer {
     output.resize(Shape(n, h, w, outChannels))
     if training { input = x }
     if winograd {
-      winogradForward(x, into: output)
+      winogradForward(x, into: output, keepingTiles: training)
       return output
     }
-    var source = x
-    if kernel > 1 {
-      source = patches
-      source.resize(Shape(rows, cols))
-      Conv2D.im2col(x, into: source, kernel: kernel)
+    func multiply(_ source: TensorBuffer) {
+      Affine.forward(
+        source.pointer, weight: weight.value, bias: useBias ? bias.value : nil, rows: rows, inputs: cols,
+        outputs: outChannels, into: output.pointer)
     }
-    Affine.forward(
-      source.pointer, weight: weight.value, bias: useBias ? bias.value : nil, rows: rows, inputs: cols,
-      outputs: outChannels, into: output.pointer)
+    if kernel == 1 {
+      multiply(x)
+    } else {
+      // Training keeps the patches for the backward pass; inference lends them.
+      func patch(_ p: TensorBuffer) {
+        p.resize(Shape(rows, cols))
+        Conv2D.im2col(x, into: p, kernel: kernel)
+        multiply(p)
+      }
+      if training { patch(patches) } else { ScratchBuffers.withBuffer(patch) }
+    }
     return output
   }
 
@@ -130,18 +136,36 @@ public struct Conv2D: Layer {
       // s·(conv + b) + t = s·conv + (s·b + t).
       for j in 0..<outChannels { shift[j] += scale[j] * bias.value.data[j] }
     }
-    winogradForward(x, into: output, scale: scale, shift: shift, relu: relu)
+    winogradForward(x, into: output, keepingTiles: false, scale: scale, shift: shift, relu: relu)
     return output
   }
 
+  /// The Winograd forward pass; `keepingTiles` (training) keeps the transformed input `V` in
+  /// `patches` for the backward pass, otherwise it lives in a scratch buffer, as `M` always does.
   func winogradForward(
-    _ x: TensorBuffer, into output: TensorBuffer, scale: UnsafePointer<Float>? = nil,
+    _ x: TensorBuffer, into output: TensorBuffer, keepingTiles: Bool, scale: UnsafePointer<Float>? = nil,
     shift: UnsafePointer<Float>? = nil, relu: Bool = false
+  ) {
+    if keepingTiles {
+      ScratchBuffers.withBuffer { m in
+        winogradForward(x, into: output, tiles: patches, products: m, scale: scale, shift: shift, relu: relu)
+      }
+    } else {
+      ScratchBuffers.withBuffer { v in
+        ScratchBuffers.withBuffer { m in
+          winogradForward(x, into: output, tiles: v, products: m, scale: scale, shift: shift, relu: relu)
+        }
+      }
+    }
+  }
+
+  func winogradForward(
+    _ x: TensorBuffer, into output: TensorBuffer, tiles v: TensorBuffer, products m: TensorBuffer,
+    scale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, relu: Bool
   ) {
     let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
     let tiles = n * Winograd.tileCount(h: h, w: w)
     _ = currentTransformedWeight()
-    let v = patches, m = patchGrad
     v.resize(Shape(tiles, 36, inChannels))
     m.resize(Shape(tiles, 36, outChannels))
     Winograd.transformInput(x.pointer, n: n, h: h, w: w, c: inChannels, into: v.pointer)
@@ -159,10 +183,15 @@ public struct Conv2D: Layer {
   }
 
   mutating func winogradBackward(_ dy: TensorBuffer, input: TensorBuffer) {
+    ScratchBuffers.withBuffer { dm in winogradBackward(dy, input: input, productsGradient: dm) }
+  }
+
+  mutating func winogradBackward(_ dy: TensorBuffer, input: TensorBuffer, productsGradient dm: TensorBuffer) {
     let (n, h, w) = (input.shape[0], input.shape[1], input.shape[2])
     let tiles = n * Winograd.tileCount(h: h, w: w)
     let u = currentTransformedWeight()
-    let v = patches, dm = patchGrad, du = transformedWeightGrad
+    let v = patches, du = transformedWeightGrad
+    dm.resize(Shape(tiles, 36, outChannels))
     // `V` of this input is still in `patches` from the training forward.
     Winograd.outputGradient(dy.pointer, n: n, h: h, w: w, c: outChannels, into: dm.pointer)
     du.resize(Shape(36, inChannels, outChannels))
@@ -198,13 +227,18 @@ public struct Conv2D: Layer {
       return inputGrad
     }
     // A 1x1 kernel's patch gradient is the input gradient itself; otherwise col2im scatters it.
-    let source = kernel > 1 ? patches : input
-    let target = kernel > 1 ? patchGrad : inputGrad
-    target.resize(kernel > 1 ? Shape(rows, cols) : input.shape)
-    Affine.backward(
-      dy.pointer, input: source.pointer, weight: weight.value, weightGrad: &weight.grad, biasGrad: &bias.grad,
-      useBias: useBias, rows: rows, inputs: cols, outputs: outChannels, inputGrad: target.pointer)
-    if kernel > 1 {
+    if kernel == 1 {
+      inputGrad.resize(input.shape)
+      Affine.backward(
+        dy.pointer, input: input.pointer, weight: weight.value, weightGrad: &weight.grad, biasGrad: &bias.grad,
+        useBias: useBias, rows: rows, inputs: cols, outputs: outChannels, inputGrad: inputGrad.pointer)
+      return inputGrad
+    }
+    ScratchBuffers.withBuffer { patchGrad in
+      patchGrad.resize(Shape(rows, cols))
+      Affine.backward(
+        dy.pointer, input: patches.pointer, weight: weight.value, weightGrad: &weight.grad, biasGrad: &bias.grad,
+        useBias: useBias, rows: rows, inputs: cols, outputs: outChannels, inputGrad: patchGrad.pointer)
       inputGrad.resize(input.shape)
       Conv2D.col2im(patchGrad, into: inputGrad, kernel: kernel)
     }
