@@ -98,5 +98,6 @@ if bad=$(grep -vE '^(id (name|author) |option name |info |bestmove ([a-h][1-8][a
   fail=1
 fi
 readyoks=$(grep -c '^readyok' "$out" || true)
-echo "tsan: $gos searches, $bestmoves bestmoves, $readyoks readyoks, ThreadSanitizer clean: $((1 - fail)), ${seconds} s"
+verdict=$( ((fail == 0)) && echo "no ThreadSanitizer warning" || echo FAILED)
+echo "tsan: $gos searches, $bestmoves bestmoves, $readyoks readyoks, $verdict, ${seconds} s"
 exit "$fail"
