@@ -14,7 +14,7 @@ status=0
 ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0" \
   swift test --scratch-path .build-asan --skip-build "$@" > "$log" 2>&1 || status=$?
 reports=$(grep -cE '^(==[0-9]+==)?ERROR: (AddressSanitizer|LeakSanitizer)' "$log" || true)
-summary=$(grep -E '^✔ Test run with|^✘ Test run with' "$log" | tail -n 1 || true)
+summary=$(grep -E '^(✔|✘|━) Test run with' "$log" | tail -n 1 || true)
 echo "asan: ${summary:-no Swift Testing summary}"
 echo "asan: sanitizer reports: $reports; build ${built} s, tests $((SECONDS - start - built)) s (log: $log)"
 if ((status != 0 || reports != 0)); then
