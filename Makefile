@@ -4,9 +4,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
-SWIFT_SOURCES := Sources Tests Package.swift
+SWIFT_SOURCES := Sources Tests Package.swift fuzz/Sources fuzz/Package.swift
 
-.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help
+.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check
 
 all: build
 
@@ -18,6 +18,10 @@ help:
 	@echo "make install       link zerolab (and zerolab-uci, for chess GUIs) into PREFIX/bin (~/.local/bin)"
 	@echo "make notebook      open the comparison notebook in Jupyter on RUN (runs/compare-4x4)"
 	@echo "make lint | format check (swift format, architecture, shellcheck) | rewrite Swift formatting"
+	@echo "make asan          every Swift test under AddressSanitizer with leak detection (.build-asan)"
+	@echo "make tsan          'zerolab uci' under ThreadSanitizer, a scripted session of go/stop/isready/quit"
+	@echo "make fuzz          libFuzzer on every parser of outside input, FUZZ_SECONDS (60) each"
+	@echo "make fuzz-check    the same, 10 s each"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
 	@echo "make bench-nn      policy-value nets (reference, chess): training, memory, inference, against JAX"
@@ -68,6 +72,7 @@ test: setup lint venv
 	$(MAKE) --no-print-directory examples-check
 	@bash scripts/gui_check.sh
 	@bash scripts/arch_check.sh
+	@bash scripts/fuzz.sh 10
 
 PREFIX ?= $(HOME)/.local
 install: build
@@ -143,6 +148,22 @@ lint:
 
 format:
 	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
+
+# Sanitizers and fuzzing (docs/checks.md), each in its own build folder so the normal build
+# never sees their flags.
+asan: setup
+	@bash scripts/asan_check.sh
+
+tsan: setup
+	$(SWIFT) build --scratch-path .build-tsan --product zerolab -Xswiftc -sanitize=thread
+	@bash scripts/tsan_check.sh .build-tsan/debug/zerolab
+
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-check: setup
+	@bash scripts/fuzz.sh 10
 
 bench-solver: build
 	@bash bench/solver.sh $(BIN)

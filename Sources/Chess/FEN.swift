@@ -35,12 +35,14 @@ extension ChessPosition {
       for c in row {
         if let d = c.wholeNumberValue, c.isASCII {
           guard (1...8).contains(d), !lastWasDigit else {
-            throw NotationError("bad FEN: bad empty-square count in rank \(rank + 1) '\(row)'")
+            throw NotationError("bad FEN: bad empty-square count in rank \(rank + 1) '\(NotationError.oneLine(row))'")
           }
           file += d
           lastWasDigit = true
         } else if let piece = Piece(fenLetter: c), c.isASCII {
-          guard file < 8 else { throw NotationError("bad FEN: rank \(rank + 1) '\(row)' has more than 8 squares") }
+          guard file < 8 else {
+            throw NotationError("bad FEN: rank \(rank + 1) '\(NotationError.oneLine(row))' has more than 8 squares")
+          }
           if piece.kind == .pawn && (rank == 0 || rank == 7) {
             throw NotationError("bad FEN: pawn on rank \(rank + 1)")
           }
@@ -48,11 +50,11 @@ extension ChessPosition {
           file += 1
           lastWasDigit = false
         } else {
-          throw NotationError("bad FEN: bad piece letter '\(c)' in rank \(rank + 1)")
+          throw NotationError("bad FEN: bad piece letter '\(NotationError.oneLine(String(c)))' in rank \(rank + 1)")
         }
       }
       guard file == 8 else {
-        throw NotationError("bad FEN: rank \(rank + 1) '\(row)' has \(file) squares, expected 8")
+        throw NotationError("bad FEN: rank \(rank + 1) '\(NotationError.oneLine(row))' has \(file) squares, expected 8")
       }
     }
     for color in Side.allCases {
@@ -77,7 +79,8 @@ extension ChessPosition {
     case "b":
       side = .black
       key ^= z.blackToMove
-    default: throw NotationError("bad FEN: side to move must be 'w' or 'b', found '\(fields[1])'")
+    default:
+      throw NotationError("bad FEN: side to move must be 'w' or 'b', found '\(NotationError.oneLine(fields[1]))'")
     }
     let t = AttackTables.shared
     let opp = side.opponent
@@ -88,7 +91,9 @@ extension ChessPosition {
     // Castling.
     if fields[2] != "-" {
       for c in fields[2] {
-        guard c.isASCII, c.isLetter else { throw NotationError("bad FEN: bad castling field '\(fields[2])'") }
+        guard c.isASCII, c.isLetter else {
+          throw NotationError("bad FEN: bad castling field '\(NotationError.oneLine(fields[2]))'")
+        }
         let color: Color = c.isUppercase ? .white : .black
         let backRank = color == .white ? 0 : 7
         let king = kingSquare(color)
@@ -131,7 +136,9 @@ extension ChessPosition {
     }
     // En passant.
     if fields[3] != "-" {
-      guard let s = Square(fields[3]) else { throw NotationError("bad FEN: bad en-passant square '\(fields[3])'") }
+      guard let s = Square(fields[3]) else {
+        throw NotationError("bad FEN: bad en-passant square '\(NotationError.oneLine(fields[3]))'")
+      }
       let (rank, up) = side == .white ? (5, 8) : (2, -8)
       guard s.rank.index == rank else {
         throw NotationError(
@@ -154,10 +161,10 @@ extension ChessPosition {
     // Clocks.
     if fields.count == 6 {
       guard let h = Int(fields[4]), (0...9999).contains(h) else {
-        throw NotationError("bad FEN: bad halfmove clock '\(fields[4])'")
+        throw NotationError("bad FEN: bad halfmove clock '\(NotationError.oneLine(fields[4]))'")
       }
       guard let f = Int(fields[5]), (1...9999).contains(f) else {
-        throw NotationError("bad FEN: bad fullmove number '\(fields[5])'")
+        throw NotationError("bad FEN: bad fullmove number '\(NotationError.oneLine(fields[5]))'")
       }
       halfmoves = UInt16(h)
       fullmoves = UInt16(f)

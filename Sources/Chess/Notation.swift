@@ -54,7 +54,7 @@ extension ChessPosition {
       guard m.from == from.index, m.promotion == promo else { continue }
       if moveText(m) == text.lowercased() || (m.isCastling && m.to == to.index) { return m }
     }
-    throw NotationError("illegal move: \(text)")
+    throw NotationError("illegal move: \(NotationError.oneLine(text))")
   }
 
   /// The move in Standard Algebraic Notation, with `+` or `#`.
@@ -111,7 +111,8 @@ extension ChessPosition {
       if let first = text.first, "nbrqk".contains(first) {
         let capital = first.uppercased() + text.dropFirst()
         if (try? parseSANAsWritten(capital)) != nil {
-          throw NotationError("bad move '\(text)': pieces are capital letters in SAN (\(capital))")
+          throw NotationError(
+            "bad move '\(NotationError.oneLine(text))': pieces are capital letters in SAN (\(capital))")
         }
       }
       throw error
@@ -130,10 +131,10 @@ extension ChessPosition {
       for i in 0..<list.count where list[i].isCastling && (list[i].to > list[i].from) == kingside {
         return list[i]
       }
-      throw NotationError("illegal move: \(text)")
+      throw NotationError("illegal move: \(NotationError.oneLine(text))")
     }
     var chars = Array(body.filter { $0 != "x" && $0 != "-" && $0 != ":" })
-    guard chars.count >= 2 else { throw NotationError("bad move '\(text)'") }
+    guard chars.count >= 2 else { throw NotationError("bad move '\(NotationError.oneLine(text))'") }
     var kind = PieceKind.pawn
     if let k = PieceKind(letter: chars[0]), chars[0].isUppercase {
       kind = k
@@ -141,14 +142,16 @@ extension ChessPosition {
     }
     var promo: PieceKind?
     if kind == .pawn, let last = chars.last, last.isLetter {
-      guard let k = PieceKind(letter: last), k != .pawn, k != .king else { throw NotationError("bad move '\(text)'") }
+      guard let k = PieceKind(letter: last), k != .pawn, k != .king else {
+        throw NotationError("bad move '\(NotationError.oneLine(text))'")
+      }
       promo = k
       chars.removeLast()
       if chars.last == "=" { chars.removeLast() }
     }
-    if chars.last == "=" { throw NotationError("bad move '\(text)'") }
+    if chars.last == "=" { throw NotationError("bad move '\(NotationError.oneLine(text))'") }
     guard chars.count >= 2, let to = Square(String(chars[(chars.count - 2)...])) else {
-      throw NotationError("bad move '\(text)'")
+      throw NotationError("bad move '\(NotationError.oneLine(text))'")
     }
     let hint = chars.dropLast(2)
     var fromFile: Int?, fromRank: Int?
@@ -158,10 +161,10 @@ extension ChessPosition {
       } else if let r = Rank(digit: c) {
         fromRank = r.index
       } else {
-        throw NotationError("bad move '\(text)'")
+        throw NotationError("bad move '\(NotationError.oneLine(text))'")
       }
     }
-    if hint.count > 2 { throw NotationError("bad move '\(text)'") }
+    if hint.count > 2 { throw NotationError("bad move '\(NotationError.oneLine(text))'") }
     var found: Move?
     var matches = 0
     for i in 0..<list.count {
@@ -180,8 +183,8 @@ extension ChessPosition {
         return list[i]
       }
     }
-    guard let m = found else { throw NotationError("illegal move: \(text)") }
-    guard matches == 1 else { throw NotationError("ambiguous move: \(text)") }
+    guard let m = found else { throw NotationError("illegal move: \(NotationError.oneLine(text))") }
+    guard matches == 1 else { throw NotationError("ambiguous move: \(NotationError.oneLine(text))") }
     return m
   }
 }

@@ -160,11 +160,12 @@ struct PGNParser {
         var n = 0
         var digits = 0
         while i < s.count, let d = Int(String(s[i])), s[i].isASCII {
-          n = n * 10 + d
+          n = min(n * 10 + d, 1000)
           digits += 1
           i += 1
         }
-        guard digits > 0 else { throw fail("bad NAG") }
+        // A NAG is 0 to 255; a longer run of digits is refused, never overflows.
+        guard digits > 0, n <= 255 else { throw fail("bad NAG") }
         if let r = record, !r.moves.isEmpty { game.nags[r.moves.count - 1].append(n) }
       } else {
         try readToken()
@@ -247,6 +248,8 @@ struct PGNParser {
       token.unicodeScalars.append(s[i])
       i += 1
     }
+    // A character no token starts with (a stray `]` or `}`) would otherwise be read forever.
+    guard !token.isEmpty else { throw fail("unexpected '\(s[i])'") }
     started = true
     inMovetext = true
     // Move number prefix: `12.`, `12...`, `1.e4`.

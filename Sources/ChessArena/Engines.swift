@@ -174,9 +174,9 @@ package final class LineReader: @unchecked Sendable {
 public final class UCIProcessEngine: ChessEngineHandle {
   public let name: String
   let spec: EngineSpec
-  private(set) var process = Process()
+  package private(set) var process = Process()
   private(set) var input: FileHandle
-  private(set) var reader: LineReader
+  package private(set) var reader: LineReader
   public private(set) var lastInfo: String?
   public private(set) var lastError: String?
   /// How long `uciok` and every `readyok` may take.
@@ -377,13 +377,24 @@ public final class UCIProcessEngine: ChessEngineHandle {
   }
 
   /// Ends the program: SIGTERM, then SIGKILL after 200 ms (a program started from a thread
-  /// that blocks signals inherits the mask and never sees SIGTERM).
+  /// that blocks signals inherits the mask and never sees SIGTERM), then releases it.
   func terminate() {
-    guard process.isRunning else { return }
-    process.terminate()
-    let start = ContinuousClock.now
-    while process.isRunning && elapsedMs(since: start) < 200 { usleep(2000) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    if process.isRunning {
+      process.terminate()
+      let start = ContinuousClock.now
+      while process.isRunning && elapsedMs(since: start) < 200 { usleep(2000) }
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    release()
+  }
+
+  /// Frees the ended program's `Process`. Foundation's `Process` on Linux keeps itself alive
+  /// through its run-loop source (which retains it) until `waitUntilExit` drops that source,
+  /// so a process never waited for leaks with its pipes and file handles, one per program
+  /// started. Called once the program has ended (or was never started), `waitUntilExit`
+  /// returns at once; after a SIGKILL it returns as soon as the program is reaped.
+  func release() {
+    process.waitUntilExit()
   }
 
   deinit { terminate() }

@@ -75,7 +75,9 @@ public final class UCIEngine: @unchecked Sendable {
     if bounded.load(ordering: .relaxed) { group.wait() } else { stopAndWait() }
   }
 
-  func say(_ s: String) { out.write(s) }
+  /// Writes one line from the command thread; control characters from the input it echoes
+  /// (an option name, a file name) are written as `\u{1B}`, so the line stays one UCI line.
+  func say(_ s: String) { out.write(printable(Substring(s))) }
 
   /// Waits for a running search to end after telling it to stop.
   public func stopAndWait() {
@@ -277,18 +279,18 @@ public final class UCIEngine: @unchecked Sendable {
     searching.store(true, ordering: .relaxed)
     let searcher = self.searcher
     let out = self.out
-    // The final info line only when it says more than the last iteration's (a search stopped
-    // inside an iteration); both run on the search thread.
+    // The final info line only when it says more than the last iteration's: nodes searched
+    // since (a search stopped inside an iteration), not just a later time; both run on the
+    // search thread.
     let lastLine = LastLine()
     searcher.onIteration = { info in
-      lastLine.text = info.uciLine
-      out.write(lastLine.text)
+      lastLine.nodes = info.nodes
+      out.write(info.uciLine)
     }
     group.enter()
     let thread = Thread { [self] in
       let result = searcher.search(root, history: history, limits: finalLimits)
-      let final = searcher.lastInfo.uciLine
-      if final != lastLine.text { out.write(final) }
+      if searcher.lastInfo.nodes != lastLine.nodes { out.write(searcher.lastInfo.uciLine) }
       if let m = result.bestMove {
         let after = root.playing(m)
         out.write("bestmove \(root.moveText(m))" + (result.ponderMove.map { " ponder \(after.moveText($0))" } ?? ""))
@@ -303,9 +305,10 @@ public final class UCIEngine: @unchecked Sendable {
   }
 }
 
-/// The last info line a search printed (written and read on the search thread only).
+/// The nodes of the last iteration a search printed, -1 before the first (written and read on
+/// the search thread only).
 final class LastLine: @unchecked Sendable {
-  var text = ""
+  var nodes = -1
 }
 
 /// `text` with control characters written as `\u{1B}`, so an echo cannot drive the terminal or

@@ -11,9 +11,10 @@ public protocol ZeroLabError: Error, Sendable, Equatable, CustomStringConvertibl
 extension ZeroLabError {
   public var description: String { message }
 
-  /// `message` about the file `path`, prefixed with the path unless it already starts with it.
+  /// `message` about the file `path`, prefixed with the path unless it already starts with it,
+  /// kept to one line (outside input it quotes may hold line breaks or control characters).
   public init(naming path: String, _ message: String) {
-    self.init(message.hasPrefix(path + ": ") ? message : "\(path): \(message)")
+    self.init(Self.oneLine(message.hasPrefix(path + ": ") ? message : "\(path): \(message)"))
   }
 
   /// Another layer's error, carried up with its message unchanged.

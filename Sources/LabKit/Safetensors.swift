@@ -69,8 +69,17 @@ public struct SafetensorsFile: Sendable, Equatable {
     try RunFiles.write(file, to: path)
   }
 
-  /// Reads and validates a safetensors file. Every problem is one line naming it.
+  /// Reads and validates a safetensors file. Every problem is one line naming it (tensor
+  /// names and metadata it quotes shown with control characters as `?`).
   public static func read(_ path: String) throws(RunFileError) -> SafetensorsFile {
+    do {
+      return try readChecked(path)
+    } catch {
+      throw RunFileError(RunFileError.oneLine(error.message))
+    }
+  }
+
+  static func readChecked(_ path: String) throws(RunFileError) -> SafetensorsFile {
     guard let file = try RunFiles.contents(of: path) else {
       throw RunFileError("\(path): cannot read the file")
     }

@@ -237,4 +237,67 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
     #expect(pids.count == 2 && Set(pids).count == 2, "\(pids)")
     #expect(pids.allSatisfy { UCIProcessEngineTests.ended($0) })
   }
+
+  /// Weak references to an engine, every `Process` it started and every output reader.
+  final class Freed: @unchecked Sendable {
+    weak var engine: UCIProcessEngine?
+    var processes: [Weak<Process>] = []
+    var readers: [Weak<LineReader>] = []
+
+    func watch(_ e: UCIProcessEngine) {
+      engine = e
+      processes.append(Weak(e.process))
+      readers.append(Weak(e.reader))
+    }
+
+    /// `true` once the engine, its processes and its readers are all freed, waiting up to 3 s
+    /// (a reader's thread ends when the program's output closes).
+    func allFreed() -> Bool {
+      for _ in 0..<300 {
+        if engine == nil && processes.allSatisfy({ $0.object == nil }) && readers.allSatisfy({ $0.object == nil }) {
+          return true
+        }
+        usleep(10_000)
+      }
+      return false
+    }
+  }
+
+  final class Weak<T: AnyObject> {
+    weak var object: T?
+    init(_ object: T) { self.object = object }
+  }
+
+  /// Nothing outlives the engine: after `close` (and after a crash and a restart, and when the
+  /// engine is dropped without `close`) the engine object, every `Process` it started and its
+  /// output readers are freed. Foundation's `Process` holds itself through its run-loop source
+  /// until it is waited for, so an engine that only kills its program leaks one process object
+  /// with its pipes per start.
+  @Test func aClosedEngineFreesItsProcessesAndReaders() throws {
+    let fakes = try Fakes()
+    let spec = try fakes.engine(
+      "freed", onGo: #"if [ ! -f "$0.died" ]; then touch "$0.died"; exit 5; fi; echo 'bestmove e2e4'"#)
+    let closed = Freed(), dropped = Freed()
+    let outcome = UCIProcessEngineTests.bounded(seconds: 20) { () throws -> Int in
+      do {
+        let e = try UCIProcessEngine(spec: spec, handshakeMilliseconds: 5000)
+        closed.watch(e)
+        _ = e.bestMove(GameRecord<ChessPosition>(), limits: SearchLimits(moveTime: 100))
+        try e.newGame()
+        closed.watch(e)
+        _ = e.bestMove(GameRecord<ChessPosition>(), limits: SearchLimits(moveTime: 100))
+        e.close()
+      }
+      do {
+        let e = try UCIProcessEngine(spec: spec, handshakeMilliseconds: 5000)
+        dropped.watch(e)
+      }
+      return 0
+    }
+    _ = try #require(outcome, "did not end within 20 s").get()
+    #expect(closed.processes.count == 2)
+    #expect(closed.allFreed(), "an engine, a Process or a LineReader outlived close")
+    #expect(dropped.allFreed(), "an engine, a Process or a LineReader outlived the engine")
+    #expect(fakes.pids("freed").allSatisfy { UCIProcessEngineTests.ended($0) })
+  }
 }

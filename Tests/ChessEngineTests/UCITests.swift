@@ -15,12 +15,12 @@ import Testing
   @Test func commandsAndGarbage() throws {
     let out = Lines()
     let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
-    for line in [
+    var input = [
       "uci", "isready", "garbage", "position fen bad", "position startpos moves e2e4 e7e5", "go depth 5", "",
-    ] {
-      engine.handle(line)
-    }
-    engine.stopAndWait()
+    ].makeIterator()
+    // End of input lets `go depth 5` finish (a stop inside an iteration would print that
+    // depth's final line again, with its nodes so far, as a slow sanitized build does).
+    engine.run(readLine: { input.next() })
     let lines = out.all
     #expect(lines.contains("uciok") && lines.contains("readyok"))
     #expect(lines.filter { $0.hasPrefix("info string") }.count == 2)
@@ -92,5 +92,20 @@ import Testing
     engine.handle("stop")
     #expect(ContinuousClock.now - t0 < .seconds(2))
     #expect(out.all.filter { $0.hasPrefix("bestmove") }.count == 1)
+  }
+
+  /// An option name or file with control characters (found by libFuzzer, `make fuzz`) was
+  /// echoed as it is, so one answer could span lines or drive the terminal.
+  @Test func echoedOptionNamesAndFilesStayOneUCILine() throws {
+    let out = Lines()
+    let engine = try UCIEngine(writer: LineWriter(sink: { out.add($0) }), hashMegabytes: 4)
+    engine.handle("setoption name Move Overhead valu\u{1B}[2J value 5")
+    engine.handle("setoption name EvalFile value net\u{7}.nnue")
+    engine.handle("quit")
+    #expect(
+      out.all == [
+        "info string unknown option: move overhead valu\\u{1B}[2j",
+        "info string setoption EvalFile: EvalFile net\\u{7}.nnue: this engine has no NNUE support (keeping handcrafted)",
+      ])
   }
 }

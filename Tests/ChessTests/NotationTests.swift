@@ -214,3 +214,58 @@ import Testing
     }
   }
 }
+
+/// Inputs libFuzzer found (`make fuzz`), kept as regression tests: each was a crash, a hang
+/// or an error message of more than one line.
+@Suite struct FuzzRegressionTests {
+  static func oneLine(_ message: String) -> Bool {
+    !message.isEmpty && !message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+  }
+
+  static func refusal(_ body: () throws -> Void) -> String {
+    do {
+      try body()
+      return "accepted"
+    } catch {
+      return (error as? NotationError)?.message ?? "\(error)"
+    }
+  }
+
+  /// A control character in a FEN's rank was quoted as it is, breaking the one-line message.
+  @Test func fenErrorsShowControlCharactersAsQuestionMarks() {
+    let m = Self.refusal {
+      _ = try ChessPosition(fen: "rnbqkbnr/ppp1p1pp/8/3pPp2/8/8/PP\u{1}\u{7F}P1PPP/RNBQKBNR w - - 0 3")
+    }
+    #expect(m == "bad FEN: bad piece letter '?' in rank 2")
+    for fen in [
+      "8/8/8/8/8/8/8/8 \u{1B} - - 0 1", "4k3/8/8/8/8/8/8/4K3 w \u{7}K - 0 1", "4k3/8/8/8/8/8/8/4K3 w - - \n 1",
+    ] {
+      #expect(Self.oneLine(Self.refusal { _ = try ChessPosition(fen: fen) }), "\(fen.debugDescription)")
+    }
+  }
+
+  /// SAN and UCI errors quoted the move text as it is.
+  @Test func moveErrorsAreOneLine() {
+    let p = ChessPosition()
+    #expect(Self.refusal { _ = try p.parseSAN("\u{1}O-O") } == "bad move '?O-O'")
+    #expect(Self.oneLine(Self.refusal { _ = try p.parseMove("e2\u{1B}e4") }))
+    #expect(Self.oneLine(Self.refusal { _ = try p.parseUCI("e7e8\n") }))
+  }
+
+  /// A `]` or `}` in the movetext, where no token starts, was read forever.
+  @Test func aStrayBracketInMovetextIsRefused() {
+    #expect(Self.refusal { _ = try PGN.parse("1. e4 ] e5 *") } == "PGN game 1: unexpected ']'")
+    #expect(Self.refusal { _ = try PGN.parse("[Event \"x\"]]\n1. e4 *") } == "PGN game 1: unexpected ']'")
+    #expect(Self.refusal { _ = try PGN.parse("1. e4 } e5 *") } == "PGN game 1: unexpected '}'")
+  }
+
+  /// A NAG of many digits overflowed an integer (a crash); a NAG is 0 to 255.
+  @Test func aHugeNAGIsRefused() throws {
+    #expect(
+      Self.refusal { _ = try PGN.parse("1. e4 $" + String(repeating: "5", count: 80) + " e5 *") }
+        == "PGN game 1: bad NAG")
+    #expect(Self.refusal { _ = try PGN.parse("1. e4 $256 *") } == "PGN game 1: bad NAG")
+    let games = try PGN.parse("1. e4 $255 e5 *")
+    #expect(games.first?.nags.first == [255])
+  }
+}

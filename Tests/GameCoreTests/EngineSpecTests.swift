@@ -96,3 +96,25 @@ import Testing
     #expect(any.message == "cannot read engine file e.json")
   }
 }
+
+/// Engine files libFuzzer found (`make fuzz`): values and keys quoted in an error were shown
+/// with their control characters, breaking the one-line message.
+@Suite struct EngineSpecFuzzRegressionTests {
+  static func refusal(_ json: String) -> String {
+    do throws(EngineError) {
+      _ = try EngineSpec.parse(Data(json.utf8), source: "e.json")
+      return "accepted"
+    } catch {
+      return error.message
+    }
+  }
+
+  @Test func controlCharactersInAnEngineFileStayOnOneLine() {
+    #expect(
+      Self.refusal(#"{"game": "ch\u0001ess", "name": "x", "type": "builtin"}"#)
+        == #"e.json: "game" must be "chess" or "hexapawn", not "ch?ess""#)
+    #expect(
+      Self.refusal(#"{"name": "x", "type": "builtin", "options": {"H\u001bash": "1"}}"#)
+        .hasPrefix(#"e.json: unknown built-in option "options.H?ash""#))
+  }
+}

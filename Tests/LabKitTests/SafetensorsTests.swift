@@ -46,4 +46,23 @@ import Testing
     let duplicate = refusal { try SafetensorsFile.write([("w", [1], [1]), ("w", [1], [2])], metadata: [:], to: path) }
     #expect(duplicate.contains("duplicate tensor name w") && !duplicate.contains("\n"))
   }
+
+  /// A tensor name with a control character (found by libFuzzer, `make fuzz`) was quoted as it
+  /// is in the error.
+  @Test func aControlCharacterInATensorNameStaysOnOneLine() throws {
+    let dir = scratch("safetensors-name")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/t.safetensors"
+    let header = Data(#"{"a.\u007fweight": {"shape": [1]}}"#.utf8)
+    var file = Data()
+    withUnsafeBytes(of: UInt64(header.count).littleEndian) { file.append(contentsOf: $0) }
+    try (file + header).write(to: URL(fileURLWithPath: path))
+    do {
+      _ = try SafetensorsFile.read(path)
+      Issue.record("accepted")
+    } catch {
+      #expect(error.message == "\(path): corrupted entry for a.?weight")
+    }
+  }
 }
