@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift fuzz/Sources fuzz/Package.swift
 
-.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check
+.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak
 
 all: build
 
@@ -22,6 +22,7 @@ help:
 	@echo "make tsan          'zerolab uci' under ThreadSanitizer, a scripted session of go/stop/isready/quit"
 	@echo "make fuzz          libFuzzer on every parser of outside input, FUZZ_SECONDS (60) each"
 	@echo "make fuzz-check    the same, 10 s each"
+	@echo "make soak          100,000 lines into zerolab uci, then 500 arena games at 1+0.01"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
 	@echo "make bench-nn      policy-value nets (reference, chess): training, memory, inference, against JAX"
@@ -164,6 +165,14 @@ fuzz: setup
 
 fuzz-check: setup
 	@bash scripts/fuzz.sh 10
+
+# Long runs of the UCI engine and the arena (docs/checks.md): SOAK_LINES, SOAK_GAMES, SOAK_TC.
+SOAK_LINES ?= 100000
+SOAK_GAMES ?= 500
+SOAK_TC ?= 1+0.01
+soak: build venv
+	.venv/bin/python scripts/uci_soak.py $(BIN) --lines $(SOAK_LINES)
+	@bash scripts/arena_soak.sh $(BIN) $(SOAK_GAMES) $(SOAK_TC)
 
 bench-solver: build
 	@bash bench/solver.sh $(BIN)
