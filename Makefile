@@ -73,7 +73,8 @@ test: setup lint venv
 	$(MAKE) --no-print-directory examples-check
 	@bash scripts/gui_check.sh
 	@bash scripts/arch_check.sh
-	@bash scripts/fuzz.sh 10
+	@bash scripts/fuzz.sh 20
+	$(MAKE) --no-print-directory tsan
 
 PREFIX ?= $(HOME)/.local
 install: build
