@@ -144,6 +144,9 @@ let package = Package(
       name: "CGMP",
       providers: [.apt(["libgmp-dev"])]
     ),
+    // The int8 products of the quantized inference path, in C for its run-time choice of
+    // kernel (AVX2 where the CPU has it, whatever the build targets).
+    .target(name: "CInt8Kernels"),
     .target(name: "GameCore"),
     .target(name: "LabKit", dependencies: ["GameCore"]),
     .target(name: "GMP", dependencies: ["CGMP"]),
@@ -161,7 +164,9 @@ let package = Package(
       ]),
     .target(
       name: "NeuralCore",
-      dependencies: ["GameCore", "LabKit", "CBLAS", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: [
+        "GameCore", "LabKit", "CBLAS", "CInt8Kernels", .product(name: "RealModule", package: "swift-numerics"),
+      ],
       swiftSettings: neuralPath
     ),
     .target(name: "NNUE", dependencies: ["GameCore", "Chess", "ChessEngine", "LabKit"], swiftSettings: nnuePath),
@@ -191,7 +196,7 @@ let package = Package(
     .testTarget(name: "GameCoreTests", dependencies: ["GameCore", "CBLAS"]),
     .testTarget(name: "GMPTests", dependencies: ["GMP"]),
     .testTarget(name: "LabKitTests", dependencies: ["LabKit", "GameCore"]),
-    .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore"]),
+    .testTarget(name: "NeuralCoreTests", dependencies: ["NeuralCore", "GameCore", "CInt8Kernels"]),
     .testTarget(name: "HexapawnTests", dependencies: ["Hexapawn", "GameCore"]),
     .testTarget(name: "ChessTests", dependencies: ["Chess", "GameCore"], resources: [.copy("Resources")]),
     .testTarget(name: "NNUETests", dependencies: ["NNUE", "Chess", "ChessEngine", "GameCore"]),
@@ -210,7 +215,10 @@ let package = Package(
     .testTarget(name: "ChessEngineTests", dependencies: ["ChessEngine", "Chess", "GameCore"]),
     .testTarget(name: "ChessArenaTests", dependencies: ["ChessArena", "ChessEngine", "Chess", "GameCore"]),
     .testTarget(
-      name: "EnginesTests", dependencies: ["Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore"]),
+      name: "EnginesTests",
+      dependencies: [
+        "Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore", "AlphaZero", "NeuralCore",
+      ]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),

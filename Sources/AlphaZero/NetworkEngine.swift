@@ -22,14 +22,100 @@ public enum NetworkEngine {
   }
 
   /// A player for a board of `size` (the engine must have been trained on it), named by the
-  /// engine file's `name`.
-  public static func player(_ path: String, size: BoardSize, seed: UInt64) throws(EngineError) -> NetworkPlayer {
-    let (spec, network) = try load(path)
+  /// engine file's `name`; with `int8`, its network runs the int8 inference path
+  /// (`PolicyValueNetwork.quantize`), calibrated on `int8Calibration` reachable positions of
+  /// the board drawn with a fixed seed, so the same engine always quantizes the same way.
+  public static func player(
+    _ path: String, size: BoardSize, seed: UInt64, int8: Bool = false
+  ) throws(EngineError) -> NetworkPlayer {
+    var (spec, network) = try load(path)
     guard spec.size == size.description else {
       throw EngineError("engine \(path) plays \(spec.size ?? "?") Hexapawn, not \(size)")
     }
+    let encoding = HexapawnEncoding(size: size)
+    if int8 {
+      network.quantize(calibratingOn: encoding.batch(calibrationPositions(size, count: int8Calibration, seed: 1)))
+    }
     return NetworkPlayer(
-      network: network, encoding: HexapawnEncoding(size: size), simulations: spec.simulations ?? 0, seed: seed,
-      name: spec.name)
+      network: network, encoding: encoding, simulations: spec.simulations ?? 0, seed: seed,
+      name: spec.name + (int8 ? ":int8" : ""))
+  }
+
+  /// Calibration positions of an int8 player.
+  public static let int8Calibration = 512
+
+  /// `count` unfinished positions of seeded random games on a board of `size` (every position
+  /// of each game, games until there are enough).
+  public static func calibrationPositions(_ size: BoardSize, count: Int, seed: UInt64) -> [HexapawnPosition] {
+    var rng = Xoshiro256(seed: seed)
+    var positions: [HexapawnPosition] = []
+    while positions.count < count {
+      var p = HexapawnPosition(size: size)
+      while !p.isFinished && positions.count < count {
+        positions.append(p)
+        let moves = p.legalMoves
+        p = p.playing(moves[rng.below(moves.count)])
+      }
+    }
+    return positions
+  }
+}
+
+/// How an int8 copy of a trained Hexapawn network (`PolicyValueNetwork.quantize`) plays
+/// against the float network it came from, on every reachable unfinished position of its board.
+public struct Int8Agreement: Sendable {
+  /// Positions compared, and the calibration positions (a seeded sample of them).
+  public var positions: Int, calibration: Int
+  /// The fraction of positions where both choose the same legal move by policy.
+  public var top1: Double
+  /// The mean absolute difference of the values (in −1…1).
+  public var valueDifference: Double
+  /// The largest absolute value difference.
+  public var largestValueDifference: Double
+  /// The fraction of positions whose policy move is optimal (the exact solver's), float and int8.
+  public var optimalFloat: Double, optimalInt8: Double
+
+  /// Quantizes a copy of `network` calibrated on `calibration` positions of seeded random games
+  /// (`NetworkEngine.calibrationPositions`, as an int8 player is), and compares both on every position; returns the comparison and the int8 copy.
+  public static func measure(
+    _ network: PolicyValueNetwork, board: SolvedBoard, calibration: Int, seed: UInt64
+  ) -> (Int8Agreement, PolicyValueNetwork) {
+    var float = network, int8 = network
+    let encoding = HexapawnEncoding(size: board.size)
+    int8.quantize(
+      calibratingOn: encoding.batch(NetworkEngine.calibrationPositions(board.size, count: calibration, seed: seed)))
+    var result = Int8Agreement(
+      positions: board.positions.count, calibration: calibration, top1: 0, valueDifference: 0,
+      largestValueDifference: 0, optimalFloat: 0, optimalInt8: 0)
+    let k = encoding.policySize
+    var start = 0
+    while start < board.positions.count {
+      let end = min(start + 256, board.positions.count)
+      let batch = encoding.batch(Array(board.positions[start..<end]))
+      let a = float.evaluate(batch, training: false), b = int8.evaluate(batch, training: false)
+      for i in start..<end {
+        let p = board.positions[i], row = i - start
+        let moves = p.legalMoves.map { encoding.index(of: $0, in: p) }
+        func best(_ t: Tensor) -> Int {
+          var m = 0
+          for j in 1..<moves.count where t.data[row * k + moves[j]] > t.data[row * k + moves[m]] { m = j }
+          return m
+        }
+        let (x, y) = (best(a.policy), best(b.policy))
+        if x == y { result.top1 += 1 }
+        if board.optimal[i][x] { result.optimalFloat += 1 }
+        if board.optimal[i][y] { result.optimalInt8 += 1 }
+        let d = Double(abs(a.value.data[row] - b.value.data[row]))
+        result.valueDifference += d
+        result.largestValueDifference = max(result.largestValueDifference, d)
+      }
+      start = end
+    }
+    let n = Double(board.positions.count)
+    result.top1 /= n
+    result.valueDifference /= n
+    result.optimalFloat /= n
+    result.optimalInt8 /= n
+    return (result, int8)
   }
 }

@@ -34,7 +34,8 @@ public enum HexapawnPlayers {
   ) throws(EngineError)
     -> BoardSize?
   {
-    guard let path = try engineFile(text, folders: folders) else { return nil }
+    let name = text.hasSuffix(":int8") ? String(text.dropLast(5)) : text
+    guard let path = try engineFile(name, folders: folders) else { return nil }
     let spec = try EngineSpec.load(path, game: .hexapawn)
     return try? BoardSize(parsing: spec.size ?? "")
   }
@@ -44,9 +45,13 @@ public enum HexapawnPlayers {
   public static func player(
     _ text: String, size: BoardSize, seed: UInt64, folders: [String] = EngineFolders.standard
   ) throws(EngineError) -> (any Player<HexapawnPosition>)? {
-    if let path = try engineFile(text, folders: folders) {
-      return try NetworkEngine.player(path, size: size, seed: seed)
+    // `NAME:int8`: the engine's network on the int8 inference path.
+    let int8 = text.hasSuffix(":int8")
+    let name = int8 ? String(text.dropLast(5)) : text
+    if let path = try engineFile(name, folders: folders) {
+      return try NetworkEngine.player(path, size: size, seed: seed, int8: int8)
     }
+    if int8 { throw EngineError("'\(text)': :int8 applies to a trained engine, not to a built-in player") }
     do throws(NotationError) {
       let spec = try PlayerSpec(parsing: text)
       if spec.name == "human" {

@@ -82,6 +82,17 @@ public enum NetworkBenchmark {
     return Timings(seconds: times, total: total)
   }
 
+  /// How closely `int8` (a quantized copy of `float`) follows it on `positions` random boards:
+  /// the fraction with the same highest policy logit, and the mean absolute difference of the
+  /// value (the tanh output, or the win-minus-loss probability of a WDL head).
+  public static func agreement(
+    float: inout PolicyValueNetwork, int8: inout PolicyValueNetwork, positions: Int, rng: inout Xoshiro256
+  ) -> (top1: Double, valueDifference: Double) {
+    let x = randomBoards(float.spec, batch: positions, rng: &rng)
+    return PolicyValueNetwork.agreement(
+      float.evaluate(x.tensor, training: false), int8.evaluate(x.tensor, training: false))
+  }
+
   /// The peak resident memory of this process so far in bytes (`getrusage`'s maximum resident
   /// set size).
   public static func peakResidentBytes() -> Int {
@@ -91,7 +102,7 @@ public enum NetworkBenchmark {
   }
 
   /// Board planes with each entry 1 with probability 0.2, else 0.
-  static func randomBoards(_ spec: NetworkSpec, batch: Int, rng: inout Xoshiro256) -> TensorBuffer {
+  public static func randomBoards(_ spec: NetworkSpec, batch: Int, rng: inout Xoshiro256) -> TensorBuffer {
     let x = TensorBuffer(Shape([batch] + spec.inputShape))
     for i in 0..<x.count { x[i] = rng.unit() < 0.2 ? 1 : 0 }
     return x

@@ -51,8 +51,13 @@ public struct Conv2D: Layer {
   public var recordsSignal = false
   /// See `recordsSignal`.
   public private(set) var lastOutputGradientVariance = 0.0
-  /// The output of the last forward pass.
+  /// The output of the last forward pass (after a folded BatchNorm, when inference folded
+  /// one into this convolution).
   public var lastOutput: TensorBuffer { buffers[0] }
+  /// The int8 products used at inference (`PolicyValueNetwork.quantize`), or `nil` for float.
+  public internal(set) var int8: Int8Winograd?
+  /// The input ranges being gathered for `int8` while calibrating.
+  var calibration: Int8Calibration?
 
   public init(_ inChannels: Int, _ outChannels: Int, kernel: Int = 3, bias: Bool = true, name: String = "conv") {
     if !(kernel > 0 && kernel % 2 == 1) { shapeFailure("conv kernel must be odd for same padding, got \(kernel)") }
@@ -142,7 +147,9 @@ public struct Conv2D: Layer {
 
   /// The Winograd forward pass; `keepingTiles` (training) keeps the transformed input `V` in
   /// `patches` for the backward pass, otherwise it lives in a scratch buffer, as `M` always does.
-  func winogradForward(
+  /// Inference runs the int8 products when the layer has them (`int8`), and gathers the input
+  /// ranges while calibrating.
+  mutating func winogradForward(
     _ x: TensorBuffer, into output: TensorBuffer, keepingTiles: Bool, scale: UnsafePointer<Float>? = nil,
     shift: UnsafePointer<Float>? = nil, relu: Bool = false
   ) {
@@ -150,12 +157,53 @@ public struct Conv2D: Layer {
       ScratchBuffers.withBuffer { m in
         winogradForward(x, into: output, tiles: patches, products: m, scale: scale, shift: shift, relu: relu)
       }
-    } else {
-      ScratchBuffers.withBuffer { v in
+      return
+    }
+    if let q = int8 {
+      if q.version != weight.version { quantize(ranges: q.ranges) }
+      let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
+      ScratchBuffers.withBuffer { bytes in
         ScratchBuffers.withBuffer { m in
-          winogradForward(x, into: output, tiles: v, products: m, scale: scale, shift: shift, relu: relu)
+          bias.value.data.withUnsafeBufferPointer { bp in
+            int8!.forward(
+              x.pointer, n: n, h: h, w: w, into: output.pointer, scale: scale,
+              shift: shift ?? (useBias ? bp.baseAddress : nil), relu: relu, bytes: bytes, products: m)
+          }
         }
       }
+      return
+    }
+    calibration?.observe(x)
+    ScratchBuffers.withBuffer { v in
+      ScratchBuffers.withBuffer { m in
+        winogradForward(x, into: output, tiles: v, products: m, scale: scale, shift: shift, relu: relu)
+      }
+    }
+  }
+
+  /// Makes `int8` from the current weights for inputs of the given ranges (`[16, Cin]`).
+  mutating func quantize(ranges: [Float]) {
+    int8 = weight.value.data.withUnsafeBufferPointer { wp in
+      Int8Winograd(
+        weight: wp.baseAddress!, ranges: ranges, inChannels: inChannels, outChannels: outChannels,
+        version: weight.version)
+    }
+  }
+
+  /// `Y = Aᵀ M A` through the output epilogue: the folded BatchNorm when `scale` is given, else
+  /// the bias.
+  func transformOutput(
+    _ m: TensorBuffer, n: Int, h: Int, w: Int, into output: TensorBuffer, scale: UnsafePointer<Float>?,
+    shift: UnsafePointer<Float>?, relu: Bool
+  ) {
+    if let scale {
+      Winograd.transformOutput(
+        m.pointer, n: n, h: h, w: w, c: outChannels, scale: scale, bias: shift, relu: relu, into: output.pointer)
+      return
+    }
+    bias.value.data.withUnsafeBufferPointer { bp in
+      Winograd.transformOutput(
+        m.pointer, n: n, h: h, w: w, c: outChannels, bias: useBias ? bp.baseAddress : nil, into: output.pointer)
     }
   }
 
@@ -171,15 +219,7 @@ public struct Conv2D: Layer {
     Winograd.transformInput(x.pointer, n: n, h: h, w: w, c: inChannels, into: v.pointer)
     Winograd.multiply(
       v.pointer, packed: packedWeight.pointer, tiles: tiles, cin: inChannels, cout: outChannels, into: m.pointer)
-    if let scale {
-      Winograd.transformOutput(
-        m.pointer, n: n, h: h, w: w, c: outChannels, scale: scale, bias: shift, relu: relu, into: output.pointer)
-      return
-    }
-    bias.value.data.withUnsafeBufferPointer { bp in
-      Winograd.transformOutput(
-        m.pointer, n: n, h: h, w: w, c: outChannels, bias: useBias ? bp.baseAddress : nil, into: output.pointer)
-    }
+    transformOutput(m, n: n, h: h, w: w, into: output, scale: scale, shift: shift, relu: relu)
   }
 
   mutating func winogradBackward(_ dy: TensorBuffer, input: TensorBuffer) {

@@ -98,6 +98,21 @@ enum Winograd {
     return v
   }
 
+  /// `round(x)` clamped to ±127, plus 128, as `count` unsigned bytes at `p`.
+  @inline(__always)
+  static func storeQuantized(_ x: F8, _ p: UnsafeMutableRawPointer, _ count: Int) {
+    // Adding 1.5 · 2²³ rounds to the nearest integer (ties to even) and leaves it in the low
+    // bits of the float's significand.
+    let low = F8(repeating: -127), high = F8(repeating: 127)
+    let r = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high) + (12_582_912 + 128)
+    let b = SIMD8<UInt8>(truncatingIfNeeded: unsafeBitCast(r, to: SIMD8<UInt32>.self))
+    if count == 8 {
+      p.storeBytes(of: b, as: SIMD8<UInt8>.self)
+    } else {
+      for i in 0..<count { p.storeBytes(of: b[i], toByteOffset: i, as: UInt8.self) }
+    }
+  }
+
   @inline(__always)
   static func store(_ v: F8, _ p: UnsafeMutablePointer<Float>, _ count: Int) {
     if count == 8 {

@@ -1,7 +1,9 @@
 import AlphaZero
 import ArgumentParser
+import Engines
 import Foundation
 import GameCore
+import Hexapawn
 import NeuralCore
 
 struct NNBench: ParsableCommand {
@@ -55,6 +57,13 @@ struct NNBench: ParsableCommand {
   @Option(help: "Run only one part: train or infer.") var only: Part?
   @Option(help: "OpenBLAS threads.") var threads: Int = 2
   @Option(help: "Seed.") var seed: UInt64 = 1
+  @Flag(
+    help: """
+      Also time the int8 inference path (calibrated on --calibration random positions) against the \
+      float one at each inference batch, and report how often both pick the same top policy move.
+      """)
+  var int8 = false
+  @Option(help: "Calibration positions for --int8.") var calibration: Int = 512
   @Flag(help: "Print the OpenBLAS kernel in use and exit.") var printCore = false
 
   /// The network the options describe: the preset with any option given on top.
@@ -110,6 +119,7 @@ struct NNBench: ParsableCommand {
       print("peak resident memory of the process after training: \(format3(mb)) MB")
       lines.append("BENCH nn-train-peak-rss unit=MB zerolab=\(format3(mb))")
     }
+    var floatRates: [Double] = []
     if only != .train {
       for b in inferenceBatches {
         let reps = passes ?? max(3, positions / b)
@@ -119,6 +129,28 @@ struct NNBench: ParsableCommand {
             + " positions/s (fastest \(format3(t.fastest * 1000)), slowest \(format3(t.slowest * 1000)) ms;"
             + " whole run \(Int(Double(reps * b) / t.total)) positions/s)")
         lines.append("BENCH nn-infer-b\(b) unit=positions/s zerolab=\(Int(Double(b) / t.median))")
+        floatRates.append(Double(b) / t.median)
+      }
+    }
+    if int8 && only != .train {
+      var quantized = net
+      var calibrationRng = Xoshiro256(seed: seed &+ 1)
+      quantized.quantize(
+        calibratingOn: NetworkBenchmark.randomBoards(spec, batch: calibration, rng: &calibrationRng).tensor)
+      let agreement = NetworkBenchmark.agreement(float: &net, int8: &quantized, positions: 1024, rng: &calibrationRng)
+      print(
+        "int8 against float on 1024 random positions: top-1 policy agreement \(format3(agreement.top1 * 100)) %,"
+          + " mean |value difference| \(agreement.valueDifference)")
+      for (i, b) in inferenceBatches.enumerated() {
+        let reps = passes ?? max(3, positions / b)
+        let t = NetworkBenchmark.inferencePasses(&quantized, batch: b, passes: reps, rng: &rng)
+        let rate = Double(b) / t.median
+        print(
+          "int8 inference batch \(b), \(reps) passes: median pass \(format3(t.median * 1000)) ms = \(Int(rate)) positions/s"
+        )
+        lines.append(
+          "BENCH nn-int8-b\(b) unit=positions/s zerolab=\(Int(rate)) float=\(Int(floatRates[i])) ratio=\(format3(rate / floatRates[i]))"
+        )
       }
     }
     for line in lines { print(line) }
@@ -174,3 +206,81 @@ struct LearnerBench: ParsableCommand {
 }
 
 extension ValueHead: ExpressibleByArgument {}
+
+struct Int8Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "int8",
+    abstract: "The int8 inference path of a trained Hexapawn engine against its float network.",
+    discussion: """
+      Quantizes the engine's network (int8 products in its 3x3 convolutions, input ranges \
+      calibrated on --calibration positions drawn with --seed) and compares it with the float \
+      network on every reachable unfinished position of its board: how often both choose the \
+      same move by policy, how far apart their values are, how often each move is optimal \
+      (the exact solver's). Then times both at each inference batch on those positions and \
+      prints one line per batch:
+        BENCH int8-<engine>-b<n> unit=positions/s zerolab=<int8> float=<float> ratio=<int8/float>
+      `zerolab bench nn --int8` does the same timing on the preset networks.
+
+      Examples:
+        zerolab bench int8 --engine hexapawn-4x4-zero
+        zerolab bench int8 --engine engines/hexapawn-3x3-zero.json --calibration 64 --threads 1
+      """)
+
+  @Option(help: "A Hexapawn engine: a name in engines/ or a path to its JSON file.") var engine: String
+  @Option(help: "Calibration positions.") var calibration: Int = 512
+  @Option(name: .customLong("inference-batch"), help: "Inference batch sizes (repeatable).")
+  var inferenceBatches: [Int] = [1, 64]
+  @Option(help: "Timed inference positions at each batch size.") var positions: Int = 4096
+  @Option(help: "OpenBLAS threads.") var threads: Int = 1
+  @Option(help: "Seed (the calibration sample).") var seed: UInt64 = 1
+
+  func validate() throws {
+    guard calibration > 0 else { throw ValidationError("--calibration must be positive, got \(calibration)") }
+    guard inferenceBatches.allSatisfy({ $0 > 0 }) else {
+      throw ValidationError("inference batch sizes must be positive")
+    }
+    guard positions > 0 else { throw ValidationError("--positions must be positive, got \(positions)") }
+    guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+  }
+
+  func run() throws {
+    BLAS.setThreads(threads)
+    guard let path = try HexapawnPlayers.engineFile(engine) else {
+      throw ValidationError("--engine: '\(engine)' is a built-in player, not a trained engine")
+    }
+    let (spec, network) = try NetworkEngine.load(path)
+    let size = try BoardSize(parsing: spec.size ?? "")
+    let board = try SolvedBoard(size: size)
+    let (agreement, quantized) = Int8Agreement.measure(network, board: board, calibration: calibration, seed: seed)
+    let name = spec.name
+    print(
+      "\(name): int8 against float on all \(agreement.positions) positions of \(size) "
+        + "(calibrated on \(agreement.calibration)): same policy move \(format3(agreement.top1 * 100)) %, "
+        + "mean |value difference| \(format3(agreement.valueDifference)) (largest \(format3(agreement.largestValueDifference))), "
+        + "optimal moves float \(format3(agreement.optimalFloat * 100)) % int8 \(format3(agreement.optimalInt8 * 100)) %"
+    )
+    let encoding = HexapawnEncoding(size: size)
+    var lines: [String] = []
+    for b in inferenceBatches {
+      let batch = TensorBuffer(encoding.batch((0..<b).map { board.positions[$0 % board.positions.count] }))
+      var rates: [Double] = []
+      for var net in [network, quantized] {
+        let passes = max(3, positions / b)
+        _ = net.evaluate(batch, training: false)
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        for _ in 0..<passes {
+          let t0 = clock.now
+          _ = net.evaluate(batch, training: false)
+          times.append(toSeconds(clock.now - t0))
+        }
+        rates.append(Double(b) / times.sorted()[times.count / 2])
+      }
+      print("batch \(b): float \(Int(rates[0])) positions/s, int8 \(Int(rates[1])) positions/s")
+      lines.append(
+        "BENCH int8-\(name)-b\(b) unit=positions/s zerolab=\(Int(rates[1])) float=\(Int(rates[0])) "
+          + "ratio=\(format3(rates[1] / rates[0]))")
+    }
+    for line in lines { print(line) }
+  }
+}
