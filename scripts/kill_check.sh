@@ -141,5 +141,7 @@ done
   exit 1
 }
 same_as_ref
-echo "kill-check: $job: $landed kills in $starts starts ($cycles cycles), resumed to the uninterrupted run's" \
+plural=s
+if [ "$cycles" = 1 ]; then plural=; fi
+echo "kill-check: $job: $landed kills in $starts starts ($cycles cycle$plural), resumed to the uninterrupted run's" \
   "$(wc -l <"$tmp/ref.digest") files (uninterrupted ${ms} ms, a start ${overhead} ms)"
