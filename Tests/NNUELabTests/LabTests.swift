@@ -4,6 +4,7 @@ import ChessEngine
 import Engines
 import Foundation
 import GameCore
+import LabKit
 import NNUE
 import NNUELab
 import NNUETraining
@@ -200,6 +201,48 @@ import Testing
     var other = s
     other.window = 5
     #expect(throws: NNUEError.self) { try SelfPlayLoop(settings: other, out: out) }
+  }
+
+  /// With arena moves capped by nodes (and a clock that never binds), a loop depends on its
+  /// seed alone: two loops, and a loop whose last generation is redone from its files (its
+  /// record and metrics gone, as after a kill), give the same records and metrics.
+  @Test func aLoopWithArenaNodesRepeatsExactly() throws {
+    var gen = GenSettings(games: 4, nodes: 300, seed: 5)
+    gen.gamesPerShard = 2
+    gen.maxPlies = 60
+    var train = TrainSettings(spec: NNUESpec(accumulator: 16), epochs: 1, seed: 5)
+    train.batchSize = 64
+    train.threads = 1
+    var s = LoopSettings(generations: 2, gen: gen, train: train)
+    s.arenaGames = 2
+    s.timeControl = "60+1"
+    s.arenaNodes = 300
+    s.openings = nil
+    s.threads = 1
+    func run(_ out: String) throws -> [String] {
+      let loop = try SelfPlayLoop(settings: s, out: out)
+      loop.log = { _ in }
+      return try loop.run().map { r in
+        var r = r
+        r.seconds = 0
+        r.best = r.best.replacingOccurrences(of: out, with: "OUT")
+        r.dataFrom = r.dataFrom.replacingOccurrences(of: out, with: "OUT")
+        return "\(r)"
+      }
+    }
+    let a = tempPath("loop-a"), b = tempPath("loop-b")
+    let first = try run(a)
+    #expect(first.count == 2)
+    #expect(try run(b) == first)
+    try FileManager.default.removeItem(atPath: b + "/gen1/generation.json")
+    try FileManager.default.removeItem(atPath: b + "/metrics.jsonl")
+    #expect(try run(b) == first)
+    #expect(try JSONLines<GenerationRecord>(path: b + "/metrics.jsonl").read().count == 2)
+    for g in 0..<2 {
+      #expect(
+        FileManager.default.contents(atPath: a + "/gen\(g)/net.nnue")
+          == FileManager.default.contents(atPath: b + "/gen\(g)/net.nnue"))
+    }
   }
 
   /// The comparison on a tiny budget, with the built-in engine standing in for Stockfish.
