@@ -218,6 +218,8 @@ struct Compare: ParsableCommand {
         zerolab compare hexapawn --size 4x4 --out runs/compare-4x4 --budget 60
         zerolab compare hexapawn --size 3x3 --out runs/grid --budget 30 \\
           --init he_normal,autoinit --activation relu,mish
+        zerolab compare hexapawn --size 3x3 --out runs/compare-3x3 --iterations 40 \\
+          --resume
       """)
 
   @Argument(help: "The game.") var game: HexapawnGame
@@ -228,12 +230,13 @@ struct Compare: ParsableCommand {
   @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
   @OptionGroup(title: "Self-play") var selfPlay: HexapawnSelfPlayOptions
   @Option(help: "Run folder.") var out: String
-  @Option(help: "Seconds of training per run.") var budget: Double = 45
+  @Option(help: "Seconds of training per run. (default: 45 unless --iterations is given)") var budget: Double?
   @Option(help: "Measurements per run instead of --budget (self-play: iterations).") var iterations: Int?
   @Flag(help: "Continue the comparison in --out: finished runs are kept, the others resume.") var resume = false
   func validate() throws {
     try game.game.requireHexapawn("compare")
     if let iterations, iterations < 0 { throw ValidationError("--iterations must be at least 0") }
+    if iterations != nil && budget != nil { throw ValidationError("give --budget or --iterations, not both") }
   }
 
   func run() throws {
@@ -243,7 +246,7 @@ struct Compare: ParsableCommand {
       network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: initList, activations: actList)
     do {
       let report = try Runs.compare(
-        base: base, dir: out, budget: budget, inits: initList, activations: actList, iterations: iterations,
+        base: base, dir: out, budget: budget ?? 45, inits: initList, activations: actList, iterations: iterations,
         resume: resume, progress: { Terminal.progress($0) })
       Terminal.endProgress()
       print(report)
