@@ -14,7 +14,9 @@
 # `wall_seconds` and `seconds`, the `checksum` of each JSON file and line (it covers them, and
 # is checked instead), the timing columns of report.md (headers ending in `(s)`), the plots
 # against time (`*_vs_time.svg`), and a Hexapawn run's `checkpoint/` folder (its state holds
-# the clock; the final network and metrics stand for it).
+# the clock; the final network and metrics stand for it). The run folder's own path inside
+# JSON strings (a loop names its nets by path) is read as `OUT`. Every run and resume uses
+# the same thread counts (nnue train's float sums depend on its --threads).
 #
 # JOB is one of: nnue-gen, nnue-train, nnue-loop, train, supervise, compare (`all`: each in
 # turn). The moments are spread over the whole run (below, at "The kill moments"); a finished
