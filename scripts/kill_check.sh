@@ -132,7 +132,7 @@ while [ "$landed" -lt "$kills" ]; do
     if [ "$status" = 0 ]; then same_as_ref; break; fi # finished first: this kill did not land
     landed=$((landed + 1))
   done
-  if [ "$cycles" -gt $((kills + 2)) ]; then
+  if [ "$cycles" -gt $((kills + 5)) ]; then
     echo "kill-check: $job: only $landed of $kills kills landed in $starts starts" >&2
     exit 1
   fi
