@@ -59,7 +59,8 @@ public enum RunFiles {
     return d
   }
 
-  /// `value` as pretty-printed JSON with its checksum (`sealing`), atomically.
+  /// `value` as pretty-printed JSON with its checksum (`sealing`), atomically. The value is to
+  /// encode as an object: a list or a bare value would go without a checksum.
   public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws(RunFileError) {
     let data: Data
     do { data = try encoder(pretty: true).encode(value) } catch {

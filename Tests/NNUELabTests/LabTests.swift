@@ -268,5 +268,20 @@ import Testing
     #expect(table.contains("| self-play (ours) |") && table.contains("| Stockfish 15.1 |"))
     let svg = try String(contentsOfFile: out + "/compare.svg", encoding: .utf8)
     #expect(svg.hasPrefix("<svg") && svg.contains("Stockfish labels"))
+    // A rerun reads the arena's results back: one digit of them changed (still valid JSON,
+    // another score) is refused in one line naming the file, which is left as it was.
+    let arena = out + "/arena.json"
+    var bytes = [UInt8](try #require(FileManager.default.contents(atPath: arena)))
+    let digit = try #require(bytes.lastIndex { (48...57).contains($0) })
+    bytes[digit] ^= 1
+    try Data(bytes).write(to: URL(fileURLWithPath: arena))
+    let again = try Comparison(settings: s, out: out)
+    again.log = { _ in }
+    #expect(throws: RunFileError("\(arena): damaged (checksum mismatch)")) { try again.run() }
+    #expect(FileManager.default.contents(atPath: arena) == Data(bytes))
+    // Written before checksums, the file was a bare list of the matches: still read.
+    let matches = [summary.selfPlayVsHandcrafted, summary.stockfishVsHandcrafted, summary.stockfishVsSelfPlay]
+    try RunFiles.encoder(pretty: true).encode(matches).write(to: URL(fileURLWithPath: arena))
+    #expect(try again.run().stockfishVsSelfPlay == summary.stockfishVsSelfPlay)
   }
 }
