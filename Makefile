@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift fuzz/Sources fuzz/Package.swift
 
-.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak kill-check
+.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak
 
 all: build
 
@@ -178,6 +178,7 @@ soak: build venv
 # Kill anywhere (docs/checks.md): each long job SIGKILLed at KILLS seeded random moments
 # (KILL_SEED) and resumed must end exactly as an uninterrupted run; make test runs 3 kills.
 KILLS ?= 20
+.PHONY: kill-check
 kill-check: build
 	@bash scripts/kill_check.sh all $(KILLS) $(BIN)
 
