@@ -23,6 +23,7 @@ help:
 	@echo "make fuzz          libFuzzer on every parser of outside input, FUZZ_SECONDS (60) each"
 	@echo "make fuzz-check    the same, 10 s each"
 	@echo "make soak          100,000 lines into zerolab uci, then 500 arena games at 1+0.01"
+	@echo "make kill-check    every long job killed KILLS (20) times and resumed: the same result as unkilled"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
 	@echo "make bench-nn      policy-value nets (reference, chess): training, memory, inference, against JAX"
@@ -67,9 +68,8 @@ test: setup lint venv
 	$(MAKE) --no-print-directory uci-test
 	@bash scripts/alloc_check.sh $(BIN)
 	@bash scripts/cli_check.sh $(BIN)
-	@bash scripts/resume_check.sh $(BIN)
+	@bash scripts/kill_check.sh all 3 $(BIN)
 	@bash scripts/corrupt_check.sh $(BIN)
-	@bash scripts/nnue_kill_check.sh $(BIN)
 	$(MAKE) --no-print-directory notebook-check
 	$(MAKE) --no-print-directory examples-check
 	@bash scripts/gui_check.sh
@@ -175,6 +175,13 @@ SOAK_TC ?= 1+0.01
 soak: build venv
 	.venv/bin/python scripts/uci_soak.py $(BIN) --lines $(SOAK_LINES)
 	@bash scripts/arena_soak.sh $(BIN) $(SOAK_GAMES) $(SOAK_TC)
+
+# Kill anywhere (docs/checks.md): each long job SIGKILLed at KILLS seeded random moments
+# (KILL_SEED) and resumed must end exactly as an uninterrupted run; make test runs 3 kills.
+KILLS ?= 20
+.PHONY: kill-check
+kill-check: build
+	@bash scripts/kill_check.sh all $(KILLS) $(BIN)
 
 bench-solver: build
 	@bash bench/solver.sh $(BIN)

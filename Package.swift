@@ -205,7 +205,9 @@ let package = Package(
       dependencies: ["NNUETraining", "NNUE", "NeuralCore", "Chess", "ChessEngine", "GameCore"]),
     .testTarget(
       name: "NNUELabTests",
-      dependencies: ["NNUELab", "NNUETraining", "NNUE", "Engines", "ChessArena", "ChessEngine", "Chess", "GameCore"]),
+      dependencies: [
+        "NNUELab", "NNUETraining", "NNUE", "Engines", "ChessArena", "ChessEngine", "Chess", "GameCore", "LabKit",
+      ]),
     .testTarget(
       name: "AlphaZeroTests",
       dependencies: ["AlphaZero", "GameSearch", "GameSolver", "Hexapawn", "NeuralCore", "GameCore", "LabKit"]),

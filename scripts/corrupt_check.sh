@@ -2,10 +2,14 @@
 # Damaged files through the command line: every command that reads a file is given it empty,
 # truncated and with one bit flipped: engine JSON for arena and play, an openings file, an
 # NNUE net for nnue eval and uci's EvalFile, a .zldata shard for nnue train, the data folder's
-# manifest for a rerun of nnue gen, the files nnue train --resume reads, and every file of a
-# checkpoint for train --resume. Each must fail with exactly one line on standard error naming
-# the file, never crash, and leave every file as it was (sha256 before and after); `uci`
-# answers with an `info string` and keeps playing. Part of `make test`.
+# manifest for a rerun of nnue gen, the files nnue train --resume reads (settings, data
+# fingerprint, metrics, checkpoint), every file of a checkpoint and the metrics for train
+# --resume and supervise --resume, a loop's loop.json and generation.json for a rerun of nnue
+# loop, and a comparison's compare.json for a rerun of nnue compare. The JSON files and JSON
+# Lines files, whose checksum is their only defence against a change that leaves valid JSON,
+# also get one bit of a digit flipped. Each must fail with exactly one line on standard error
+# naming the file, never crash, and leave every file as it was (sha256 before and after);
+# `uci` answers with an `info string` and keeps playing. Part of `make test`.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 bin=${1:-.build/release/zerolab}
@@ -20,7 +24,7 @@ fail() {
 }
 
 # damage SRC DST HOW: HOW is `empty`, `cut:N` (the first N bytes) or `flip:N` (bit 0 of byte N
-# flipped; a negative N counts from the end).
+# flipped; a negative N counts from the end, an N past the end the last byte).
 damage() {
   local src=$1 dst=$2 how=$3 size n byte
   size=$(stat -c %s "$src")
@@ -30,11 +34,28 @@ damage() {
     flip:*)
       n=${how#flip:}
       if [ "$n" -lt 0 ]; then n=$((size + n)); fi
+      if [ "$n" -ge "$size" ]; then n=$((size - 1)); fi # a short file (an empty replay window: [])
       cp "$src" "$dst"
       byte=$(od -An -tu1 -j "$n" -N1 "$src" | tr -d ' ')
       printf '%b' "\\0$(printf '%03o' $((byte ^ 1)))" | dd of="$dst" bs=1 seek="$n" conv=notrunc status=none
       ;;
   esac
+}
+
+# flip:N for the last digit of FILE outside its checksums: bit 0 turns it into another digit,
+# so the JSON stays valid with another value.
+digit() {
+  python3 - "$1" <<'PY'
+import re, sys
+d = open(sys.argv[1], "rb").read()
+sums = [m.span() for m in re.finditer(rb"fnv1a64:[0-9a-f]{16}", d)]
+print("flip:%d" % max(i for i, c in enumerate(d) if 48 <= c <= 57 and not any(a <= i < b for a, b in sums)))
+PY
+}
+
+# The damages tried on a run folder's JSON or JSON Lines FILE.
+json_damages() {
+  echo empty "cut:$(($(stat -c %s "$1") / 2))" flip:9 flip:-2 "$(digit "$1")"
 }
 
 # The damages tried on a file of SIZE bytes.
@@ -118,7 +139,7 @@ fi
 # The data folder's manifest: a rerun of nnue gen refuses it damaged and changes nothing.
 if [ -n "$shard" ]; then
   manifest=$(find "$tmp/data" -name 'gen-s1.json' | head -n 1)
-  for how in empty "cut:$(($(stat -c %s "$manifest") / 2))" flip:9 flip:-2; do
+  for how in $(json_damages "$manifest"); do
     rm -rf "$tmp/keep/data"
     cp -r "$tmp/data" "$tmp/keep/data"
     damage "$manifest" "$tmp/keep/data/gen-s1.json" "$how"
@@ -135,8 +156,10 @@ if [ -n "$shard" ]; then
   ntrain=(nnue train --data "$tmp/data" --out "$nrun" --accumulator 16 --threads 1)
   "$bin" "${ntrain[@]}" --epochs 1 >/dev/null 2>&1 || fail "nnue train failed"
   cp -r "$nrun" "$tmp/nnue-good"
-  for file in settings.json data.json checkpoint.safetensors; do
-    for how in empty "cut:$(($(stat -c %s "$tmp/nnue-good/$file") / 2))" flip:9 flip:-2; do
+  for file in settings.json data.json metrics.jsonl checkpoint.safetensors; do
+    hows="empty cut:$(($(stat -c %s "$tmp/nnue-good/$file") / 2)) flip:9 flip:-2"
+    case "$file" in *.json*) hows=$(json_damages "$tmp/nnue-good/$file") ;; esac
+    for how in $hows; do
       rm -rf "$nrun"
       cp -r "$tmp/nnue-good" "$nrun"
       damage "$tmp/nnue-good/$file" "$nrun/$file" "$how"
@@ -146,20 +169,59 @@ if [ -n "$shard" ]; then
   rm -rf "$nrun"
 fi
 
-# A checkpoint: train --resume refuses every damaged file of it and changes nothing in the run.
-run=$tmp/keep/run
-"$bin" train hexapawn --size 3x3 --out "$run" --iterations 1 --blocks 1 --channels 8 --games 2 --sims 8 --steps 5 \
-  --eval-games 2 >/dev/null 2>&1 || fail "train hexapawn failed"
-cp -r "$run" "$tmp/run-good"
-for file in $(cd "$tmp/run-good" && find checkpoint -type f | sort); do
-  for how in empty "cut:$(($(stat -c %s "$tmp/run-good/$file") / 2))" flip:9 flip:-2; do
-    rm -rf "$run"
-    cp -r "$tmp/run-good" "$run"
-    damage "$tmp/run-good/$file" "$run/$file" "$how"
-    refused "train --resume, $file $how" "$run/$file" "$bin" train hexapawn --size 3x3 --out "$run" --iterations 2 \
-      --blocks 1 --channels 8 --games 2 --sims 8 --steps 5 --eval-games 2 --resume
+# A checkpoint and the metrics: train --resume and supervise --resume refuse every damaged file
+# of them and change nothing in the run.
+for cmd in train supervise; do
+  run=$tmp/keep/run
+  rm -rf "$run" "$tmp/run-good"
+  args=("$cmd" hexapawn --size 3x3 --out "$run" --blocks 1 --channels 8 --steps 5 --eval-games 2)
+  if [ "$cmd" = train ]; then args+=(--games 2 --sims 8); fi
+  "$bin" "${args[@]}" --iterations 2 >/dev/null 2>&1 || fail "$cmd hexapawn failed"
+  cp -r "$run" "$tmp/run-good"
+  for file in metrics.jsonl $(cd "$tmp/run-good" && find checkpoint -type f | sort); do
+    hows="empty cut:$(($(stat -c %s "$tmp/run-good/$file") / 2)) flip:9 flip:-2"
+    if [ "$file" = metrics.jsonl ]; then hows=$(json_damages "$tmp/run-good/$file"); fi
+    for how in $hows; do
+      rm -rf "$run"
+      cp -r "$tmp/run-good" "$run"
+      damage "$tmp/run-good/$file" "$run/$file" "$how"
+      refused "$cmd --resume, $file $how" "$run/$file" "$bin" "${args[@]}" --iterations 3 --resume
+    done
   done
 done
+rm -rf "$run"
+
+# A loop: a rerun of nnue loop refuses its damaged loop.json or generation.json.
+loop=$tmp/keep/loop
+lopts=(nnue loop --games 2 --nodes 200 --epochs 1 --batch 64 --accumulator 16 --threads 1 --arena-games 2 --tc 60+1
+  --arena-nodes 200 --out "$loop")
+"$bin" "${lopts[@]}" --generations 1 >/dev/null 2>&1 || fail "nnue loop failed"
+cp -r "$loop" "$tmp/loop-good"
+for file in loop.json gen0/generation.json; do
+  for how in $(json_damages "$tmp/loop-good/$file"); do
+    rm -rf "$loop"
+    cp -r "$tmp/loop-good" "$loop"
+    damage "$tmp/loop-good/$file" "$loop/$file" "$how"
+    refused "nnue loop rerun, $file $how" "$loop/$file" "$bin" "${lopts[@]}" --generations 1
+  done
+done
+rm -rf "$loop"
+
+# A comparison: a rerun of nnue compare refuses its damaged compare.json (the first run stops
+# at once on its missing data, after writing it).
+cmp=$tmp/keep/compare
+copts=(nnue compare --data "$tmp/no-data" --positions 50 --accumulator 16 --epochs 1 --threads 1 --out "$cmp")
+"$bin" "${copts[@]}" >/dev/null 2>&1
+if [ -f "$cmp/compare.json" ]; then
+  cp "$cmp/compare.json" "$tmp/compare-good.json"
+  for how in $(json_damages "$tmp/compare-good.json"); do
+    damage "$tmp/compare-good.json" "$cmp/compare.json" "$how"
+    refused "nnue compare rerun, compare.json $how" "$cmp/compare.json" "$bin" "${copts[@]}"
+  done
+else
+  fail "nnue compare wrote no compare.json"
+fi
+rm -rf "$cmp"
 
 if [ "$failed" != 0 ]; then exit 1; fi
 echo "corrupt-check: $checks damaged files refused in one line, nothing changed"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(fen move pgn epd engine-json safetensors zldata checkpoint uci)
+((${#targets[@]})) || targets=(fen move pgn epd engine-json safetensors zldata checkpoint uci run-json)
 if ! [[ $seconds =~ ^[0-9]+$ ]] || ((seconds == 0)); then
   echo "fuzz: SECONDS must be a positive whole number" >&2
   exit 2

@@ -10,6 +10,8 @@ public enum Report {
   public struct Setting: Sendable {
     public var config: ZeroConfig
     public var budget: Double
+    /// Measurements per run instead of a time budget (`Runs.compare`'s `iterations`).
+    public var iterations: Int?
     public var hold: Double?
     /// Reachable unfinished positions of the board (the positions every measurement scores).
     public var positions: Int
@@ -74,7 +76,7 @@ public enum Report {
     r +=
       "simulations per move (\(c.search) root; \(c.gamesPerIteration) games and \(c.trainSteps) minibatches per iteration); it never sees the "
     r += "solver.\n\n"
-    r += "Each run trains for at most \(Int(s.budget)) s"
+    r += s.iterations.map { "Each run trains for \($0) iterations" } ?? "Each run trains for at most \(Int(s.budget)) s"
     if let hold = s.hold {
       r += ", and stops earlier once its optimal-move accuracy has been 100 % at every measurement for "
       r += "\(String(format: "%g", hold)) s"

@@ -13,8 +13,11 @@ public enum Runs {
   /// Self-play training into `dir`: `checkpoint/` (resumable), `metrics.jsonl` (one line per
   /// iteration) and the final `network.safetensors`. Stops after `iterations` iterations or
   /// `budget` seconds of training time, whichever comes first, or, with `hold`, once the
-  /// optimal-move accuracy has held 100 % for `hold` seconds. A resumed run says where it
-  /// picks up through `announce`.
+  /// optimal-move accuracy has held 100 % for `hold` seconds. With `resume`, a run continues
+  /// from its checkpoint (saying where through `announce`) or starts when it has none yet;
+  /// under an iteration budget a resumed run ends exactly as an uninterrupted one (the
+  /// checkpoint keeps the network, Adam's state, the replay window and the generator). The
+  /// measurements returned are all of the run's, the earlier ones read from its metrics.
   @discardableResult
   public static func selfPlay(
     config: ZeroConfig, dir: String, iterations: Int?, budget: Double?, resume: Bool, board: SolvedBoard? = nil,
@@ -27,14 +30,15 @@ public enum Runs {
     let log = MetricsLog(path: dir + "/metrics.jsonl")
     var learner: Learner
     var prior = 0.0
-    if resume {
+    var out: [MetricsRecord] = []
+    if resume && Learner.hasCheckpoint(checkpoint) {
       (learner, prior) = try Learner.load(from: checkpoint)
-      try log.truncate(method: method, after: learner.iteration)
+      out = try log.truncate(method: method, after: learner.iteration)
       announce?(
         "resuming \(dir) after iteration \(learner.iteration) (\(learner.gamesPlayed) games, "
           + "\(String(format: "%.0f", prior)) s of training)")
     } else {
-      if fm.fileExists(atPath: checkpoint) || fm.fileExists(atPath: checkpoint + ".old") {
+      if Learner.hasCheckpoint(checkpoint) {
         throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
       }
       learner = try Learner(config: config)
@@ -45,7 +49,6 @@ public enum Runs {
     let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
     func elapsed() -> Double { prior + seconds(clock.now - start) }
-    var out: [MetricsRecord] = []
     if learner.iteration == 0 {
       let m = learner.measure(board: board, method: method, wallSeconds: 0)
       try log.append(m)
@@ -68,8 +71,7 @@ public enum Runs {
           + "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.1f", rate)) games/s, "
           + "\(String(format: "%.0f", wall)) s")
     }
-    try Checkpoint.save(
-      &learner.network, spec: learner.network.spec, metadata: ["zerolab.run": method], to: dir + "/network.safetensors")
+    try learner.saveNetwork(metadata: ["zerolab.run": method], to: dir + "/network.safetensors")
     return (learner, out)
   }
 
@@ -83,39 +85,61 @@ public enum Runs {
 
   /// Supervised training on every solver-labelled position, measured every `trainSteps`
   /// steps, until `budget` seconds (or `steps` gradient steps) are spent, or, with `hold`,
-  /// once the optimal-move accuracy has held 100 % for `hold` seconds.
+  /// once the optimal-move accuracy has held 100 % for `hold` seconds. Each measurement is
+  /// followed by a checkpoint (`dir/checkpoint`, as self-play's); with `resume` the run
+  /// continues from it, or starts when there is none, and under a step budget ends exactly as
+  /// an uninterrupted run.
   @discardableResult
   public static func supervised(
     config: ZeroConfig, dir: String, steps: Int?, budget: Double?, board: SolvedBoard? = nil, hold: Double? = nil,
-    progress: Progress? = nil
+    resume: Bool = false, progress: Progress? = nil, announce: Progress? = nil
   ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
     let clock = ContinuousClock()
     let start = clock.now
-    let learner = try Learner(config: config)
+    let checkpoint = dir + "/checkpoint"
+    let log = MetricsLog(path: dir + "/metrics.jsonl")
+    let learner: Learner
+    var prior = 0.0
+    var out: [MetricsRecord] = []
+    if resume && Learner.hasCheckpoint(checkpoint) {
+      (learner, prior) = try Learner.load(from: checkpoint)
+      out = try log.truncate(method: "supervised", after: learner.iteration)
+      announce?(
+        "resuming \(dir) after measurement \(learner.iteration) (\(String(format: "%.0f", prior)) s of training)")
+    } else {
+      if Learner.hasCheckpoint(checkpoint) {
+        throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
+      }
+      learner = try Learner(config: config)
+      try? FileManager.default.removeItem(atPath: log.path)
+    }
     let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let data = learner.supervisedDataset(board)
-    let log = MetricsLog(path: dir + "/metrics.jsonl")
-    var out = [learner.measure(board: board, method: "supervised", wallSeconds: 0)]
-    try log.append(out[0])
-    var done = 0
+    func elapsed() -> Double { prior + seconds(clock.now - start) }
+    if learner.iteration == 0 {
+      let m = learner.measure(board: board, method: "supervised", wallSeconds: 0)
+      try log.append(m)
+      out = [m]
+    }
+    var done = learner.iteration * learner.config.trainSteps
     while true {
       if let steps, done >= steps { break }
-      if let budget, seconds(clock.now - start) >= budget { break }
+      if let budget, elapsed() >= budget { break }
       if let hold, heldPerfect(out, for: hold) { break }
-      learner.train(steps: config.trainSteps, from: data)
-      done += config.trainSteps
+      learner.train(steps: learner.config.trainSteps, from: data)
+      done += learner.config.trainSteps
       learner.iteration += 1
-      let m = learner.measure(board: board, method: "supervised", wallSeconds: seconds(clock.now - start))
+      let wall = elapsed()
+      let m = learner.measure(board: board, method: "supervised", wallSeconds: wall)
       try log.append(m)
       out.append(m)
+      try learner.save(to: checkpoint, wallSeconds: wall)
       progress?(
         "step \(done), loss \(String(format: "%.3f", learner.lastLoss)), optimal moves "
           + "\(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.0f", m.wallSeconds)) s")
     }
-    try Checkpoint.save(
-      &learner.network, spec: learner.network.spec, metadata: ["zerolab.run": "supervised"],
-      to: dir + "/network.safetensors")
+    try learner.saveNetwork(metadata: ["zerolab.run": "supervised"], to: dir + "/network.safetensors")
     return (learner, out)
   }
 
@@ -128,15 +152,24 @@ public enum Runs {
   /// moves for `hold` seconds), measured throughout from the untrained network on; writes
   /// `metrics.jsonl`, `best_possible.json`, `report.md` and SVG plots into `dir`; returns the
   /// report.
+  ///
+  /// With `iterations`, every run stops after that many measurements instead (supervised:
+  /// `iterations · trainSteps` gradient steps; self-play: iterations), with no time budget
+  /// and no hold, so the whole comparison depends on the seed alone. With `resume`, the
+  /// runs already finished are read back and the others continue from their checkpoints.
   public static func compare(
     base: ZeroConfig, dir: String, budget: Double, inits: [String], activations: [String],
-    hold: Double? = defaultHold, progress: Progress? = nil
+    hold: Double? = defaultHold, iterations: Int? = nil, resume: Bool = false, progress: Progress? = nil
   ) throws -> String {
     let fm = FileManager.default
+    if !resume && fm.fileExists(atPath: dir + "/runs") {
+      throw NeuralError("\(dir) already holds a comparison: resume it, or use another run folder")
+    }
     let board = try SolvedBoard(size: try base.boardSize, progress: progress)
     try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let log = MetricsLog(path: dir + "/metrics.jsonl")
-    try? fm.removeItem(atPath: log.path)
+    if !resume { try? fm.removeItem(atPath: log.path) }
+    let budget: Double? = iterations == nil ? budget : nil, hold = iterations == nil ? hold : nil
     let best = BestPossible(board: board, games: base.evalGames)
     try RunFiles.writeJSON(best, to: dir + "/best_possible.json")
     var all: [MetricsRecord] = []
@@ -148,22 +181,22 @@ public enum Runs {
         let tag = "\(i)-\(a)"
         progress?("supervised, \(i), \(a)")
         let sup = try supervised(
-          config: config, dir: dir + "/runs/supervised-\(tag)", steps: nil, budget: budget, board: board, hold: hold,
-          progress: progress)
+          config: config, dir: dir + "/runs/supervised-\(tag)", steps: iterations.map { $0 * config.trainSteps },
+          budget: budget, board: board, hold: hold, resume: resume, progress: progress)
         progress?("self-play, \(i), \(a)")
         let sp = try selfPlay(
-          config: config, dir: dir + "/runs/selfplay-\(tag)", iterations: nil, budget: budget, resume: false,
+          config: config, dir: dir + "/runs/selfplay-\(tag)", iterations: iterations, budget: budget, resume: resume,
           board: board, hold: hold, progress: progress)
-        for m in sup.measurements + sp.measurements {
-          try log.append(m)
-          all.append(m)
-        }
+        all += sup.measurements + sp.measurements
+        // Rewritten whole (atomically) after each pair, so a resumed comparison never repeats a line.
+        try log.rewrite(all)
       }
     }
     let chance = board.keepsValue.reduce(0.0) { $0 + Double($1.filter { $0 }.count) / Double($1.count) }
-    let setting = Report.Setting(
-      config: base, budget: budget, hold: hold, positions: board.positions.count, best: best,
+    var setting = Report.Setting(
+      config: base, budget: budget ?? 0, hold: hold, positions: board.positions.count, best: best,
       chanceAccuracy: chance / Double(board.positions.count))
+    setting.iterations = iterations
     let report = Report.markdown(all, setting)
     try RunFiles.write(Data(report.utf8), to: dir + "/report.md")
     try Report.plots(all, setting, dir: dir)

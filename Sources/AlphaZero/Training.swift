@@ -231,8 +231,7 @@ public final class Learner {
     let encoder = RunFiles.encoder()
     let stateData = try encoder.encode(state), replayData = try encoder.encode(buffer)
     // The JSON files' checksums ride in the network file's checksummed header.
-    try Checkpoint.save(
-      &network, spec: network.spec,
+    try saveNetwork(
       metadata: [
         "zerolab.run": "hexapawn", "state.json": RunFiles.checksum(stateData),
         "replay.json": RunFiles.checksum(replayData),
@@ -246,6 +245,21 @@ public final class Learner {
     }
     try fm.moveItem(atPath: tmp, toPath: dir)
     try? fm.removeItem(atPath: old)
+  }
+
+  /// Saves the network with its spec (`Checkpoint`'s format), the spec's JSON keys sorted so
+  /// that the same network always gives the same bytes.
+  public func saveNetwork(metadata: [String: String], to path: String) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    var meta = metadata
+    meta["spec"] = String(decoding: try encoder.encode(network.spec), as: UTF8.self)
+    try Checkpoint.save(&network, spec: nil, metadata: meta, to: path)
+  }
+
+  /// Whether `dir` (or the previous checkpoint a kill left while replacing it) holds a checkpoint.
+  public static func hasCheckpoint(_ dir: String) -> Bool {
+    FileManager.default.fileExists(atPath: dir) || FileManager.default.fileExists(atPath: dir + ".old")
   }
 
   /// Restores a learner saved by `save(to:)` (or the previous checkpoint if a kill came in
@@ -320,8 +334,21 @@ public struct MetricsLog {
   public func read() throws -> [MetricsRecord] { try lines.read() }
 
   /// Drops measurements past `iteration` for `method` (a run resumed from an earlier
-  /// checkpoint than its last log line), rewriting the file atomically.
-  public func truncate(method: String, after iteration: Int) throws {
-    try lines.rewrite(try read().filter { $0.method != method || $0.iteration <= iteration })
+  /// checkpoint than its last log line), rewriting the file atomically; returns the ones of
+  /// `method` kept.
+  /// A file missing a measurement up to `iteration` is refused (and left as it is).
+  @discardableResult
+  public func truncate(method: String, after iteration: Int) throws -> [MetricsRecord] {
+    let kept = try read().filter { $0.method != method || $0.iteration <= iteration }
+    let mine = kept.filter { $0.method == method }
+    guard mine.map(\.iteration) == Array(0...iteration) else {
+      throw RunFileError(
+        "\(path): damaged (\(mine.count) measurements of \(method) up to iteration \(iteration), the checkpoint's)")
+    }
+    try lines.rewrite(kept)
+    return mine
   }
+
+  /// Replaces the file with `records`, atomically.
+  public func rewrite(_ records: [MetricsRecord]) throws { try lines.rewrite(records) }
 }

@@ -59,13 +59,92 @@ public enum RunFiles {
     return d
   }
 
-  /// `value` as pretty-printed JSON, atomically.
+  /// `value` as pretty-printed JSON with its checksum (`sealing`), atomically. The value is to
+  /// encode as an object: a list or a bare value would go without a checksum.
   public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws(RunFileError) {
     let data: Data
     do { data = try encoder(pretty: true).encode(value) } catch {
       throw RunFileError("cannot encode \(path): \(error.localizedDescription)")
     }
-    try write(data, to: path)
+    try write(sealing(data), to: path)
+  }
+
+  // MARK: Checksummed JSON
+
+  /// `json`, an encoded JSON object, with a checksum as its first member:
+  /// `{"checksum":"fnv1a64:<16 hex digits>",…}` (pretty-printed: `"checksum" : …`). The
+  /// checksum is `checksum(_:)` of the object without that member, that is, of the text with
+  /// everything from after the opening `{` to the end of the member's comma taken out, so a
+  /// reader can check it without decoding. Any JSON reader sees one more string member. An
+  /// empty object, or text that is not an object, is returned as it is.
+  public static func sealing(_ json: Data) -> Data {
+    let b = [UInt8](json)
+    guard b.first == UInt8(ascii: "{") else { return json }
+    var i = 1
+    while i < b.count, isJSONSpace(b[i]) { i += 1 }
+    guard i < b.count, b[i] != UInt8(ascii: "}") else { return json }
+    let space = b[1..<i]
+    var out = [UInt8(ascii: "{")] + space
+    out += Array("\"checksum\"\(space.isEmpty ? ":" : " : ")\"\(checksum(json))\",".utf8)
+    out += space
+    out += b[i...]
+    return Data(out)
+  }
+
+  /// What `unsealing` found wrong in a file or line.
+  public enum SealProblem: Error, Equatable {
+    /// The checksum member is there but malformed, or the text of one is found elsewhere.
+    case damagedChecksum
+    /// The checksum does not match the rest.
+    case mismatch
+  }
+
+  /// The JSON object of `data` without its checksum member, after checking it (`sealing`).
+  /// Text without any checksum (written before checksums, or not an object) is returned as
+  /// it is, for the decoder to judge; text holding a damaged checksum member is not.
+  public static func unsealing(_ data: Data) -> Result<Data, SealProblem> {
+    let b = [UInt8](data)
+    let key = Array("\"checksum\"".utf8), scheme = Array("\"fnv1a64:".utf8)
+    var i = 1
+    while i < b.count, isJSONSpace(b[i]) { i += 1 }
+    guard b.first == UInt8(ascii: "{"), b.count >= i + key.count, Array(b[i..<(i + key.count)]) == key else {
+      // No checksum member first: an unsealed text, unless the member is there, damaged.
+      if contains(b, key) || contains(b, Array("fnv1a64:".utf8)) { return .failure(.damagedChecksum) }
+      return .success(data)
+    }
+    i += key.count
+    while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+    guard i < b.count, b[i] == UInt8(ascii: ":") else { return .failure(.damagedChecksum) }
+    i += 1
+    while i < b.count, b[i] == UInt8(ascii: " ") { i += 1 }
+    let digits = i + scheme.count
+    guard b.count > digits + 18, Array(b[i..<digits]) == scheme,
+      b[digits..<(digits + 16)].allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+      b[digits + 16] == UInt8(ascii: "\""), b[digits + 17] == UInt8(ascii: ",")
+    else { return .failure(.damagedChecksum) }
+    let payload = Data([UInt8(ascii: "{")] + b[(digits + 18)...])
+    let stored = String(decoding: b[(i + 1)..<(digits + 16)], as: UTF8.self)
+    return stored == checksum(payload) ? .success(payload) : .failure(.mismatch)
+  }
+
+  /// The JSON object of the file `path` (its bytes `data`) after checking its checksum; an
+  /// error naming the file when the checksum is damaged or does not match.
+  public static func unsealed(_ data: Data, path: String) throws(RunFileError) -> Data {
+    switch unsealing(data) {
+    case .success(let payload): return payload
+    case .failure(.damagedChecksum): throw RunFileError("\(path): damaged (its checksum member is corrupted)")
+    case .failure(.mismatch): throw RunFileError("\(path): damaged (checksum mismatch)")
+    }
+  }
+
+  static func isJSONSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+
+  static func contains(_ b: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard b.count >= needle.count else { return false }
+    for s in 0...(b.count - needle.count) where b[s] == needle[0] && Array(b[s..<(s + needle.count)]) == needle {
+      return true
+    }
+    return false
   }
 
   /// The bytes of the file at `path`, or `nil` when nothing is there; a folder in its place
@@ -88,16 +167,20 @@ public enum RunFiles {
 
   /// The value in `path`, or `nil` when there is no such file; a file that does not decode is
   /// an error naming it.
+  /// A file with a checksum (`writeJSON`) must match it; one without (written by an earlier
+  /// version) is read as it is.
   public static func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws(RunFileError) -> T? {
     guard let data = try contents(of: path) else { return nil }
-    do { return try decoder().decode(type, from: data) } catch {
+    let json = try unsealed(data, path: path)
+    do { return try decoder().decode(type, from: json) } catch {
       throw RunFileError("\(path) is not a valid \(T.self) file")
     }
   }
 }
 
-/// A JSON Lines file: one `Record` a line, snake_case keys (`RunFiles.encoder`). Appending
-/// flushes each line to disk; rewriting is atomic.
+/// A JSON Lines file: one `Record` a line, snake_case keys (`RunFiles.encoder`), each line
+/// with its own checksum member (`RunFiles.sealing`). Appending flushes each line to disk;
+/// rewriting is atomic.
 public struct JSONLines<Record: Codable>: Sendable {
   public let path: String
   public init(path: String) { self.path = path }
@@ -105,7 +188,7 @@ public struct JSONLines<Record: Codable>: Sendable {
   /// Appends one record as a line and flushes it.
   public func append(_ record: Record) throws(RunFileError) {
     var line: Data
-    do { line = try RunFiles.encoder().encode(record) } catch {
+    do { line = RunFiles.sealing(try RunFiles.encoder().encode(record)) } catch {
       throw RunFileError("cannot encode a line of \(path): \(error.localizedDescription)")
     }
     line.append(0x0A)
@@ -128,14 +211,25 @@ public struct JSONLines<Record: Codable>: Sendable {
     }
   }
 
-  /// Every record; an empty list when there is no file. A line that does not decode is an
-  /// error naming the file and the line.
+  /// Every record; an empty list when there is no file. A line that does not decode, or
+  /// whose checksum is damaged or does not match, is an error naming the file and the line
+  /// (a line without a checksum, written by an earlier version, is read as it is); so is a
+  /// last line without its line break (cut short).
   public func read() throws(RunFileError) -> [Record] {
     guard let data = try RunFiles.contents(of: path) else { return [] }
     let decoder = RunFiles.decoder()
     var out: [Record] = []
-    for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() {
-      do { out.append(try decoder.decode(Record.self, from: Data(line.utf8))) } catch {
+    let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+    for (n, line) in lines.enumerated() where !line.isEmpty {
+      guard n < lines.count - 1 else { throw RunFileError("\(path):\(n + 1): cut short (no line break)") }
+      let json: Data
+      switch RunFiles.unsealing(Data(line)) {
+      case .success(let payload): json = payload
+      case .failure(.damagedChecksum):
+        throw RunFileError("\(path):\(n + 1): damaged line (its checksum member is corrupted)")
+      case .failure(.mismatch): throw RunFileError("\(path):\(n + 1): damaged line (checksum mismatch)")
+      }
+      do { out.append(try decoder.decode(Record.self, from: json)) } catch {
         throw RunFileError("\(path):\(n + 1): not a valid \(Record.self) line")
       }
     }
@@ -147,7 +241,7 @@ public struct JSONLines<Record: Codable>: Sendable {
     let encoder = RunFiles.encoder()
     var data = Data()
     for r in records {
-      do { data.append(try encoder.encode(r)) } catch {
+      do { data.append(RunFiles.sealing(try encoder.encode(r))) } catch {
         throw RunFileError("cannot encode a line of \(path): \(error.localizedDescription)")
       }
       data.append(0x0A)

@@ -138,8 +138,8 @@ public final class Comparison {
     let sfSpec = Matches.nnue("stockfish-net", file: nets["stockfish"]!.0)
     let arenaPath = out + "/arena.json"
     var matches: [MatchRecord]
-    if let done = try RunFiles.readJSON([MatchRecord].self, from: arenaPath) {
-      matches = done
+    if let done = try RunFiles.readJSON(ArenaResults.self, from: arenaPath) {
+      matches = done.matches
     } else {
       matches = try Matches.playConcurrently(
         [(selfSpec, Matches.handcrafted), (sfSpec, Matches.handcrafted)], games: settings.arenaGames,
@@ -150,7 +150,7 @@ public final class Comparison {
       matches += try Matches.playConcurrently(
         [(sfSpec, selfSpec)], games: settings.arenaGames, timeControl: tc, openings: openings
       ) { [progress] _, s, n in progress("arena stockfish-net vs selfplay-net \(n): \(s.summary)") }
-      try RunFiles.writeJSON(matches, to: arenaPath)
+      try RunFiles.writeJSON(ArenaResults(matches: matches), to: arenaPath)
     }
     let summary = CompareSummary(
       positions: own.count, labelDifference: diff, labelCorrelation: corr, selfPlay: nets["selfplay"]!.1,
@@ -196,6 +196,22 @@ public final class Comparison {
       Stockfish-labelled net vs self-play-labelled net: \(s.stockfishVsSelfPlay.summary)
 
       """
+  }
+}
+
+/// `OUT/arena.json`: the comparison's three matches, in an object so that the file carries its
+/// checksum (`RunFiles.writeJSON`); a file written before, a bare list of them, still reads.
+struct ArenaResults: Codable {
+  var matches: [MatchRecord]
+
+  init(matches: [MatchRecord]) { self.matches = matches }
+
+  init(from decoder: any Decoder) throws {
+    if let list = try? decoder.singleValueContainer().decode([MatchRecord].self) {
+      matches = list
+    } else {
+      matches = try decoder.container(keyedBy: CodingKeys.self).decode([MatchRecord].self, forKey: .matches)
+    }
   }
 }
 

@@ -18,6 +18,10 @@ public struct LoopSettings: Codable, Sendable, Equatable {
   public var window = 2
   public var arenaGames = 40
   public var timeControl = "2+0.02"
+  /// Nodes per arena move (`nil`: the clock alone decides). With a node count and a clock
+  /// that never runs short, every arena game, and so the whole loop, depends on the seed
+  /// alone.
+  public var arenaNodes: Int?
   public var openings: String? = "engines/openings.epd"
   public var threads = 2
   /// Who plays generation k's games: `previous` (the net of generation k−1) or `best` (the
@@ -53,7 +57,8 @@ public struct GenerationRecord: Codable, Sendable, Equatable {
 /// best net so far); after training, the new net plays the handcrafted baseline and the best
 /// net of the earlier generations (both matches at once, one core each), and it becomes the
 /// best net if it scored over 50 % against it (generation 0's net is the first best). Every step leaves its
-/// files in `OUT/gen<k>/` and is skipped when rerun, so a killed loop continues where it stopped.
+/// files in `OUT/gen<k>/` and is skipped when rerun, so a killed loop continues where it stopped
+/// (`OUT/metrics.jsonl` is rewritten from the generations' records after each one).
 public final class SelfPlayLoop {
   public let settings: LoopSettings
   public let out: String
@@ -100,6 +105,8 @@ public final class SelfPlayLoop {
         best = done.best == "handcrafted" ? d + "/net.nnue" : done.best
         previousNet = d + "/net.nnue"
         log("generation \(g): done before (best \(best))")
+        // A kill between generation.json and the metrics leaves the line to write here.
+        try JSONLines<GenerationRecord>(path: metricsPath).rewrite(records)
         continue
       }
       // 1. Self-play data with the best evaluation so far.
@@ -139,13 +146,15 @@ public final class SelfPlayLoop {
           "generation \(g): training epoch \(e)/\(ts.epochs) \(done)/\(total) loss \(String(format: "%.5f", loss))")
       }
       trainer.log = { [log] in log("generation \(g): \($0)") }
-      let metrics = try trainer.run()
+      try trainer.run()
+      // Every epoch's line, those of an earlier (killed) run of this step included.
+      let metrics = try JSONLines<TrainMetrics>(path: trainer.metricsPath).read()
       let netPath = d + "/net.nnue"
       try QuantizedNNUE.load(trainer.quantizedPath).save(to: netPath, metadata: ["generation": "\(g)"])
       // 3. Arena.
-      let me = Matches.nnue("gen\(g)", file: netPath)
-      var pairs = [(me, Matches.handcrafted)]
-      if best != "handcrafted" { pairs.append((me, Matches.nnue("best", file: best))) }
+      let me = Matches.nnue("gen\(g)", file: netPath, nodes: settings.arenaNodes)
+      var pairs = [(me, Matches.handcrafted(nodes: settings.arenaNodes))]
+      if best != "handcrafted" { pairs.append((me, Matches.nnue("best", file: best, nodes: settings.arenaNodes))) }
       let results = try Matches.playConcurrently(
         pairs, games: settings.arenaGames, timeControl: tc, openings: openings
       ) { [progress] k, s, n in
@@ -162,8 +171,8 @@ public final class SelfPlayLoop {
         vsHandcrafted: vsHand, vsPreviousBest: vsBest, best: best,
         seconds: Double((ContinuousClock.now - start).components.seconds))
       try RunFiles.writeJSON(rec, to: d + "/generation.json")
-      try JSONLines<GenerationRecord>(path: metricsPath).append(rec)
       records.append(rec)
+      try JSONLines<GenerationRecord>(path: metricsPath).rewrite(records)
       log(
         "generation \(g): vs handcrafted \(vsHand.summary); vs previous best \(vsBest?.summary ?? "-"); best net: \(best)"
       )

@@ -60,6 +60,21 @@ public enum Matches {
     EngineSpec(name: name, type: "builtin", options: ["Hash": "16", "EvalFile": file])
   }
 
+  /// `nnue(_:file:)`, each move capped at `nodes` nodes when given.
+  public static func nnue(_ name: String, file: String, nodes: Int?) -> EngineSpec {
+    capped(nnue(name, file: file), nodes: nodes)
+  }
+
+  /// The handcrafted baseline, each move capped at `nodes` nodes when given.
+  public static func handcrafted(nodes: Int?) -> EngineSpec { capped(handcrafted, nodes: nodes) }
+
+  static func capped(_ spec: EngineSpec, nodes: Int?) -> EngineSpec {
+    guard let nodes else { return spec }
+    var s = spec
+    s.options = (s.options ?? [:]).merging(["Nodes": "\(nodes)"]) { $1 }
+    return s
+  }
+
   /// Plays `games` games (colours alternate, each opening twice).
   public static func play(
     _ a: EngineSpec, _ b: EngineSpec, games: Int, timeControl: TimeControl, openings: [ChessPosition],

@@ -166,10 +166,11 @@ public enum DataGenerator {
   static func prepare(_ s: GenSettings, evaluation: String, in dir: String) throws {
     let path = manifestPath(dir, seed: s.seed)
     let wanted = Manifest(settings: s, evaluation: evaluation)
-    if let data = FileManager.default.contents(atPath: path) {
-      guard let before = try? RunFiles.decoder().decode(Manifest.self, from: data) else {
-        throw NNUEError("\(path) is corrupted: remove it only if the folder's shards match the settings you give")
-      }
+    let read: Manifest?
+    do { read = try RunFiles.readJSON(Manifest.self, from: path) } catch {
+      throw NNUEError("\(path) is corrupted: remove it only if the folder's shards match the settings you give")
+    }
+    if let before = read {
       var same = before
       same.settings.games = s.games
       if same != wanted {

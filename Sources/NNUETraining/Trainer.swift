@@ -95,14 +95,19 @@ public final class NNUETrainer {
     self.out = out
     let fm = FileManager.default
     let settingsPath = out + "/settings.json"
-    let enc = RunFiles.encoder(pretty: true)
     if fm.fileExists(atPath: settingsPath) {
       guard resume else {
         throw NNUEError("\(out) already holds a training run: resume it, or use another run folder")
       }
-      guard let data = fm.contents(atPath: settingsPath),
-        let old = try? RunFiles.decoder().decode(TrainSettings.self, from: data)
-      else { throw NNUEError("\(settingsPath): unreadable") }
+      let old: TrainSettings
+      do {
+        guard let read = try RunFiles.readJSON(TrainSettings.self, from: settingsPath) else {
+          throw NNUEError("\(settingsPath): unreadable")
+        }
+        old = read
+      } catch let e as RunFileError {
+        throw NNUEError(e.message)
+      }
       var a = old, b = settings
       a.epochs = 0
       b.epochs = 0
@@ -114,15 +119,21 @@ public final class NNUETrainer {
       }
     } else {
       try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
-      try RunFiles.write(try enc.encode(settings), to: settingsPath)
+      try RunFiles.writeJSON(settings, to: settingsPath)
     }
     // The validation split is drawn from the data, so a resume must see the same data.
     let dataPath = out + "/data.json"
     let now = DataFingerprint(records)
-    if resume, let data = fm.contents(atPath: dataPath) {
+    if resume, fm.fileExists(atPath: dataPath) {
       // An unreadable fingerprint is refused, never replaced: the run's split depends on it.
-      guard let before = try? RunFiles.decoder().decode(DataFingerprint.self, from: data) else {
-        throw NNUEError("\(dataPath): unreadable")
+      let before: DataFingerprint
+      do {
+        guard let read = try RunFiles.readJSON(DataFingerprint.self, from: dataPath) else {
+          throw NNUEError("\(dataPath): unreadable")
+        }
+        before = read
+      } catch let e as RunFileError {
+        throw NNUEError(e.message)
       }
       guard before == now else {
         throw NNUEError(
@@ -130,7 +141,7 @@ public final class NNUETrainer {
             + "validation split would too: resume with the same data, or start in another folder")
       }
     }
-    try RunFiles.write(try enc.encode(now), to: dataPath)
+    try RunFiles.writeJSON(now, to: dataPath)
     // Split.
     var rng = Xoshiro256(seed: settings.seed)
     var order = Array(records.indices)
@@ -171,7 +182,16 @@ public final class NNUETrainer {
     optimizer = Optimizer(
       .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8), learningRate: settings.learningRate,
       weightDecay: settings.weightDecay, schedule: .cosine(steps: totalSteps, floor: settings.lrFloor))
-    if resume && fm.fileExists(atPath: checkpointPath) { try restore() }
+    if resume && fm.fileExists(atPath: checkpointPath) {
+      try restore()
+      // Each epoch rewrites the metrics from the lines before it: a damaged file, or one
+      // missing an epoch the checkpoint has done, is refused now, before any file of the run
+      // is replaced.
+      let logged = try JSONLines<TrainMetrics>(path: metricsPath).read().map(\.epoch).filter { $0 <= epoch }
+      guard logged == Array(0..<epoch).map({ $0 + 1 }) else {
+        throw NNUEError("\(metricsPath): damaged (epochs \(logged.count) logged, the checkpoint has \(epoch))")
+      }
+    }
   }
 
   public var checkpointPath: String { out + "/checkpoint.safetensors" }

@@ -111,7 +111,8 @@ struct Train: ParsableCommand {
   @Option(help: "Run folder.") var out: String
   @Option(help: "Stop after this many iterations.") var iterations: Int?
   @Option(help: "Stop after this many seconds of training time.") var budget: Double?
-  @Flag(help: "Continue the run in --out from its last checkpoint.") var resume = false
+  @Flag(help: "Continue the run in --out from its last checkpoint (or start it when it has none yet).")
+  var resume = false
 
   func validate() throws { try game.game.requireHexapawn("train") }
 
@@ -148,12 +149,17 @@ struct Supervise: ParsableCommand {
     abstract: "Train the same network on every position labelled by the exact solver.",
     discussion: """
       Value target: the game-theoretic value for the side to move; policy target: uniform over all \
-      optimal moves. Same network, optimizer and metrics as `train`.
+      optimal moves. Same network, optimizer and metrics as `train`. Every measurement (each \
+      --steps gradient steps) appends a line to OUT/metrics.jsonl and saves a checkpoint \
+      atomically; --resume continues from it. With --iterations the run is a fixed number of \
+      measurements, so a killed and resumed run ends exactly as an uninterrupted one.
 
       Examples:
         zerolab supervise hexapawn --size 3x3 --out runs/supervised-3x3 --budget 10
         zerolab supervise hexapawn --size 4x4 --out runs/supervised-4x4 \\
           --budget 120 --channels 48
+        zerolab supervise hexapawn --size 3x3 --out runs/supervised-3x3 \\
+          --iterations 50 --resume
       """)
 
   @Argument(help: "The game.") var game: HexapawnGame
@@ -161,9 +167,15 @@ struct Supervise: ParsableCommand {
   @OptionGroup(title: "Network") var model: ActivationInitOptions
   @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
   @Option(help: "Run folder.") var out: String
-  @Option(help: "Seconds of training.") var budget: Double = 10
+  @Option(help: "Seconds of training. (default: 10 unless --iterations is given)") var budget: Double?
+  @Option(help: "Stop after this many measurements (--steps gradient steps each).") var iterations: Int?
+  @Flag(help: "Continue the run in --out from its last checkpoint (or start it when it has none yet).")
+  var resume = false
 
-  func validate() throws { try game.game.requireHexapawn("supervise") }
+  func validate() throws {
+    try game.game.requireHexapawn("supervise")
+    if let iterations, iterations < 0 { throw ValidationError("--iterations must be at least 0") }
+  }
 
   func run() throws {
     let config = try learningConfig(
@@ -171,7 +183,9 @@ struct Supervise: ParsableCommand {
       activations: [model.activation])
     do {
       let r = try Runs.supervised(
-        config: config, dir: out, steps: nil, budget: budget, progress: { Terminal.progress($0) })
+        config: config, dir: out, steps: iterations.map { $0 * config.trainSteps },
+        budget: budget ?? (iterations == nil ? 10 : nil), resume: resume, progress: { Terminal.progress($0) },
+        announce: { print($0) })
       Terminal.endProgress()
       if let m = r.measurements.last {
         print(
@@ -196,12 +210,16 @@ struct Compare: ParsableCommand {
       by self-play, each for --budget seconds (or until it has held 100 % optimal moves for \
       10 s), measuring both against the exact solver from the untrained network on. Writes \
       OUT/metrics.jsonl, OUT/report.md (every figure explained), OUT/best_possible.json (the \
-      board's best values, from the solver) and SVG plots, and prints the table.
+      board's best values, from the solver) and SVG plots, and prints the table. With \
+      --iterations every run is that many measurements instead (no time budget, no early stop), \
+      so the comparison depends on the seed alone; --resume continues a killed comparison.
 
       Examples:
         zerolab compare hexapawn --size 4x4 --out runs/compare-4x4 --budget 60
         zerolab compare hexapawn --size 3x3 --out runs/grid --budget 30 \\
           --init he_normal,autoinit --activation relu,mish
+        zerolab compare hexapawn --size 3x3 --out runs/compare-3x3 --iterations 40 \\
+          --resume
       """)
 
   @Argument(help: "The game.") var game: HexapawnGame
@@ -212,8 +230,14 @@ struct Compare: ParsableCommand {
   @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
   @OptionGroup(title: "Self-play") var selfPlay: HexapawnSelfPlayOptions
   @Option(help: "Run folder.") var out: String
-  @Option(help: "Seconds of training per run.") var budget: Double = 45
-  func validate() throws { try game.game.requireHexapawn("compare") }
+  @Option(help: "Seconds of training per run. (default: 45 unless --iterations is given)") var budget: Double?
+  @Option(help: "Measurements per run instead of --budget (self-play: iterations).") var iterations: Int?
+  @Flag(help: "Continue the comparison in --out: finished runs are kept, the others resume.") var resume = false
+  func validate() throws {
+    try game.game.requireHexapawn("compare")
+    if let iterations, iterations < 0 { throw ValidationError("--iterations must be at least 0") }
+    if iterations != nil && budget != nil { throw ValidationError("give --budget or --iterations, not both") }
+  }
 
   func run() throws {
     let initList = initializer.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -222,8 +246,8 @@ struct Compare: ParsableCommand {
       network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: initList, activations: actList)
     do {
       let report = try Runs.compare(
-        base: base, dir: out, budget: budget, inits: initList, activations: actList, progress: { Terminal.progress($0) }
-      )
+        base: base, dir: out, budget: budget ?? 45, inits: initList, activations: actList, iterations: iterations,
+        resume: resume, progress: { Terminal.progress($0) })
       Terminal.endProgress()
       print(report)
       print(

@@ -30,6 +30,8 @@ struct NNUELoop: ParsableCommand {
   @Option(help: "Train on this many most recent generations' data.") var window: Int = 2
   @Option(help: "Arena games per match (even: each opening twice).") var arenaGames: Int = 40
   @Option(help: "Arena time control BASE+INC in seconds.") var tc: String = "2+0.02"
+  @Option(help: "Nodes per arena move (with a --tc long enough never to bind, the loop depends on the seed alone).")
+  var arenaNodes: Int?
   @Option(help: "Arena openings (EPD).") var openings: String = "engines/openings.epd"
   @Option(help: "Who plays each generation's games: previous (the last generation's net) or best (the best so far).")
   var dataFrom: String = "previous"
@@ -42,6 +44,8 @@ struct NNUELoop: ParsableCommand {
     s.window = max(1, window)
     s.arenaGames = arenaGames
     s.timeControl = tc
+    if let arenaNodes, arenaNodes < 1 { throw ValidationError("--arena-nodes must be at least 1") }
+    s.arenaNodes = arenaNodes
     s.openings = openings
     s.threads = max(1, training.threads)
     s.dataFrom = dataFrom

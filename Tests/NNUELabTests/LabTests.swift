@@ -4,6 +4,7 @@ import ChessEngine
 import Engines
 import Foundation
 import GameCore
+import LabKit
 import NNUE
 import NNUELab
 import NNUETraining
@@ -202,6 +203,48 @@ import Testing
     #expect(throws: NNUEError.self) { try SelfPlayLoop(settings: other, out: out) }
   }
 
+  /// With arena moves capped by nodes (and a clock that never binds), a loop depends on its
+  /// seed alone: two loops, and a loop whose last generation is redone from its files (its
+  /// record and metrics gone, as after a kill), give the same records and metrics.
+  @Test func aLoopWithArenaNodesRepeatsExactly() throws {
+    var gen = GenSettings(games: 4, nodes: 300, seed: 5)
+    gen.gamesPerShard = 2
+    gen.maxPlies = 60
+    var train = TrainSettings(spec: NNUESpec(accumulator: 16), epochs: 1, seed: 5)
+    train.batchSize = 64
+    train.threads = 1
+    var s = LoopSettings(generations: 2, gen: gen, train: train)
+    s.arenaGames = 2
+    s.timeControl = "60+1"
+    s.arenaNodes = 300
+    s.openings = nil
+    s.threads = 1
+    func run(_ out: String) throws -> [String] {
+      let loop = try SelfPlayLoop(settings: s, out: out)
+      loop.log = { _ in }
+      return try loop.run().map { r in
+        var r = r
+        r.seconds = 0
+        r.best = r.best.replacingOccurrences(of: out, with: "OUT")
+        r.dataFrom = r.dataFrom.replacingOccurrences(of: out, with: "OUT")
+        return "\(r)"
+      }
+    }
+    let a = tempPath("loop-a"), b = tempPath("loop-b")
+    let first = try run(a)
+    #expect(first.count == 2)
+    #expect(try run(b) == first)
+    try FileManager.default.removeItem(atPath: b + "/gen1/generation.json")
+    try FileManager.default.removeItem(atPath: b + "/metrics.jsonl")
+    #expect(try run(b) == first)
+    #expect(try JSONLines<GenerationRecord>(path: b + "/metrics.jsonl").read().count == 2)
+    for g in 0..<2 {
+      #expect(
+        FileManager.default.contents(atPath: a + "/gen\(g)/net.nnue")
+          == FileManager.default.contents(atPath: b + "/gen\(g)/net.nnue"))
+    }
+  }
+
   /// The comparison on a tiny budget, with the built-in engine standing in for Stockfish.
   @Test func comparisonWritesTableAndPlot() throws {
     var gen = GenSettings(games: 3, nodes: 300, seed: 4)
@@ -225,5 +268,20 @@ import Testing
     #expect(table.contains("| self-play (ours) |") && table.contains("| Stockfish 15.1 |"))
     let svg = try String(contentsOfFile: out + "/compare.svg", encoding: .utf8)
     #expect(svg.hasPrefix("<svg") && svg.contains("Stockfish labels"))
+    // A rerun reads the arena's results back: one digit of them changed (still valid JSON,
+    // another score) is refused in one line naming the file, which is left as it was.
+    let arena = out + "/arena.json"
+    var bytes = [UInt8](try #require(FileManager.default.contents(atPath: arena)))
+    let digit = try #require(bytes.lastIndex { (48...57).contains($0) })
+    bytes[digit] ^= 1
+    try Data(bytes).write(to: URL(fileURLWithPath: arena))
+    let again = try Comparison(settings: s, out: out)
+    again.log = { _ in }
+    #expect(throws: RunFileError("\(arena): damaged (checksum mismatch)")) { try again.run() }
+    #expect(FileManager.default.contents(atPath: arena) == Data(bytes))
+    // Written before checksums, the file was a bare list of the matches: still read.
+    let matches = [summary.selfPlayVsHandcrafted, summary.stockfishVsHandcrafted, summary.stockfishVsSelfPlay]
+    try RunFiles.encoder(pretty: true).encode(matches).write(to: URL(fileURLWithPath: arena))
+    #expect(try again.run().stockfishVsSelfPlay == summary.stockfishVsSelfPlay)
   }
 }

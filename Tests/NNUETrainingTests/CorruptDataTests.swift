@@ -31,11 +31,12 @@ import Testing
   }
 }
 
-/// A training run whose data fingerprint (`data.json`) or settings are damaged: a resume is
-/// refused in one line naming the file, and the file is left as it was (never replaced by
-/// the fingerprint of the data given).
+/// A training run whose data fingerprint (`data.json`), settings or metrics are damaged: a
+/// resume is refused in one line naming the file (each carries a checksum, so even a flipped
+/// digit is caught), and the file is left as it was (never replaced by the fingerprint of the
+/// data given).
 @Suite struct CorruptTrainingRunTests {
-  @Test(arguments: ["data.json", "settings.json"])
+  @Test(arguments: ["data.json", "settings.json", "metrics.jsonl"])
   func aDamagedRunFileIsRefusedAndKept(name: String) throws {
     var settings = TrainSettings(spec: NNUESpec(accumulator: 16), epochs: 1, seed: 5)
     settings.batchSize = 128
@@ -49,10 +50,9 @@ import Testing
     let good = [UInt8](try #require(FileManager.default.contents(atPath: path)))
     for v in FileDamage.variants(of: good, truncations: 4, flips: 8, seed: 7) {
       try Data(v.bytes).write(to: URL(fileURLWithPath: path))
-      // Refused in one line naming the file, or (a flip in a field a resume may change, such
-      // as the epochs) accepted; either way the damaged file is not rewritten.
       do {
         _ = try NNUETrainer(settings: settings, records: records, out: out, resume: true)
+        Issue.record("\(v.label): accepted")
       } catch {
         let message = (error as? any ZeroLabError)?.message ?? "\(error)"
         #expect(message.contains(path) && !message.contains("\n"), "\(v.label): \(message)")

@@ -16,7 +16,7 @@ import Synchronization
 enum FuzzTargets {
   static let all: [String: @Sendable (Data) -> Void] = [
     "fen": fen, "move": move, "pgn": pgn, "epd": epd, "engine-json": engineJSON, "safetensors": safetensors,
-    "zldata": zldata, "checkpoint": checkpoint, "uci": uci,
+    "zldata": zldata, "checkpoint": checkpoint, "uci": uci, "run-json": runJSON,
   ]
 
   /// Traps with `message` (printed in an optimised build too) unless `condition` holds.
@@ -280,6 +280,53 @@ enum FuzzTargets {
        "activation":{"slope":0.01,"kind":"relu"},"valueHidden":32,"batchEntropy":false,"blocks":2,
        "initialization":"he_normal","depth":0,"valueHead":"tanh","inputShape":[3,3,3],"channels":32}
       """#.utf8))
+
+  /// `data` with the checksum of its first object made right (`RunFiles.sealing`) when it
+  /// starts with one, so the fuzzer reaches the decoder past it; unchanged otherwise.
+  static func withJSONChecksum(_ data: Data) -> Data {
+    let bytes = [UInt8](data)
+    let key = Array(#"{"checksum":"fnv1a64:"#.utf8)
+    guard bytes.count > key.count + 17, Array(bytes[0..<key.count]) == key, bytes[key.count + 17] == 44 else {
+      return data
+    }
+    let end = bytes[(key.count + 18)...].firstIndex(of: 10) ?? bytes.count
+    return RunFiles.sealing(Data([123] + bytes[(key.count + 18)..<end])) + Data(bytes[end...])
+  }
+
+  /// A run folder's JSON file and JSON Lines file (half the inputs with the first object's
+  /// checksum made right): refused in one line naming the file (and the line), or records
+  /// that the lab writes (sealed) and reads back the same; sealing any object and unsealing it
+  /// gives it back.
+  static func runJSON(_ data: Data) {
+    let input = data.first.map { $0 & 1 == 0 } ?? false ? withJSONChecksum(data) : data
+    let path = scratch + ".jsonl"
+    guard FileManager.default.createFile(atPath: path, contents: input) else { return }
+    let lines = JSONLines<TrainMetrics>(path: path)
+    do throws(RunFileError) {
+      let records = try lines.read()
+      do throws(RunFileError) {
+        try lines.rewrite(records)
+        require(try lines.read() == records, "run-json: records written do not read back the same")
+      } catch {
+        fatalError("run-json: records read cannot be written and read back: \(error.message)")
+      }
+    } catch {
+      requireOneLine(error.message, "run-json")
+      require(error.message.hasPrefix(path + ":"), "run-json: error does not name the file: \(error.message)")
+    }
+    guard FileManager.default.createFile(atPath: scratch + ".json", contents: input) else { return }
+    do throws(RunFileError) {
+      _ = try RunFiles.readJSON(TrainMetrics.self, from: scratch + ".json")
+    } catch {
+      requireOneLine(error.message, "run-json")
+      require(error.message.hasPrefix(scratch + ".json"), "run-json: error does not name the file: \(error.message)")
+    }
+    let sealed = RunFiles.sealing(input)
+    if sealed != input {
+      require(
+        (try? RunFiles.unsealing(sealed).get()) == input, "run-json: an object sealed does not unseal to itself")
+    }
+  }
 
   /// A training checkpoint (half the inputs with their checksum made right): refused in one
   /// line with the network and optimizer unchanged, or loaded.
