@@ -202,8 +202,8 @@ bench-nn: build venv-jax
 # position of its board, speed) and the chess-sized preset network at 1 and 2 threads.
 bench-int8: build
 	$(BIN) bench int8 --engine hexapawn-4x4-zero --positions 8192
-	$(BIN) bench nn --net chess --only infer --int8 --inference-batch 1 --inference-batch 64 --positions 256 --threads 1
-	$(BIN) bench nn --net chess --only infer --int8 --inference-batch 1 --inference-batch 64 --positions 256 --threads 2
+	$(BIN) bench nn --net chess --only infer --int8 --inference-batch 1 --inference-batch 64 --positions 1024 --threads 1
+	$(BIN) bench nn --net chess --only infer --int8 --inference-batch 1 --inference-batch 64 --positions 1024 --threads 2
 
 bench-backends:
 	@bash bench/backends.sh

@@ -82,6 +82,46 @@ public enum NetworkBenchmark {
     return Timings(seconds: times, total: total)
   }
 
+  /// `passes` timed inference passes of each of two networks at `batch` on the same positions,
+  /// in alternating runs (`a`, then `b`, then `a` …) so that a slow spell of the host falls on
+  /// both, after one untimed pass of each.
+  public static func alternatingPasses(
+    _ a: inout PolicyValueNetwork, _ b: inout PolicyValueNetwork, batch: Int, passes: Int, rng: inout Xoshiro256
+  ) -> (Timings, Timings) {
+    precondition(batch > 0 && passes > 0, "an inference benchmark needs a batch and passes")
+    let x = randomBoards(a.spec, batch: batch, rng: &rng)
+    return alternatingPasses(&a, &b, on: x, passes: passes)
+  }
+
+  /// `alternatingPasses` on the given positions.
+  public static func alternatingPasses(
+    _ a: inout PolicyValueNetwork, _ b: inout PolicyValueNetwork, on x: TensorBuffer, passes: Int
+  ) -> (Timings, Timings) {
+    _ = a.evaluate(x, training: false)
+    _ = b.evaluate(x, training: false)
+    var times: ([Double], [Double]) = ([], [])
+    let clock = ContinuousClock()
+    // Up to 8 rounds, each a run of passes of `a` then of `b`: within a run a network works
+    // from caches it has filled itself, as it would alone.
+    let rounds = min(8, passes)
+    for r in 0..<rounds {
+      for _ in Parallel.range(r, of: rounds, count: passes) {
+        let t0 = clock.now
+        _ = a.evaluate(x, training: false)
+        times.0.append((clock.now - t0).inSeconds)
+      }
+      for _ in Parallel.range(r, of: rounds, count: passes) {
+        let t0 = clock.now
+        _ = b.evaluate(x, training: false)
+        times.1.append((clock.now - t0).inSeconds)
+      }
+    }
+    return (
+      Timings(seconds: times.0.sorted(), total: times.0.reduce(0, +)),
+      Timings(seconds: times.1.sorted(), total: times.1.reduce(0, +))
+    )
+  }
+
   /// How closely `int8` (a quantized copy of `float`) follows it on `positions` random boards:
   /// the fraction with the same highest policy logit, and the mean absolute difference of the
   /// value (the tanh output, or the win-minus-loss probability of a WDL head).

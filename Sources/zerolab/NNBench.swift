@@ -60,7 +60,8 @@ struct NNBench: ParsableCommand {
   @Flag(
     help: """
       Also time the int8 inference path (calibrated on --calibration random positions) against the \
-      float one at each inference batch, and report how often both pick the same top policy move.
+      float one at each inference batch (passes of the two alternating), and report how often \
+      both pick the same top policy move.
       """)
   var int8 = false
   @Option(help: "Calibration positions for --int8.") var calibration: Int = 512
@@ -119,7 +120,6 @@ struct NNBench: ParsableCommand {
       print("peak resident memory of the process after training: \(format3(mb)) MB")
       lines.append("BENCH nn-train-peak-rss unit=MB zerolab=\(format3(mb))")
     }
-    var floatRates: [Double] = []
     if only != .train {
       for b in inferenceBatches {
         let reps = passes ?? max(3, positions / b)
@@ -129,7 +129,6 @@ struct NNBench: ParsableCommand {
             + " positions/s (fastest \(format3(t.fastest * 1000)), slowest \(format3(t.slowest * 1000)) ms;"
             + " whole run \(Int(Double(reps * b) / t.total)) positions/s)")
         lines.append("BENCH nn-infer-b\(b) unit=positions/s zerolab=\(Int(Double(b) / t.median))")
-        floatRates.append(Double(b) / t.median)
       }
     }
     if int8 && only != .train {
@@ -141,16 +140,16 @@ struct NNBench: ParsableCommand {
       print(
         "int8 against float on 1024 random positions: top-1 policy agreement \(format3(agreement.top1 * 100)) %,"
           + " mean |value difference| \(agreement.valueDifference)")
-      for (i, b) in inferenceBatches.enumerated() {
+      for b in inferenceBatches {
         let reps = passes ?? max(3, positions / b)
-        let t = NetworkBenchmark.inferencePasses(&quantized, batch: b, passes: reps, rng: &rng)
-        let rate = Double(b) / t.median
+        let (f, q) = NetworkBenchmark.alternatingPasses(&net, &quantized, batch: b, passes: reps, rng: &rng)
+        let (floatRate, rate) = (Double(b) / f.median, Double(b) / q.median)
         print(
-          "int8 inference batch \(b), \(reps) passes: median pass \(format3(t.median * 1000)) ms = \(Int(rate)) positions/s"
-        )
+          "int8 against float, batch \(b), \(reps) passes each, alternating: median pass \(format3(q.median * 1000))"
+            + " against \(format3(f.median * 1000)) ms = \(Int(rate)) against \(Int(floatRate)) positions/s")
         lines.append(
-          "BENCH nn-int8-b\(b) unit=positions/s zerolab=\(Int(rate)) float=\(Int(floatRates[i])) ratio=\(format3(rate / floatRates[i]))"
-        )
+          "BENCH nn-int8-b\(b) unit=positions/s zerolab=\(Int(rate)) float=\(Int(floatRate)) "
+            + "ratio=\(format3(rate / floatRate))")
       }
     }
     for line in lines { print(line) }
@@ -216,8 +215,8 @@ struct Int8Bench: ParsableCommand {
       calibrated on --calibration positions drawn with --seed) and compares it with the float \
       network on every reachable unfinished position of its board: how often both choose the \
       same move by policy, how far apart their values are, how often each move is optimal \
-      (the exact solver's). Then times both at each inference batch on those positions and \
-      prints one line per batch:
+      (the exact solver's). Then times both at each inference batch on those positions, their \
+      passes alternating, and prints one line per batch:
         BENCH int8-<engine>-b<n> unit=positions/s zerolab=<int8> float=<float> ratio=<int8/float>
       `zerolab bench nn --int8` does the same timing on the preset networks.
 
@@ -263,19 +262,9 @@ struct Int8Bench: ParsableCommand {
     var lines: [String] = []
     for b in inferenceBatches {
       let batch = TensorBuffer(encoding.batch((0..<b).map { board.positions[$0 % board.positions.count] }))
-      var rates: [Double] = []
-      for var net in [network, quantized] {
-        let passes = max(3, positions / b)
-        _ = net.evaluate(batch, training: false)
-        let clock = ContinuousClock()
-        var times: [Double] = []
-        for _ in 0..<passes {
-          let t0 = clock.now
-          _ = net.evaluate(batch, training: false)
-          times.append(toSeconds(clock.now - t0))
-        }
-        rates.append(Double(b) / times.sorted()[times.count / 2])
-      }
+      var (float, int8) = (network, quantized)
+      let (f, q) = NetworkBenchmark.alternatingPasses(&float, &int8, on: batch, passes: max(3, positions / b))
+      let rates = [Double(b) / f.median, Double(b) / q.median]
       print("batch \(b): float \(Int(rates[0])) positions/s, int8 \(Int(rates[1])) positions/s")
       lines.append(
         "BENCH int8-\(name)-b\(b) unit=positions/s zerolab=\(Int(rates[1])) float=\(Int(rates[0])) "

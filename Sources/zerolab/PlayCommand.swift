@@ -17,6 +17,7 @@ struct Play: ParsableCommand {
       \(PlayerSpec.help)
       NAME                       an engine file of engines/ by name, e.g.
                                  hexapawn-4x4-zero (its board is the default size)
+      NAME:int8                  the same engine on the int8 inference path
 
       At a human's turn in Hexapawn type a move in from-to notation (b1b2; a capture is a diagonal move such as a2b3) or a command: moves, undo, hint (the exact solver up to 16 squares, else one second of alpha-beta), flip, fen, help, quit. End of input (Ctrl-D, or the end of a piped script) stops the game cleanly.
 
@@ -29,6 +30,7 @@ struct Play: ParsableCommand {
         zerolab play hexapawn --size 4x4 --white mcts:sims=3000 --black alphabeta
         printf 'b1b2\\nhint\\nflip\\nfen\\n' | zerolab play hexapawn --black random
         zerolab play hexapawn --white hexapawn-4x4-zero --black minimax
+        zerolab play hexapawn --white hexapawn-4x4-zero:int8 --black hexapawn-4x4-zero
         zerolab play hexapawn --white human --black hexapawn-3x3-zero
         zerolab play chess --white human --black zerolab --move-time 2
         zerolab play chess --black zerolab-hce --pgn game.pgn
