@@ -61,29 +61,21 @@ struct EPDCommand: ParsableCommand {
   func run() throws {
     guard time > 0 else { throw ValidationError("--move-time must be positive") }
     guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter {
-      !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#")
+    let records: [EPDRecord]
+    do throws(NotationError) {
+      records = try EPDRecord.read(String(decoding: data, as: UTF8.self), source: file)
+    } catch {
+      throw ValidationError(error.message)
     }
     let s = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: hash)
-    var solved = 0, total = 0
-    for (n, line) in lines.prefix(limit ?? lines.count).enumerated() {
-      let fields = line.split(separator: " ", maxSplits: 4).map(String.init)
-      guard fields.count >= 4, let p = try? ChessPosition(fen: fields[0..<4].joined(separator: " ")) else {
-        print("\(file):\(n + 1): bad position, skipped")
+    var solved = 0, total = 0, skipped = 0
+    for (n, record) in records.prefix(limit ?? records.count).enumerated() {
+      let (p, bm, am) = (record.position, record.bestMoves, record.avoidMoves)
+      let id = record.id ?? ""
+      guard !bm.isEmpty || !am.isEmpty else {
+        skipped += 1
         continue
       }
-      let ops = fields.count > 4 ? fields[4] : ""
-      func moves(_ op: String) -> [String] {
-        for part in ops.split(separator: ";") {
-          let t = part.trimmingCharacters(in: .whitespaces).split(separator: " ").map(String.init)
-          if t.first == op { return Array(t.dropFirst()) }
-        }
-        return []
-      }
-      let id = moves("id").joined(separator: " ").replacingOccurrences(of: "\"", with: "")
-      let bm = moves("bm").compactMap { try? p.parseMove($0) }
-      let am = moves("am").compactMap { try? p.parseMove($0) }
-      guard !bm.isEmpty || !am.isEmpty else { continue }
       s.newGame()
       let r = s.search(p, limits: SearchLimits(moveTime: Int(time * 1000)))
       total += 1
@@ -94,5 +86,6 @@ struct EPDCommand: ParsableCommand {
     }
     let share = total > 0 ? Double(solved) / Double(total) * 100 : 0
     print(String(format: "EPD %@: solved %d/%d (%.1f%%) at %g s per position", file, solved, total, share, time))
+    if skipped > 0 { print("\(skipped) positions without bm or am were skipped") }
   }
 }

@@ -30,7 +30,7 @@ struct Play: ParsableCommand {
         zerolab play hexapawn --size 4x4 --white mcts:sims=3000 --black alphabeta
         printf 'b1b2\\nhint\\nflip\\nfen\\n' | zerolab play hexapawn --black random
         zerolab play hexapawn --white hexapawn-4x4-zero --black minimax
-        zerolab play hexapawn --white hexapawn-4x4-zero:int8 --black hexapawn-4x4-zero
+        zerolab play hexapawn --white hexapawn-4x4-zero:int8 --black minimax
         zerolab play hexapawn --white human --black hexapawn-3x3-zero
         zerolab play chess --white human --black zerolab --move-time 2
         zerolab play chess --black zerolab-hce --pgn game.pgn

@@ -136,6 +136,18 @@ enum FuzzTargets {
     } catch {
       requireOneLine(error.message, "epd")
     }
+    // The same text as a test suite (`zerolab epd`): every bm and am move legal in its position.
+    do throws(NotationError) {
+      for r in try EPDRecord.read(text, source: "fuzz.epd") {
+        let legal = legalMoves(r.position)
+        require(
+          (r.bestMoves + r.avoidMoves).allSatisfy(legal.contains), "epd: an illegal bm or am in \(r.position.fen)")
+        require(ChessPosition.validFEN(r.position.fen), "epd: \(r.position.fen) does not read back")
+      }
+    } catch {
+      requireOneLine(error.message, "epd")
+      require(error.message.hasPrefix("fuzz.epd"), "epd: error does not name the file: \(error.message)")
+    }
   }
 
   /// An engine file: refused in one line naming it, or a spec that passes its own checks.
