@@ -175,6 +175,8 @@ public final class UCIProcessEngine: ChessEngineHandle {
   public let name: String
   let spec: EngineSpec
   package private(set) var process = Process()
+  /// The process group the program leads (`nil` when it does not lead one of its own).
+  var processGroup: pid_t?
   private(set) var input: FileHandle
   package private(set) var reader: LineReader
   public private(set) var lastInfo: String?
@@ -231,6 +233,10 @@ public final class UCIProcessEngine: ChessEngineHandle {
       needsRestart = true
       throw EngineError("\(spec.name): cannot start \(command)")
     }
+    // Foundation starts the program as the leader of a process group of its own; whatever it
+    // starts in turn (a wrapper script's engine, helper processes) stays in that group.
+    let pid = process.processIdentifier
+    processGroup = getpgid(pid) == pid && pid != getpgrp() ? pid : nil
     input = inPipe.fileHandleForWriting
     reader = LineReader(handle: outPipe.fileHandleForReading, maxLines: UCIProcessEngine.queuedLineLimit)
     send("uci")
@@ -377,13 +383,19 @@ public final class UCIProcessEngine: ChessEngineHandle {
   }
 
   /// Ends the program: SIGTERM, then SIGKILL after 200 ms (a program started from a thread
-  /// that blocks signals inherits the mask and never sees SIGTERM), then releases it.
+  /// that blocks signals inherits the mask and never sees SIGTERM), then SIGKILL to every
+  /// process left in its process group (what it started: the engine behind a wrapper script,
+  /// processes it forked), then releases it.
   func terminate() {
     if process.isRunning {
       process.terminate()
       let start = ContinuousClock.now
       while process.isRunning && elapsedMs(since: start) < 200 { usleep(2000) }
       if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    if let group = processGroup {
+      kill(-group, SIGKILL)
+      processGroup = nil
     }
     release()
   }

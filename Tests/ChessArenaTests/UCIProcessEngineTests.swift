@@ -137,6 +137,23 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
     #expect(UCIProcessEngineTests.ended(fakes.pid("fine")))
   }
 
+  /// What an engine starts (here a background process of its script) ends with it: the
+  /// program leads a process group of its own, and closing it kills the group.
+  @Test func whatAnEngineStartsEndsWithIt() throws {
+    let fakes = try Fakes()
+    let spec = try fakes.engine(
+      "parent",
+      onGo: #"if [ $n -eq 1 ]; then echo 'bestmove f2f3'; else echo 'bestmove g2g4'; fi"#,
+      uci: #"sleep 600 & echo $! > "$0.child"; echo 'id name fake'; echo uciok"#)
+    let played = try UCIProcessEngineTests.playOneGame(spec, blackMoves: ["e7e5", "d8h4"], baseMilliseconds: 5000)
+    #expect(played.termination == "checkmate")
+    #expect(UCIProcessEngineTests.ended(fakes.pid("parent")))
+    let child = (try? String(contentsOfFile: fakes.folder + "/parent.child", encoding: .utf8))
+      .flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    #expect(child != nil)
+    #expect(UCIProcessEngineTests.ended(child), "the engine's child \(child ?? 0) is still running")
+  }
+
   /// An engine that exits in the middle of a game loses it at once, the termination naming
   /// its exit status.
   @Test func anEngineThatCrashesMidGameLoses() throws {
