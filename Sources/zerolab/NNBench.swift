@@ -222,7 +222,7 @@ struct Int8Bench: ParsableCommand {
 
       Examples:
         zerolab bench int8 --engine hexapawn-4x4-zero
-        zerolab bench int8 --engine engines/hexapawn-3x3-zero.json --calibration 64 --threads 1
+        zerolab bench int8 --engine hexapawn-3x3-zero --calibration 64
       """)
 
   @Option(help: "A Hexapawn engine: a name in engines/ or a path to its JSON file.") var engine: String
