@@ -74,7 +74,8 @@ public final class MCTS<G: GameState> {
     @inlinable init(move: G.Move) { self.move = move }
   }
 
-  public let config: MCTSConfig
+  /// The settings; a front end may change the budget (`simulations`, `time`) between searches.
+  public var config: MCTSConfig
   @usableFromInline var nodes: [Node] = []
   @usableFromInline var root: G?
   @usableFromInline var rng: Xoshiro256
