@@ -35,7 +35,7 @@ struct Play: ParsableCommand {
         zerolab play chess --white human --black zerolab --move-time 2
         zerolab play chess --black zerolab-hce --pgn game.pgn
         zerolab play chess --fen '6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1' --white zerolab
-        zerolab play chess --white mcts:sims=2000 --black random --seed 7
+        zerolab play chess --fen 'k7/8/1K6/8/8/8/7Q/8 w - -' --white mcts:sims=2000
       """)
 
   @Argument(help: "The game (hexapawn, chess).") var game: GameName
