@@ -30,7 +30,7 @@ public final class ChessSearchEngine: ChessEngineHandle {
   public var lastError: String? { nil }
 
   /// `true` if `text` names a game-generic player (`random`, `mcts`, with options or not).
-  public static func names(_ text: String) -> Bool {
+  public static func isPlayer(_ text: String) -> Bool {
     let name = text.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
     return players.contains(name)
   }

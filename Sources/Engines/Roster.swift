@@ -99,7 +99,7 @@ extension EngineSpec {
       return EngineSpec(name: text, type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"])
     }
     if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
-    if ChessSearchEngine.names(text) { return EngineSpec(name: text, type: searchType) }
+    if ChessSearchEngine.isPlayer(text) { return EngineSpec(name: text, type: searchType) }
     let known = Array(Set(builtinNames + EngineFolders.engineNames(for: .chess, in: folders))).sorted()
     throw EngineError(
       "unknown engine '\(text)': known engines are \(known.joined(separator: ", ")) (or a path to a JSON file, "

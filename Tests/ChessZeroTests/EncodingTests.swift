@@ -142,20 +142,35 @@ func mirrored(_ m: Move) -> Move { Move(raw: m.raw ^ (56 | 56 << 6)) }
 @Suite struct ChessNetworkEvaluatorTests {
   /// PUCT with a tiny random network returns a legal move, from the start and a few middle
   /// and end positions.
-  @Test func puctWithATinyRandomNetPlaysLegalMoves() {
+  @Test func puctWithATinyRandomNetPlaysLegalMoves() throws {
     var net = PolicyValueNetwork(ChessNetworkEvaluator.spec(blocks: 1, channels: 8))
     var rng = Xoshiro256(seed: 9)
     net.initialize(InitOptions(), inputShape: ChessEncoding.inputShape, rng: &rng)
-    let search = PUCTSearch(evaluator: ChessNetworkEvaluator(network: net), config: PUCTConfig(simulations: 32))
+    let search = PUCTSearch(evaluator: try ChessNetworkEvaluator(network: net), config: PUCTConfig(simulations: 32))
     let states =
       [ChessGameState(ChessPosition())]
       + randomStates(count: 400, seed: 4).enumerated().filter { $0.offset % 97 == 50 }
       .map(\.element)
+    var wdlSpec = ChessNetworkEvaluator.spec(blocks: 1, channels: 8)
+    wdlSpec.valueHead = .wdl
+    var wdlNet = PolicyValueNetwork(wdlSpec)
+    wdlNet.initialize(InitOptions(), inputShape: ChessEncoding.inputShape, rng: &rng)
+    var wdl = try ChessNetworkEvaluator(network: wdlNet)
+    for (priors, value) in wdl.evaluate(Array(states.prefix(3))) {
+      #expect(abs(priors.reduce(0, +) - 1) < 1e-4 && abs(value) <= 1)
+    }
     for s in states {
       let r = search.search(s)
       #expect(s.position.isLegal(r.bestMove), "\(s)")
       #expect(abs(r.policy.reduce(0, +) - 1) < 1e-4 && r.evaluations > 0)
       search.reset()
     }
+  }
+
+  @Test func refusesANetworkOfAnotherShape() {
+    let hexapawn = PolicyValueNetwork(
+      NetworkSpec.policyValue(
+        height: 3, width: 3, planes: 3, blocks: 1, channels: 4, policySize: 27, activation: Activation(.relu)))
+    #expect(throws: NeuralError.self) { try ChessNetworkEvaluator(network: hexapawn) }
   }
 }
