@@ -7,8 +7,9 @@ import GameSearch
 /// A game-generic player of GameSearch playing chess as an engine (`ChessEngineHandle`), so
 /// the terminal and the arena seat it like any other: `random[:seed=N]` (uniformly random legal
 /// moves) or `mcts[:sims=N,time=S,c=X,reuse=true|false,seed=N]` (UCT with random rollouts,
-/// weak but real). The player searches `ChessGameState`s built from the game so far, so it
-/// knows the positions played before its root (repetitions) and the halfmove clock.
+/// weak: the rollouts know nothing of chess). The player searches `ChessGameState`s built from
+/// the game so far, so it knows the positions played before its root (repetitions) and the
+/// halfmove clock.
 ///
 /// MCTS keeps its tree across moves (the moves played since its last search are followed when
 /// the game continues the one it searched) and fits the clock: a search stops at the first of
