@@ -128,6 +128,7 @@ let package = Package(
     .library(name: "NNUETraining", targets: ["NNUETraining"]),
     .library(name: "NNUELab", targets: ["NNUELab"]),
     .library(name: "AlphaZero", targets: ["AlphaZero"]),
+    .library(name: "ChessZero", targets: ["ChessZero"]),
     .library(name: "LabKit", targets: ["LabKit"]),
   ],
   dependencies: [
@@ -179,6 +180,9 @@ let package = Package(
     .target(
       name: "AlphaZero", dependencies: ["GameCore", "Hexapawn", "GameSearch", "GameSolver", "NeuralCore", "LabKit"],
       swiftSettings: hotPath),
+    // The chess side of the policy-value learner: the encoding of positions and moves, and the
+    // network as PUCT's evaluator.
+    .target(name: "ChessZero", dependencies: ["GameCore", "Chess", "NeuralCore"], swiftSettings: hotPath),
     .target(
       name: "TerminalPlay",
       dependencies: [
@@ -221,7 +225,8 @@ let package = Package(
       dependencies: [
         "Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore", "AlphaZero", "NeuralCore",
       ]),
-    .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "GameCore"]),
+    .testTarget(name: "ChessZeroTests", dependencies: ["ChessZero", "Chess", "GameSearch", "NeuralCore", "GameCore"]),
+    .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "Chess", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),
   ],

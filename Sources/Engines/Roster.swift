@@ -99,14 +99,22 @@ extension EngineSpec {
       return EngineSpec(name: text, type: "builtin", options: ["Hash": "16", "EvalFile": "handcrafted"])
     }
     if builtinNames.contains(text) { return EngineSpec(name: text, type: "builtin", options: ["Hash": "16"]) }
+    if ChessSearchEngine.isPlayer(text) { return EngineSpec(name: text, type: searchType) }
     let known = Array(Set(builtinNames + EngineFolders.engineNames(for: .chess, in: folders))).sorted()
     throw EngineError(
-      "unknown engine '\(text)': known engines are \(known.joined(separator: ", ")) (or a path to a JSON file)")
+      "unknown engine '\(text)': known engines are \(known.joined(separator: ", ")) (or a path to a JSON file, "
+        + "or a game-generic player: \(ChessSearchEngine.players.joined(separator: ", ")))")
   }
 
-  /// Starts the engine.
-  public func makeEngine() throws(EngineError) -> any ChessEngineHandle {
+  /// The `type` of a game-generic player's spec (`random`, `mcts:sims=2000`, its name):
+  /// made by `resolve`, never read from a file.
+  public static let searchType = "search"
+
+  /// Starts the engine; `seed` seeds a game-generic player's random choices unless its name
+  /// gives `seed=`.
+  public func makeEngine(seed: UInt64 = 1) throws(EngineError) -> any ChessEngineHandle {
     if type == "builtin" { return try BuiltinEngine(spec: self) }
+    if type == EngineSpec.searchType { return try ChessSearchEngine(name, seed: seed) }
     return try UCIProcessEngine(spec: self)
   }
 }

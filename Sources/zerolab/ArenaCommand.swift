@@ -12,13 +12,16 @@ struct ArenaCommand: ParsableCommand {
     discussion: """
       An ENGINE is a built-in name (zerolab: the alpha-beta engine on the shipped NNUE; \
       zerolab-hce: on the handcrafted evaluation), a name in engines/ (stockfish-1350 for \
-      engines/stockfish-1350.json) or a path to such a JSON file. Colours alternate and each \
+      engines/stockfish-1350.json), a path to such a JSON file, or a game-generic player: \
+      random[:seed=N] or mcts[:sims=N,time=S,c=X,seed=N] (UCT with random rollouts, weak; \
+      its simulations also stop at its share of the clock). Colours alternate and each \
       opening of the set is played twice, once with each colour. Games end by the rules, on \
       time, on an engine failure, or as a draw after 600 plies.
 
       Examples:
         zerolab arena zerolab stockfish-1350 --games 40 --tc 10+0.1 --pgn out.pgn
         zerolab arena zerolab zerolab-hce --games 200 --tc 2+0.05 --sprt 0,50
+        zerolab arena mcts:sims=400 random --games 2 --tc 20+0.2
       """)
 
   @Argument(help: "Engine A (the one the score is for).") var engineA: String
@@ -66,8 +69,8 @@ struct ArenaCommand: ParsableCommand {
     }
     let a: any ChessEngineHandle, b: any ChessEngineHandle
     do throws(EngineError) {
-      a = try specA.makeEngine()
-      b = try specB.makeEngine()
+      a = try specA.makeEngine(seed: 1)
+      b = try specB.makeEngine(seed: 2)
     } catch {
       throw ValidationError(error.message)
     }

@@ -21,7 +21,7 @@ struct Play: ParsableCommand {
 
       At a human's turn in Hexapawn type a move in from-to notation (b1b2; a capture is a diagonal move such as a2b3) or a command: moves, undo, hint (the exact solver up to 16 squares, else one second of alpha-beta), flip, fen, help, quit. End of input (Ctrl-D, or the end of a piped script) stops the game cleanly.
 
-      In chess, moves are in SAN (Nf3, O-O) or UCI (g1f3); the commands are moves, undo, flip, fen, pgn FILE, hint, help, quit. An ENGINE is a built-in name (zerolab: the shipped NNUE; zerolab-hce: the handcrafted evaluation), a name in engines/ (stockfish-1350) or a path to an engine's JSON file. Scores are in pawns and name the side they are for. With --pgn the game is saved after every move; Ctrl-C ends the game with exit status 130 and leaves the game so far in that file, or prints its PGN without --pgn.
+      In chess, moves are in SAN (Nf3, O-O) or UCI (g1f3); the commands are moves, undo, flip, fen, pgn FILE, hint, help, quit. An ENGINE is a built-in name (zerolab: the shipped NNUE; zerolab-hce: the handcrafted evaluation), a name in engines/ (stockfish-1350), a path to an engine's JSON file, or a game-generic player: random[:seed=N] or mcts[:sims=N,time=S,c=X,reuse=true|false,seed=N] (UCT with random rollouts, weak; its simulations stop at --move-time too). Scores are in pawns and name the side they are for. With --pgn the game is saved after every move; Ctrl-C ends the game with exit status 130 and leaves the game so far in that file, or prints its PGN without --pgn.
 
       On a terminal, keys typed while an engine thinks are discarded at the prompt; piped input is read as it comes. Colour is used on a terminal; plain text when piped or when NO_COLOR is set.
 
@@ -35,6 +35,7 @@ struct Play: ParsableCommand {
         zerolab play chess --white human --black zerolab --move-time 2
         zerolab play chess --black zerolab-hce --pgn game.pgn
         zerolab play chess --fen '6k1/5ppp/8/8/8/8/8/R5K1 w - - 0 1' --white zerolab
+        zerolab play chess --fen 'k7/8/1K6/8/8/8/7Q/8 w - -' --white mcts:sims=2000
       """)
 
   @Argument(help: "The game (hexapawn, chess).") var game: GameName
@@ -52,12 +53,14 @@ struct Play: ParsableCommand {
   /// The option the thinking time was given with, for errors.
   var thinkingOption: String { moveTime != nil || time == nil ? "--move-time" : "--time" }
 
-  /// A chess seat: `human`, or an engine by name thinking `moveTime` milliseconds a move.
-  func chessSeat(_ text: String, moveTime: Int) throws -> Seat<ChessPosition> {
+  /// A chess seat: `human`, or an engine by name thinking `moveTime` milliseconds a move (a
+  /// game-generic player's random choices seeded by `seed`).
+  func chessSeat(_ text: String, moveTime: Int, seed: UInt64) throws -> Seat<ChessPosition> {
     if text == "human" { return .human }
     do throws(EngineError) {
       return .engine(
-        ChessEnginePlayer(try EngineSpec.resolve(text).makeEngine(), limits: SearchLimits(moveTime: moveTime)))
+        ChessEnginePlayer(
+          try EngineSpec.resolve(text).makeEngine(seed: seed), limits: SearchLimits(moveTime: moveTime)))
     } catch {
       throw ValidationError(error.message)
     }
@@ -79,7 +82,8 @@ struct Play: ParsableCommand {
       view: ChessBoardView(color: Terminal.colorOutput && !plain), moveTime: moveTime, pgnFile: pgn,
       hint: BuiltinEngine.adviser())
     let game = TerminalGame<ChessPosition>(
-      white: try chessSeat(white, moveTime: moveTime), black: try chessSeat(black ?? "zerolab", moveTime: moveTime),
+      white: try chessSeat(white, moveTime: moveTime, seed: seed),
+      black: try chessSeat(black ?? "zerolab", moveTime: moveTime, seed: seed &+ 1),
       rules: rules, readLine: TerminalInput.nextLine,
       write: { s in s.hasSuffix("> ") ? TerminalInput.prompt(s) : print(s) })
     if let problem = rules.snapshot.update("") {

@@ -132,3 +132,50 @@ import Testing
     #expect(adviser.bestMove(game, limits: SearchLimits(depth: 3)).map { game.position.san($0).hasSuffix("#") } == true)
   }
 }
+
+/// The game-generic players (`random`, `mcts`) as chess engines.
+@Suite struct ChessSearchEngineTests {
+  @Test func resolvedByName() throws {
+    let spec = try EngineSpec.resolve("mcts:sims=50,seed=3", directory: HexapawnPlayersTests.engines)
+    #expect(spec.type == EngineSpec.searchType)
+    let engine = try spec.makeEngine()
+    #expect(engine.name == "mcts:seed=3,sims=50")
+    #expect(try EngineSpec.resolve("random", directory: HexapawnPlayersTests.engines).makeEngine().name == "random")
+    #expect(throws: EngineError("unknown option 'depth' for mcts (known: sims, time, c, reuse, seed)")) {
+      try EngineSpec.resolve("mcts:depth=3", directory: HexapawnPlayersTests.engines).makeEngine()
+    }
+    #expect(throws: EngineError.self) { try ChessSearchEngine("alphabeta", seed: 1) }
+  }
+
+  /// MCTS against the random player in the arena: the games end by the rules (or the arena's
+  /// move limit), every move legal, no engine failing.
+  @Test func playsArenaGames() throws {
+    let a = try ChessSearchEngine("mcts:sims=30", seed: 1)
+    let b = try ChessSearchEngine("random", seed: 2)
+    let arena = Arena(
+      a: a, b: b, timeControl: TimeControl(baseMilliseconds: 600_000, incrementMilliseconds: 0),
+      openings: [ChessPosition()])
+    var games: [ArenaGame] = []
+    _ = arena.run(games: 2) { game, _, _ in games.append(game) }
+    #expect(games.count == 2)
+    for g in games {
+      #expect(g.record.status != nil || g.termination == "move limit", "\(g.termination)")
+      var p = g.record.start
+      for m in g.record.moves {
+        #expect(p.isLegal(m))
+        p.play(m)
+      }
+    }
+    #expect(a.lastInfo?.hasPrefix("score cp ") == true && a.lastInfo?.contains(" nodes 30") == true)
+    #expect(ChessSearchEngine.centipawns(0.5) == 0 && ChessSearchEngine.centipawns(1) == 9999)
+  }
+
+  /// The clock trims MCTS's simulations: a move time of 50 ms is kept, whatever `sims` says.
+  @Test func fitsTheClock() throws {
+    let e = try ChessSearchEngine("mcts:sims=100000000", seed: 1)
+    let t0 = ContinuousClock.now
+    let m = e.bestMove(GameRecord<ChessPosition>(), limits: SearchLimits(moveTime: 50))
+    #expect(ContinuousClock.now - t0 < .seconds(2))
+    #expect(m.map { ChessPosition().isLegal($0) } == true)
+  }
+}
