@@ -162,12 +162,12 @@ public struct Conv2D: Layer {
     if let q = int8 {
       if q.version != weight.version { quantize(ranges: q.ranges) }
       let (n, h, w) = (x.shape[0], x.shape[1], x.shape[2])
-      ScratchBuffers.withBuffer { bytes in
+      ScratchBuffers.withBuffer { inputs in
         ScratchBuffers.withBuffer { m in
           bias.value.data.withUnsafeBufferPointer { bp in
             int8!.forward(
               x.pointer, n: n, h: h, w: w, into: output.pointer, scale: scale,
-              shift: shift ?? (useBias ? bp.baseAddress : nil), relu: relu, bytes: bytes, products: m)
+              shift: shift ?? (useBias ? bp.baseAddress : nil), relu: relu, inputs: inputs, products: m)
           }
         }
       }

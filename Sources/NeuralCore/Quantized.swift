@@ -3,8 +3,8 @@ import Foundation
 
 /// The int8 inference path of a 3x3 convolution: post-training quantization of Winograd's
 /// F(2x2, 3x3) (Lavin and Gray 2016), whose 16 products per tile `M[ξ] = V[ξ] · U[ξ]` do the
-/// multiplying; the transforms, the folded BatchNorm and everything outside the 3x3
-/// convolutions stay in float. With
+/// multiplying, int8 weights times int16 inputs; the transforms, the folded BatchNorm and
+/// everything outside the 3x3 convolutions stay in float. With
 ///
 ///     Bᵀ = [ 1  0 -1  0 ]     G = [  1    0    0  ]     Aᵀ = [ 1  1  1  0 ]
 ///          [ 0  1  1  0 ]         [ 1/2  1/2  1/2 ]          [ 0  1 -1 -1 ]
@@ -14,42 +14,51 @@ import Foundation
 /// `V = Bᵀ d B` of each 4x4 input window, `U = G g Gᵀ`, `Y = Aᵀ M A` for each 2x2 output
 /// tile. The float path's F(4x4, 3x3) needs fewer products (2.25 per output and channel pair
 /// against 4) but its transforms mix entries with coefficients up to 64 and opposite signs, so
-/// an error of one step in an 8-bit `M` becomes a large one in `Y`: a 3x3 convolution of
-/// normal inputs and weights quantized that way is off by about 75 % of its largest output
-/// (`QuantizedTests`), against about 1 % here, where every coefficient is 0 or ±1.
+/// an error of one step in a quantized `M` becomes a large one in `Y`: a 3x3 convolution of
+/// normal inputs and weights quantized that way with 8-bit inputs is off by about 75 % of its
+/// largest output, against about 4 % with F(2x2, 3x3), where every coefficient is 0 or ±1
+/// (about 1 % with the 16-bit inputs below).
 ///
 /// Calibration runs the float network on sample positions and keeps, for every point `ξ` and
-/// input channel `c`, the largest `|V[ξ, c]|` seen, `a[ξ, c]`. Then
+/// input channel `c`, the largest `|V[ξ, c]|` seen, `a[ξ, c]`. Then, with `L = 8191`,
 ///
-///     step[ξ, c]  = a[ξ, c] / 127                    the input's quantization step
-///     q_V         = clamp(round(V / step), −127, 127) + 128            (an unsigned byte)
+///     step[ξ, c]  = a[ξ, c] / L                      the input's quantization step
+///     q_V         = clamp(round(V / step), −32767, 32767)                       (int16)
 ///     W[ξ, c, j]  = step[ξ, c] · U[ξ, c, j]           the step folded into the kernel
-///     s[ξ, j]     = max_c |W[ξ, c, j]| / 63            one scale per point and output channel
-///     q_W         = round(W / s)                                   (a signed byte, |q_W| ≤ 63)
-///     M[t, ξ, j] ≈ s[ξ, j] · (Σ_c q_V · q_W − 128 · Σ_c q_W)
+///     s[ξ, j]     = max_c |W[ξ, c, j]| / 127           one scale per point and output channel
+///     q_W         = round(W / s)                                  (a signed byte, |q_W| ≤ 127)
+///     M[t, ξ, j] ≈ s[ξ, j] · Σ_c q_V · q_W
 ///
 /// so each input channel keeps its own calibrated range (folded into the weights, it costs
-/// nothing at run time) and each output channel its own weight scale. The weights keep 7 bits
-/// of magnitude so that `vpmaddubsw`'s int16 sums of two byte products cannot saturate
-/// (2 · 255 · 63 < 2¹⁵); the input keeps 8. The products run in `zl_int8_product` (C, AVX2
-/// chosen at run time).
+/// nothing at run time) and each output channel its own weight scale; inputs up to 4 times the
+/// calibrated range, which positions unlike the calibration ones reach, keep their precision.
+/// The inputs are 16-bit because on a CPU without VNNI the multiply units do as many int16
+/// products (`vpmaddwd`, 16 a instruction) as int8 ones (`vpmaddubsw` then `vpmaddwd`, 32 in
+/// two), and 8-bit inputs cost a trained network about four times the disagreements with its
+/// float original (`docs/results/2026-12-07-int8-inference.md`). The products run in
+/// `zl_int8_product` (C, AVX2 chosen at run time).
 public struct Int8Winograd: Sendable {
   typealias F8 = SIMD8<Float>
   public let inChannels: Int
   public let outChannels: Int
-  /// Input channels rounded up to a multiple of 4 (the kernel reads 4 bytes at a time).
+  /// Input channels rounded up to even (the kernel reads them in pairs).
   let paddedInChannels: Int
   /// `a[ξ, c]`, the calibrated input ranges (kept to requantize when the weights change).
   public let ranges: [Float]
   /// `1 / step[ξ, c]` (0 where the range is 0).
   let inverseStep: [Float]
-  /// `q_W` in panels: `[16][⌈Cout/16⌉][Cin₄/4][16][4]`.
+  /// `q_W` in panels: `[16][⌈Cout/16⌉][Cin₂/2][16][2]`.
   let packed: [Int8]
-  /// `s[ξ, j]` and `128 · Σ_c q_W[ξ, c, j]`, `[16, Cout]`.
+  /// `s[ξ, j]`, `[16, Cout]`.
   let scale: [Float]
-  let zero: [Int32]
   /// The weight `version` the copy was made from.
   let version: UInt64
+
+  /// The calibrated range `a[ξ, c]` maps to this many steps; inputs keep their sign and up to
+  /// 32767 steps, so values up to 4 times the calibrated range keep their precision.
+  static let inputLevels: Float = 8191
+  /// The int32 sums cannot overflow below this many input channels (512 · 32767 · 127 < 2³¹).
+  static let largestInChannels = 512
 
   /// Output tiles per image for an `h x w` image.
   static func tileCount(h: Int, w: Int) -> Int { ((h + 1) / 2) * ((w + 1) / 2) }
@@ -58,13 +67,14 @@ public struct Int8Winograd: Sendable {
   /// `ranges` (`[16, Cin]`).
   init(weight: UnsafePointer<Float>, ranges: [Float], inChannels cin: Int, outChannels cout: Int, version: UInt64) {
     precondition(ranges.count == 16 * cin, "int8 ranges: expected \(16 * cin), got \(ranges.count)")
+    precondition(cin <= Self.largestInChannels, "int8 convolutions take at most \(Self.largestInChannels) channels")
     inChannels = cin
     outChannels = cout
-    let cin4 = (cin + 3) / 4 * 4
-    paddedInChannels = cin4
+    let cin2 = (cin + 1) / 2 * 2
+    paddedInChannels = cin2
     self.ranges = ranges
     self.version = version
-    let steps = ranges.map { $0 > 0 && $0.isFinite ? $0 / 127 : 0 }
+    let steps = ranges.map { $0 > 0 && $0.isFinite ? $0 / Self.inputLevels : 0 }
     inverseStep = steps.map { $0 > 0 ? 1 / $0 : 0 }
     // U = G g Gᵀ, [16, Cin, Cout].
     let g: [[Float]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
@@ -83,37 +93,32 @@ public struct Int8Winograd: Sendable {
       }
     }
     let panels = (cout + Winograd.panel - 1) / Winograd.panel
-    var packed = [Int8](repeating: 0, count: 16 * panels * cin4 * Winograd.panel)
+    var packed = [Int8](repeating: 0, count: 16 * panels * cin2 * Winograd.panel)
     var scale = [Float](repeating: 0, count: 16 * cout)
-    var zero = [Int32](repeating: 0, count: 16 * cout)
     for xi in 0..<16 {
       for j in 0..<cout {
         var largest: Float = 0
         for c in 0..<cin { largest = max(largest, abs(steps[xi * cin + c] * u[(xi * cin + c) * cout + j])) }
-        let s = largest / 63
+        let s = largest / 127
         scale[xi * cout + j] = s
         guard s > 0 else { continue }
-        var sum: Int32 = 0
         let (q, col) = (j / Winograd.panel, j % Winograd.panel)
         for c in 0..<cin {
           let w = steps[xi * cin + c] * u[(xi * cin + c) * cout + j] / s
-          let qw = Int8(max(-63, min(63, w.rounded(.toNearestOrEven))))
-          sum += Int32(qw)
-          packed[((xi * panels + q) * cin4 / 4 + c / 4) * 64 + col * 4 + c % 4] = qw
+          packed[((xi * panels + q) * cin2 / 2 + c / 2) * 32 + col * 2 + c % 2] = Int8(
+            max(-127, min(127, w.rounded(.toNearestOrEven))))
         }
-        zero[xi * cout + j] = 128 * sum
       }
     }
     self.packed = packed
     self.scale = scale
-    self.zero = zero
   }
 
   /// What one tile transform works on, for `Parallel` (the parts take whole images).
   struct TileJob {
     var x: UnsafePointer<Float>
     /// `forward`: the quantized `V` (`nil`: the float `V` into `floats`, for calibration).
-    var bytes: UnsafeMutableRawPointer?
+    var quantized: UnsafeMutablePointer<Int16>?
     var inverseStep: UnsafePointer<Float>?
     var floats: UnsafeMutablePointer<Float>?
     var n: Int, h: Int, w: Int, c: Int, stride: Int
@@ -156,7 +161,7 @@ public struct Int8Winograd: Sendable {
   }
 
   /// `V = Bᵀ d B` of every tile's 4x4 window (one pixel up and left of the tile), quantized
-  /// into bytes or, for calibration, as floats.
+  /// into int16 or, for calibration, as floats.
   static func transformInput(_ job: TileJob, _ images: Range<Int>) {
     let (x, h, w, c) = (job.x, job.h, job.w, job.c)
     forEachTile(images, h: h, w: w) { tile, b, top, left in
@@ -180,9 +185,9 @@ public struct Int8Winograd: Sendable {
           let col = inputTransform([t[j], t[4 + j], t[8 + j], t[12 + j]])
           for i in 0..<4 {
             let xi = i * 4 + j
-            if let bytes = job.bytes, let inverse = job.inverseStep {
+            if let quantized = job.quantized, let inverse = job.inverseStep {
               Winograd.storeQuantized(
-                col[i] * Winograd.load(inverse + xi * c + ch, k), bytes + (tile * 16 + xi) * job.stride + ch, k)
+                col[i] * Winograd.load(inverse + xi * c + ch, k), quantized + (tile * 16 + xi) * job.stride + ch, k)
             } else if let floats = job.floats {
               Winograd.store(col[i], floats + (tile * 16 + xi) * job.stride + ch, k)
             }
@@ -236,51 +241,48 @@ public struct Int8Winograd: Sendable {
   /// The float `V` of `x` (`[N, H, W, Cin]`) into `v` (`[T, 16, Cin]`), for calibration.
   static func floatTiles(_ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, c: Int, into v: TensorBuffer) {
     v.resize(Shape(n * tileCount(h: h, w: w), 16, c))
-    TileJob(x: x, bytes: nil, inverseStep: nil, floats: v.pointer, n: n, h: h, w: w, c: c, stride: c).run()
+    TileJob(x: x, quantized: nil, inverseStep: nil, floats: v.pointer, n: n, h: h, w: w, c: c, stride: c).run()
   }
 
   /// The convolution of `x` (`[N, H, W, Cin]`) into `y` (`[N, H, W, Cout]`) through the
   /// epilogue `y = scale ⊙ conv + shift` (`scale` 1 when nil), then `max(y, 0)` when `relu`;
-  /// `bytes` and `m` are scratch.
+  /// `inputs` and `m` are scratch.
   func forward(
     _ x: UnsafePointer<Float>, n: Int, h: Int, w: Int, into y: UnsafeMutablePointer<Float>,
-    scale epilogueScale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, relu: Bool, bytes: TensorBuffer,
+    scale epilogueScale: UnsafePointer<Float>?, shift: UnsafePointer<Float>?, relu: Bool, inputs: TensorBuffer,
     products m: TensorBuffer
   ) {
-    let tiles = n * Self.tileCount(h: h, w: w), cin4 = paddedInChannels
-    bytes.resize(Shape((tiles * 16 * cin4 + 3) / 4))
+    let tiles = n * Self.tileCount(h: h, w: w), cin2 = paddedInChannels
+    inputs.resize(Shape((tiles * 16 * cin2 + 1) / 2))
     m.resize(Shape(tiles, 16, outChannels))
-    let raw = UnsafeMutableRawPointer(bytes.pointer)
-    // The kernel reads the padding bytes (times zero weights): keep them defined.
-    if cin4 != inChannels { raw.initializeMemory(as: UInt8.self, repeating: 128, count: tiles * 16 * cin4) }
+    let raw = UnsafeMutableRawPointer(inputs.pointer).bindMemory(to: Int16.self, capacity: tiles * 16 * cin2)
+    // The kernel reads the padding (times zero weights): keep it defined.
+    if cin2 != inChannels { raw.initialize(repeating: 0, count: tiles * 16 * cin2) }
     inverseStep.withUnsafeBufferPointer { inverse in
       TileJob(
-        x: x, bytes: raw, inverseStep: inverse.baseAddress!, floats: nil, n: n, h: h, w: w, c: inChannels,
-        stride: cin4
+        x: x, quantized: raw, inverseStep: inverse.baseAddress!, floats: nil, n: n, h: h, w: w, c: inChannels,
+        stride: cin2
       ).run()
     }
     struct Job {
-      var v: UnsafeRawPointer, packed: UnsafePointer<Int8>, scale: UnsafePointer<Float>, zero: UnsafePointer<Int32>
+      var v: UnsafePointer<Int16>, packed: UnsafePointer<Int8>, scale: UnsafePointer<Float>
       var m: UnsafeMutablePointer<Float>
-      var tiles: Int, cin4: Int, cout: Int
+      var tiles: Int, cin2: Int, cout: Int
     }
     packed.withUnsafeBufferPointer { pp in
       scale.withUnsafeBufferPointer { sp in
-        zero.withUnsafeBufferPointer { zp in
-          var job = Job(
-            v: UnsafeRawPointer(raw), packed: pp.baseAddress!, scale: sp.baseAddress!, zero: zp.baseAddress!,
-            m: m.pointer, tiles: tiles, cin4: cin4, cout: outChannels)
-          // As the float products: split among threads only when long enough to pay for it.
-          let parts = tiles * 16 * cin4 * outChannels < 8_000_000 ? 1 : max(1, BLAS.threads)
-          Parallel.run(parts: parts, context: &job) { raw, part, parts in
-            let j = raw.assumingMemoryBound(to: Job.self).pointee
-            let panels = (j.cout + Winograd.panel - 1) / Winograd.panel
-            for xi in Parallel.range(part, of: parts, count: 16) {
-              zl_int8_product(
-                j.v.assumingMemoryBound(to: UInt8.self) + xi * j.cin4, 16 * j.cin4,
-                j.packed + xi * panels * j.cin4 * Winograd.panel, j.scale + xi * j.cout, j.zero + xi * j.cout,
-                j.m + xi * j.cout, 16 * j.cout, Int32(j.tiles), Int32(j.cin4), Int32(j.cout))
-            }
+        var job = Job(
+          v: raw, packed: pp.baseAddress!, scale: sp.baseAddress!, m: m.pointer, tiles: tiles, cin2: cin2,
+          cout: outChannels)
+        // As the float products: split among threads only when long enough to pay for it.
+        let parts = tiles * 16 * cin2 * outChannels < 8_000_000 ? 1 : max(1, BLAS.threads)
+        Parallel.run(parts: parts, context: &job) { raw, part, parts in
+          let j = raw.assumingMemoryBound(to: Job.self).pointee
+          let panels = (j.cout + Winograd.panel - 1) / Winograd.panel
+          for xi in Parallel.range(part, of: parts, count: 16) {
+            zl_int8_product(
+              j.v + xi * j.cin2, 16 * j.cin2, j.packed + xi * panels * j.cin2 * Winograd.panel, j.scale + xi * j.cout,
+              j.m + xi * j.cout, 16 * j.cout, Int32(j.tiles), Int32(j.cin2), Int32(j.cout))
           }
         }
       }

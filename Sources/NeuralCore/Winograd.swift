@@ -98,18 +98,18 @@ enum Winograd {
     return v
   }
 
-  /// `round(x)` clamped to ±127, plus 128, as `count` unsigned bytes at `p`.
+  /// `round(x)` clamped to ±32767, as `count` int16 at `p`.
   @inline(__always)
-  static func storeQuantized(_ x: F8, _ p: UnsafeMutableRawPointer, _ count: Int) {
-    // Adding 1.5 · 2²³ rounds to the nearest integer (ties to even) and leaves it in the low
-    // bits of the float's significand.
-    let low = F8(repeating: -127), high = F8(repeating: 127)
-    let r = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high) + (12_582_912 + 128)
-    let b = SIMD8<UInt8>(truncatingIfNeeded: unsafeBitCast(r, to: SIMD8<UInt32>.self))
+  static func storeQuantized(_ x: F8, _ p: UnsafeMutablePointer<Int16>, _ count: Int) {
+    // Adding 1.5 · 2²³ rounds to the nearest integer (ties to even) and leaves it, in two's
+    // complement, in the low bits of the float's significand.
+    let low = F8(repeating: -32767), high = F8(repeating: 32767)
+    let r = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high) + 12_582_912
+    let v = SIMD8<Int16>(truncatingIfNeeded: unsafeBitCast(r, to: SIMD8<UInt32>.self))
     if count == 8 {
-      p.storeBytes(of: b, as: SIMD8<UInt8>.self)
+      UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Int16>.self)
     } else {
-      for i in 0..<count { p.storeBytes(of: b[i], toByteOffset: i, as: UInt8.self) }
+      for i in 0..<count { p[i] = v[i] }
     }
   }
 

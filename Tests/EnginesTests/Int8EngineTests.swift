@@ -25,13 +25,13 @@ import Testing
     #expect(a.valueDifference <= 0.02, "mean value difference \(a.valueDifference)")
   }
 
-  /// 4x4 (11,420 positions): at least 98.5 % the same move (the rest are near ties: the int8
+  /// 4x4 (11,420 positions): at least 99 % the same move (the rest are near ties: the int8
   /// network picks an optimal move as often as the float one, within half a point), values
   /// within 0.02 on average.
   @Test func fourByFourAgrees() throws {
     let a = try Self.agreement("hexapawn-4x4-zero")
     #expect(a.positions == 11_420)
-    #expect(a.top1 >= 0.985, "same policy move \(a.top1)")
+    #expect(a.top1 >= 0.99, "same policy move \(a.top1)")
     #expect(a.valueDifference <= 0.02, "mean value difference \(a.valueDifference)")
     #expect(abs(a.optimalInt8 - a.optimalFloat) <= 0.005, "optimal \(a.optimalInt8) against \(a.optimalFloat)")
   }

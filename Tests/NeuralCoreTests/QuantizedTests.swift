@@ -14,30 +14,31 @@ import Testing
   }
 
   /// The AVX2 kernel and the portable loop give the same floats on every shape of tiles,
-  /// channels (multiples of 4) and output columns (whole and partial panels).
+  /// channels (even) and output columns (whole and partial panels), up to the largest inputs
+  /// and channel count the kernel takes.
   @Test func kernelsAgree() throws {
     try #require(zl_int8_has_avx2() == 1, "this CPU has no AVX2")
     var rng = Xoshiro256(seed: 3)
-    for (tiles, cin4, cout) in [(1, 4, 1), (4, 8, 16), (5, 12, 17), (9, 64, 40), (3, 132, 8), (16, 128, 128)] {
+    for (tiles, cin2, cout) in [(1, 2, 1), (4, 8, 16), (5, 14, 17), (9, 64, 40), (3, 130, 8), (16, 512, 128)] {
       let panels = (cout + 15) / 16
-      let ldv = cin4 + 4, ldm = cout + 3
-      let v = (0..<(tiles * ldv)).map { _ in UInt8(1 + rng.below(255)) }
-      let w = (0..<(panels * cin4 * 16)).map { _ in Int8(rng.below(127) - 63) }
+      let ldv = cin2 + 4, ldm = cout + 3
+      // The extremes the kernel is documented for, often enough to add up.
+      let v = (0..<(tiles * ldv)).map { _ in rng.below(4) == 0 ? Int16(32767) : Int16(rng.below(65535) - 32767) }
+      let w = (0..<(panels * cin2 * 16)).map { _ in rng.below(4) == 0 ? Int8(127) : Int8(rng.below(255) - 127) }
       let scale = (0..<cout).map { _ in Float(rng.unit()) }
-      let zero = (0..<cout).map { _ in Int32(rng.below(1000) - 500) }
       var a = [Float](repeating: .nan, count: tiles * ldm), b = a
-      zl_int8_product_portable(v, ldv, w, scale, zero, &a, ldm, Int32(tiles), Int32(cin4), Int32(cout))
-      zl_int8_product_avx2(v, ldv, w, scale, zero, &b, ldm, Int32(tiles), Int32(cin4), Int32(cout))
+      zl_int8_product_portable(v, ldv, w, scale, &a, ldm, Int32(tiles), Int32(cin2), Int32(cout))
+      zl_int8_product_avx2(v, ldv, w, scale, &b, ldm, Int32(tiles), Int32(cin2), Int32(cout))
       for t in 0..<tiles {
-        for j in 0..<cout { #expect(a[t * ldm + j] == b[t * ldm + j], "\(tiles)x\(cin4)→\(cout) at \(t), \(j)") }
+        for j in 0..<cout { #expect(a[t * ldm + j] == b[t * ldm + j], "\(tiles)x\(cin2)→\(cout) at \(t), \(j)") }
       }
     }
   }
 
   /// A quantized convolution follows the float one on inputs like its calibration inputs, with
-  /// and without bias: the root-mean-square difference at most 6 % of the output's (a NumPy
-  /// model of the same arithmetic gives 4 % on normal inputs and weights; F(4x4, 3x3) in int8
-  /// gives about 75 %).
+  /// and without bias: the root-mean-square difference at most 2 % of the output's (0.4 to 1.1 %
+  /// on these shapes; int8 inputs instead of int16 give about 4 %, F(4x4, 3x3) with int8 inputs
+  /// about 75 %).
   @Test(arguments: [(8, 16, 1), (20, 32, 2), (64, 64, 4), (3, 5, 3)])
   func convolutionFollowsFloat(_ shape: (Int, Int, Int)) {
     let (cin, cout, batch) = shape
@@ -53,7 +54,7 @@ import Testing
     #expect(quantized.isQuantized)
     let y = quantized.forward(x, training: false)
     let relative = Self.rmsDifference(y, expected)
-    #expect(relative < 0.06, "relative RMS difference \(relative)")
+    #expect(relative < 0.02, "relative RMS difference \(relative)")
     #expect(relative > 0, "the int8 path ran")
     // Training passes stay in float.
     #expect(quantized.forward(x, training: true).data == conv.forward(x, training: true).data)
