@@ -21,7 +21,8 @@ public protocol GameState: Hashable, Sendable, BitwiseCopyable, CustomStringConv
   var sideToMove: Side { get }
 
   /// Appends every legal move to `moves` (which the caller has emptied). Never allocates.
-  /// A finished position (one with an `outcome`) has no legal moves.
+  /// A finished position (one with an `outcome`) has no legal moves, and a position without
+  /// legal moves is finished.
   func generateMoves(into moves: inout MoveList<Move>)
 
   /// Plays a legal move. Playing an illegal move is a programming error; use

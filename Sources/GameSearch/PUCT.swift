@@ -15,6 +15,9 @@ public struct PUCTConfig: Sendable, Equatable {
   public var simulations: Int
   /// `c_puct` in `Q + c_puct·P·sqrt(N_parent)/(1 + N)`.
   public var cPuct: Float
+  /// When positive, `c_puct` grows with the parent's visits: `cPuct + log((1 + N + base) / base)`
+  /// (AlphaZero: 1.25 and 19652). 0 keeps it constant.
+  public var cPuctBase: Float
   /// Dirichlet noise at the root (self-play): concentration α and mixing fraction ε (0: off).
   public var dirichletAlpha: Float
   public var dirichletFraction: Float
@@ -29,7 +32,7 @@ public struct PUCTConfig: Sendable, Equatable {
   public var seed: UInt64
 
   public init(
-    root: Root = .puct, simulations: Int = 64, cPuct: Float = 1.5, dirichletAlpha: Float = 0.3,
+    root: Root = .puct, simulations: Int = 64, cPuct: Float = 1.5, cPuctBase: Float = 0, dirichletAlpha: Float = 0.3,
     dirichletFraction: Float = 0, batchSize: Int = 8, gumbelActions: Int = 8, cVisit: Float = 50, cScale: Float = 1,
     reuseTree: Bool = true, seed: UInt64 = 0
   ) {
@@ -37,6 +40,7 @@ public struct PUCTConfig: Sendable, Equatable {
     self.root = root
     self.simulations = simulations
     self.cPuct = cPuct
+    self.cPuctBase = cPuctBase
     self.dirichletAlpha = dirichletAlpha
     self.dirichletFraction = dirichletFraction
     self.batchSize = batchSize
@@ -76,9 +80,15 @@ public struct PUCTResult<Move: GameMove>: Sendable {
 }
 
 /// AlphaZero-style tree search guided by a `PolicyValueEvaluator`: PUCT selection
-/// `Q + c_puct·P·sqrt(N_parent)/(1 + N)`, leaves evaluated in batches under virtual loss,
-/// Dirichlet noise at the root, tree reuse; or Gumbel root search (Gumbel-top-k sampling,
-/// sequential halving, completed Q-values) with PUCT below the root.
+/// `Q + c·P·sqrt(N_parent)/(1 + N)` with first-play urgency, leaves evaluated in batches under
+/// virtual loss, Dirichlet noise at the root, tree reuse; or Gumbel root search (Gumbel-top-k
+/// sampling, sequential halving, completed Q-values) with PUCT below the root.
+///
+/// A search runs either by itself (`search`, which hands its leaves to its own evaluator) or
+/// as one of many whose leaves share the network's batches (`PUCTBatch`, lc0's multi-game
+/// batching): `begin` starts it, `collectLeaves` hands out the positions it waits for,
+/// `receive` takes their evaluations, until `isComplete`; then `result()`. Both ways do the
+/// same simulations in the same order, so a seed gives the same search either way.
 ///
 /// Points of view: the evaluator's value is for the side to move at the leaf. Each node stores
 /// the sum of values *for the player who made the move into it*, so a parent picks the child
@@ -100,6 +110,38 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
     var evaluated = false
   }
 
+  /// A leaf on its way to the evaluator: its node, the path from the root, its position and
+  /// legal moves (none: the game is over there and the leaf needs no evaluation).
+  struct Leaf {
+    var node: Int
+    var path: [Int]
+    var position: G
+    var moves: MoveList<G.Move>
+  }
+
+  /// A run of simulations below the root, or below one root child (Gumbel's halving rounds).
+  struct Phase {
+    var count: Int
+    var forcedChild: Int?
+    var done = 0
+  }
+
+  /// Sequential halving's state between its phases.
+  struct Gumbel {
+    var kids: [Int]
+    var logits: [Float]
+    var gumbels: [Float]
+    var remaining: [Int]
+    var rounds: Int
+    var round = 0
+    /// The next of `remaining` to get its simulations this round.
+    var action = 0
+    var perAction = 0
+    var budget: Int
+  }
+
+  enum Stage { case idle, root, running, complete }
+
   public var config: PUCTConfig
   public var evaluator: E
   var nodes: [Node] = []
@@ -107,6 +149,15 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
   var rootValue: Float = 0
   var rng: Xoshiro256
   public private(set) var evaluations = 0
+  /// Simulations completed by the current search.
+  public private(set) var simulations = 0
+  var stage = Stage.idle
+  var noise = false
+  var phase: Phase?
+  var gumbel: Gumbel?
+  /// The leaves handed out by the last `collectLeaves`.
+  var inFlight: [Leaf] = []
+  var finalResult: PUCTResult<G.Move>?
 
   public init(evaluator: E, config: PUCTConfig) {
     self.evaluator = evaluator
@@ -120,8 +171,23 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
     root = nil
   }
 
-  /// Searches `position` (unfinished). `noise` adds Dirichlet noise at the root (self-play).
+  /// Searches `position` (unfinished) with this search's evaluator. `noise` adds Dirichlet
+  /// noise at the root (self-play).
   public func search(_ position: G, noise: Bool = false) -> PUCTResult<G.Move> {
+    begin(position, noise: noise)
+    var batch: [G] = []
+    while !isComplete {
+      batch.removeAll(keepingCapacity: true)
+      collectLeaves(into: &batch)
+      if batch.isEmpty { continue }
+      receive(evaluator.evaluate(batch)[...])
+    }
+    return result()
+  }
+
+  /// Starts a search of `position` (unfinished), keeping the tree below it when the last search
+  /// was of the same position; `noise` adds Dirichlet noise at the root (self-play).
+  public func begin(_ position: G, noise: Bool = false) {
     precondition(!position.isFinished, "PUCT needs an unfinished position")
     if root != position || nodes.isEmpty || !config.reuseTree {
       nodes.removeAll(keepingCapacity: true)
@@ -129,14 +195,167 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
       root = position
     }
     evaluations = 0
-    if !nodes[0].evaluated { expandBatch([(0, position)]) }
+    simulations = 0
+    self.noise = noise
+    finalResult = nil
+    inFlight.removeAll(keepingCapacity: true)
+    if nodes[0].evaluated {
+      startSimulations()
+    } else {
+      stage = .root
+    }
+  }
+
+  /// Whether the search is over (`result()` has its answer).
+  public var isComplete: Bool { stage == .complete }
+
+  /// Appends to `batch` the positions this search waits for, at most `config.batchSize` of
+  /// them, and returns how many; simulations that end in finished positions run on their own
+  /// meanwhile. Returns 0 only once the search is complete. Call it again only after
+  /// `receive` has taken the evaluations of the positions it appended.
+  @discardableResult
+  public func collectLeaves(into batch: inout [G]) -> Int {
+    precondition(inFlight.isEmpty, "collectLeaves before the last leaves were received")
+    switch stage {
+    case .idle, .complete:
+      return 0
+    case .root:
+      guard let r = root else { return 0 }
+      inFlight.append(Leaf(node: 0, path: [], position: r, moves: r.legalMoves))
+      batch.append(r)
+      return 1
+    case .running:
+      while stage == .running {
+        selectLeaves()
+        let waiting = inFlight.reduce(0) { $0 + ($1.moves.isEmpty ? 0 : 1) }
+        if waiting > 0 {
+          for leaf in inFlight where !leaf.moves.isEmpty { batch.append(leaf.position) }
+          return waiting
+        }
+        // Only finished positions: nothing for the evaluator.
+        if !inFlight.isEmpty { receive([]) }
+      }
+      return 0
+    }
+  }
+
+  /// Takes the evaluations of the positions the last `collectLeaves` appended, in order.
+  public func receive(_ results: ArraySlice<(priors: [Float], value: Float)>) {
+    var next = results.startIndex
+    var values = [Float](repeating: 0, count: inFlight.count)
+    for (k, leaf) in inFlight.enumerated() {
+      let i = leaf.node
+      if leaf.moves.isEmpty {
+        let t = Float(leaf.position.outcome!.score(for: leaf.position.sideToMove))
+        nodes[i].terminal = t
+        nodes[i].evaluated = true
+        values[k] = t
+        continue
+      }
+      let r = results[next]
+      next += 1
+      evaluations += 1
+      precondition(
+        r.priors.count == leaf.moves.count, "evaluator returned \(r.priors.count) priors for \(leaf.moves.count) moves")
+      nodes[i].firstChild = Int32(nodes.count)
+      nodes[i].childCount = Int32(leaf.moves.count)
+      nodes[i].evaluated = true
+      for m in 0..<leaf.moves.count {
+        var child = Node(move: leaf.moves[m], parent: Int32(i))
+        child.prior = r.priors[m]
+        nodes.append(child)
+      }
+      values[k] = r.value
+      if i == 0 { rootValue = r.value }
+    }
+    precondition(
+      next == results.endIndex, "receive: \(results.count) evaluations for \(next - results.startIndex) leaves")
+    let leaves = inFlight
+    inFlight.removeAll(keepingCapacity: true)
+    if stage == .root {
+      startSimulations()
+      return
+    }
+    for (k, leaf) in leaves.enumerated() {
+      for j in leaf.path { nodes[j].virtualLoss -= 1 }
+      backup(leaf.path, value: values[k])
+      phase!.done += 1
+    }
+    if phase!.done >= phase!.count { nextPhase() }
+  }
+
+  /// The answer of a complete search.
+  public func result() -> PUCTResult<G.Move> {
+    precondition(isComplete, "result of a search still running")
+    return finalResult!
+  }
+
+  /// After the root's evaluation: the noise, then the first phase.
+  func startSimulations() {
+    stage = .running
     if noise && config.dirichletFraction > 0 { addNoise() }
     switch config.root {
     case .puct:
-      runSimulations(position, count: config.simulations)
-      return puctResult()
+      phase = Phase(count: config.simulations)
     case .gumbel:
-      return gumbelSearch(position)
+      let kids = Array(children(0))
+      let logits = kids.map { log(max(nodes[$0].prior, 1e-20)) }
+      let gumbels = kids.map { _ in Float(-log(-log(max(rng.unit(), 1e-300)))) }
+      let m = min(config.gumbelActions, kids.count)
+      let remaining = kids.indices.sorted { gumbels[$0] + logits[$0] > gumbels[$1] + logits[$1] }.prefix(m).map { $0 }
+      gumbel = Gumbel(
+        kids: kids, logits: logits, gumbels: gumbels, remaining: remaining,
+        rounds: max(1, Int(ceil(log2(Double(max(m, 2)))))), budget: config.simulations)
+      phase = nil
+      nextPhase()
+    }
+  }
+
+  /// Moves on when a phase is over: the next root action of a halving round (halving the
+  /// candidates after each round), or the end of the search.
+  func nextPhase() {
+    guard config.root == .gumbel, var g = gumbel else {
+      finish()
+      return
+    }
+    while g.round < g.rounds && g.remaining.count > 1 && g.budget > 0 || g.action > 0 {
+      if g.action == 0 { g.perAction = max(1, g.budget / ((g.rounds - g.round) * g.remaining.count)) }
+      if g.action < g.remaining.count {
+        let a = g.remaining[g.action]
+        g.action += 1
+        g.budget -= g.perAction
+        gumbel = g
+        phase = Phase(count: g.perAction, forcedChild: g.kids[a])
+        return
+      }
+      // The round is over: keep the better half.
+      let maxN = g.kids.map { Int(nodes[$0].visits) }.max() ?? 0
+      let q = completedQ(g.kids)
+      let score = g.remaining.map { g.gumbels[$0] + g.logits[$0] + sigma(q[$0], maxVisits: maxN) }
+      let order = g.remaining.indices.sorted { score[$0] > score[$1] }
+      g.remaining = order.prefix(max(1, g.remaining.count / 2)).map { g.remaining[$0] }
+      g.round += 1
+      g.action = 0
+    }
+    if g.kids.count == 1 && g.budget > 0 {
+      // A single legal move: its budget goes to ordinary simulations.
+      phase = Phase(count: g.budget)
+      g.budget = 0
+      gumbel = g
+      return
+    }
+    gumbel = g
+    finish()
+  }
+
+  func finish() {
+    stage = .complete
+    phase = nil
+    if config.root == .gumbel, let g = gumbel {
+      finalResult = gumbelResult(g)
+      gumbel = nil
+    } else {
+      finalResult = puctResult()
     }
   }
 
@@ -182,113 +401,75 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
     return (n.valueSum - Float(n.virtualLoss)) / Float(v)
   }
 
+  /// `c_puct`, growing with the parent's visits when `cPuctBase` is set (AlphaZero:
+  /// `c_init + log((1 + N + c_base) / c_base)`).
+  func explorationFactor(_ parentVisits: Int32) -> Float {
+    guard config.cPuctBase > 0 else { return config.cPuct }
+    return config.cPuct + log((1 + Float(parentVisits) + config.cPuctBase) / config.cPuctBase)
+  }
+
   func selectChild(_ i: Int) -> Int {
     let parent = nodes[i]
     let sqrtN = Float(max(parent.visits + parent.virtualLoss, 1)).squareRoot()
+    let c = explorationFactor(parent.visits)
     // First-play urgency: an unvisited child is assumed as good as the parent position is
     // for the chooser, minus a small reduction.
     let parentQ = parent.visits > 0 ? -parent.valueSum / Float(parent.visits) : 0
     let fpu = parentQ - 0.2
     var best = -1
     var bestScore = -Float.infinity
-    for c in children(i) {
-      let n = nodes[c]
-      let u = config.cPuct * n.prior * sqrtN / Float(1 + n.visits + n.virtualLoss)
-      let s = q(c, fpu: fpu) + u
+    for c2 in children(i) {
+      let n = nodes[c2]
+      let u = c * n.prior * sqrtN / Float(1 + n.visits + n.virtualLoss)
+      let s = q(c2, fpu: fpu) + u
       if s > bestScore {
         bestScore = s
-        best = c
+        best = c2
       }
     }
     return best
   }
 
-  /// Runs `count` simulations below the root (or below `forcedChild` when given).
-  func runSimulations(_ rootPosition: G, count: Int, forcedChild: Int? = nil) {
-    var done = 0
-    while done < count {
-      var pending: [(Int, G)] = []
-      var paths: [[Int]] = []
-      let want = min(config.batchSize, count - done)
-      var attempts = 0
-      while pending.count < want && attempts < want * 4 {
-        attempts += 1
-        var i = 0
-        var p = rootPosition
-        var path = [0]
-        if let f = forcedChild {
-          i = f
-          p.play(nodes[f].move)
-          path.append(f)
-        }
-        while nodes[i].evaluated && nodes[i].terminal == nil && nodes[i].childCount > 0 {
-          i = selectChild(i)
-          p.play(nodes[i].move)
-          path.append(i)
-        }
-        if let t = nodes[i].terminal {
-          backup(path, value: t)
-          done += 1
-          if done >= count { break }
-          continue
-        }
-        if pending.contains(where: { $0.0 == i }) { break }  // collision: evaluate what we have
-        for k in path { nodes[k].virtualLoss += 1 }
-        pending.append((i, p))
-        paths.append(path)
+  /// Descends from the root (or the phase's forced child) to new leaves under virtual loss,
+  /// at most `batchSize` of them and no more than the phase has left; simulations ending in
+  /// known finished positions back up at once.
+  func selectLeaves() {
+    guard var ph = phase, let rootPosition = root else { return }
+    let want = min(config.batchSize, ph.count - ph.done)
+    var attempts = 0
+    while inFlight.count < want && attempts < want * 4 {
+      attempts += 1
+      var i = 0
+      var p = rootPosition
+      var path = [0]
+      if let f = ph.forcedChild {
+        i = f
+        p.play(nodes[f].move)
+        path.append(f)
       }
-      if pending.isEmpty { continue }
-      let values = expandBatch(pending)
-      for (k, path) in paths.enumerated() {
-        for j in path { nodes[j].virtualLoss -= 1 }
-        backup(path, value: values[k])
-        done += 1
+      while nodes[i].evaluated && nodes[i].terminal == nil && nodes[i].childCount > 0 {
+        i = selectChild(i)
+        p.play(nodes[i].move)
+        path.append(i)
       }
+      if let t = nodes[i].terminal {
+        backup(path, value: t)
+        ph.done += 1
+        if ph.done >= ph.count { break }
+        continue
+      }
+      if inFlight.contains(where: { $0.node == i }) { break }  // collision: evaluate what we have
+      for k in path { nodes[k].virtualLoss += 1 }
+      inFlight.append(Leaf(node: i, path: path, position: p, moves: p.legalMoves))
     }
-  }
-
-  /// Evaluates and expands leaves; returns each leaf's value for its side to move.
-  @discardableResult
-  func expandBatch(_ leaves: [(Int, G)]) -> [Float] {
-    var out = [Float](repeating: 0, count: leaves.count)
-    var toEvaluate: [Int] = []
-    for (k, (i, p)) in leaves.enumerated() {
-      if let o = p.outcome {
-        let t = Float(o.score(for: p.sideToMove))
-        nodes[i].terminal = t
-        nodes[i].evaluated = true
-        out[k] = t
-      } else {
-        toEvaluate.append(k)
-      }
-    }
-    if !toEvaluate.isEmpty {
-      let results = evaluator.evaluate(toEvaluate.map { leaves[$0].1 })
-      evaluations += toEvaluate.count
-      for (j, k) in toEvaluate.enumerated() {
-        let (i, p) = leaves[k]
-        let moves = p.legalMoves
-        precondition(
-          results[j].priors.count == moves.count,
-          "evaluator returned \(results[j].priors.count) priors for \(moves.count) moves")
-        nodes[i].firstChild = Int32(nodes.count)
-        nodes[i].childCount = Int32(moves.count)
-        nodes[i].evaluated = true
-        for m in 0..<moves.count {
-          var child = Node(move: moves[m], parent: Int32(i))
-          child.prior = results[j].priors[m]
-          nodes.append(child)
-        }
-        out[k] = results[j].value
-        if i == 0 { rootValue = results[j].value }
-      }
-    }
-    return out
+    phase = ph
+    if inFlight.isEmpty && ph.done >= ph.count { nextPhase() }
   }
 
   /// Adds a leaf value (for the leaf's side to move) along a path.
   func backup(_ path: [Int], value: Float) {
     var v = -value  // for the player who moved into the leaf
+    simulations += 1
     for i in path.reversed() {
       nodes[i].visits += 1
       nodes[i].valueSum += v
@@ -352,36 +533,17 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
     return kids.map { nodes[$0].visits > 0 ? nodes[$0].valueSum / Float(nodes[$0].visits) : vMix }
   }
 
-  func gumbelSearch(_ position: G) -> PUCTResult<G.Move> {
-    let kids = Array(children(0))
-    let logits = kids.map { log(max(nodes[$0].prior, 1e-20)) }
-    let gumbels = kids.map { _ in Float(-log(-log(max(rng.unit(), 1e-300)))) }
-    let m = min(config.gumbelActions, kids.count)
-    var remaining = kids.indices.sorted { gumbels[$0] + logits[$0] > gumbels[$1] + logits[$1] }.prefix(m).map { $0 }
-    let rounds = max(1, Int(ceil(log2(Double(max(m, 2))))))
-    var budget = config.simulations
-    for r in 0..<rounds where remaining.count > 1 && budget > 0 {
-      let perAction = max(1, budget / ((rounds - r) * remaining.count))
-      for a in remaining {
-        runSimulations(position, count: perAction, forcedChild: kids[a])
-        budget -= perAction
-      }
-      let maxN = kids.map { Int(nodes[$0].visits) }.max() ?? 0
-      let q = completedQ(kids)
-      remaining.sort {
-        gumbels[$0] + logits[$0] + sigma(q[$0], maxVisits: maxN) > gumbels[$1] + logits[$1]
-          + sigma(q[$1], maxVisits: maxN)
-      }
-      remaining = Array(remaining.prefix(max(1, remaining.count / 2)))
-    }
-    if remaining.count == 1 && budget > 0 && kids.count == 1 { runSimulations(position, count: budget) }
+  /// Gumbel's answer after its halving rounds: the target softmax(logits + σ(completed Q)) and
+  /// the last candidate standing.
+  func gumbelResult(_ g: Gumbel) -> PUCTResult<G.Move> {
+    let kids = g.kids
     let maxN = kids.map { Int(nodes[$0].visits) }.max() ?? 0
     let q = completedQ(kids)
-    let scores = kids.indices.map { logits[$0] + sigma(q[$0], maxVisits: maxN) }
+    let scores = kids.indices.map { g.logits[$0] + sigma(q[$0], maxVisits: maxN) }
     let top = scores.max() ?? 0
     let e = scores.map { exp($0 - top) }
     let z = e.reduce(0, +)
-    let chosen = remaining.first ?? 0
+    let chosen = g.remaining.first ?? 0
     return PUCTResult(
       moves: kids.map { nodes[$0].move }, visits: kids.map { Int(nodes[$0].visits) }, policy: e.map { $0 / z },
       bestMove: nodes[kids[chosen]].move, value: q[chosen], evaluations: evaluations)

@@ -27,6 +27,19 @@ struct WhiteAbsoluteEvaluator: PolicyValueEvaluator {
   }
 }
 
+/// Priors and values drawn from each position's hash: deterministic, uneven and unrelated to
+/// the game, so two searches agree only by making the same simulations.
+struct HashEvaluator: PolicyValueEvaluator {
+  mutating func evaluate(_ batch: [HexapawnPosition]) -> [(priors: [Float], value: Float)] {
+    batch.map { p in
+      var rng = Xoshiro256(seed: p.hash)
+      let priors = (0..<p.legalMoves.count).map { _ in Float(rng.unit()) + 0.05 }
+      let total = priors.reduce(0, +)
+      return (priors.map { $0 / total }, Float(rng.unit()) * 2 - 1)
+    }
+  }
+}
+
 /// Every unfinished position reachable on a board, with the solver's verdicts: the oracle of
 /// the search tests.
 struct SolvedPositions {
@@ -55,12 +68,14 @@ struct SolvedPositions {
   let classic = SolvedPositions("3x3")
 
   /// With exact values, the search's root value has the solver's sign in every reachable
-  /// unfinished 3x3 position and its move keeps the game value: backups flip signs correctly.
-  @Test(arguments: [PUCTConfig.Root.puct, .gumbel])
-  func rootValueAndMoveAgreeWithTheSolver(root: PUCTConfig.Root) {
+  /// unfinished 3x3 position and its move keeps the game value: backups flip signs correctly;
+  /// also with AlphaZero's growing `c_puct`.
+  @Test(arguments: [(PUCTConfig.Root.puct, Float(0)), (.gumbel, 0), (.puct, 19652)])
+  func rootValueAndMoveAgreeWithTheSolver(root: PUCTConfig.Root, base: Float) {
     for (i, p) in classic.positions.enumerated() {
       let search = PUCTSearch(
-        evaluator: SolverEvaluator(solver: classic.solver), config: PUCTConfig(root: root, simulations: 64, seed: 1))
+        evaluator: SolverEvaluator(solver: classic.solver),
+        config: PUCTConfig(root: root, simulations: 64, cPuct: base > 0 ? 1.25 : 1.5, cPuctBase: base, seed: 1))
       let r = search.search(p)
       #expect((r.value > 0) == (classic.signs[i] > 0), "\(p.fen): value \(r.value)")
       let k = r.moves.firstIndex(of: r.bestMove)!
@@ -91,6 +106,58 @@ struct SolvedPositions {
     #expect(cases > 0)
     #expect(wrongWithFix == 0)
     #expect(wrongWithBug > 0)
+  }
+
+  /// Searches run together by `PUCTBatch` (their leaves in shared evaluator calls) make the
+  /// same simulations as each run alone: the same visits, policy, move, value and evaluations
+  /// at every move of their games, PUCT and Gumbel, with noise and tree reuse, whatever the
+  /// budgets; and the shared batches hold every search's leaves.
+  @Test(arguments: [PUCTConfig.Root.puct, .gumbel])
+  func batchedSearchesEqualSearchesAlone(root: PUCTConfig.Root) {
+    let budgets = [(1, 1), (7, 3), (64, 8), (200, 16), (33, 4)]
+    func config(_ slot: Int) -> PUCTConfig {
+      PUCTConfig(
+        root: root, simulations: budgets[slot].0, dirichletFraction: 0.25, batchSize: budgets[slot].1,
+        gumbelActions: 4, seed: UInt64(slot + 1))
+    }
+    let start = board("4x4")
+    // Alone: each slot plays one game, its searches choosing the moves.
+    var alone: [[PUCTResult<HexapawnMove>]] = []
+    for slot in budgets.indices {
+      let search = PUCTSearch(evaluator: HashEvaluator(), config: config(slot))
+      var p = start, results: [PUCTResult<HexapawnMove>] = []
+      while !p.isFinished {
+        let r = search.search(p, noise: slot % 2 == 0)
+        results.append(r)
+        search.advance(r.bestMove, from: p)
+        p.play(r.bestMove)
+      }
+      alone.append(results)
+    }
+    // Together.
+    let searches = budgets.indices.map { PUCTSearch(evaluator: HashEvaluator(), config: config($0)) }
+    var games = [HexapawnPosition](repeating: start, count: budgets.count)
+    var together = [[PUCTResult<HexapawnMove>]](repeating: [], count: budgets.count)
+    var evaluator = HashEvaluator()
+    let statistics = PUCTBatch.run(
+      searches, evaluator: &evaluator, start: budgets.indices.map { (start, $0 % 2 == 0) }
+    ) { slot, r in
+      together[slot].append(r)
+      searches[slot].advance(r.bestMove, from: games[slot])
+      games[slot].play(r.bestMove)
+      return games[slot].isFinished ? nil : (games[slot], slot % 2 == 0)
+    }
+    for slot in budgets.indices {
+      #expect(together[slot].count == alone[slot].count, "slot \(slot): \(together[slot].count) moves")
+      for (x, y) in zip(together[slot], alone[slot]) {
+        #expect(x.moves == y.moves && x.visits == y.visits && x.policy == y.policy, "slot \(slot)")
+        #expect(x.bestMove == y.bestMove && x.value == y.value && x.evaluations == y.evaluations, "slot \(slot)")
+      }
+    }
+    let evaluations = alone.joined().reduce(0) { $0 + $1.evaluations }
+    #expect(statistics.positions == evaluations)
+    #expect(statistics.searches == alone.joined().count)
+    #expect(statistics.batches < evaluations / 4, "\(statistics.batches) batches for \(evaluations) positions")
   }
 
   @Test func temperatureSamplingFollowsVisits() {
