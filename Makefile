@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift fuzz/Sources fuzz/Package.swift
 
-.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-int8 bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak
+.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-int8 bench-zero bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak
 
 all: build
 
@@ -28,6 +28,7 @@ help:
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
 	@echo "make bench-nn      policy-value nets (reference, chess): training, memory, inference, against JAX"
 	@echo "make bench-int8    int8 inference against float: a shipped engine's agreement and speed, the chess-sized net"
+	@echo "make bench-zero    batched PUCT and Gumbel on chess against the network alone (simulations/s over positions/s)"
 	@echo "make bench-backends  conv GEMMs and convolutions in OpenBLAS, BLIS, oneDNN, libxsmm (GFLOP/s)"
 	@echo "make bench-perft   chess perft nodes/s (start d6, Kiwipete d5) against Stockfish, one thread"
 	@echo "make perft-full    every depth of perftsuite.epd and tricky.perft (release; a few minutes)"
@@ -204,6 +205,12 @@ bench-int8: build
 	$(BIN) bench int8 --engine hexapawn-4x4-zero --positions 8192
 	$(BIN) bench nn --net chess --only infer --int8 --inference-batch 1 --inference-batch 64 --positions 1024 --threads 1
 	$(BIN) bench nn --net chess --only infer --int8 --inference-batch 1 --inference-batch 64 --positions 1024 --threads 2
+
+# Batched tree search on chess: 16 games in flight, their leaves evaluated together, against
+# the same network alone at the batch the search gave it; PUCT, then Gumbel.
+bench-zero: build
+	$(BIN) bench zero --seconds 30
+	$(BIN) bench zero --seconds 30 --root gumbel
 
 bench-backends:
 	@bash bench/backends.sh

@@ -182,7 +182,8 @@ let package = Package(
       swiftSettings: hotPath),
     // The chess side of the policy-value learner: the encoding of positions and moves, and the
     // network as PUCT's evaluator.
-    .target(name: "ChessZero", dependencies: ["GameCore", "Chess", "NeuralCore"], swiftSettings: hotPath),
+    .target(
+      name: "ChessZero", dependencies: ["GameCore", "Chess", "GameSearch", "NeuralCore"], swiftSettings: hotPath),
     .target(
       name: "TerminalPlay",
       dependencies: [
@@ -192,7 +193,7 @@ let package = Package(
       name: "zerolab",
       dependencies: [
         "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "GameSearch", "GameSolver", "GameCounting", "GMP",
-        "TerminalPlay", "Engines", "NeuralCore", "LabKit", "AlphaZero", "NNUE", "NNUETraining", "NNUELab",
+        "TerminalPlay", "Engines", "NeuralCore", "LabKit", "AlphaZero", "ChessZero", "NNUE", "NNUETraining", "NNUELab",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: executablePath

@@ -43,30 +43,38 @@ public enum ChessEncoding {
   /// Writes the `8·8·19` floats of `state` into `out` from `offset`.
   public static func encode(_ state: ChessGameState, into out: inout [Float], at offset: Int) {
     precondition(offset >= 0 && offset + 64 * planes <= out.count, "encoding outside the buffer")
+    out.withUnsafeMutableBufferPointer { encode(state, into: $0.baseAddress! + offset) }
+  }
+
+  /// Writes the `8·8·19` floats of `state` at `o`.
+  public static func encode(_ state: ChessGameState, into o: UnsafeMutablePointer<Float>) {
     let p = state.position
     let us = p.sideToMove, them = us.opponent
-    out.withUnsafeMutableBufferPointer { buffer in
-      let o = buffer.baseAddress! + offset
-      for i in 0..<(64 * planes) { o[i] = 0 }
-      func set(_ bits: Bitboard, _ plane: Int, _ value: Float = 1) {
-        for s in bits { o[PolicyMap.orient(s.index, us) * planes + plane] = value }
-      }
-      func fill(_ plane: Int, _ value: Float) {
-        for s in 0..<64 { o[s * planes + plane] = value }
-      }
-      for (k, kind) in PieceKind.allCases.enumerated() {
-        set(p.pieces(us, kind), k)
-        set(p.pieces(them, kind), 6 + k)
-      }
-      let r = state.repetitions
-      if r >= 2 { fill(12, 1) }
-      if r >= 3 { fill(13, 1) }
-      set(p.castlingRookSquares & p.pieces(us), 14)
-      set(p.castlingRookSquares & p.pieces(them), 15)
-      if let ep = p.enPassantSquare { set(ep.bitboard, 16) }
-      fill(17, Float(p.halfmoveClock) / 100)
-      fill(18, 1)
+    o.update(repeating: 0, count: 64 * planes)
+    func set(_ bits: Bitboard, _ plane: Int, _ value: Float = 1) {
+      for s in bits { o[PolicyMap.orient(s.index, us) * planes + plane] = value }
     }
+    func fill(_ plane: Int, _ value: Float) {
+      for s in 0..<64 { o[s * planes + plane] = value }
+    }
+    for (k, kind) in PieceKind.allCases.enumerated() {
+      set(p.pieces(us, kind), k)
+      set(p.pieces(them, kind), 6 + k)
+    }
+    let r = state.repetitions
+    if r >= 2 { fill(12, 1) }
+    if r >= 3 { fill(13, 1) }
+    set(p.castlingRookSquares & p.pieces(us), 14)
+    set(p.castlingRookSquares & p.pieces(them), 15)
+    if let ep = p.enPassantSquare { set(ep.bitboard, 16) }
+    fill(17, Float(p.halfmoveClock) / 100)
+    fill(18, 1)
+  }
+
+  /// The planes of `states` into `buffer`, resized to `[N, 8, 8, 19]`.
+  public static func encode(_ states: [ChessGameState], into buffer: TensorBuffer) {
+    buffer.resize(Shape(states.count, 8, 8, planes))
+    for (i, s) in states.enumerated() { encode(s, into: buffer.pointer + i * 64 * planes) }
   }
 
   /// The planes of `states` as one tensor `[N, 8, 8, 19]`.
@@ -90,8 +98,20 @@ public enum ChessEncoding {
   /// alone, in the order `generateMoves` gives them; empty for a finished state.
   public static func priors(logits: [Float], at offset: Int = 0, for state: ChessGameState) -> [Float] {
     precondition(offset >= 0 && offset + policySize <= logits.count, "logits outside the buffer")
-    var out = PolicyMap.indices(of: state).map { logits[offset + $0] }
-    guard let top = out.max() else { return [] }
+    return logits.withUnsafeBufferPointer { priors(logits: $0.baseAddress! + offset, for: state) }
+  }
+
+  /// The softmax of the 1858 logits at `logits` over the legal moves of `state` alone.
+  public static func priors(logits: UnsafePointer<Float>, for state: ChessGameState) -> [Float] {
+    let moves = state.legalMoves
+    guard !moves.isEmpty else { return [] }
+    let side = state.sideToMove
+    var out = [Float](repeating: 0, count: moves.count)
+    var top = -Float.infinity
+    for (i, m) in moves.enumerated() {
+      out[i] = logits[PolicyMap.index(of: m, sideToMove: side)]
+      top = max(top, out[i])
+    }
     var z: Float = 0
     for i in out.indices {
       out[i] = expf(out[i] - top)

@@ -12,6 +12,8 @@ import NeuralCore
 /// win/draw/loss head).
 public struct ChessNetworkEvaluator: PolicyValueEvaluator {
   public var network: PolicyValueNetwork
+  /// The encoded batch, kept between calls.
+  let input = TensorBuffer()
 
   /// `network` must take `[N, 8, 8, 19]` and give 1858 policy logits (a network of another
   /// shape is refused in one line); its value head may be tanh or win/draw/loss.
@@ -25,30 +27,34 @@ public struct ChessNetworkEvaluator: PolicyValueEvaluator {
     self.network = network
   }
 
-  /// The network spec of a chess network with `blocks` residual blocks of `channels` channels.
-  public static func spec(blocks: Int, channels: Int, activation: Activation = Activation(.relu)) -> NetworkSpec {
+  /// The network spec of a chess network with `blocks` residual blocks of `channels` channels,
+  /// a win/draw/loss value head unless told otherwise, squeeze-excitation when given its ratio.
+  public static func spec(
+    blocks: Int, channels: Int, activation: Activation = Activation(.relu), valueHead: ValueHead = .wdl,
+    squeezeExcitation: Int? = nil
+  ) -> NetworkSpec {
     NetworkSpec.policyValue(
       height: 8, width: 8, planes: ChessEncoding.planes, blocks: blocks, channels: channels,
-      policySize: ChessEncoding.policySize, activation: activation)
+      policySize: ChessEncoding.policySize, activation: activation, valueHead: valueHead,
+      squeezeExcitation: squeezeExcitation)
   }
 
   public mutating func evaluate(_ batch: [ChessGameState]) -> [(priors: [Float], value: Float)] {
     if batch.isEmpty { return [] }
-    let out = network.evaluate(ChessEncoding.batch(batch), training: false)
+    ChessEncoding.encode(batch, into: input)
+    let out = network.evaluate(input, training: false)
     let k = ChessEncoding.policySize
+    let logits = out.policy.pointer, values = out.value.pointer
     let wdl = network.spec.valueHead == .wdl
     return batch.enumerated().map { b, s in
-      (
-        ChessEncoding.priors(logits: out.policy.data, at: b * k, for: s),
-        wdl ? expected(out.value.data, at: b * 3) : out.value.data[b]
-      )
+      (ChessEncoding.priors(logits: logits + b * k, for: s), wdl ? expected(values + b * 3) : values[b])
     }
   }
 
   /// P(win) − P(loss) from three win/draw/loss logits.
-  func expected(_ logits: [Float], at i: Int) -> Float {
-    let top = max(logits[i], logits[i + 1], logits[i + 2])
-    let w = expf(logits[i] - top), d = expf(logits[i + 1] - top), l = expf(logits[i + 2] - top)
-    return (w - l) / (w + d + l)
+  func expected(_ l: UnsafePointer<Float>) -> Float {
+    let top = max(l[0], l[1], l[2])
+    let w = expf(l[0] - top), d = expf(l[1] - top), x = expf(l[2] - top)
+    return (w - x) / (w + d + x)
   }
 }

@@ -15,7 +15,10 @@ struct Bench: ParsableCommand {
         zerolab bench solver --size 4x4 --size 5x5
         zerolab bench mcts --size 3x3 --size 5x5 --sims 200000
       """,
-    subcommands: [SolverBench.self, MCTSBench.self, NNBench.self, Int8Bench.self, LearnerBench.self, EngineBench.self])
+    subcommands: [
+      SolverBench.self, MCTSBench.self, NNBench.self, Int8Bench.self, ZeroBench.self, LearnerBench.self,
+      EngineBench.self,
+    ])
 }
 
 struct SolverBench: ParsableCommand {

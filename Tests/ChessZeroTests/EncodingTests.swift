@@ -143,7 +143,7 @@ func mirrored(_ m: Move) -> Move { Move(raw: m.raw ^ (56 | 56 << 6)) }
   /// PUCT with a tiny random network returns a legal move, from the start and a few middle
   /// and end positions.
   @Test func puctWithATinyRandomNetPlaysLegalMoves() throws {
-    var net = PolicyValueNetwork(ChessNetworkEvaluator.spec(blocks: 1, channels: 8))
+    var net = PolicyValueNetwork(ChessNetworkEvaluator.spec(blocks: 1, channels: 8, valueHead: .tanh))
     var rng = Xoshiro256(seed: 9)
     net.initialize(InitOptions(), inputShape: ChessEncoding.inputShape, rng: &rng)
     let search = PUCTSearch(evaluator: try ChessNetworkEvaluator(network: net), config: PUCTConfig(simulations: 32))
@@ -172,5 +172,29 @@ func mirrored(_ m: Move) -> Move { Move(raw: m.raw ^ (56 | 56 << 6)) }
       NetworkSpec.policyValue(
         height: 3, width: 3, planes: 3, blocks: 1, channels: 4, policySize: 27, activation: Activation(.relu)))
     #expect(throws: NeuralError.self) { try ChessNetworkEvaluator(network: hexapawn) }
+  }
+}
+
+@Suite struct ChessSearchBenchmarkTests {
+  /// A short run on a tiny network: the searches' leaves reach the network in shared batches
+  /// no larger than games x leaves, every move searched with its simulations, and the network
+  /// alone timed at the search's batch.
+  @Test func batchedSearchFeedsTheNetwork() throws {
+    var net = PolicyValueNetwork(ChessNetworkEvaluator.spec(blocks: 1, channels: 8))
+    var rng = Xoshiro256(seed: 3)
+    net.initialize(InitOptions(), inputShape: ChessEncoding.inputShape, rng: &rng)
+    var settings = ChessSearchBenchmark.Settings()
+    settings.games = 3
+    settings.leaves = 4
+    settings.simulations = 12
+    settings.seconds = 0.5
+    let f = try ChessSearchBenchmark.run(net, settings: settings) { _ in }
+    #expect(f.searches >= 3)
+    #expect(f.simulations >= f.searches * 12, "\(f.simulations) simulations for \(f.searches) searches")
+    #expect(f.positions <= f.simulations + f.searches, "each simulation evaluates at most one position")
+    #expect(f.averageBatch > 4 && f.averageBatch <= 12, "average batch \(f.averageBatch)")
+    #expect(f.evaluatorSeconds > 0 && f.evaluatorSeconds < f.seconds)
+    #expect(f.batch == Int(f.averageBatch.rounded()) && f.networkPass > 0)
+    #expect(f.simulationsPerSecond > 0 && f.networkPositionsPerSecond > 0)
   }
 }
