@@ -207,7 +207,7 @@ bench-int8: build
 	$(BIN) bench nn --net chess --only infer --int8 --inference-batch 1 --inference-batch 64 --positions 1024 --threads 2
 
 # Batched tree search on chess: 16 games in flight, their leaves evaluated together, against
-# the same network alone at the batch the search gave it; PUCT, then Gumbel.
+# the same network alone on the same batches; PUCT, then Gumbel.
 bench-zero: build
 	$(BIN) bench zero --seconds 30
 	$(BIN) bench zero --seconds 30 --root gumbel

@@ -5,8 +5,8 @@ import NeuralCore
 
 /// How fast batched PUCT searches chess on a network, against the network alone: many games
 /// in flight (`PUCTBatch`), each searching its moves and playing the best one, their leaves
-/// evaluated together; then the same network timed on batches of the size the search gave
-/// it. The search's simulations per second over the network's positions per second says how
+/// evaluated together; then the same network timed alone on the same batches, replayed in
+/// the order the search made them. The search's simulations per second over the network's positions per second says how
 /// much of the machine the tree, the move generation and the encoding take.
 public enum ChessSearchBenchmark {
   public struct Settings: Sendable {
@@ -35,12 +35,13 @@ public enum ChessSearchBenchmark {
     public var seconds = 0.0
     /// Seconds inside the evaluator (encoding, network, priors) during the search.
     public var evaluatorSeconds = 0.0
-    /// The network alone on batches of `batch` positions: median seconds a pass.
-    public var batch = 0
-    public var networkPass = 0.0
+    /// The network alone on the search's batches, replayed in the order the search made
+    /// them: the positions and the seconds they took.
+    public var networkPositions = 0
+    public var networkSeconds = 0.0
 
     public var simulationsPerSecond: Double { Double(simulations) / max(seconds, 1e-9) }
-    public var networkPositionsPerSecond: Double { Double(batch) / max(networkPass, 1e-12) }
+    public var networkPositionsPerSecond: Double { Double(networkPositions) / max(networkSeconds, 1e-12) }
     public var averageBatch: Double { Double(positions) / Double(max(batches, 1)) }
   }
 
@@ -48,7 +49,9 @@ public enum ChessSearchBenchmark {
   struct TimedEvaluator: PolicyValueEvaluator {
     var inner: ChessNetworkEvaluator
     var seconds = 0.0
-    var last: [ChessGameState] = []
+    /// The largest batch seen, and every batch's size in order.
+    var largest: [ChessGameState] = []
+    var sizes: [Int] = []
 
     mutating func evaluate(_ batch: [ChessGameState]) -> [(priors: [Float], value: Float)] {
       let clock = ContinuousClock()
@@ -56,7 +59,8 @@ public enum ChessSearchBenchmark {
       let out = inner.evaluate(batch)
       let d = (clock.now - t0).components
       seconds += Double(d.seconds) + Double(d.attoseconds) * 1e-18
-      if batch.count >= last.count { last = batch }
+      if batch.count > largest.count { largest = batch }
+      sizes.append(batch.count)
       return out
     }
   }
@@ -122,25 +126,31 @@ public enum ChessSearchBenchmark {
     figures.positions = statistics.positions
     figures.simulations = statistics.simulations
     figures.evaluatorSeconds = evaluator.seconds
-    // The network alone, on positions from the search at the size of its average batch.
-    figures.batch = max(1, Int(figures.averageBatch.rounded()))
-    var positions = evaluator.last
-    while positions.count < figures.batch { positions += evaluator.last }
-    let x = TensorBuffer()
-    ChessEncoding.encode(Array(positions.prefix(figures.batch)), into: x)
+    // The network alone on the same batches: the search's sizes in its order (positions from
+    // its largest batch), until half the search's time has passed.
     var net = network
-    _ = net.evaluate(x, training: false)
-    var times: [Double] = []
-    let networkStart = clock.now
-    while times.count < 5 || (clock.now - networkStart < .seconds(s.seconds / 2) && times.count < 1000) {
-      let t0 = clock.now
-      _ = net.evaluate(x, training: false)
-      let d = (clock.now - t0).components
-      times.append(Double(d.seconds) + Double(d.attoseconds) * 1e-18)
-      if times.count % 20 == 0 { progress("network alone: \(times.count) passes of \(figures.batch)") }
+    var inputs: [Int: TensorBuffer] = [:]
+    for size in Set(evaluator.sizes) {
+      let x = TensorBuffer()
+      ChessEncoding.encode(Array(evaluator.largest.prefix(size)), into: x)
+      inputs[size] = x
     }
-    times.sort()
-    figures.networkPass = times[times.count / 2]
+    if let x = inputs[evaluator.largest.count] { _ = net.evaluate(x, training: false) }
+    let networkStart = clock.now
+    var lastLine = networkStart
+    for (k, size) in evaluator.sizes.enumerated() {
+      let t0 = clock.now
+      _ = net.evaluate(inputs[size]!, training: false)
+      let t1 = clock.now
+      let d = (t1 - t0).components
+      figures.networkSeconds += Double(d.seconds) + Double(d.attoseconds) * 1e-18
+      figures.networkPositions += size
+      if t1 - lastLine >= .seconds(1) {
+        lastLine = t1
+        progress("network alone: \(k + 1) of the search's \(evaluator.sizes.count) batches")
+      }
+      if t1 - networkStart >= .seconds(s.seconds / 2) { break }
+    }
     return figures
   }
 }

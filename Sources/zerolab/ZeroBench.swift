@@ -12,10 +12,10 @@ struct ZeroBench: ParsableCommand {
     discussion: """
       Plays --games chess games at once from seeded random openings, each move searched with \
       --sims simulations, every search handing over up to --leaves leaves a round so that the \
-      network evaluates them together; then times the same network alone on batches of the \
-      size the search gave it. The ratio is the share of the machine the network gets: what \
+      network evaluates them together; then times the same network alone on the same batches \
+      (the search's batch sizes in its order, for half its time). The ratio is the share of the machine the network gets: what \
       the tree, the move generation and the encoding leave it. `make bench-zero` runs it.
-        BENCH zero-<blocks>x<channels>-b<batch> unit=simulations/s zerolab=<search> \
+        BENCH zero-<root>-<blocks>x<channels>-b<average batch> unit=simulations/s zerolab=<search> \
       network=<network alone> ratio=<search/network>
 
       Examples:
@@ -65,11 +65,11 @@ struct ZeroBench: ParsableCommand {
         + "\(String(format: "%.1f", f.seconds)) s, \(f.searches) moves, \(f.batches) batches of "
         + "\(String(format: "%.1f", f.averageBatch)) positions; the evaluator took \(String(format: "%.1f", share)) %")
     print(
-      "network alone, batch \(f.batch): median pass \(String(format: "%.3f", f.networkPass * 1000)) ms = "
-        + "\(Int(f.networkPositionsPerSecond)) positions/s")
+      "network alone on the same batches: \(grouped(f.networkPositions)) positions in "
+        + "\(String(format: "%.1f", f.networkSeconds)) s = \(Int(f.networkPositionsPerSecond)) positions/s")
     let ratio = f.simulationsPerSecond / max(f.networkPositionsPerSecond, 1e-9)
     print(
-      "BENCH zero-\(blocks)x\(channels)-b\(f.batch) unit=simulations/s zerolab=\(Int(f.simulationsPerSecond)) "
+      "BENCH zero-\(root)-\(blocks)x\(channels)-b\(Int(f.averageBatch.rounded())) unit=simulations/s zerolab=\(Int(f.simulationsPerSecond)) "
         + "network=\(Int(f.networkPositionsPerSecond)) ratio=\(String(format: "%.3f", ratio))")
   }
 }
