@@ -105,15 +105,8 @@ public final class ChessSearchEngine: ChessEngineHandle {
   /// capped by the time the limits allow.
   func budget(_ config: MCTSConfig, limits: SearchLimits, side: Side) -> MCTSConfig {
     var c = config
-    var allowed: Duration?
-    if let mt = limits.moveTime {
-      allowed = .milliseconds(max(1, mt - 15))
-    } else if let time = side == .white ? limits.whiteTime : limits.blackTime, !limits.infinite {
-      let inc = (side == .white ? limits.whiteIncrement : limits.blackIncrement) ?? 0
-      let available = max(1, time - 30)
-      let togo = min(50, max(1, limits.movesToGo ?? 30))
-      allowed = .milliseconds(max(1, min(available / togo + inc * 3 / 4, available / 2)))
-    }
+    // MCTS has no iterations to stop between: it spends the optimum, within the hard limit.
+    let allowed = limits.allocation(for: side).map { Duration.milliseconds(min($0.optimum, $0.hardLimit)) }
     c.simulations = limits.nodes ?? ownSimulations
     switch (ownTime, allowed) {
     case (let own?, let a?): c.time = min(own, a)
