@@ -71,7 +71,9 @@ public enum Runs {
           + "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.1f", rate)) games/s, "
           + "\(String(format: "%.0f", wall)) s")
     }
-    try learner.saveNetwork(metadata: ["zerolab.run": method], to: dir + "/network.safetensors")
+    let spec = learner.network.spec
+    try Checkpoint.save(
+      &learner.network, spec: spec, metadata: ["zerolab.run": method], to: dir + "/network.safetensors")
     return (learner, out)
   }
 
@@ -139,7 +141,9 @@ public enum Runs {
         "step \(done), loss \(String(format: "%.3f", learner.lastLoss)), optimal moves "
           + "\(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.0f", m.wallSeconds)) s")
     }
-    try learner.saveNetwork(metadata: ["zerolab.run": "supervised"], to: dir + "/network.safetensors")
+    let spec = learner.network.spec
+    try Checkpoint.save(
+      &learner.network, spec: spec, metadata: ["zerolab.run": "supervised"], to: dir + "/network.safetensors")
     return (learner, out)
   }
 
