@@ -47,17 +47,7 @@ public enum NetworkEngine {
   /// `count` unfinished positions of seeded random games on a board of `size` (every position
   /// of each game, games until there are enough).
   public static func calibrationPositions(_ size: BoardSize, count: Int, seed: UInt64) -> [HexapawnPosition] {
-    var rng = Xoshiro256(seed: seed)
-    var positions: [HexapawnPosition] = []
-    while positions.count < count {
-      var p = HexapawnPosition(size: size)
-      while !p.isFinished && positions.count < count {
-        positions.append(p)
-        let moves = p.legalMoves
-        p = p.playing(moves[rng.below(moves.count)])
-      }
-    }
-    return positions
+    randomGameStates(from: HexapawnPosition(size: size), count: count, seed: seed)
   }
 }
 
