@@ -39,22 +39,22 @@ public final class ChessSearchEngine: ChessEngineHandle {
   /// The player `text` names (`mcts:sims=2000`), its random choices seeded by `seed` unless the
   /// text gives `seed=`; a bad name or option is a one-line error.
   public init(_ text: String, seed: UInt64) throws(EngineError) {
-    let options: [String: String]
+    let own: (simulations: Int?, time: Duration?)
     do throws(NotationError) {
       let spec = try PlayerSpec(parsing: text)
-      options = spec.options
       guard ChessSearchEngine.players.contains(spec.name) else {
         throw NotationError(
           "'\(text)': the game-generic players of chess are \(ChessSearchEngine.players.joined(separator: " and "))")
       }
       player = try PlayerFactory.make(spec, evaluator: ZeroEvaluator<ChessGameState>(), seed: seed)
       name = spec.description
+      own = spec.name == "mcts" ? try PlayerFactory.mctsBudget(spec) : (nil, nil)
     } catch {
       throw EngineError(error.message)
     }
     mcts = player as? MCTSPlayer<ChessGameState>
-    ownSimulations = mcts == nil ? nil : options["sims"].flatMap { Int($0) }
-    ownTime = mcts == nil ? nil : options["time"].flatMap { Double($0) }.map { .milliseconds(Int($0 * 1000)) }
+    ownSimulations = mcts == nil ? nil : own.simulations
+    ownTime = mcts == nil ? nil : own.time
   }
 
   public func newGame() {
