@@ -73,13 +73,12 @@ public struct NetworkEvaluator: PolicyValueEvaluator {
   public mutating func evaluate(_ batch: [HexapawnPosition]) -> [(priors: [Float], value: Float)] {
     let out = network.evaluate(encoding.batch(batch), training: false)
     let k = encoding.policySize
-    return batch.enumerated().map { b, p in
-      let moves = p.legalMoves
-      var logits = moves.map { out.policy.data[b * k + encoding.index(of: $0, in: p)] }
-      let m = logits.max() ?? 0
-      logits = logits.map { expf($0 - m) }
-      let z = logits.reduce(0, +)
-      return (logits.map { $0 / z }, out.value.data[b])
+    let encoding = encoding
+    return out.policy.data.withUnsafeBufferPointer { logits in
+      batch.enumerated().map { b, p in
+        let indices = p.legalMoves.lazy.map { encoding.index(of: $0, in: p) }
+        return (PolicyValue.legalSoftmax(logits.baseAddress! + b * k, indices: indices), out.value.data[b])
+      }
     }
   }
 
