@@ -231,10 +231,11 @@ public final class NNUETrainer {
     return (loss / Double(max(count, 1)), cp / Double(max(count, 1)))
   }
 
-  /// Runs the remaining epochs; returns the metrics of each.
+  /// Runs the remaining epochs; returns the metrics of every epoch of the run, those of an
+  /// earlier (killed) session up to the checkpoint included, as `metrics.jsonl` holds them.
   @discardableResult
   public func run() throws -> [TrainMetrics] {
-    var all: [TrainMetrics] = []
+    var all = try JSONLines<TrainMetrics>(path: metricsPath).read().filter { $0.epoch <= epoch }
     let scale = Float(settings.spec.scale)
     var fb = NNUETrainingModel.FeatureBatch()
     var targets: [Float] = [], scores: [Float] = []
