@@ -84,10 +84,6 @@ public struct NetworkEvaluator: PolicyValueEvaluator {
 
   /// The legal move with the highest policy logit (the network playing by its policy alone).
   public mutating func bestMove(_ p: HexapawnPosition) -> HexapawnMove {
-    let r = evaluate([p])[0]
-    let moves = p.legalMoves
-    var best = 0
-    for i in 1..<moves.count where r.priors[i] > r.priors[best] { best = i }
-    return moves[best]
+    p.legalMoves[Evaluation.policyMove(evaluate([p])[0].priors)]
   }
 }

@@ -267,8 +267,7 @@ public final class NetworkPlayer: Player {
     }
     let r = evaluator.evaluate([position])[0]
     let moves = position.legalMoves
-    var best = 0
-    for i in 1..<moves.count where r.priors[i] > r.priors[best] { best = i }
+    let best = Evaluation.policyMove(r.priors)
     lastReport = "value \(String(format: "%+.2f", r.value)), prior \(String(format: "%.2f", r.priors[best]))"
     return moves[best]
   }
