@@ -6,8 +6,8 @@
 # fingerprint, metrics, checkpoint), every file of a checkpoint and the metrics for train
 # --resume and supervise --resume, a loop's loop.json and generation.json for a rerun of nnue
 # loop, and a comparison's compare.json for a rerun of nnue compare. The JSON files and JSON
-# Lines files, whose checksum is their only defence against a change that leaves valid JSON,
-# also get one bit of a digit flipped. Each must fail with exactly one line on standard error
+# Lines files (a checkpoint's state.json and replay.json too), whose checksum is their only
+# defence against a change that leaves valid JSON, also get one bit of a digit flipped. Each must fail with exactly one line on standard error
 # naming the file, never crash, and leave every file as it was (sha256 before and after);
 # `uci` answers with an `info string` and keeps playing. Part of `make test`.
 set -uo pipefail
@@ -43,13 +43,16 @@ damage() {
 }
 
 # flip:N for the last digit of FILE outside its checksums: bit 0 turns it into another digit,
-# so the JSON stays valid with another value.
+# so the JSON stays valid with another value. Nothing for a file without such a digit (an
+# empty replay window: []).
 digit() {
   python3 - "$1" <<'PY'
 import re, sys
 d = open(sys.argv[1], "rb").read()
 sums = [m.span() for m in re.finditer(rb"fnv1a64:[0-9a-f]{16}", d)]
-print("flip:%d" % max(i for i, c in enumerate(d) if 48 <= c <= 57 and not any(a <= i < b for a, b in sums)))
+digits = [i for i, c in enumerate(d) if 48 <= c <= 57 and not any(a <= i < b for a, b in sums)]
+if digits:
+    print("flip:%d" % max(digits))
 PY
 }
 
@@ -86,6 +89,25 @@ refused() {
   fi
   if grep -Eq "Fatal error|Segmentation|Illegal instruction|Trace/breakpoint" "$tmp/err"; then fail "$name: crashed"; fi
   if [ "$before" != "$after" ]; then fail "$name: files changed"; fi
+}
+
+# damaged_copies_refused LABEL GOOD RUN FILE COMMAND...: for each damage of GOOD/FILE (a JSON or
+# JSON Lines file gets json_damages, any other file empty, cut in half and two bits flipped),
+# RUN is made a fresh copy of the folder GOOD with FILE so damaged, and COMMAND must refuse it
+# (`refused`).
+damaged_copies_refused() {
+  local label=$1 good=$2 run=$3 file=$4 hows how
+  shift 4
+  case "$file" in
+    *.json | *.jsonl) hows=$(json_damages "$good/$file") ;;
+    *) hows="empty cut:$(($(stat -c %s "$good/$file") / 2)) flip:9 flip:-2" ;;
+  esac
+  for how in $hows; do
+    rm -rf "$run"
+    cp -r "$good" "$run"
+    damage "$good/$file" "$run/$file" "$how"
+    refused "$label, $file $how" "$run/$file" "$@"
+  done
 }
 
 mkdir -p "$tmp/keep"
@@ -157,14 +179,8 @@ if [ -n "$shard" ]; then
   "$bin" "${ntrain[@]}" --epochs 1 >/dev/null 2>&1 || fail "nnue train failed"
   cp -r "$nrun" "$tmp/nnue-good"
   for file in settings.json data.json metrics.jsonl checkpoint.safetensors; do
-    hows="empty cut:$(($(stat -c %s "$tmp/nnue-good/$file") / 2)) flip:9 flip:-2"
-    case "$file" in *.json*) hows=$(json_damages "$tmp/nnue-good/$file") ;; esac
-    for how in $hows; do
-      rm -rf "$nrun"
-      cp -r "$tmp/nnue-good" "$nrun"
-      damage "$tmp/nnue-good/$file" "$nrun/$file" "$how"
-      refused "nnue train --resume, $file $how" "$nrun/$file" "$bin" "${ntrain[@]}" --epochs 2 --resume
-    done
+    damaged_copies_refused "nnue train --resume" "$tmp/nnue-good" "$nrun" "$file" "$bin" "${ntrain[@]}" --epochs 2 \
+      --resume
   done
   rm -rf "$nrun"
 fi
@@ -179,14 +195,7 @@ for cmd in train supervise; do
   "$bin" "${args[@]}" --iterations 2 >/dev/null 2>&1 || fail "$cmd hexapawn failed"
   cp -r "$run" "$tmp/run-good"
   for file in metrics.jsonl $(cd "$tmp/run-good" && find checkpoint -type f | sort); do
-    hows="empty cut:$(($(stat -c %s "$tmp/run-good/$file") / 2)) flip:9 flip:-2"
-    if [ "$file" = metrics.jsonl ]; then hows=$(json_damages "$tmp/run-good/$file"); fi
-    for how in $hows; do
-      rm -rf "$run"
-      cp -r "$tmp/run-good" "$run"
-      damage "$tmp/run-good/$file" "$run/$file" "$how"
-      refused "$cmd --resume, $file $how" "$run/$file" "$bin" "${args[@]}" --iterations 3 --resume
-    done
+    damaged_copies_refused "$cmd --resume" "$tmp/run-good" "$run" "$file" "$bin" "${args[@]}" --iterations 3 --resume
   done
 done
 rm -rf "$run"
@@ -198,12 +207,7 @@ lopts=(nnue loop --games 2 --nodes 200 --epochs 1 --batch 64 --accumulator 16 --
 "$bin" "${lopts[@]}" --generations 1 >/dev/null 2>&1 || fail "nnue loop failed"
 cp -r "$loop" "$tmp/loop-good"
 for file in loop.json gen0/generation.json; do
-  for how in $(json_damages "$tmp/loop-good/$file"); do
-    rm -rf "$loop"
-    cp -r "$tmp/loop-good" "$loop"
-    damage "$tmp/loop-good/$file" "$loop/$file" "$how"
-    refused "nnue loop rerun, $file $how" "$loop/$file" "$bin" "${lopts[@]}" --generations 1
-  done
+  damaged_copies_refused "nnue loop rerun" "$tmp/loop-good" "$loop" "$file" "$bin" "${lopts[@]}" --generations 1
 done
 rm -rf "$loop"
 

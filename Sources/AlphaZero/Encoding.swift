@@ -73,22 +73,17 @@ public struct NetworkEvaluator: PolicyValueEvaluator {
   public mutating func evaluate(_ batch: [HexapawnPosition]) -> [(priors: [Float], value: Float)] {
     let out = network.evaluate(encoding.batch(batch), training: false)
     let k = encoding.policySize
-    return batch.enumerated().map { b, p in
-      let moves = p.legalMoves
-      var logits = moves.map { out.policy.data[b * k + encoding.index(of: $0, in: p)] }
-      let m = logits.max() ?? 0
-      logits = logits.map { expf($0 - m) }
-      let z = logits.reduce(0, +)
-      return (logits.map { $0 / z }, out.value.data[b])
+    let encoding = encoding
+    return out.policy.data.withUnsafeBufferPointer { logits in
+      batch.enumerated().map { b, p in
+        let indices = p.legalMoves.lazy.map { encoding.index(of: $0, in: p) }
+        return (PolicyValue.legalSoftmax(logits.baseAddress! + b * k, indices: indices), out.value.data[b])
+      }
     }
   }
 
   /// The legal move with the highest policy logit (the network playing by its policy alone).
   public mutating func bestMove(_ p: HexapawnPosition) -> HexapawnMove {
-    let r = evaluate([p])[0]
-    let moves = p.legalMoves
-    var best = 0
-    for i in 1..<moves.count where r.priors[i] > r.priors[best] { best = i }
-    return moves[best]
+    p.legalMoves[Evaluation.policyMove(evaluate([p])[0].priors)]
   }
 }

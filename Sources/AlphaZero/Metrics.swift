@@ -142,16 +142,9 @@ public enum Evaluation {
     _ network: PolicyValueNetwork, board: SolvedBoard, games: Int, searchSimulations: Int, seed: UInt64
   ) -> Scores {
     let encoding = HexapawnEncoding(size: board.size)
-    var evaluator = NetworkEvaluator(network: network, encoding: encoding)
     var s = Scores()
-    var outputs: [(priors: [Float], value: Float)] = []
-    let chunk = 512
-    var start = 0
-    while start < board.positions.count {
-      outputs += evaluator.evaluate(Array(board.positions[start..<min(start + chunk, board.positions.count)]))
-      start += chunk
-    }
-    (s.optimalMoveAccuracy, s.valueSignAccuracy, s.valueMSE) = solverScores(board: board, outputs: outputs)
+    (s.optimalMoveAccuracy, s.valueSignAccuracy, s.valueMSE) = solverScores(
+      board: board, outputs: outputs(network, board: board))
     if games > 0 {
       let policy = NetworkPlayer(network: network, encoding: encoding, simulations: 0, seed: seed)
       (s.vsPerfectAsWhite, s.vsPerfectAsBlack, s.vsRandom) = gameScores(policy, board: board, games: games, seed: seed)
@@ -162,6 +155,28 @@ public enum Evaluation {
       }
     }
     return s
+  }
+
+  /// The network's priors (softmax over the legal moves, in `legalMoves` order) and value on
+  /// every position of `board.positions`, in order, evaluated in batches of 512.
+  public static func outputs(_ network: PolicyValueNetwork, board: SolvedBoard) -> [(priors: [Float], value: Float)] {
+    var evaluator = NetworkEvaluator(network: network, encoding: HexapawnEncoding(size: board.size))
+    var outputs: [(priors: [Float], value: Float)] = []
+    let chunk = 512
+    var start = 0
+    while start < board.positions.count {
+      outputs += evaluator.evaluate(Array(board.positions[start..<min(start + chunk, board.positions.count)]))
+      start += chunk
+    }
+    return outputs
+  }
+
+  /// The index of the legal move with the highest prior (the first of equal ones): the move
+  /// the network plays by its policy alone.
+  public static func policyMove(_ priors: [Float]) -> Int {
+    var best = 0
+    for j in 1..<priors.count where priors[j] > priors[best] { best = j }
+    return best
   }
 
   /// The metric definitions, from the network's outputs on `board.positions` (in order):
@@ -177,9 +192,7 @@ public enum Evaluation {
     var right = 0, signRight = 0
     var mse = 0.0
     for (i, r) in outputs.enumerated() {
-      var best = 0
-      for j in 1..<r.priors.count where r.priors[j] > r.priors[best] { best = j }
-      if board.keepsValue[i][best] { right += 1 }
+      if board.keepsValue[i][policyMove(r.priors)] { right += 1 }
       if r.value != 0 && (r.value > 0) == (board.signs[i] > 0) { signRight += 1 }
       let d = Double(r.value - board.signs[i])
       mse += d * d
@@ -254,8 +267,7 @@ public final class NetworkPlayer: Player {
     }
     let r = evaluator.evaluate([position])[0]
     let moves = position.legalMoves
-    var best = 0
-    for i in 1..<moves.count where r.priors[i] > r.priors[best] { best = i }
+    let best = Evaluation.policyMove(r.priors)
     lastReport = "value \(String(format: "%+.2f", r.value)), prior \(String(format: "%.2f", r.priors[best]))"
     return moves[best]
   }

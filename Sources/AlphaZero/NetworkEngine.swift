@@ -47,17 +47,7 @@ public enum NetworkEngine {
   /// `count` unfinished positions of seeded random games on a board of `size` (every position
   /// of each game, games until there are enough).
   public static func calibrationPositions(_ size: BoardSize, count: Int, seed: UInt64) -> [HexapawnPosition] {
-    var rng = Xoshiro256(seed: seed)
-    var positions: [HexapawnPosition] = []
-    while positions.count < count {
-      var p = HexapawnPosition(size: size)
-      while !p.isFinished && positions.count < count {
-        positions.append(p)
-        let moves = p.legalMoves
-        p = p.playing(moves[rng.below(moves.count)])
-      }
-    }
-    return positions
+    randomGameStates(from: HexapawnPosition(size: size), count: count, seed: seed)
   }
 }
 
@@ -72,50 +62,34 @@ public struct Int8Agreement: Sendable {
   public var valueDifference: Double
   /// The largest absolute value difference.
   public var largestValueDifference: Double
-  /// The fraction of positions whose policy move is optimal (the exact solver's), float and int8.
-  public var optimalFloat: Double, optimalInt8: Double
+  /// The optimal-move accuracy (`Evaluation.solverScores`: the share of positions whose policy
+  /// move keeps the exact solver's game value) of the float network and of the int8 copy.
+  public var optimalMoveAccuracyFloat: Double, optimalMoveAccuracyInt8: Double
 
   /// Quantizes a copy of `network` calibrated on `calibration` positions of seeded random games
-  /// (`NetworkEngine.calibrationPositions`, as an int8 player is), and compares both on every position; returns the comparison and the int8 copy.
+  /// (`NetworkEngine.calibrationPositions`, as an int8 player is), and compares both on every
+  /// position (`Evaluation.outputs`); returns the comparison and the int8 copy.
   public static func measure(
     _ network: PolicyValueNetwork, board: SolvedBoard, calibration: Int, seed: UInt64
   ) -> (Int8Agreement, PolicyValueNetwork) {
-    var float = network, int8 = network
+    var int8 = network
     let encoding = HexapawnEncoding(size: board.size)
     int8.quantize(
       calibratingOn: encoding.batch(NetworkEngine.calibrationPositions(board.size, count: calibration, seed: seed)))
+    let a = Evaluation.outputs(network, board: board), b = Evaluation.outputs(int8, board: board)
     var result = Int8Agreement(
       positions: board.positions.count, calibration: calibration, top1: 0, valueDifference: 0,
-      largestValueDifference: 0, optimalFloat: 0, optimalInt8: 0)
-    let k = encoding.policySize
-    var start = 0
-    while start < board.positions.count {
-      let end = min(start + 256, board.positions.count)
-      let batch = encoding.batch(Array(board.positions[start..<end]))
-      let a = float.evaluate(batch, training: false), b = int8.evaluate(batch, training: false)
-      for i in start..<end {
-        let p = board.positions[i], row = i - start
-        let moves = p.legalMoves.map { encoding.index(of: $0, in: p) }
-        func best(_ t: Tensor) -> Int {
-          var m = 0
-          for j in 1..<moves.count where t.data[row * k + moves[j]] > t.data[row * k + moves[m]] { m = j }
-          return m
-        }
-        let (x, y) = (best(a.policy), best(b.policy))
-        if x == y { result.top1 += 1 }
-        if board.optimal[i][x] { result.optimalFloat += 1 }
-        if board.optimal[i][y] { result.optimalInt8 += 1 }
-        let d = Double(abs(a.value.data[row] - b.value.data[row]))
-        result.valueDifference += d
-        result.largestValueDifference = max(result.largestValueDifference, d)
-      }
-      start = end
+      largestValueDifference: 0, optimalMoveAccuracyFloat: Evaluation.solverScores(board: board, outputs: a).0,
+      optimalMoveAccuracyInt8: Evaluation.solverScores(board: board, outputs: b).0)
+    for (x, y) in zip(a, b) {
+      if Evaluation.policyMove(x.priors) == Evaluation.policyMove(y.priors) { result.top1 += 1 }
+      let d = Double(abs(x.value - y.value))
+      result.valueDifference += d
+      result.largestValueDifference = max(result.largestValueDifference, d)
     }
     let n = Double(board.positions.count)
     result.top1 /= n
     result.valueDifference /= n
-    result.optimalFloat /= n
-    result.optimalInt8 /= n
     return (result, int8)
   }
 }

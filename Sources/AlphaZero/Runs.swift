@@ -23,37 +23,16 @@ public enum Runs {
     config: ZeroConfig, dir: String, iterations: Int?, budget: Double?, resume: Bool, board: SolvedBoard? = nil,
     method: String = "selfplay", hold: Double? = nil, progress: Progress? = nil, announce: Progress? = nil
   ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
-    let fm = FileManager.default
     let clock = ContinuousClock()
     let start = clock.now
     let checkpoint = dir + "/checkpoint"
-    let log = MetricsLog(path: dir + "/metrics.jsonl")
-    var learner: Learner
-    var prior = 0.0
-    var out: [MetricsRecord] = []
-    if resume && Learner.hasCheckpoint(checkpoint) {
-      (learner, prior) = try Learner.load(from: checkpoint)
-      out = try log.truncate(method: method, after: learner.iteration)
-      announce?(
-        "resuming \(dir) after iteration \(learner.iteration) (\(learner.gamesPlayed) games, "
-          + "\(String(format: "%.0f", prior)) s of training)")
-    } else {
-      if Learner.hasCheckpoint(checkpoint) {
-        throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
-      }
-      learner = try Learner(config: config)
-      try? fm.removeItem(atPath: log.path)
+    let (learner, prior, log, measured, board) = try open(
+      config: config, dir: dir, method: method, resume: resume, board: board, progress: progress, announce: announce
+    ) { learner, prior in
+      "after iteration \(learner.iteration) (\(learner.gamesPlayed) games, \(String(format: "%.0f", prior)) s of training)"
     }
-    // The labelling counts toward the budget; a board too large for it is refused before the
-    // folder is made.
-    let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
-    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    var out = measured
     func elapsed() -> Double { prior + seconds(clock.now - start) }
-    if learner.iteration == 0 {
-      let m = learner.measure(board: board, method: method, wallSeconds: 0)
-      try log.append(m)
-      out.append(m)
-    }
     while true {
       if let iterations, learner.iteration >= iterations { break }
       if let budget, elapsed() >= budget { break }
@@ -71,8 +50,49 @@ public enum Runs {
           + "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.1f", rate)) games/s, "
           + "\(String(format: "%.0f", wall)) s")
     }
-    try learner.saveNetwork(metadata: ["zerolab.run": method], to: dir + "/network.safetensors")
+    let spec = learner.network.spec
+    try Checkpoint.save(
+      &learner.network, spec: spec, metadata: ["zerolab.run": method], to: dir + "/network.safetensors")
     return (learner, out)
+  }
+
+  /// Opens the run of `method` in `dir`: from its checkpoint with `resume` (the measurements so
+  /// far read back from `metrics.jsonl`, cut at the checkpoint's iteration, and `announce`
+  /// told "resuming DIR " and `resumed`'s words), else a new learner of `config` (refused when
+  /// `dir` already holds a checkpoint) and a new log. Then the board (labelled here when not
+  /// given: the labelling counts toward the budget, and a board too large for it is refused
+  /// before the folder is made), the folder, and the measurement of iteration 0 for a new run.
+  /// Returns the learner, the training seconds of earlier sessions, the log, the measurements
+  /// and the board.
+  static func open(
+    config: ZeroConfig, dir: String, method: String, resume: Bool, board: SolvedBoard?, progress: Progress?,
+    announce: Progress?, resumed: (Learner, Double) -> String
+  ) throws -> (Learner, Double, MetricsLog, [MetricsRecord], SolvedBoard) {
+    let fm = FileManager.default
+    let checkpoint = dir + "/checkpoint"
+    let log = MetricsLog(path: dir + "/metrics.jsonl")
+    let learner: Learner
+    var prior = 0.0
+    var out: [MetricsRecord] = []
+    if resume && Learner.hasCheckpoint(checkpoint) {
+      (learner, prior) = try Learner.load(from: checkpoint)
+      out = try log.truncate(method: method, after: learner.iteration)
+      announce?("resuming \(dir) " + resumed(learner, prior))
+    } else {
+      if Learner.hasCheckpoint(checkpoint) {
+        throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
+      }
+      learner = try Learner(config: config)
+      try? fm.removeItem(atPath: log.path)
+    }
+    let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    if learner.iteration == 0 {
+      let m = learner.measure(board: board, method: method, wallSeconds: 0)
+      try log.append(m)
+      out.append(m)
+    }
+    return (learner, prior, log, out, board)
   }
 
   /// Whether the optimal-move accuracy has been 100 % at every measurement of the last `hold`
@@ -97,31 +117,15 @@ public enum Runs {
     let clock = ContinuousClock()
     let start = clock.now
     let checkpoint = dir + "/checkpoint"
-    let log = MetricsLog(path: dir + "/metrics.jsonl")
-    let learner: Learner
-    var prior = 0.0
-    var out: [MetricsRecord] = []
-    if resume && Learner.hasCheckpoint(checkpoint) {
-      (learner, prior) = try Learner.load(from: checkpoint)
-      out = try log.truncate(method: "supervised", after: learner.iteration)
-      announce?(
-        "resuming \(dir) after measurement \(learner.iteration) (\(String(format: "%.0f", prior)) s of training)")
-    } else {
-      if Learner.hasCheckpoint(checkpoint) {
-        throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
-      }
-      learner = try Learner(config: config)
-      try? FileManager.default.removeItem(atPath: log.path)
+    let (learner, prior, log, measured, board) = try open(
+      config: config, dir: dir, method: "supervised", resume: resume, board: board, progress: progress,
+      announce: announce
+    ) { learner, prior in
+      "after measurement \(learner.iteration) (\(String(format: "%.0f", prior)) s of training)"
     }
-    let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    var out = measured
     let data = learner.supervisedDataset(board)
     func elapsed() -> Double { prior + seconds(clock.now - start) }
-    if learner.iteration == 0 {
-      let m = learner.measure(board: board, method: "supervised", wallSeconds: 0)
-      try log.append(m)
-      out = [m]
-    }
     var done = learner.iteration * learner.config.trainSteps
     while true {
       if let steps, done >= steps { break }
@@ -139,7 +143,9 @@ public enum Runs {
         "step \(done), loss \(String(format: "%.3f", learner.lastLoss)), optimal moves "
           + "\(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.0f", m.wallSeconds)) s")
     }
-    try learner.saveNetwork(metadata: ["zerolab.run": "supervised"], to: dir + "/network.safetensors")
+    let spec = learner.network.spec
+    try Checkpoint.save(
+      &learner.network, spec: spec, metadata: ["zerolab.run": "supervised"], to: dir + "/network.safetensors")
     return (learner, out)
   }
 

@@ -231,7 +231,9 @@ public final class Learner {
     let encoder = RunFiles.encoder()
     let stateData = try encoder.encode(state), replayData = try encoder.encode(buffer)
     // The JSON files' checksums ride in the network file's checksummed header.
-    try saveNetwork(
+    let spec = network.spec
+    try Checkpoint.save(
+      &network, spec: spec,
       metadata: [
         "zerolab.run": "hexapawn", "state.json": RunFiles.checksum(stateData),
         "replay.json": RunFiles.checksum(replayData),
@@ -245,16 +247,6 @@ public final class Learner {
     }
     try fm.moveItem(atPath: tmp, toPath: dir)
     try? fm.removeItem(atPath: old)
-  }
-
-  /// Saves the network with its spec (`Checkpoint`'s format), the spec's JSON keys sorted so
-  /// that the same network always gives the same bytes.
-  public func saveNetwork(metadata: [String: String], to path: String) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    var meta = metadata
-    meta["spec"] = String(decoding: try encoder.encode(network.spec), as: UTF8.self)
-    try Checkpoint.save(&network, spec: nil, metadata: meta, to: path)
   }
 
   /// Whether `dir` (or the previous checkpoint a kill left while replacing it) holds a checkpoint.

@@ -96,18 +96,7 @@ public struct EPDRecord: Sendable {
   /// Every record of an EPD file's text, blank lines and `#` comments skipped; an error names
   /// `source` and the line.
   public static func read(_ text: String, source: String) throws(NotationError) -> [EPDRecord] {
-    var out: [EPDRecord] = []
-    for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = trimmed(raw)
-      if line.isEmpty || line.hasPrefix("#") { continue }
-      do throws(NotationError) {
-        out.append(try EPDRecord(line: String(line)))
-      } catch {
-        throw NotationError("\(source):\(n + 1): \(NotationError.oneLine(error.message))")
-      }
-    }
-    guard !out.isEmpty else { throw NotationError("\(source): no positions") }
-    return out
+    try readPositionLines(text, source: source) { line throws(NotationError) in try EPDRecord(line: String(line)) }
   }
 
   /// `text` without leading and trailing spaces, tabs and carriage returns.
@@ -117,4 +106,25 @@ public struct EPDRecord: Sendable {
     while let last = t.last, blank(last) { t = t.dropLast() }
     return t
   }
+}
+
+/// The records of a text of one position a line (an EPD or FEN file): `parse` reads each line
+/// but blank ones and `#` comments, trimmed of spaces, tabs and carriage returns. An error of
+/// `parse` is refused as `source:N: message` (N the line, from 1), and a text without a record
+/// as `source: no positions`.
+public func readPositionLines<T>(
+  _ text: String, source: String, _ parse: (Substring) throws(NotationError) -> T
+) throws(NotationError) -> [T] {
+  var out: [T] = []
+  for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    let line = EPDRecord.trimmed(raw)
+    if line.isEmpty || line.hasPrefix("#") { continue }
+    do throws(NotationError) {
+      out.append(try parse(line))
+    } catch {
+      throw NotationError("\(source):\(n + 1): \(NotationError.oneLine(error.message))")
+    }
+  }
+  guard !out.isEmpty else { throw NotationError("\(source): no positions") }
+  return out
 }

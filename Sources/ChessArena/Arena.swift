@@ -39,21 +39,11 @@ public struct TimeControl: Sendable, Equatable, CustomStringConvertible {
 /// Reads an EPD/FEN file of openings: one position a line (the first four fields; more are
 /// ignored), `#` comments and blank lines skipped.
 public func readOpenings(_ text: String, source: String) throws(NotationError) -> [ChessPosition] {
-  var out: [ChessPosition] = []
-  for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-    let line = raw.trimmingCharacters(in: .whitespaces)
-    if line.isEmpty || line.hasPrefix("#") { continue }
-    let fields = line.split(separator: " ").prefix(4)
-    do throws(NotationError) {
-      let p = try ChessPosition(fen: fields.joined(separator: " "))
-      guard p.end() == nil else { throw NotationError("the game is already over") }
-      out.append(p)
-    } catch {
-      throw NotationError("\(source):\(n + 1): \(NotationError.oneLine(error.message))")
-    }
+  try readPositionLines(text, source: source) { line throws(NotationError) in
+    let p = try ChessPosition(fen: line.split(separator: " ").prefix(4).joined(separator: " "))
+    guard p.end() == nil else { throw NotationError("the game is already over") }
+    return p
   }
-  guard !out.isEmpty else { throw NotationError("\(source): no positions") }
-  return out
 }
 
 /// One finished arena game.

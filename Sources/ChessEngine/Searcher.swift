@@ -164,17 +164,8 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     var optimum = Int.max
     hardLimit = Int.max
     nodeLimit = limits.nodes ?? Int.max
-    if let mt = limits.moveTime {
-      hardLimit = max(1, mt - 15)
-      optimum = hardLimit * 2
-    } else if let time = root.sideToMove == .white ? limits.whiteTime : limits.blackTime, !limits.infinite {
-      let inc = (root.sideToMove == .white ? limits.whiteIncrement : limits.blackIncrement) ?? 0
-      let available = max(1, time - 30)
-      let togo = min(50, max(1, limits.movesToGo ?? 30))
-      optimum = available / togo + inc * 3 / 4
-      optimum = min(optimum, togo == 1 ? available * 4 / 5 : available / 2)
-      hardLimit = max(1, max(optimum, min(optimum * 3, available * 4 / 5)))
-      optimum = max(1, optimum)
+    if let allocation = limits.allocation(for: root.sideToMove) {
+      (optimum, hardLimit) = allocation
     }
     if limits.infinite { optimum = Int.max }
     let maxDepth = min(limits.depth ?? (maxPly - 8), maxPly - 8)

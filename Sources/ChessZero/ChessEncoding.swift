@@ -2,10 +2,6 @@ import Chess
 import GameCore
 import NeuralCore
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// How a chess position meets a policy-value network, always from the side to move's point of
 /// view (for Black the ranks are mirrored and the colours swapped), so one network plays both
 /// colours: a position and its colour-flipped twin encode the same.
@@ -103,21 +99,8 @@ public enum ChessEncoding {
 
   /// The softmax of the 1858 logits at `logits` over the legal moves of `state` alone.
   public static func priors(logits: UnsafePointer<Float>, for state: ChessGameState) -> [Float] {
-    let moves = state.legalMoves
-    guard !moves.isEmpty else { return [] }
     let side = state.sideToMove
-    var out = [Float](repeating: 0, count: moves.count)
-    var top = -Float.infinity
-    for (i, m) in moves.enumerated() {
-      out[i] = logits[PolicyMap.index(of: m, sideToMove: side)]
-      top = max(top, out[i])
-    }
-    var z: Float = 0
-    for i in out.indices {
-      out[i] = expf(out[i] - top)
-      z += out[i]
-    }
-    for i in out.indices { out[i] /= z }
-    return out
+    return PolicyValue.legalSoftmax(
+      logits, indices: state.legalMoves.lazy.map { PolicyMap.index(of: $0, sideToMove: side) })
   }
 }

@@ -2,10 +2,6 @@ import Chess
 import GameCore
 import NeuralCore
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// A policy-value network as PUCT's evaluator for chess: one batched inference per batch of
 /// leaves (`ChessEncoding.batch`), priors the softmax over each position's legal moves alone,
 /// the value for the side to move (the tanh head's output, or P(win) − P(loss) of a
@@ -47,14 +43,10 @@ public struct ChessNetworkEvaluator: PolicyValueEvaluator {
     let logits = out.policy.pointer, values = out.value.pointer
     let wdl = network.spec.valueHead == .wdl
     return batch.enumerated().map { b, s in
-      (ChessEncoding.priors(logits: logits + b * k, for: s), wdl ? expected(values + b * 3) : values[b])
+      (
+        ChessEncoding.priors(logits: logits + b * k, for: s),
+        wdl ? PolicyValue.winMinusLoss(values + b * 3) : values[b]
+      )
     }
-  }
-
-  /// P(win) − P(loss) from three win/draw/loss logits.
-  func expected(_ l: UnsafePointer<Float>) -> Float {
-    let top = max(l[0], l[1], l[2])
-    let w = expf(l[0] - top), d = expf(l[1] - top), x = expf(l[2] - top)
-    return (w - x) / (w + d + x)
   }
 }

@@ -39,22 +39,22 @@ public final class ChessSearchEngine: ChessEngineHandle {
   /// The player `text` names (`mcts:sims=2000`), its random choices seeded by `seed` unless the
   /// text gives `seed=`; a bad name or option is a one-line error.
   public init(_ text: String, seed: UInt64) throws(EngineError) {
-    let options: [String: String]
+    let own: (simulations: Int?, time: Duration?)
     do throws(NotationError) {
       let spec = try PlayerSpec(parsing: text)
-      options = spec.options
       guard ChessSearchEngine.players.contains(spec.name) else {
         throw NotationError(
           "'\(text)': the game-generic players of chess are \(ChessSearchEngine.players.joined(separator: " and "))")
       }
       player = try PlayerFactory.make(spec, evaluator: ZeroEvaluator<ChessGameState>(), seed: seed)
       name = spec.description
+      own = spec.name == "mcts" ? try PlayerFactory.mctsBudget(spec) : (nil, nil)
     } catch {
       throw EngineError(error.message)
     }
     mcts = player as? MCTSPlayer<ChessGameState>
-    ownSimulations = mcts == nil ? nil : options["sims"].flatMap { Int($0) }
-    ownTime = mcts == nil ? nil : options["time"].flatMap { Double($0) }.map { .milliseconds(Int($0 * 1000)) }
+    ownSimulations = mcts == nil ? nil : own.simulations
+    ownTime = mcts == nil ? nil : own.time
   }
 
   public func newGame() {
@@ -105,15 +105,8 @@ public final class ChessSearchEngine: ChessEngineHandle {
   /// capped by the time the limits allow.
   func budget(_ config: MCTSConfig, limits: SearchLimits, side: Side) -> MCTSConfig {
     var c = config
-    var allowed: Duration?
-    if let mt = limits.moveTime {
-      allowed = .milliseconds(max(1, mt - 15))
-    } else if let time = side == .white ? limits.whiteTime : limits.blackTime, !limits.infinite {
-      let inc = (side == .white ? limits.whiteIncrement : limits.blackIncrement) ?? 0
-      let available = max(1, time - 30)
-      let togo = min(50, max(1, limits.movesToGo ?? 30))
-      allowed = .milliseconds(max(1, min(available / togo + inc * 3 / 4, available / 2)))
-    }
+    // MCTS has no iterations to stop between: it spends the optimum, within the hard limit.
+    let allowed = limits.allocation(for: side).map { Duration.milliseconds(min($0.optimum, $0.hardLimit)) }
     c.simulations = limits.nodes ?? ownSimulations
     switch (ownTime, allowed) {
     case (let own?, let a?): c.time = min(own, a)

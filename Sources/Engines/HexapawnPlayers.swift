@@ -26,6 +26,12 @@ public enum HexapawnPlayers {
         + (files.isEmpty ? "" : ", an engine (\(files.joined(separator: ", ")))") + " or a path to an engine file")
   }
 
+  /// `text` without its `:int8` suffix, and whether it had one (`NAME:int8`: the engine's
+  /// network on the int8 inference path).
+  static func int8Suffix(_ text: String) -> (name: String, int8: Bool) {
+    text.hasSuffix(":int8") ? (String(text.dropLast(5)), true) : (text, false)
+  }
+
   /// The board the engine file named by `text` was trained on (`nil`: a built-in player, or a
   /// file whose size cannot be read, which `player` then reports); a file that is not a
   /// Hexapawn engine is a one-line error.
@@ -34,7 +40,7 @@ public enum HexapawnPlayers {
   ) throws(EngineError)
     -> BoardSize?
   {
-    let name = text.hasSuffix(":int8") ? String(text.dropLast(5)) : text
+    let (name, _) = int8Suffix(text)
     guard let path = try engineFile(name, folders: folders) else { return nil }
     let spec = try EngineSpec.load(path, game: .hexapawn)
     return try? BoardSize(parsing: spec.size ?? "")
@@ -45,9 +51,7 @@ public enum HexapawnPlayers {
   public static func player(
     _ text: String, size: BoardSize, seed: UInt64, folders: [String] = EngineFolders.standard
   ) throws(EngineError) -> (any Player<HexapawnPosition>)? {
-    // `NAME:int8`: the engine's network on the int8 inference path.
-    let int8 = text.hasSuffix(":int8")
-    let name = int8 ? String(text.dropLast(5)) : text
+    let (name, int8) = int8Suffix(text)
     if let path = try engineFile(name, folders: folders) {
       return try NetworkEngine.player(path, size: size, seed: seed, int8: int8)
     }

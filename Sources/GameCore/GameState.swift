@@ -69,6 +69,24 @@ extension GameState {
   @inlinable public var isFinished: Bool { outcome != nil }
 }
 
+/// `count` unfinished positions of seeded games of uniformly random legal moves from `start`
+/// (which must not be finished): every position of each game in order, games until there are
+/// enough, the last one cut short. The same seed gives the same positions.
+public func randomGameStates<G: GameState>(from start: G, count: Int, seed: UInt64) -> [G] {
+  precondition(count <= 0 || !start.isFinished, "random games need an unfinished start")
+  var rng = Xoshiro256(seed: seed)
+  var out: [G] = []
+  while out.count < count {
+    var p = start
+    while !p.isFinished && out.count < count {
+      out.append(p)
+      let moves = p.legalMoves
+      p.play(moves[rng.below(moves.count)])
+    }
+  }
+  return out
+}
+
 /// A game whose positions can be written and read as one line of text (FEN or FEN-like).
 public protocol TextualPosition: GameState {
   /// The position as one line of text.

@@ -143,11 +143,10 @@ public final class MCTS<G: GameState> {
     path.removeAll(keepingCapacity: true)
     path.append(0)
     let outcome: Outcome
+    // A node's moves are generated once, when it is expanded: a node expanded with no children
+    // is a finished position (`GameState`: a finished position has no legal moves), and only
+    // then is its `outcome` asked for.
     while true {
-      if let o = position.outcome {
-        outcome = o
-        break
-      }
       let node = nodes[Int(index)]
       if node.firstChild < 0 {
         if node.visits > 0 || index == 0, nodes.count < config.maxNodes {
@@ -156,6 +155,10 @@ public final class MCTS<G: GameState> {
           outcome = rollout(position)
           break
         }
+      }
+      if nodes[Int(index)].childCount == 0 {
+        outcome = Self.finishedOutcome(position)
+        break
       }
       index = select(index)
       position.play(nodes[Int(index)].move)
@@ -197,15 +200,25 @@ public final class MCTS<G: GameState> {
     return best
   }
 
+  /// Random moves to the end of the game: one move generation a ply, and the `outcome` of the
+  /// position that has none.
   @inlinable func rollout(_ start: G) -> Outcome {
     var position = start
     var moves = MoveList<G.Move>(filler: .none)
     while true {
-      if let o = position.outcome { return o }
       moves.removeAll()
       position.generateMoves(into: &moves)
+      if moves.isEmpty { return Self.finishedOutcome(position) }
       position.play(moves[rng.below(moves.count)])
     }
+  }
+
+  /// The outcome of a position without legal moves, which `GameState` makes a finished one.
+  @inlinable static func finishedOutcome(_ position: G) -> Outcome {
+    guard let outcome = position.outcome else {
+      preconditionFailure("a position without legal moves must have an outcome: \(position)")
+    }
+    return outcome
   }
 
   /// Keeps the subtree under `move` when it is played from the current root; otherwise the

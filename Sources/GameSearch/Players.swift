@@ -210,19 +210,25 @@ public enum PlayerFactory {
       return AlphaBetaPlayer<G, E>(evaluator: evaluator, limits: limits, tableMegabytes: tt, name: spec.description)
     case "mcts":
       try spec.check(known: ["sims", "time", "c", "reuse", "seed"])
-      let sims = try spec.int("sims", range: 1...100_000_000)
-      let time = try spec.double("time", range: 0.001...86_400)
+      let (sims, time) = try mctsBudget(spec)
       let c = try spec.double("c", range: 0...100) ?? 1.4
       let reuse = try spec.bool("reuse") ?? true
       let s = try spec.int("seed", range: 0...Int.max).map(UInt64.init) ?? seed
       let config = MCTSConfig(
-        simulations: sims ?? (time == nil ? 1000 : nil), time: time.map { .milliseconds(Int($0 * 1000)) },
-        exploration: c, reuseTree: reuse, seed: s)
+        simulations: sims ?? (time == nil ? 1000 : nil), time: time, exploration: c, reuseTree: reuse, seed: s)
       return MCTSPlayer<G>(config: config, name: spec.description)
     case "human":
       throw NotationError("human is not an engine here")
     default:
       throw NotationError("unknown player '\(spec.name)' (choose human, random, minimax, alphabeta or mcts)")
     }
+  }
+
+  /// The budget an `mcts` spec gives itself, checked as `make` checks it: `sims=` (1 to
+  /// 100,000,000) and `time=` (seconds, 0.001 to 86,400), each `nil` when not given.
+  public static func mctsBudget(_ spec: PlayerSpec) throws(NotationError) -> (simulations: Int?, time: Duration?) {
+    let sims = try spec.int("sims", range: 1...100_000_000)
+    let time = try spec.double("time", range: 0.001...86_400)
+    return (sims, time.map { .milliseconds(Int($0 * 1000)) })
   }
 }

@@ -59,14 +59,19 @@ public enum RunFiles {
     return d
   }
 
-  /// `value` as pretty-printed JSON with its checksum (`sealing`), atomically. The value is to
-  /// encode as an object: a list or a bare value would go without a checksum.
+  /// `value` as pretty-printed JSON with its checksum (`sealing`), atomically. The value must
+  /// encode as an object with members: a list, a bare value or an empty object could carry no
+  /// checksum, and is refused (nothing is written).
   public static func writeJSON<T: Encodable>(_ value: T, to path: String) throws(RunFileError) {
     let data: Data
     do { data = try encoder(pretty: true).encode(value) } catch {
       throw RunFileError("cannot encode \(path): \(error.localizedDescription)")
     }
-    try write(sealing(data), to: path)
+    let sealed = sealing(data)
+    guard sealed != data else {
+      throw RunFileError("cannot write \(path): a \(T.self) is not a JSON object with members, so it has no checksum")
+    }
+    try write(sealed, to: path)
   }
 
   // MARK: Checksummed JSON
@@ -109,7 +114,9 @@ public enum RunFiles {
     while i < b.count, isJSONSpace(b[i]) { i += 1 }
     guard b.first == UInt8(ascii: "{"), b.count >= i + key.count, Array(b[i..<(i + key.count)]) == key else {
       // No checksum member first: an unsealed text, unless the member is there, damaged.
-      if contains(b, key) || contains(b, Array("fnv1a64:".utf8)) { return .failure(.damagedChecksum) }
+      if data.range(of: Data(key)) != nil || data.range(of: Data("fnv1a64:".utf8)) != nil {
+        return .failure(.damagedChecksum)
+      }
       return .success(data)
     }
     i += key.count
@@ -127,25 +134,19 @@ public enum RunFiles {
     return stored == checksum(payload) ? .success(payload) : .failure(.mismatch)
   }
 
-  /// The JSON object of the file `path` (its bytes `data`) after checking its checksum; an
-  /// error naming the file when the checksum is damaged or does not match.
-  public static func unsealed(_ data: Data, path: String) throws(RunFileError) -> Data {
+  /// The JSON object of the file `path` (its bytes `data`), or of its line `line` (from 1),
+  /// after checking its checksum; an error naming the file, and the line, when the checksum is
+  /// damaged or does not match.
+  public static func unsealed(_ data: Data, path: String, line: Int? = nil) throws(RunFileError) -> Data {
+    let (location, what) = line.map { ("\(path):\($0)", "damaged line") } ?? (path, "damaged")
     switch unsealing(data) {
     case .success(let payload): return payload
-    case .failure(.damagedChecksum): throw RunFileError("\(path): damaged (its checksum member is corrupted)")
-    case .failure(.mismatch): throw RunFileError("\(path): damaged (checksum mismatch)")
+    case .failure(.damagedChecksum): throw RunFileError("\(location): \(what) (its checksum member is corrupted)")
+    case .failure(.mismatch): throw RunFileError("\(location): \(what) (checksum mismatch)")
     }
   }
 
   static func isJSONSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
-
-  static func contains(_ b: [UInt8], _ needle: [UInt8]) -> Bool {
-    guard b.count >= needle.count else { return false }
-    for s in 0...(b.count - needle.count) where b[s] == needle[0] && Array(b[s..<(s + needle.count)]) == needle {
-      return true
-    }
-    return false
-  }
 
   /// The bytes of the file at `path`, or `nil` when nothing is there; a folder in its place
   /// or a file that cannot be read is an error naming it (never taken for a missing file).
@@ -222,13 +223,7 @@ public struct JSONLines<Record: Codable>: Sendable {
     let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
     for (n, line) in lines.enumerated() where !line.isEmpty {
       guard n < lines.count - 1 else { throw RunFileError("\(path):\(n + 1): cut short (no line break)") }
-      let json: Data
-      switch RunFiles.unsealing(Data(line)) {
-      case .success(let payload): json = payload
-      case .failure(.damagedChecksum):
-        throw RunFileError("\(path):\(n + 1): damaged line (its checksum member is corrupted)")
-      case .failure(.mismatch): throw RunFileError("\(path):\(n + 1): damaged line (checksum mismatch)")
-      }
+      let json = try RunFiles.unsealed(Data(line), path: path, line: n + 1)
       do { out.append(try decoder.decode(Record.self, from: json)) } catch {
         throw RunFileError("\(path):\(n + 1): not a valid \(Record.self) line")
       }

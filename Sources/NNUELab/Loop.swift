@@ -97,6 +97,9 @@ public final class SelfPlayLoop {
     do throws(NotationError) { tc = try TimeControl(parsing: settings.timeControl) } catch {
       throw NNUEError(error.message)
     }
+    // A kill between generation.json and the metrics leaves lines to write: the metrics are
+    // rewritten once after the generations done before, not once for each.
+    var metricsBehind = false
     for g in 0..<settings.generations {
       let d = dir(g)
       let start = ContinuousClock.now
@@ -105,9 +108,12 @@ public final class SelfPlayLoop {
         best = done.best == "handcrafted" ? d + "/net.nnue" : done.best
         previousNet = d + "/net.nnue"
         log("generation \(g): done before (best \(best))")
-        // A kill between generation.json and the metrics leaves the line to write here.
-        try JSONLines<GenerationRecord>(path: metricsPath).rewrite(records)
+        metricsBehind = true
         continue
+      }
+      if metricsBehind {
+        try JSONLines<GenerationRecord>(path: metricsPath).rewrite(records)
+        metricsBehind = false
       }
       // 1. Self-play data with the best evaluation so far.
       var gs = settings.gen
@@ -146,9 +152,8 @@ public final class SelfPlayLoop {
           "generation \(g): training epoch \(e)/\(ts.epochs) \(done)/\(total) loss \(String(format: "%.5f", loss))")
       }
       trainer.log = { [log] in log("generation \(g): \($0)") }
-      try trainer.run()
       // Every epoch's line, those of an earlier (killed) run of this step included.
-      let metrics = try JSONLines<TrainMetrics>(path: trainer.metricsPath).read()
+      let metrics = try trainer.run()
       let netPath = d + "/net.nnue"
       try QuantizedNNUE.load(trainer.quantizedPath).save(to: netPath, metadata: ["generation": "\(g)"])
       // 3. Arena.
@@ -177,6 +182,7 @@ public final class SelfPlayLoop {
         "generation \(g): vs handcrafted \(vsHand.summary); vs previous best \(vsBest?.summary ?? "-"); best net: \(best)"
       )
     }
+    if metricsBehind { try JSONLines<GenerationRecord>(path: metricsPath).rewrite(records) }
     return records
   }
 }

@@ -99,14 +99,8 @@ public final class NNUETrainer {
       guard resume else {
         throw NNUEError("\(out) already holds a training run: resume it, or use another run folder")
       }
-      let old: TrainSettings
-      do {
-        guard let read = try RunFiles.readJSON(TrainSettings.self, from: settingsPath) else {
-          throw NNUEError("\(settingsPath): unreadable")
-        }
-        old = read
-      } catch let e as RunFileError {
-        throw NNUEError(e.message)
+      guard let old = try RunFiles.readJSON(TrainSettings.self, from: settingsPath) else {
+        throw NNUEError("\(settingsPath): unreadable")
       }
       var a = old, b = settings
       a.epochs = 0
@@ -126,14 +120,8 @@ public final class NNUETrainer {
     let now = DataFingerprint(records)
     if resume, fm.fileExists(atPath: dataPath) {
       // An unreadable fingerprint is refused, never replaced: the run's split depends on it.
-      let before: DataFingerprint
-      do {
-        guard let read = try RunFiles.readJSON(DataFingerprint.self, from: dataPath) else {
-          throw NNUEError("\(dataPath): unreadable")
-        }
-        before = read
-      } catch let e as RunFileError {
-        throw NNUEError(e.message)
+      guard let before = try RunFiles.readJSON(DataFingerprint.self, from: dataPath) else {
+        throw NNUEError("\(dataPath): unreadable")
       }
       guard before == now else {
         throw NNUEError(
@@ -243,10 +231,11 @@ public final class NNUETrainer {
     return (loss / Double(max(count, 1)), cp / Double(max(count, 1)))
   }
 
-  /// Runs the remaining epochs; returns the metrics of each.
+  /// Runs the remaining epochs; returns the metrics of every epoch of the run, those of an
+  /// earlier (killed) session up to the checkpoint included, as `metrics.jsonl` holds them.
   @discardableResult
   public func run() throws -> [TrainMetrics] {
-    var all: [TrainMetrics] = []
+    var all = try JSONLines<TrainMetrics>(path: metricsPath).read().filter { $0.epoch <= epoch }
     let scale = Float(settings.spec.scale)
     var fb = NNUETrainingModel.FeatureBatch()
     var targets: [Float] = [], scores: [Float] = []

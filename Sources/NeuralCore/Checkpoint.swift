@@ -32,7 +32,10 @@ public enum Checkpoint {
     var meta = metadata
     meta["format"] = "zerolab"
     if let spec {
-      let data = try JSONEncoder().encode(spec)
+      // Keys sorted: the same network always gives the same bytes.
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      let data = try encoder.encode(spec)
       meta["spec"] = String(decoding: data, as: UTF8.self)
     }
     if let optimizer {

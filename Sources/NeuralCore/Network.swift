@@ -1,3 +1,4 @@
+import Foundation
 import GameCore
 
 /// The two outputs of a policy-value network, as values.
@@ -6,6 +7,41 @@ public struct PolicyValue: Sendable {
   public var policy: Tensor
   /// `[N, 1]` values in (−1, 1) (tanh head) or `[N, 3]` win/draw/loss logits.
   public var value: Tensor
+
+  /// The value of row `row` for the side to move: the tanh head's output, or P(win) − P(loss)
+  /// of a win/draw/loss head (`winMinusLoss`).
+  public func value(row: Int) -> Float {
+    let width = value.shape[1]
+    if width == 1 { return value.data[row] }
+    precondition(width == 3, "a value head gives 1 value or 3 win/draw/loss logits, not \(width)")
+    return value.data.withUnsafeBufferPointer { Self.winMinusLoss($0.baseAddress! + row * 3) }
+  }
+
+  /// P(win) − P(loss) from the three win/draw/loss logits at `logits` (their softmax).
+  @inlinable public static func winMinusLoss(_ logits: UnsafePointer<Float>) -> Float {
+    let top = max(logits[0], logits[1], logits[2])
+    let w = expf(logits[0] - top), d = expf(logits[1] - top), l = expf(logits[2] - top)
+    return (w - l) / (w + d + l)
+  }
+
+  /// The softmax of the policy logits `logits[k]` for each `k` of `indices` (the legal moves'
+  /// policy indices) alone, in that order; empty without legal moves.
+  @inlinable public static func legalSoftmax(_ logits: UnsafePointer<Float>, indices: some Collection<Int>) -> [Float] {
+    guard !indices.isEmpty else { return [] }
+    var out = [Float](repeating: 0, count: indices.count)
+    var top = -Float.infinity
+    for (i, k) in indices.enumerated() {
+      out[i] = logits[k]
+      top = max(top, out[i])
+    }
+    var z: Float = 0
+    for i in out.indices {
+      out[i] = expf(out[i] - top)
+      z += out[i]
+    }
+    for i in out.indices { out[i] /= z }
+    return out
+  }
 }
 
 /// The two outputs of a policy-value network in the heads' own buffers (valid until the

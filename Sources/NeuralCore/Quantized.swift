@@ -385,19 +385,11 @@ extension PolicyValueNetwork {
       for j in 1..<k where t.data[row * k + j] > t.data[row * k + best] { best = j }
       return best
     }
-    func value(_ t: Tensor, _ row: Int) -> Double {
-      let w = t.shape[1]
-      if w == 1 { return Double(t.data[row]) }
-      let l = (0..<3).map { Double(t.data[row * w + $0]) }
-      let m = l.max()!
-      let e = l.map { Foundation.exp($0 - m) }
-      return (e[0] - e[2]) / e.reduce(0, +)
-    }
     var same = 0
     var difference = 0.0
     for i in 0..<n {
       if argmax(a.policy, i) == argmax(b.policy, i) { same += 1 }
-      difference += abs(value(a.value, i) - value(b.value, i))
+      difference += abs(Double(a.value(row: i)) - Double(b.value(row: i)))
     }
     return (Double(same) / Double(n), difference / Double(n))
   }

@@ -256,7 +256,8 @@ struct Int8Bench: ParsableCommand {
       "\(name): int8 against float on all \(agreement.positions) positions of \(size) "
         + "(calibrated on \(agreement.calibration)): same policy move \(format3(agreement.top1 * 100)) %, "
         + "mean |value difference| \(format3(agreement.valueDifference)) (largest \(format3(agreement.largestValueDifference))), "
-        + "optimal moves float \(format3(agreement.optimalFloat * 100)) % int8 \(format3(agreement.optimalInt8 * 100)) %"
+        + "optimal moves float \(format3(agreement.optimalMoveAccuracyFloat * 100)) % "
+        + "int8 \(format3(agreement.optimalMoveAccuracyInt8 * 100)) %"
     )
     let encoding = HexapawnEncoding(size: size)
     var lines: [String] = []

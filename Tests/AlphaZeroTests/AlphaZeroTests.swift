@@ -299,3 +299,19 @@ let classic = try! SolvedBoard(size: try! BoardSize(parsing: "3x3"))
     #expect(try SolvedBoard(size: try BoardSize(parsing: "4x4")).positions.count == 20286 - 8866)
   }
 }
+
+@Suite struct CalibrationPositionsTests {
+  /// An int8 player's quantization depends on its calibration positions: seeded random games
+  /// of the board, the same for the same seed.
+  @Test func int8CalibrationPositionsAreFixed() throws {
+    let size = try BoardSize(parsing: "4x4")
+    let positions = NetworkEngine.calibrationPositions(size, count: NetworkEngine.int8Calibration, seed: 1)
+    #expect(positions.count == 512)
+    #expect(positions[0] == HexapawnPosition(size: size))
+    #expect(positions[5].fen == "1p1p/p1p1/1PPP/P3 b")
+    #expect(positions[511].fen == "2p1/1p1p/PpPP/4 w")
+    var fingerprint: UInt64 = 0
+    for (i, p) in positions.enumerated() { fingerprint = fingerprint &* 31 &+ p.hash &+ UInt64(i) }
+    #expect(fingerprint == 2_836_187_679_555_417_285)
+  }
+}

@@ -5,21 +5,6 @@ import GameSearch
 import NeuralCore
 import Testing
 
-/// Seeded random games: every unfinished state met, with its history, until `count` of them.
-func randomStates(count: Int, seed: UInt64, from start: ChessPosition = ChessPosition()) -> [ChessGameState] {
-  var rng = Xoshiro256(seed: seed)
-  var out: [ChessGameState] = []
-  while out.count < count {
-    var s = ChessGameState(start)
-    while !s.isFinished && out.count < count {
-      out.append(s)
-      let moves = s.legalMoves
-      s.play(moves[rng.below(moves.count)])
-    }
-  }
-  return out
-}
-
 /// `m` with its ranks mirrored (the same move on the colour-flipped board).
 func mirrored(_ m: Move) -> Move { Move(raw: m.raw ^ (56 | 56 << 6)) }
 
@@ -39,7 +24,7 @@ func mirrored(_ m: Move) -> Move { Move(raw: m.raw ^ (56 | 56 << 6)) }
   /// Every legal move of 10,000 positions from seeded random games has its own index, and the
   /// index gives the move back.
   @Test func everyLegalMoveHasADistinctIndexAndBack() {
-    let states = randomStates(count: 10_000, seed: 7)
+    let states = randomGameStates(from: ChessGameState(ChessPosition()), count: 10_000, seed: 7)
     var moves = 0
     for s in states {
       let legal = s.legalMoves
@@ -149,7 +134,9 @@ func mirrored(_ m: Move) -> Move { Move(raw: m.raw ^ (56 | 56 << 6)) }
     let search = PUCTSearch(evaluator: try ChessNetworkEvaluator(network: net), config: PUCTConfig(simulations: 32))
     let states =
       [ChessGameState(ChessPosition())]
-      + randomStates(count: 400, seed: 4).enumerated().filter { $0.offset % 97 == 50 }
+      + randomGameStates(from: ChessGameState(ChessPosition()), count: 400, seed: 4).enumerated().filter {
+        $0.offset % 97 == 50
+      }
       .map(\.element)
     var wdlSpec = ChessNetworkEvaluator.spec(blocks: 1, channels: 8)
     wdlSpec.valueHead = .wdl

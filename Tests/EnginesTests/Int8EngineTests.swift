@@ -33,7 +33,9 @@ import Testing
     #expect(a.positions == 11_420)
     #expect(a.top1 >= 0.99, "same policy move \(a.top1)")
     #expect(a.valueDifference <= 0.02, "mean value difference \(a.valueDifference)")
-    #expect(abs(a.optimalInt8 - a.optimalFloat) <= 0.005, "optimal \(a.optimalInt8) against \(a.optimalFloat)")
+    #expect(
+      abs(a.optimalMoveAccuracyInt8 - a.optimalMoveAccuracyFloat) <= 0.005,
+      "optimal moves \(a.optimalMoveAccuracyInt8) against \(a.optimalMoveAccuracyFloat)")
   }
 
   @Test func int8Players() throws {

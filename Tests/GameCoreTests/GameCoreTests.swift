@@ -100,3 +100,31 @@ import Testing
     #expect(c == [58, 64, 139, 154])
   }
 }
+
+@Suite struct SearchLimitsTests {
+  @Test func moveTimeIsTheHardLimitLessOverhead() {
+    let a = SearchLimits(moveTime: 1000).allocation(for: .white)
+    #expect(a?.hardLimit == 985)
+    #expect(a?.optimum == 1970)
+    #expect(SearchLimits(moveTime: 5).allocation(for: .black)?.hardLimit == 1)
+  }
+
+  @Test func clockSharesTheRemainingTime() {
+    // 10 s left, 30 moves to go by default: (10000 − 30) / 30 + ¾ · 100.
+    let a = SearchLimits(whiteTime: 10_000, blackTime: 1, whiteIncrement: 100).allocation(for: .white)
+    #expect(a?.optimum == 332 + 75)
+    #expect(a?.hardLimit == 3 * 407)
+    // The last move before the time control may take four fifths of the time, not half.
+    let last = SearchLimits(whiteTime: 10_000, movesToGo: 1).allocation(for: .white)
+    #expect(last?.optimum == 9970 * 4 / 5)
+    #expect(last?.hardLimit == 9970 * 4 / 5)
+    let two = SearchLimits(whiteTime: 10_000, movesToGo: 2).allocation(for: .white)
+    #expect(two?.optimum == 9970 / 2)
+  }
+
+  @Test func noTimeLimitWithoutClockOrWhenInfinite() {
+    #expect(SearchLimits(depth: 5).allocation(for: .white) == nil)
+    #expect(SearchLimits(whiteTime: 1000).allocation(for: .black) == nil)
+    #expect(SearchLimits(whiteTime: 1000, infinite: true).allocation(for: .white) == nil)
+  }
+}

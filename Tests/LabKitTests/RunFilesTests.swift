@@ -36,6 +36,16 @@ func scratch(_ name: String) -> String {
     #expect(try RunFiles.readJSON(Line.self, from: dir + "/missing.json") == nil)
   }
 
+  @Test func writeJSONRefusesWhatCannotCarryAChecksum() throws {
+    let dir = scratch("unsealable")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/list.json"
+    #expect(throws: RunFileError.self) { try RunFiles.writeJSON([1, 2, 3], to: path) }
+    #expect(throws: RunFileError.self) { try RunFiles.writeJSON("bare", to: path) }
+    #expect(throws: RunFileError.self) { try RunFiles.writeJSON([String: Int](), to: path) }
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+
   @Test func aCorruptFileIsAnErrorNamingIt() throws {
     let dir = scratch("corrupt")
     defer { try? FileManager.default.removeItem(atPath: dir) }

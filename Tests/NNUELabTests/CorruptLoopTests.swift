@@ -20,18 +20,7 @@ import Testing
     let out = tempPath("corrupt-loop")
     _ = try SelfPlayLoop(settings: s, out: out)
     let path = out + "/loop.json"
-    let good = [UInt8](try #require(FileManager.default.contents(atPath: path)))
-    for v in FileDamage.variants(of: good, truncations: 6, flips: 16, seed: 5) {
-      try Data(v.bytes).write(to: URL(fileURLWithPath: path))
-      do {
-        _ = try SelfPlayLoop(settings: s, out: out)
-        Issue.record("\(v.label): accepted")
-      } catch {
-        let message = (error as? any ZeroLabError)?.message ?? "\(error)"
-        #expect(message.contains(path) && !message.contains("\n"), "\(v.label): \(message)")
-        #expect(FileManager.default.contents(atPath: path) == Data(v.bytes), "\(v.label): loop.json was rewritten")
-      }
-    }
+    try expectEachDamageRefusedAndKept(path, seed: 5) { _ = try SelfPlayLoop(settings: s, out: out) }
     try FileManager.default.removeItem(atPath: path)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     #expect(throws: (any Error).self) { try SelfPlayLoop(settings: s, out: out) }
@@ -55,20 +44,9 @@ import Testing
         """.utf8))
     let path = out + "/gen0/generation.json"
     try RunFiles.writeJSON(record, to: path)
-    let good = [UInt8](try #require(FileManager.default.contents(atPath: path)))
     let loop = try SelfPlayLoop(settings: s, out: out)
     #expect(try loop.run() == [record])
-    for v in FileDamage.variants(of: good, truncations: 6, flips: 16, seed: 9) {
-      try Data(v.bytes).write(to: URL(fileURLWithPath: path))
-      do {
-        _ = try loop.run()
-        Issue.record("\(v.label): accepted")
-      } catch {
-        let message = (error as? any ZeroLabError)?.message ?? "\(error)"
-        #expect(message.contains(path) && !message.contains("\n"), "\(v.label): \(message)")
-        #expect(FileManager.default.contents(atPath: path) == Data(v.bytes), "\(v.label): rewritten")
-      }
-    }
+    try expectEachDamageRefusedAndKept(path, seed: 9) { _ = try loop.run() }
   }
 
   @Test func aDamagedComparisonFileIsRefusedAndKept() throws {
@@ -77,17 +55,6 @@ import Testing
     let out = tempPath("corrupt-compare")
     _ = try Comparison(settings: s, out: out)
     let path = out + "/compare.json"
-    let good = [UInt8](try #require(FileManager.default.contents(atPath: path)))
-    for v in FileDamage.variants(of: good, truncations: 6, flips: 16, seed: 11) {
-      try Data(v.bytes).write(to: URL(fileURLWithPath: path))
-      do {
-        _ = try Comparison(settings: s, out: out)
-        Issue.record("\(v.label): accepted")
-      } catch {
-        let message = (error as? any ZeroLabError)?.message ?? "\(error)"
-        #expect(message.contains(path) && !message.contains("\n"), "\(v.label): \(message)")
-        #expect(FileManager.default.contents(atPath: path) == Data(v.bytes), "\(v.label): rewritten")
-      }
-    }
+    try expectEachDamageRefusedAndKept(path, seed: 11) { _ = try Comparison(settings: s, out: out) }
   }
 }
