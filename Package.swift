@@ -183,7 +183,8 @@ let package = Package(
     // The chess side of the policy-value learner: the encoding of positions and moves, and the
     // network as PUCT's evaluator.
     .target(
-      name: "ChessZero", dependencies: ["GameCore", "Chess", "GameSearch", "NeuralCore"], swiftSettings: hotPath),
+      name: "ChessZero", dependencies: ["GameCore", "Chess", "GameSearch", "NeuralCore", "AlphaZero"],
+      swiftSettings: hotPath),
     .target(
       name: "TerminalPlay",
       dependencies: [
@@ -226,7 +227,8 @@ let package = Package(
       dependencies: [
         "Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore", "AlphaZero", "NeuralCore",
       ]),
-    .testTarget(name: "ChessZeroTests", dependencies: ["ChessZero", "Chess", "GameSearch", "NeuralCore", "GameCore"]),
+    .testTarget(
+      name: "ChessZeroTests", dependencies: ["ChessZero", "Chess", "GameSearch", "NeuralCore", "GameCore"]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "Chess", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),

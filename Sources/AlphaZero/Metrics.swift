@@ -244,8 +244,8 @@ public enum Evaluation {
 /// legal move) or with a PUCT search of that many simulations (no noise, most visits).
 public final class NetworkPlayer: Player {
   public typealias Game = HexapawnPosition
-  var evaluator: NetworkEvaluator
-  let search: PUCTSearch<HexapawnPosition, NetworkEvaluator>?
+  var evaluator: NetworkEvaluator<HexapawnEncoding>
+  let search: PUCTSearch<HexapawnPosition, NetworkEvaluator<HexapawnEncoding>>?
   public let name: String
   public private(set) var lastReport: String?
 

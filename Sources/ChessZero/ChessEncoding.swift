@@ -1,3 +1,4 @@
+import AlphaZero
 import Chess
 import GameCore
 import NeuralCore
@@ -28,7 +29,20 @@ import NeuralCore
 ///
 /// Policy: `PolicyMap`'s 1858 moves; `priors(logits:for:)` is the softmax over the legal ones
 /// only (the illegal ones masked out).
-public enum ChessEncoding {
+public struct ChessEncoding: GameEncoding {
+  public typealias Game = ChessGameState
+
+  public init() {}
+
+  public var inputShape: [Int] { Self.inputShape }
+  public var policySize: Int { Self.policySize }
+
+  public func encode(_ state: ChessGameState, into out: UnsafeMutablePointer<Float>) { Self.encode(state, into: out) }
+
+  public func index(of move: Move, in state: ChessGameState) -> Int {
+    PolicyMap.index(of: move, sideToMove: state.sideToMove)
+  }
+
   /// 19.
   public static let planes = 19
   /// `[8, 8, 19]`.
@@ -69,17 +83,11 @@ public enum ChessEncoding {
 
   /// The planes of `states` into `buffer`, resized to `[N, 8, 8, 19]`.
   public static func encode(_ states: [ChessGameState], into buffer: TensorBuffer) {
-    buffer.resize(Shape(states.count, 8, 8, planes))
-    for (i, s) in states.enumerated() { encode(s, into: buffer.pointer + i * 64 * planes) }
+    ChessEncoding().encode(states, into: buffer)
   }
 
   /// The planes of `states` as one tensor `[N, 8, 8, 19]`.
-  public static func batch(_ states: [ChessGameState]) -> Tensor {
-    let stride = 64 * planes
-    var data = [Float](repeating: 0, count: states.count * stride)
-    for (i, s) in states.enumerated() { encode(s, into: &data, at: i * stride) }
-    return Tensor(shape: [states.count] + inputShape, data: data)
-  }
+  public static func batch(_ states: [ChessGameState]) -> Tensor { ChessEncoding().batch(states) }
 
   /// `[N, 1858]`: 1 at each state's legal moves, 0 elsewhere (the policy mask).
   public static func legalMask(_ states: [ChessGameState]) -> Tensor {
@@ -99,8 +107,7 @@ public enum ChessEncoding {
 
   /// The softmax of the 1858 logits at `logits` over the legal moves of `state` alone.
   public static func priors(logits: UnsafePointer<Float>, for state: ChessGameState) -> [Float] {
-    let side = state.sideToMove
-    return PolicyValue.legalSoftmax(
-      logits, indices: state.legalMoves.lazy.map { PolicyMap.index(of: $0, sideToMove: side) })
+    ChessEncoding().priors(logits: logits, for: state)
   }
+
 }

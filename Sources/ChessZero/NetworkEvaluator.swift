@@ -1,16 +1,14 @@
+import AlphaZero
 import Chess
 import GameCore
 import NeuralCore
 
-/// A policy-value network as PUCT's evaluator for chess: one batched inference per batch of
-/// leaves (`ChessEncoding.batch`), priors the softmax over each position's legal moves alone,
-/// the value for the side to move (the tanh head's output, or P(win) − P(loss) of a
-/// win/draw/loss head).
-public struct ChessNetworkEvaluator: PolicyValueEvaluator {
-  public var network: PolicyValueNetwork
-  /// The encoded batch, kept between calls.
-  let input = TensorBuffer()
+/// A policy-value network as PUCT's evaluator for chess (`NetworkEvaluator` on
+/// `ChessEncoding`): priors the softmax over each position's legal moves alone, the value for
+/// the side to move (the tanh head's output, or P(win) − P(loss) of a win/draw/loss head).
+public typealias ChessNetworkEvaluator = NetworkEvaluator<ChessEncoding>
 
+extension NetworkEvaluator where Encoding == ChessEncoding {
   /// `network` must take `[N, 8, 8, 19]` and give 1858 policy logits (a network of another
   /// shape is refused in one line); its value head may be tanh or win/draw/loss.
   public init(network: PolicyValueNetwork) throws(NeuralError) {
@@ -20,7 +18,7 @@ public struct ChessNetworkEvaluator: PolicyValueEvaluator {
         "not a chess network: it takes \(spec.inputShape) and gives \(spec.policySize) policy logits "
           + "(a chess network takes \(ChessEncoding.inputShape) and gives \(ChessEncoding.policySize))")
     }
-    self.network = network
+    self.init(network: network, encoding: ChessEncoding())
   }
 
   /// The network spec of a chess network with `blocks` residual blocks of `channels` channels,
@@ -33,20 +31,5 @@ public struct ChessNetworkEvaluator: PolicyValueEvaluator {
       height: 8, width: 8, planes: ChessEncoding.planes, blocks: blocks, channels: channels,
       policySize: ChessEncoding.policySize, activation: activation, valueHead: valueHead,
       squeezeExcitation: squeezeExcitation)
-  }
-
-  public mutating func evaluate(_ batch: [ChessGameState]) -> [(priors: [Float], value: Float)] {
-    if batch.isEmpty { return [] }
-    ChessEncoding.encode(batch, into: input)
-    let out = network.evaluate(input, training: false)
-    let k = ChessEncoding.policySize
-    let logits = out.policy.pointer, values = out.value.pointer
-    let wdl = network.spec.valueHead == .wdl
-    return batch.enumerated().map { b, s in
-      (
-        ChessEncoding.priors(logits: logits + b * k, for: s),
-        wdl ? PolicyValue.winMinusLoss(values + b * 3) : values[b]
-      )
-    }
   }
 }
