@@ -17,9 +17,18 @@ public protocol GameEncoding<Game>: Sendable {
   func encode(_ position: Game, into out: UnsafeMutablePointer<Float>)
   /// The policy index of a legal move of `position`.
   func index(of move: Game.Move, in position: Game) -> Int
+  /// What the learner needs of the game besides: its name (in checkpoints), the position a
+  /// self-play game starts from, and the twins the game's symmetry makes equivalent to a
+  /// position (training data augmentation), their moves mapped in the same order.
+  var game: String { get }
+  var start: Game { get }
+  func twins(of position: Game, moves: [Game.Move]) -> [(Game, [Game.Move])]
 }
 
 extension GameEncoding {
+  /// No twins unless the game says so.
+  public func twins(of position: Game, moves: [Game.Move]) -> [(Game, [Game.Move])] { [] }
+
   /// Floats per position.
   public var inputCount: Int { inputShape.reduce(1, *) }
 
@@ -62,6 +71,15 @@ extension GameEncoding {
 public struct HexapawnEncoding: GameEncoding, Equatable {
   public let size: BoardSize
   public init(size: BoardSize) { self.size = size }
+
+  public var game: String { "hexapawn" }
+  public var start: HexapawnPosition { HexapawnPosition(size: size) }
+
+  /// The mirror image (files reversed), when it differs.
+  public func twins(of p: HexapawnPosition, moves: [HexapawnMove]) -> [(HexapawnPosition, [HexapawnMove])] {
+    let m = p.mirrored
+    return m == p ? [] : [(m, moves.map { p.mirror($0) })]
+  }
 
   /// Planes per square.
   public static let planes = 3

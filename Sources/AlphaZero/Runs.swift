@@ -22,7 +22,7 @@ public enum Runs {
   public static func selfPlay(
     config: ZeroConfig, dir: String, iterations: Int?, budget: Double?, resume: Bool, board: SolvedBoard? = nil,
     method: String = "selfplay", hold: Double? = nil, progress: Progress? = nil, announce: Progress? = nil
-  ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
+  ) throws -> (learner: HexapawnLearner, measurements: [MetricsRecord]) {
     let clock = ContinuousClock()
     let start = clock.now
     let checkpoint = dir + "/checkpoint"
@@ -66,23 +66,23 @@ public enum Runs {
   /// and the board.
   static func open(
     config: ZeroConfig, dir: String, method: String, resume: Bool, board: SolvedBoard?, progress: Progress?,
-    announce: Progress?, resumed: (Learner, Double) -> String
-  ) throws -> (Learner, Double, MetricsLog, [MetricsRecord], SolvedBoard) {
+    announce: Progress?, resumed: (HexapawnLearner, Double) -> String
+  ) throws -> (HexapawnLearner, Double, MetricsLog, [MetricsRecord], SolvedBoard) {
     let fm = FileManager.default
     let checkpoint = dir + "/checkpoint"
     let log = MetricsLog(path: dir + "/metrics.jsonl")
-    let learner: Learner
+    let learner: HexapawnLearner
     var prior = 0.0
     var out: [MetricsRecord] = []
-    if resume && Learner.hasCheckpoint(checkpoint) {
-      (learner, prior) = try Learner.load(from: checkpoint)
+    if resume && HexapawnLearner.hasCheckpoint(checkpoint) {
+      (learner, prior) = try HexapawnLearner.load(from: checkpoint)
       out = try log.truncate(method: method, after: learner.iteration)
       announce?("resuming \(dir) " + resumed(learner, prior))
     } else {
-      if Learner.hasCheckpoint(checkpoint) {
+      if HexapawnLearner.hasCheckpoint(checkpoint) {
         throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
       }
-      learner = try Learner(config: config)
+      learner = try HexapawnLearner(config: config)
       try? fm.removeItem(atPath: log.path)
     }
     let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
@@ -113,7 +113,7 @@ public enum Runs {
   public static func supervised(
     config: ZeroConfig, dir: String, steps: Int?, budget: Double?, board: SolvedBoard? = nil, hold: Double? = nil,
     resume: Bool = false, progress: Progress? = nil, announce: Progress? = nil
-  ) throws -> (learner: Learner, measurements: [MetricsRecord]) {
+  ) throws -> (learner: HexapawnLearner, measurements: [MetricsRecord]) {
     let clock = ContinuousClock()
     let start = clock.now
     let checkpoint = dir + "/checkpoint"

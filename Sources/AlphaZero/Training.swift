@@ -60,13 +60,14 @@ public struct Sample: Codable, Sendable, Equatable {
   public var value: Float
 }
 
-/// A Hexapawn learner: the network, its optimizer, the replay buffer and the run's counters.
-/// `selfPlayIteration()` and `superviseSteps(_:)` advance it; `save(to:)`/`load(from:)` make it
-/// resumable at any iteration boundary.
-public final class Learner {
+/// An AlphaZero learner for any game with a `GameEncoding`: the network, its optimizer, the
+/// replay buffer and the run's counters. `selfPlayIteration()` and `train(steps:from:)` advance
+/// it; `save(to:)`/`load(from:)` make it resumable at any iteration boundary. The value target
+/// trains a tanh head by squared error and a win/draw/loss head by cross-entropy against
+/// (max(v, 0), 1 − |v|, max(−v, 0)).
+public final class Learner<Encoding: GameEncoding> {
   public let config: ZeroConfig
-  public let size: BoardSize
-  public let encoding: HexapawnEncoding
+  public let encoding: Encoding
   public var network: PolicyValueNetwork
   public var optimizer: Optimizer
   public var buffer: [Sample] = []
@@ -82,11 +83,13 @@ public final class Learner {
   let batchPlanes = TensorBuffer(), batchTargets = TensorBuffer(), batchMask = TensorBuffer()
   let batchValues = TensorBuffer(), policyGrad = TensorBuffer(), valueGrad = TensorBuffer()
 
-  public init(config: ZeroConfig) throws {
+  /// A fresh learner: `spec`'s network initialised from the configuration's seed.
+  public init(config: ZeroConfig, encoding: Encoding, spec: NetworkSpec) throws {
+    precondition(
+      spec.inputShape == encoding.inputShape && spec.policySize == encoding.policySize,
+      "the network spec does not fit the encoding")
     self.config = config
-    size = try config.boardSize
-    encoding = HexapawnEncoding(size: size)
-    let spec = try config.networkSpec()
+    self.encoding = encoding
     try spec.validate()
     network = PolicyValueNetwork(spec)
     rng = Xoshiro256(seed: config.seed)
@@ -99,20 +102,21 @@ public final class Learner {
 
   // MARK: Samples
 
-  func sample(_ p: HexapawnPosition, moves: [HexapawnMove], probabilities: [Float], value: Float) -> Sample {
-    var planes = [Float](repeating: 0, count: encoding.inputShape.reduce(1, *))
+  func sample(_ p: Encoding.Game, moves: [Encoding.Game.Move], probabilities: [Float], value: Float) -> Sample {
+    var planes = [Float](repeating: 0, count: encoding.inputCount)
     encoding.encode(p, into: &planes, at: 0)
     return Sample(
       planes: planes, indices: moves.map { Int32(encoding.index(of: $0, in: p)) }, probabilities: probabilities,
       value: value)
   }
 
-  /// The sample and, with mirroring on, its mirror image.
-  func samples(_ p: HexapawnPosition, moves: [HexapawnMove], probabilities: [Float], value: Float) -> [Sample] {
+  /// The sample and, with mirroring on, its symmetric twins (`GameEncoding.twins`).
+  func samples(_ p: Encoding.Game, moves: [Encoding.Game.Move], probabilities: [Float], value: Float) -> [Sample] {
     var out = [sample(p, moves: moves, probabilities: probabilities, value: value)]
     if config.mirror {
-      let m = p.mirrored
-      if m != p { out.append(sample(m, moves: moves.map { p.mirror($0) }, probabilities: probabilities, value: value)) }
+      for (twin, twinMoves) in encoding.twins(of: p, moves: moves) {
+        out.append(sample(twin, moves: twinMoves, probabilities: probabilities, value: value))
+      }
     }
     return out
   }
@@ -128,8 +132,8 @@ public final class Learner {
       config: PUCTConfig(
         root: root, simulations: config.simulations, cPuct: config.cPuct, dirichletAlpha: config.dirichletAlpha,
         dirichletFraction: config.dirichletFraction, batchSize: 8, seed: rng.next()))
-    var p = HexapawnPosition(size: size)
-    var record: [(HexapawnPosition, [HexapawnMove], [Float])] = []
+    var p = encoding.start
+    var record: [(Encoding.Game, [Encoding.Game.Move], [Float])] = []
     var ply = 0
     while p.outcome == nil {
       let r = search.search(p, noise: true)
@@ -159,29 +163,17 @@ public final class Learner {
 
   // MARK: Supervised
 
-  /// Every reachable unfinished position labelled by the solver: value = the game-theoretic
-  /// value (±1 for the side to move), policy = uniform over all optimal moves.
-  public func supervisedDataset(_ board: SolvedBoard) -> [Sample] {
-    var out: [Sample] = []
-    for (i, p) in board.positions.enumerated() {
-      let moves = Array(p.legalMoves)
-      let best = board.optimal[i]
-      let k = Float(best.filter { $0 }.count)
-      out.append(sample(p, moves: moves, probabilities: best.map { $0 ? 1 / k : 0 }, value: board.signs[i]))
-    }
-    return out
-  }
-
   /// `steps` gradient steps on minibatches drawn from `data`.
   public func train(steps: Int, from data: [Sample]) {
     guard !data.isEmpty else { return }
-    let k = encoding.policySize, stride = encoding.inputShape.reduce(1, *)
+    let k = encoding.policySize, stride = encoding.inputCount
+    let wdl = network.spec.valueHead == .wdl
     let n = min(config.batchSize, data.count)
     let x = batchPlanes, targets = batchTargets, mask = batchMask, values = batchValues
     x.resize(Shape([n] + encoding.inputShape))
     targets.resize(Shape(n, k))
     mask.resize(Shape(n, k))
-    values.resize(Shape(n, 1))
+    values.resize(Shape(n, wdl ? 3 : 1))
     for _ in 0..<steps {
       targets.fill(0)
       mask.fill(0)
@@ -192,12 +184,21 @@ public final class Learner {
           mask[b * k + Int(idx)] = 1
           targets[b * k + Int(idx)] = s.probabilities[j]
         }
-        values[b] = s.value
+        if wdl {
+          values[b * 3] = max(s.value, 0)
+          values[b * 3 + 1] = 1 - abs(s.value)
+          values[b * 3 + 2] = max(-s.value, 0)
+        } else {
+          values[b] = s.value
+        }
       }
       network.zeroGradients()
       let out = network.evaluate(x, training: true)
       let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, mask: mask, gradient: policyGrad)
-      let vl = Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
+      let vl =
+        wdl
+        ? Loss.softmaxCrossEntropy(logits: out.value, targets: values, mask: nil, gradient: valueGrad)
+        : Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
       network.backward(policy: policyGrad, value: valueGrad)
       optimizer.update(&network)
       lastLoss = pl + vl
@@ -235,10 +236,10 @@ public final class Learner {
     try Checkpoint.save(
       &network, spec: spec,
       metadata: [
-        "zerolab.run": "hexapawn", "state.json": RunFiles.checksum(stateData),
+        "zerolab.run": encoding.game, "state.json": RunFiles.checksum(stateData),
         "replay.json": RunFiles.checksum(replayData),
       ], to: tmp + "/network.safetensors")
-    try Checkpoint.save(optimizer, metadata: ["zerolab.run": "hexapawn"], to: tmp + "/optimizer.safetensors")
+    try Checkpoint.save(optimizer, metadata: ["zerolab.run": encoding.game], to: tmp + "/optimizer.safetensors")
     try RunFiles.write(stateData, to: tmp + "/state.json")
     try RunFiles.write(replayData, to: tmp + "/replay.json")
     if fm.fileExists(atPath: dir) {
@@ -256,7 +257,10 @@ public final class Learner {
 
   /// Restores a learner saved by `save(to:)` (or the previous checkpoint if a kill came in
   /// the middle of replacing it).
-  public static func load(from dir: String) throws -> (Learner, wallSeconds: Double) {
+  /// `make` gives the encoding and network spec of a saved configuration.
+  public static func load(
+    from dir: String, making make: (ZeroConfig) throws -> (Encoding, NetworkSpec)
+  ) throws -> (Learner, wallSeconds: Double) {
     let fm = FileManager.default
     var path = dir
     if !fm.fileExists(atPath: dir + "/state.json") && fm.fileExists(atPath: dir + ".old/state.json") {
@@ -277,7 +281,8 @@ public final class Learner {
     guard let state = try? RunFiles.decoder().decode(State.self, from: data) else {
       throw NeuralError("\(path)/state.json: corrupted (not a checkpoint state)")
     }
-    let learner = try Learner(config: state.config)
+    let (encoding, spec) = try make(state.config)
+    let learner = try Learner(config: state.config, encoding: encoding, spec: spec)
     try Checkpoint.load(into: &learner.network, from: path + "/network.safetensors")
     try Checkpoint.load(&learner.optimizer, for: &learner.network, from: path + "/optimizer.safetensors")
     guard let replay = fm.contents(atPath: path + "/replay.json") else {
@@ -297,6 +302,39 @@ public final class Learner {
     learner.rng.s2 = state.rng[2]
     learner.rng.s3 = state.rng[3]
     return (learner, state.wallSeconds)
+  }
+}
+
+/// The Hexapawn learner: its encoding and network from the configuration's board, supervised
+/// data and measurements from the exact solver.
+public typealias HexapawnLearner = Learner<HexapawnEncoding>
+
+extension Learner where Encoding == HexapawnEncoding {
+  /// A fresh learner for the configuration's board.
+  public convenience init(config: ZeroConfig) throws {
+    try self.init(
+      config: config, encoding: HexapawnEncoding(size: try config.boardSize), spec: try config.networkSpec())
+  }
+
+  /// The board.
+  public var size: BoardSize { encoding.size }
+
+  /// Restores a Hexapawn learner saved by `save(to:)`.
+  public static func load(from dir: String) throws -> (Learner, wallSeconds: Double) {
+    try load(from: dir) { config in (HexapawnEncoding(size: try config.boardSize), try config.networkSpec()) }
+  }
+
+  /// Every reachable unfinished position labelled by the solver: value = the game-theoretic
+  /// value (±1 for the side to move), policy = uniform over all optimal moves.
+  public func supervisedDataset(_ board: SolvedBoard) -> [Sample] {
+    var out: [Sample] = []
+    for (i, p) in board.positions.enumerated() {
+      let moves = Array(p.legalMoves)
+      let best = board.optimal[i]
+      let k = Float(best.filter { $0 }.count)
+      out.append(sample(p, moves: moves, probabilities: best.map { $0 ? 1 / k : 0 }, value: board.signs[i]))
+    }
+    return out
   }
 
   /// A measurement of the current network.

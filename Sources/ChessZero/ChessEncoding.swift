@@ -34,6 +34,8 @@ public struct ChessEncoding: GameEncoding {
 
   public init() {}
 
+  public var game: String { "chess" }
+  public var start: ChessGameState { ChessGameState(ChessPosition.start) }
   public var inputShape: [Int] { Self.inputShape }
   public var policySize: Int { Self.policySize }
 

@@ -187,8 +187,8 @@ struct LearnerBench: ParsableCommand {
     var config = ZeroConfig()
     config.size = size
     config.seed = seed
-    let learner: Learner
-    do { learner = try Learner(config: config) } catch { throw ValidationError("\(error)") }
+    let learner: HexapawnLearner
+    do { learner = try HexapawnLearner(config: config) } catch { throw ValidationError("\(error)") }
     print("learner \(size): \(games) self-play games for the replay data, then \(steps) timed steps")
     var samples: [Sample] = []
     for _ in 0..<games { samples.append(contentsOf: learner.selfPlayGame()) }

@@ -58,7 +58,7 @@ let classic = try! SolvedBoard(size: try! BoardSize(parsing: "3x3"))
     var config = ZeroConfig()
     config.simulations = 8
     config.mirror = false
-    let learner = try Learner(config: config)
+    let learner = try HexapawnLearner(config: config)
     let samples = learner.selfPlayGame()
     // Replay the samples: the side to move alternates from White; the last mover won.
     #expect(!samples.isEmpty)

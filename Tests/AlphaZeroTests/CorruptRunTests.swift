@@ -4,7 +4,7 @@ import GameCore
 import Testing
 
 /// A self-play checkpoint with any one of its files damaged (empty, truncated, one bit
-/// flipped at seeded offsets): `Learner.load` refuses it in one line naming the damaged file,
+/// flipped at seeded offsets): `HexapawnLearner.load` refuses it in one line naming the damaged file,
 /// and the checkpoint folder is left byte for byte as it was. The JSON files are covered by
 /// checksums kept in the network file's header.
 @Suite struct CorruptRunTests {
@@ -14,13 +14,13 @@ import Testing
     config.simulations = 4
     config.blocks = 1
     config.channels = 4
-    let learner = try Learner(config: config)
+    let learner = try HexapawnLearner(config: config)
     learner.buffer = learner.selfPlayGame()
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("zerolab-corrupt-run-\(UUID().uuidString)")
       .path
     defer { try? FileManager.default.removeItem(atPath: dir) }
     try learner.save(to: dir, wallSeconds: 1.5)
-    _ = try Learner.load(from: dir)
+    _ = try HexapawnLearner.load(from: dir)
     for name in ["state.json", "replay.json", "network.safetensors", "optimizer.safetensors"] {
       let path = dir + "/" + name
       let good = [UInt8](try #require(FileManager.default.contents(atPath: path)))
@@ -30,7 +30,7 @@ import Testing
           FileManager.default.contents(atPath: dir + "/" + $0)
         }
         do {
-          _ = try Learner.load(from: dir)
+          _ = try HexapawnLearner.load(from: dir)
           Issue.record("\(name) \(v.label): accepted")
         } catch {
           let message = (error as? any ZeroLabError)?.message ?? "\(error)"
