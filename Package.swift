@@ -228,7 +228,7 @@ let package = Package(
         "Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore", "AlphaZero", "NeuralCore",
       ]),
     .testTarget(
-      name: "ChessZeroTests", dependencies: ["ChessZero", "Chess", "GameSearch", "NeuralCore", "GameCore"]),
+      name: "ChessZeroTests", dependencies: ["ChessZero", "AlphaZero", "Chess", "GameSearch", "NeuralCore", "GameCore"]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "Chess", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),

@@ -24,6 +24,8 @@ public struct ZeroConfig: Codable, Sendable, Equatable {
   public var dirichletFraction: Float = 0.25
   /// Plies played at temperature 1 (sampled by visits); greedy afterwards.
   public var temperaturePlies: Int = 4
+  /// A self-play game stopped after this many plies counts as a draw (none: played out).
+  public var maxPlies: Int?
   /// Replay buffer window, in positions.
   public var window: Int = 20_000
   /// Gradient steps per iteration (self-play) or between measurements (supervised).
@@ -123,39 +125,54 @@ public final class Learner<Encoding: GameEncoding> {
 
   // MARK: Self-play
 
-  /// Plays one game against itself with the search, returning its samples (value targets
-  /// from each position's side to move: +1 if that side went on to win).
-  public func selfPlayGame() -> [Sample] {
+  /// Plays `count` games against itself, all in flight at once: their searches' leaves go to
+  /// the network together (`PUCTBatch`), so it sees batches of up to `count · 8` positions.
+  /// Returns their samples, game by game (value targets from each position's side to move: +1
+  /// if that side went on to win, 0 for a draw or a game stopped at `maxPlies`). Each game
+  /// draws its search seed and its move sampling from its own generator, seeded in turn from
+  /// the learner's, so a seed gives the same games however the searches interleave.
+  public func selfPlayGames(_ count: Int) -> [Sample] {
+    guard count > 0 else { return [] }
     let root: PUCTConfig.Root = config.search == "gumbel" ? .gumbel : .puct
-    let search = PUCTSearch(
-      evaluator: NetworkEvaluator(network: network, encoding: encoding),
-      config: PUCTConfig(
-        root: root, simulations: config.simulations, cPuct: config.cPuct, dirichletAlpha: config.dirichletAlpha,
-        dirichletFraction: config.dirichletFraction, batchSize: 8, seed: rng.next()))
-    var p = encoding.start
-    var record: [(Encoding.Game, [Encoding.Game.Move], [Float])] = []
-    var ply = 0
-    while p.outcome == nil {
-      let r = search.search(p, noise: true)
-      record.append((p, r.moves, r.policy))
-      let move = ply < config.temperaturePlies ? r.sample(temperature: 1, rng: &rng) : r.bestMove
-      search.advance(move, from: p)
-      p.play(move)
-      ply += 1
+    var evaluator = NetworkEvaluator(network: network, encoding: encoding)
+    let searches = (0..<count).map { _ in
+      PUCTSearch(
+        evaluator: evaluator,
+        config: PUCTConfig(
+          root: root, simulations: config.simulations, cPuct: config.cPuct, dirichletAlpha: config.dirichletAlpha,
+          dirichletFraction: config.dirichletFraction, batchSize: 8, seed: rng.next()))
     }
-    let outcome = p.outcome!
-    return record.flatMap { pos, moves, policy in
-      samples(pos, moves: moves, probabilities: policy, value: Float(outcome.score(for: pos.sideToMove)))
+    var moveRngs = (0..<count).map { _ in Xoshiro256(seed: rng.next()) }
+    var positions = [Encoding.Game](repeating: encoding.start, count: count)
+    var records = [[(Encoding.Game, [Encoding.Game.Move], [Float])]](repeating: [], count: count)
+    let cap = config.maxPlies ?? Int.max
+    PUCTBatch.run(searches, evaluator: &evaluator, start: positions.map { ($0, true) }) { g, r in
+      let p = positions[g]
+      records[g].append((p, r.moves, r.policy))
+      let move = records[g].count <= config.temperaturePlies ? r.sample(temperature: 1, rng: &moveRngs[g]) : r.bestMove
+      searches[g].advance(move, from: p)
+      positions[g].play(move)
+      return positions[g].isFinished || records[g].count >= cap ? nil : (positions[g], true)
     }
+    var out: [Sample] = []
+    for g in 0..<count {
+      let outcome = positions[g].outcome
+      for (pos, moves, policy) in records[g] {
+        let value = outcome.map { Float($0.score(for: pos.sideToMove)) } ?? 0
+        out += samples(pos, moves: moves, probabilities: policy, value: value)
+      }
+    }
+    return out
   }
+
+  /// Plays one game against itself (`selfPlayGames(1)`).
+  public func selfPlayGame() -> [Sample] { selfPlayGames(1) }
 
   /// One iteration: `gamesPerIteration` self-play games into the replay window, then
   /// `trainSteps` gradient steps on minibatches drawn from it.
   public func selfPlayIteration() {
-    for _ in 0..<config.gamesPerIteration {
-      buffer.append(contentsOf: selfPlayGame())
-      gamesPlayed += 1
-    }
+    buffer.append(contentsOf: selfPlayGames(config.gamesPerIteration))
+    gamesPlayed += config.gamesPerIteration
     if buffer.count > config.window { buffer.removeFirst(buffer.count - config.window) }
     train(steps: config.trainSteps, from: buffer)
     iteration += 1
