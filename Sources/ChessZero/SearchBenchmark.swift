@@ -57,8 +57,7 @@ public enum ChessSearchBenchmark {
       let clock = ContinuousClock()
       let t0 = clock.now
       let out = inner.evaluate(batch)
-      let d = (clock.now - t0).components
-      seconds += Double(d.seconds) + Double(d.attoseconds) * 1e-18
+      seconds += (clock.now - t0).inSeconds
       if batch.count > largest.count { largest = batch }
       sizes.append(batch.count)
       return out
@@ -96,10 +95,7 @@ public enum ChessSearchBenchmark {
     let clock = ContinuousClock()
     let start = clock.now
     var lastReport = start
-    var elapsed: Double {
-      let d = (clock.now - start).components
-      return Double(d.seconds) + Double(d.attoseconds) * 1e-18
-    }
+    var elapsed: Double { (clock.now - start).inSeconds }
     let statistics = PUCTBatch.run(searches, evaluator: &evaluator, start: games.map { ($0, false) }) { slot, r in
       figures.simulations += searches[slot].simulations
       searches[slot].advance(r.bestMove, from: games[slot])
@@ -142,8 +138,7 @@ public enum ChessSearchBenchmark {
       let t0 = clock.now
       _ = net.evaluate(inputs[size]!, training: false)
       let t1 = clock.now
-      let d = (t1 - t0).components
-      figures.networkSeconds += Double(d.seconds) + Double(d.attoseconds) * 1e-18
+      figures.networkSeconds += (t1 - t0).inSeconds
       figures.networkPositions += size
       if t1 - lastLine >= .seconds(1) {
         lastLine = t1
