@@ -183,7 +183,7 @@ let package = Package(
     // The chess side of the policy-value learner: the encoding of positions and moves, and the
     // network as PUCT's evaluator.
     .target(
-      name: "ChessZero", dependencies: ["GameCore", "Chess", "GameSearch", "NeuralCore", "AlphaZero"],
+      name: "ChessZero", dependencies: ["GameCore", "Chess", "GameSearch", "NeuralCore", "AlphaZero", "NNUETraining"],
       swiftSettings: hotPath),
     .target(
       name: "TerminalPlay",
@@ -228,7 +228,8 @@ let package = Package(
         "Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore", "AlphaZero", "NeuralCore",
       ]),
     .testTarget(
-      name: "ChessZeroTests", dependencies: ["ChessZero", "AlphaZero", "Chess", "GameSearch", "NeuralCore", "GameCore"]),
+      name: "ChessZeroTests",
+      dependencies: ["ChessZero", "AlphaZero", "NNUETraining", "Chess", "GameSearch", "NeuralCore", "GameCore"]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "Chess", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),

@@ -52,6 +52,17 @@ extension GameEncoding {
     return Tensor(shape: [positions.count] + inputShape, data: data)
   }
 
+  /// A training example: the planes of `position`, the policy target `probabilities` over
+  /// `moves` (legal moves of `position`), and the value target for its side to move.
+  public func sample(_ position: Game, moves: [Game.Move], probabilities: [Float], value: Float) -> Sample {
+    precondition(moves.count == probabilities.count, "one probability per move")
+    var planes = [Float](repeating: 0, count: inputCount)
+    encode(position, into: &planes, at: 0)
+    return Sample(
+      planes: planes, indices: moves.map { Int32(index(of: $0, in: position)) }, probabilities: probabilities,
+      value: value)
+  }
+
   /// The softmax of the policy logits at `logits` over the legal moves of `position` alone, in
   /// the order `generateMoves` gives them; empty for a finished position.
   public func priors(logits: UnsafePointer<Float>, for position: Game) -> [Float] {

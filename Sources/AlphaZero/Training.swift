@@ -104,20 +104,12 @@ public final class Learner<Encoding: GameEncoding> {
 
   // MARK: Samples
 
-  func sample(_ p: Encoding.Game, moves: [Encoding.Game.Move], probabilities: [Float], value: Float) -> Sample {
-    var planes = [Float](repeating: 0, count: encoding.inputCount)
-    encoding.encode(p, into: &planes, at: 0)
-    return Sample(
-      planes: planes, indices: moves.map { Int32(encoding.index(of: $0, in: p)) }, probabilities: probabilities,
-      value: value)
-  }
-
   /// The sample and, with mirroring on, its symmetric twins (`GameEncoding.twins`).
   func samples(_ p: Encoding.Game, moves: [Encoding.Game.Move], probabilities: [Float], value: Float) -> [Sample] {
-    var out = [sample(p, moves: moves, probabilities: probabilities, value: value)]
+    var out = [encoding.sample(p, moves: moves, probabilities: probabilities, value: value)]
     if config.mirror {
       for (twin, twinMoves) in encoding.twins(of: p, moves: moves) {
-        out.append(sample(twin, moves: twinMoves, probabilities: probabilities, value: value))
+        out.append(encoding.sample(twin, moves: twinMoves, probabilities: probabilities, value: value))
       }
     }
     return out
@@ -349,7 +341,7 @@ extension Learner where Encoding == HexapawnEncoding {
       let moves = Array(p.legalMoves)
       let best = board.optimal[i]
       let k = Float(best.filter { $0 }.count)
-      out.append(sample(p, moves: moves, probabilities: best.map { $0 ? 1 / k : 0 }, value: board.signs[i]))
+      out.append(encoding.sample(p, moves: moves, probabilities: best.map { $0 ? 1 / k : 0 }, value: board.signs[i]))
     }
     return out
   }

@@ -3,6 +3,7 @@ import Chess
 import ChessZero
 import Foundation
 import GameCore
+import NNUETraining
 import NeuralCore
 import Testing
 
@@ -77,5 +78,57 @@ import Testing
     learner.selfPlayIteration()
     loaded.selfPlayIteration()
     #expect(loaded.buffer == learner.buffer && loaded.lastLoss == learner.lastLoss)
+  }
+}
+
+/// Supervised samples from PGN games and from the alpha-beta engine's records.
+@Suite struct ChessSupervisionTests {
+  @Test func pgnGamesGiveTheMovesPlayedAndTheResult() throws {
+    let text = """
+      [Event "a"]
+      [Result "1-0"]
+
+      1. e4 e5 2. Qh5 Nc6 3. Bc4 Nf6 4. Qxf7# 1-0
+
+      [Event "b"]
+      [Result "*"]
+
+      1. d4 d5 *
+      """
+    let games = try PGN.parse(text)
+    let samples = ChessSupervision.samples(pgn: games)
+    #expect(samples.count == 7, "the unfinished game gives none")
+    var state = ChessGameState(ChessPosition())
+    for (i, s) in samples.enumerated() {
+      let move = games[0].record.moves[i]
+      let legal = Array(state.legalMoves)
+      #expect(s.indices.count == legal.count && s.probabilities.reduce(0, +) == 1)
+      let k = try #require(s.probabilities.firstIndex(of: 1))
+      #expect(Int(s.indices[k]) == PolicyMap.index(of: move, sideToMove: state.sideToMove))
+      #expect(s.value == (state.sideToMove == .white ? 1 : -1))
+      var planes = [Float](repeating: 0, count: 8 * 8 * 19)
+      ChessEncoding.encode(state, into: &planes, at: 0)
+      #expect(s.planes == planes)
+      state.play(move)
+    }
+  }
+
+  @Test func engineRecordsGiveItsMoveAndABlendedValue() throws {
+    let start = ChessPosition()
+    let e4 = try start.parseMove("e2e4")
+    let castle = try ChessPosition(fen: "r3k2r/8/8/8/8/8/8/R3K2R w KQkq - 0 1")
+    let records = [
+      TrainingRecord(start, score: 0, result: .draw, ply: 0, move: e4),
+      TrainingRecord(start, score: 400, result: .win(.white), ply: 0, move: e4),
+      TrainingRecord(castle, score: 0, result: .draw, ply: 0, move: try castle.parseMove("e1g1")),
+    ]
+    let (samples, skipped) = ChessSupervision.samples(records: records)
+    #expect(skipped == 1, "castling rights are not in the records")
+    #expect(samples.count == 2)
+    #expect(abs(samples[0].value) < 1e-6)
+    // t = ½·σ(1) + ½·1, v = 2t − 1 = σ(1).
+    #expect(abs(samples[1].value - 0.7310586) < 1e-5)
+    let k = try #require(samples[1].probabilities.firstIndex(of: 1))
+    #expect(Int(samples[1].indices[k]) == PolicyMap.index(of: e4, sideToMove: .white))
   }
 }
