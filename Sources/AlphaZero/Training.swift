@@ -26,6 +26,11 @@ public struct ZeroConfig: Codable, Sendable, Equatable {
   public var temperaturePlies: Int = 4
   /// A self-play game stopped after this many plies counts as a draw (none: played out).
   public var maxPlies: Int?
+  /// Playout cap randomization (KataGo): the fraction of self-play moves searched with the
+  /// full `simulations`, with root noise, which alone become training targets; the others get
+  /// `fastSimulations` (default a quarter) without noise. None: every move is a full search.
+  public var fullSearchFraction: Float?
+  public var fastSimulations: Int?
   /// Replay buffer window, in positions.
   public var window: Int = 20_000
   /// Gradient steps per iteration (self-play) or between measurements (supervised).
@@ -122,9 +127,13 @@ public final class Learner<Encoding: GameEncoding> {
   /// Returns their samples, game by game (value targets from each position's side to move: +1
   /// if that side went on to win, 0 for a draw or a game stopped at `maxPlies`). Each game
   /// draws its search seed and its move sampling from its own generator, seeded in turn from
-  /// the learner's, so a seed gives the same games however the searches interleave.
+  /// the learner's, so a seed gives the same games however the searches interleave. With
+  /// `fullSearchFraction`, only the full searches' positions become samples.
   public func selfPlayGames(_ count: Int) -> [Sample] {
     guard count > 0 else { return [] }
+    precondition(
+      (config.fullSearchFraction.map { $0 > 0 && $0 <= 1 } ?? true) && (config.fastSimulations.map { $0 > 0 } ?? true),
+      "the full-search fraction must be in (0, 1] and the fast simulations positive")
     let root: PUCTConfig.Root = config.search == "gumbel" ? .gumbel : .puct
     var evaluator = NetworkEvaluator(network: network, encoding: encoding)
     let searches = (0..<count).map { _ in
@@ -137,14 +146,27 @@ public final class Learner<Encoding: GameEncoding> {
     var moveRngs = (0..<count).map { _ in Xoshiro256(seed: rng.next()) }
     var positions = [Encoding.Game](repeating: encoding.start, count: count)
     var records = [[(Encoding.Game, [Encoding.Game.Move], [Float])]](repeating: [], count: count)
+    var plies = [Int](repeating: 0, count: count)
     let cap = config.maxPlies ?? Int.max
-    PUCTBatch.run(searches, evaluator: &evaluator, start: positions.map { ($0, true) }) { g, r in
+    // Playout cap randomization: a full search (with noise, a training target) on a fraction
+    // of the moves, a fast one without noise on the others.
+    let fast = config.fastSimulations ?? max(1, config.simulations / 4)
+    var full = [Bool](repeating: true, count: count)
+    func choose(_ g: Int) -> Bool {
+      guard let fraction = config.fullSearchFraction else { return true }
+      full[g] = moveRngs[g].unit() < Double(fraction)
+      searches[g].config.simulations = full[g] ? config.simulations : fast
+      return full[g]
+    }
+    let starts = (0..<count).map { g in (positions[g], choose(g)) }
+    PUCTBatch.run(searches, evaluator: &evaluator, start: starts) { g, r in
       let p = positions[g]
-      records[g].append((p, r.moves, r.policy))
-      let move = records[g].count <= config.temperaturePlies ? r.sample(temperature: 1, rng: &moveRngs[g]) : r.bestMove
+      if full[g] { records[g].append((p, r.moves, r.policy)) }
+      plies[g] += 1
+      let move = plies[g] <= config.temperaturePlies ? r.sample(temperature: 1, rng: &moveRngs[g]) : r.bestMove
       searches[g].advance(move, from: p)
       positions[g].play(move)
-      return positions[g].isFinished || records[g].count >= cap ? nil : (positions[g], true)
+      return positions[g].isFinished || plies[g] >= cap ? nil : (positions[g], choose(g))
     }
     var out: [Sample] = []
     for g in 0..<count {

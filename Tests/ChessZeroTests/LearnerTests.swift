@@ -52,6 +52,27 @@ import Testing
     #expect(other.buffer != learner.buffer)
   }
 
+  /// Playout cap randomization: only the full searches (about the fraction asked) become
+  /// samples, the same ones for the same seed; the fast ones still move the games on.
+  @Test func playoutCapKeepsOnlyFullSearches() throws {
+    var config = Self.config()
+    config.gamesPerIteration = 4
+    config.maxPlies = 40
+    config.fullSearchFraction = 0.25
+    config.fastSimulations = 2
+    let make = {
+      try Learner(config: config, encoding: ChessEncoding(), spec: ChessNetworkEvaluator.spec(blocks: 1, channels: 8))
+    }
+    let a = try make(), b = try make()
+    let samples = a.selfPlayGames(4)
+    #expect(samples == b.selfPlayGames(4))
+    // 4 games of at most 40 plies: a quarter of up to 160 searches.
+    #expect(samples.count >= 8 && samples.count <= 70, "\(samples.count) samples")
+    config.fullSearchFraction = nil
+    let every = try make().selfPlayGames(4)
+    #expect(every.count > samples.count * 2, "\(every.count) samples with every search full")
+  }
+
   /// On a fixed set of samples the loss falls: the policy and the win/draw/loss head learn.
   @Test func lossFallsOnAFixedSet() throws {
     let learner = try Self.learner()
