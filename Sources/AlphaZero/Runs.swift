@@ -23,76 +23,111 @@ public enum Runs {
     config: ZeroConfig, dir: String, iterations: Int?, budget: Double?, resume: Bool, board: SolvedBoard? = nil,
     method: String = "selfplay", hold: Double? = nil, progress: Progress? = nil, announce: Progress? = nil
   ) throws -> (learner: HexapawnLearner, measurements: [MetricsRecord]) {
-    let clock = ContinuousClock()
-    let start = clock.now
-    let checkpoint = dir + "/checkpoint"
+    let start = ContinuousClock.now
     let (learner, prior, log, measured, board) = try open(
       config: config, dir: dir, method: method, resume: resume, board: board, progress: progress, announce: announce
     ) { learner, prior in
       "after iteration \(learner.iteration) (\(learner.gamesPlayed) games, \(String(format: "%.0f", prior)) s of training)"
     }
-    var out = measured
+    let out = try selfPlayLoop(
+      learner, prior: prior, start: start, log: log, measurements: measured, dir: dir, method: method,
+      iterations: iterations, budget: budget, stop: { ms in hold.map { heldPerfect(ms, for: $0) } ?? false },
+      measure: { learner, wall in learner.measure(board: board, method: method, wallSeconds: wall) },
+      describe: { m in "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%" }, progress: progress)
+    return (learner, out)
+  }
+
+  /// The self-play loop of a run of any game, opened by `openRun`: iterations until
+  /// `iterations` are done, `budget` seconds of training time (counted from `start`, after the
+  /// `prior` seconds of earlier sessions) are spent, or `stop` says so; after each iteration a
+  /// measurement appended to `log`, a checkpoint (`dir/checkpoint`) and a progress line
+  /// (`describe` says what the measurement shows); at the end the network in
+  /// `dir/network.safetensors`. Returns every measurement of the run.
+  public static func selfPlayLoop<E: GameEncoding, R: RunRecord>(
+    _ learner: Learner<E>, prior: Double, start: ContinuousClock.Instant, log: RunLog<R>, measurements: [R],
+    dir: String, method: String, iterations: Int?, budget: Double?, stop: ([R]) -> Bool = { _ in false },
+    measure: (Learner<E>, Double) throws -> R, describe: (R) -> String, progress: Progress?
+  ) throws -> [R] {
+    let clock = ContinuousClock()
+    var out = measurements
     func elapsed() -> Double { prior + seconds(clock.now - start) }
     while true {
       if let iterations, learner.iteration >= iterations { break }
       if let budget, elapsed() >= budget { break }
-      if let hold, heldPerfect(out, for: hold) { break }
+      if stop(out) { break }
       let t0 = clock.now
       learner.selfPlayIteration()
       let wall = elapsed()
-      let m = learner.measure(board: board, method: method, wallSeconds: wall)
+      let m = try measure(learner, wall)
       try log.append(m)
       out.append(m)
-      try learner.save(to: checkpoint, wallSeconds: wall)
+      try learner.save(to: dir + "/checkpoint", wallSeconds: wall)
       let rate = Double(learner.config.gamesPerIteration) / max(seconds(clock.now - t0), 1e-9)
       progress?(
         "iteration \(learner.iteration), \(learner.gamesPlayed) games, loss \(String(format: "%.3f", learner.lastLoss)), "
-          + "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.1f", rate)) games/s, "
-          + "\(String(format: "%.0f", wall)) s")
+          + "\(describe(m)), \(String(format: "%.1f", rate)) games/s, \(String(format: "%.0f", wall)) s")
     }
     let spec = learner.network.spec
     try Checkpoint.save(
       &learner.network, spec: spec, metadata: ["zerolab.run": method], to: dir + "/network.safetensors")
-    return (learner, out)
+    return out
   }
 
-  /// Opens the run of `method` in `dir`: from its checkpoint with `resume` (the measurements so
-  /// far read back from `metrics.jsonl`, cut at the checkpoint's iteration, and `announce`
-  /// told "resuming DIR " and `resumed`'s words), else a new learner of `config` (refused when
-  /// `dir` already holds a checkpoint) and a new log. Then the board (labelled here when not
-  /// given: the labelling counts toward the budget, and a board too large for it is refused
-  /// before the folder is made), the folder, and the measurement of iteration 0 for a new run.
-  /// Returns the learner, the training seconds of earlier sessions, the log, the measurements
-  /// and the board.
+  /// Opens the run of `method` in `dir` for any game: from its checkpoint with `resume` (the
+  /// measurements so far read back from `metrics.jsonl`, cut at the checkpoint's iteration,
+  /// and `announce` told "resuming DIR " and `resumed`'s words), else `create`'s new learner
+  /// (refused when `dir` already holds a checkpoint) and a new log. Then `prepare` (what must
+  /// be refused before the folder is made), the folder, and `measure`'s measurement of
+  /// iteration 0 for a new run. Returns the learner, the training seconds of earlier sessions,
+  /// the log and the measurements.
+  public static func openRun<E: GameEncoding, R: RunRecord>(
+    dir: String, method: String, resume: Bool, create: () throws -> Learner<E>,
+    load: (String) throws -> (Learner<E>, wallSeconds: Double), prepare: (Learner<E>) throws -> Void = { _ in },
+    measure: (Learner<E>, Double) throws -> R, announce: Progress?, resumed: (Learner<E>, Double) -> String
+  ) throws -> (learner: Learner<E>, prior: Double, log: RunLog<R>, measurements: [R]) {
+    let fm = FileManager.default
+    let checkpoint = dir + "/checkpoint"
+    let log = RunLog<R>(path: dir + "/metrics.jsonl")
+    let learner: Learner<E>
+    var prior = 0.0
+    var out: [R] = []
+    if resume && Learner<E>.hasCheckpoint(checkpoint) {
+      (learner, prior) = try load(checkpoint)
+      out = try log.truncate(method: method, after: learner.iteration)
+      announce?("resuming \(dir) " + resumed(learner, prior))
+    } else {
+      if Learner<E>.hasCheckpoint(checkpoint) {
+        throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
+      }
+      learner = try create()
+      try? fm.removeItem(atPath: log.path)
+    }
+    try prepare(learner)
+    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    if learner.iteration == 0 {
+      let m = try measure(learner, 0)
+      try log.append(m)
+      out.append(m)
+    }
+    return (learner, prior, log, out)
+  }
+
+  /// Opens a Hexapawn run (`openRun`) with its board, labelled here when not given: the
+  /// labelling counts toward the budget, and a board too large for it is refused before the
+  /// folder is made. Returns the learner, the training seconds of earlier sessions, the log,
+  /// the measurements and the board.
   static func open(
     config: ZeroConfig, dir: String, method: String, resume: Bool, board: SolvedBoard?, progress: Progress?,
     announce: Progress?, resumed: (HexapawnLearner, Double) -> String
   ) throws -> (HexapawnLearner, Double, MetricsLog, [MetricsRecord], SolvedBoard) {
-    let fm = FileManager.default
-    let checkpoint = dir + "/checkpoint"
-    let log = MetricsLog(path: dir + "/metrics.jsonl")
-    let learner: HexapawnLearner
-    var prior = 0.0
-    var out: [MetricsRecord] = []
-    if resume && HexapawnLearner.hasCheckpoint(checkpoint) {
-      (learner, prior) = try HexapawnLearner.load(from: checkpoint)
-      out = try log.truncate(method: method, after: learner.iteration)
-      announce?("resuming \(dir) " + resumed(learner, prior))
-    } else {
-      if HexapawnLearner.hasCheckpoint(checkpoint) {
-        throw NeuralError("\(dir) already holds a run: resume it, or use another run folder")
-      }
-      learner = try HexapawnLearner(config: config)
-      try? fm.removeItem(atPath: log.path)
-    }
-    let board = try board ?? SolvedBoard(size: learner.size, progress: progress)
-    try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    if learner.iteration == 0 {
-      let m = learner.measure(board: board, method: method, wallSeconds: 0)
-      try log.append(m)
-      out.append(m)
-    }
-    return (learner, prior, log, out, board)
+    var solved = board
+    let (learner, prior, log, out) = try openRun(
+      dir: dir, method: method, resume: resume, create: { try HexapawnLearner(config: config) },
+      load: { try HexapawnLearner.load(from: $0) },
+      prepare: { learner in solved = try solved ?? SolvedBoard(size: learner.size, progress: progress) },
+      measure: { learner, wall in learner.measure(board: solved!, method: method, wallSeconds: wall) },
+      announce: announce, resumed: resumed)
+    return (learner, prior, log, out, solved!)
   }
 
   /// Whether the optimal-move accuracy has been 100 % at every measurement of the last `hold`

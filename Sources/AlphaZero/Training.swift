@@ -383,23 +383,31 @@ extension Learner where Encoding == HexapawnEncoding {
   }
 }
 
-/// The run's `metrics.jsonl`: one `MetricsRecord` a line (snake_case keys), each line flushed.
-public struct MetricsLog {
-  let lines: JSONLines<MetricsRecord>
+/// A line of a run's `metrics.jsonl`: which run it measures and after how many iterations.
+public protocol RunRecord: Codable, Sendable {
+  var method: String { get }
+  var iteration: Int { get }
+}
+
+extension MetricsRecord: RunRecord {}
+
+/// A run's `metrics.jsonl`: one record a line (snake_case keys), each line flushed.
+public struct RunLog<Record: RunRecord> {
+  let lines: JSONLines<Record>
   public var path: String { lines.path }
   public init(path: String) { lines = JSONLines(path: path) }
 
-  public func append(_ m: MetricsRecord) throws { try lines.append(m) }
+  public func append(_ m: Record) throws { try lines.append(m) }
 
   /// Reads every measurement.
-  public func read() throws -> [MetricsRecord] { try lines.read() }
+  public func read() throws -> [Record] { try lines.read() }
 
   /// Drops measurements past `iteration` for `method` (a run resumed from an earlier
   /// checkpoint than its last log line), rewriting the file atomically; returns the ones of
   /// `method` kept.
   /// A file missing a measurement up to `iteration` is refused (and left as it is).
   @discardableResult
-  public func truncate(method: String, after iteration: Int) throws -> [MetricsRecord] {
+  public func truncate(method: String, after iteration: Int) throws -> [Record] {
     let kept = try read().filter { $0.method != method || $0.iteration <= iteration }
     let mine = kept.filter { $0.method == method }
     guard mine.map(\.iteration) == Array(0...iteration) else {
@@ -411,5 +419,8 @@ public struct MetricsLog {
   }
 
   /// Replaces the file with `records`, atomically.
-  public func rewrite(_ records: [MetricsRecord]) throws { try lines.rewrite(records) }
+  public func rewrite(_ records: [Record]) throws { try lines.rewrite(records) }
 }
+
+/// The Hexapawn runs' `metrics.jsonl`, one `MetricsRecord` a line.
+public typealias MetricsLog = RunLog<MetricsRecord>

@@ -153,3 +153,49 @@ import Testing
     #expect(Int(samples[1].indices[k]) == PolicyMap.index(of: e4, sideToMove: .white))
   }
 }
+
+/// Chess self-play runs on the game-generic run loop: the run folder, and a run resumed after
+/// its first iteration ending as the uninterrupted one.
+@Suite struct ChessRunTests {
+  static func folder(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent(
+      "chess-run-\(name)-\(UInt32.random(in: 0...UInt32.max))"
+    )
+    .path
+  }
+
+  @Test func resumedRunEndsAsTheUninterruptedOne() throws {
+    let config = ChessLearnerTests.config()
+    let a = Self.folder("a"), b = Self.folder("b")
+    defer {
+      try? FileManager.default.removeItem(atPath: a)
+      try? FileManager.default.removeItem(atPath: b)
+    }
+    let whole = try ChessRuns.selfPlay(config: config, dir: a, iterations: 2, budget: nil, resume: false)
+    #expect(whole.measurements.map(\.iteration) == [0, 1, 2])
+    #expect(whole.measurements.last!.gamesPlayed == 6 && whole.measurements.last!.replay > 0)
+    for name in ["metrics.jsonl", "network.safetensors", "checkpoint/state.json", "checkpoint/replay.json"] {
+      #expect(FileManager.default.fileExists(atPath: a + "/" + name), "\(name)")
+    }
+    _ = try ChessRuns.selfPlay(config: config, dir: b, iterations: 1, budget: nil, resume: false)
+    var announced: [String] = []
+    let resumed = try ChessRuns.selfPlay(
+      config: config, dir: b, iterations: 2, budget: nil, resume: true, announce: { announced.append($0) })
+    #expect(announced.count == 1 && announced[0].hasPrefix("resuming \(b) after iteration 1"))
+    func strip(_ ms: [ChessRunRecord]) -> [ChessRunRecord] {
+      ms.map {
+        var m = $0
+        m.wallSeconds = 0
+        return m
+      }
+    }
+    #expect(strip(resumed.measurements) == strip(whole.measurements))
+    #expect(resumed.learner.buffer == whole.learner.buffer)
+    let na = FileManager.default.contents(atPath: a + "/network.safetensors")
+    #expect(na != nil && na == FileManager.default.contents(atPath: b + "/network.safetensors"))
+    // A second start without --resume is refused, and the run is kept.
+    #expect(throws: NeuralError.self) {
+      try ChessRuns.selfPlay(config: config, dir: b, iterations: 3, budget: nil, resume: false)
+    }
+  }
+}
