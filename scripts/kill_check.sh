@@ -13,12 +13,12 @@
 # Left out of the comparison, because they measure the wall clock: the JSON keys
 # `wall_seconds` and `seconds`, the `checksum` of each JSON file and line (it covers them, and
 # is checked instead), the timing columns of report.md (headers ending in `(s)`), the plots
-# against time (`*_vs_time.svg`), and a Hexapawn run's `checkpoint/` folder (its state holds
+# against time (`*_vs_time.svg`), and a learning run's `checkpoint/` folder (its state holds
 # the clock; the final network and metrics stand for it). The run folder's own path inside
 # JSON strings (a loop names its nets by path) is read as `OUT`. Every run and resume uses
 # the same thread counts (nnue train's float sums depend on its --threads).
 #
-# JOB is one of: nnue-gen, nnue-train, nnue-loop, train, supervise, compare (`all`: each in
+# JOB is one of: nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, compare (`all`: each in
 # turn). The moments are spread over the whole run (below, at "The kill moments"); a finished
 # run resumed once more must also change nothing. `make test` runs every job with 3 kills,
 # `make kill-check` with 20.
@@ -28,7 +28,7 @@ job=${1:?usage: kill_check.sh JOB [KILLS] [BIN]}
 kills=${2:-3}
 bin=${3:-.build/release/zerolab}
 if [ "$job" = all ]; then
-  for j in nnue-gen nnue-train nnue-loop train supervise compare; do bash "$0" "$j" "$kills" "$bin"; done
+  for j in nnue-gen nnue-train nnue-loop train train-chess supervise compare; do bash "$0" "$j" "$kills" "$bin"; done
   exit 0
 fi
 tmp=$(mktemp -d)
@@ -55,6 +55,10 @@ case "$job" in
     first=(train hexapawn --size 3x3 --iterations 40 "${small_net[@]}" --games 3 --sims 8 --steps 5)
     again=("${first[@]}" --resume)
     ;;
+  train-chess)
+    first=(train chess --iterations 6 --blocks 1 --channels 8 --games 3 --sims 8 --steps 5 --max-plies 30)
+    again=("${first[@]}" --resume)
+    ;;
   supervise)
     first=(supervise hexapawn --size 3x3 --iterations 120 "${small_net[@]}" --steps 5)
     again=("${first[@]}" --resume)
@@ -65,7 +69,7 @@ case "$job" in
     again=("${first[@]}" --resume)
     ;;
   *)
-    echo "kill-check: unknown job $job (nnue-gen, nnue-train, nnue-loop, train, supervise, compare, all)" >&2
+    echo "kill-check: unknown job $job (nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, compare, all)" >&2
     exit 2
     ;;
 esac

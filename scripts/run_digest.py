@@ -7,7 +7,7 @@
                                     (the same run, uninterrupted) does not also hold
 
 What is compared (`digest`): every file under DIR except dot files (temporary files of an atomic
-write) and a Hexapawn run's `checkpoint/` folders (their state.json holds the training clock and
+write) and a learning run's `checkpoint/` folders (their state.json holds the training clock and
 their network file that state's checksum; the final network and the metrics are compared
 instead). Left out of the content, and nothing else:
 

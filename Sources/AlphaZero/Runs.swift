@@ -56,6 +56,15 @@ public enum Runs {
       if let budget, elapsed() >= budget { break }
       if stop(out) { break }
       let t0 = clock.now
+      let games = learner.config.gamesPerIteration, next = learner.iteration + 1
+      progress?("iteration \(next): playing \(games) games")
+      learner.gameFinished = { done, _ in
+        let rate = Double(done) / max(seconds(clock.now - t0), 1e-9)
+        progress?(
+          "iteration \(next): \(done) of \(games) games, \(String(format: "%.1f", rate)) games/s, "
+            + "about \(String(format: "%.0f", Double(games - done) / max(rate, 1e-9))) s to go")
+      }
+      defer { learner.gameFinished = nil }
       learner.selfPlayIteration()
       let wall = elapsed()
       let m = try measure(learner, wall)

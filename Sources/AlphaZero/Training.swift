@@ -85,6 +85,8 @@ public final class Learner<Encoding: GameEncoding> {
   /// Training time accumulated before this process (a resumed run keeps its clock).
   public var priorWallSeconds = 0.0
   public var lastLoss: Float = 0
+  /// Told `(finished, games)` each time a self-play game of `selfPlayGames` ends.
+  public var gameFinished: ((Int, Int) -> Void)?
   /// The minibatch (planes, policy targets, legal-move mask, values) and the heads' loss
   /// gradients: sized by the first step and reused, so a step allocates nothing.
   let batchPlanes = TensorBuffer(), batchTargets = TensorBuffer(), batchMask = TensorBuffer()
@@ -159,6 +161,7 @@ public final class Learner<Encoding: GameEncoding> {
       return full[g]
     }
     let starts = (0..<count).map { g in (positions[g], choose(g)) }
+    var finished = 0
     PUCTBatch.run(searches, evaluator: &evaluator, start: starts) { g, r in
       let p = positions[g]
       if full[g] { records[g].append((p, r.moves, r.policy)) }
@@ -166,7 +169,12 @@ public final class Learner<Encoding: GameEncoding> {
       let move = plies[g] <= config.temperaturePlies ? r.sample(temperature: 1, rng: &moveRngs[g]) : r.bestMove
       searches[g].advance(move, from: p)
       positions[g].play(move)
-      return positions[g].isFinished || plies[g] >= cap ? nil : (positions[g], choose(g))
+      if positions[g].isFinished || plies[g] >= cap {
+        finished += 1
+        gameFinished?(finished, count)
+        return nil
+      }
+      return (positions[g], choose(g))
     }
     var out: [Sample] = []
     for g in 0..<count {

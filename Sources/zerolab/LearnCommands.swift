@@ -1,13 +1,14 @@
 import AlphaZero
 import ArgumentParser
+import ChessZero
 import Foundation
 import GameCore
 import Hexapawn
 import NeuralCore
 
-/// The network of a Hexapawn learning run: board, residual tower.
+/// The network of a learning run: the Hexapawn board, the residual tower.
 struct NetworkOptions: ParsableArguments {
-  @Option(help: "Board size FILESxRANKS.") var size: String = "3x3"
+  @Option(help: "Hexapawn board size FILESxRANKS. (default: 3x3)") var size: String?
   @Option(help: "Residual blocks.") var blocks: Int = 2
   @Option(help: "Channels.") var channels: Int = 32
 }
@@ -29,25 +30,33 @@ struct OptimizerOptions: ParsableArguments {
 }
 
 /// Self-play only: train and compare.
-struct HexapawnSelfPlayOptions: ParsableArguments {
-  @Option(help: "Self-play games per iteration.") var games: Int = 12
+struct ZeroSelfPlayOptions: ParsableArguments {
+  @Option(help: "Self-play games per iteration, played at once.") var games: Int = 12
   @Option(help: "Search simulations per move in self-play.") var sims: Int = 32
   @Option(help: "Root search: gumbel (sharper policy targets at few simulations) or puct.")
   var search: String = "gumbel"
   @Option(help: "Replay window in positions.") var window: Int = 20_000
+  @Option(help: "A game stopped after this many plies counts as a draw. (default: 200 for chess, none for Hexapawn)")
+  var maxPlies: Int?
+  @Option(
+    help:
+      "Playout cap randomization: the fraction of moves searched with --sims and kept as training targets; the others get --fast-sims. (default: every move)"
+  ) var fullSearch: Float?
+  @Option(help: "Simulations of the fast searches with --full-search. (default: a quarter of --sims)")
+  var fastSims: Int?
 }
 
 /// Builds and checks a learning configuration from the option groups; `initializers` and
 /// `activations` hold one name each, or the grid of `compare`.
 func learningConfig(
-  network: NetworkOptions, optimizer: OptimizerOptions, selfPlay: HexapawnSelfPlayOptions?,
+  network: NetworkOptions, optimizer: OptimizerOptions, selfPlay: ZeroSelfPlayOptions?,
   initializers: [String], activations: [String]
 ) throws -> ZeroConfig {
   guard !initializers.isEmpty, !activations.isEmpty, !initializers.contains(""), !activations.contains("") else {
     throw ValidationError("--init and --activation need a name")
   }
   do {
-    _ = try BoardSize(parsing: network.size)
+    _ = try BoardSize(parsing: network.size ?? "3x3")
     for a in activations { _ = try Activation(parsing: a) }
     for i in initializers { _ = try Initializer(parsing: i) }
   } catch let e as NotationError {
@@ -61,7 +70,7 @@ func learningConfig(
   guard optimizer.lr > 0, optimizer.lr.isFinite else { throw ValidationError("--lr must be positive") }
   guard optimizer.evalGames > 0 else { throw ValidationError("--eval-games must be positive") }
   var c = ZeroConfig()
-  c.size = network.size
+  c.size = network.size ?? "3x3"
   c.blocks = network.blocks
   c.channels = network.channels
   c.activation = activations[0]
@@ -78,22 +87,35 @@ func learningConfig(
     guard selfPlay.games > 0, selfPlay.sims > 0, selfPlay.window > 0 else {
       throw ValidationError("--games, --sims and --window must be positive")
     }
+    if let n = selfPlay.maxPlies, n <= 0 { throw ValidationError("--max-plies must be positive") }
+    if let f = selfPlay.fullSearch, !(f > 0 && f <= 1) { throw ValidationError("--full-search must be in (0, 1]") }
+    if let n = selfPlay.fastSims, n <= 0 { throw ValidationError("--fast-sims must be positive") }
+    if selfPlay.fastSims != nil && selfPlay.fullSearch == nil {
+      throw ValidationError("--fast-sims goes with --full-search")
+    }
     c.gamesPerIteration = selfPlay.games
     c.simulations = selfPlay.sims
     c.search = selfPlay.search
     c.window = selfPlay.window
+    c.maxPlies = selfPlay.maxPlies
+    c.fullSearchFraction = selfPlay.fullSearch
+    c.fastSimulations = selfPlay.fastSims
   }
   return c
 }
 
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train a Hexapawn policy-value network by self-play (AlphaZero style).",
+    abstract: "Train a policy-value network by self-play (AlphaZero style): Hexapawn or chess.",
     discussion: """
-      Each iteration plays self-play games with the network-guided search (Dirichlet noise at the \
-      root, temperature 1 for the first plies), keeps a replay window, takes gradient steps, \
-      measures the network against the exact solver, appends a line to OUT/metrics.jsonl and saves \
-      a checkpoint atomically. Kill it at any moment; --resume continues from the last checkpoint.
+      Each iteration plays --games self-play games at once with the network-guided search \
+      (Dirichlet noise at the root, temperature 1 for the first plies; the searches' leaves \
+      evaluated together), keeps a replay window, takes gradient steps, appends a line to \
+      OUT/metrics.jsonl and saves a checkpoint atomically. Kill it at any moment; --resume \
+      continues from the last checkpoint, and under --iterations ends as an uninterrupted run. \
+      Hexapawn runs are measured against the exact solver at every iteration; chess runs log \
+      their games, positions and loss (a win/draw/loss value head; games stopped at \
+      --max-plies count as draws).
 
       Examples:
         zerolab train hexapawn --size 3x3 --out runs/selfplay-3x3 --iterations 30
@@ -101,46 +123,74 @@ struct Train: ParsableCommand {
           --channels 48
         zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 900 \\
           --channels 48 --resume
+        zerolab train chess --out runs/chess-0 --iterations 2 --games 4 --sims 16 \\
+          --max-plies 40
+        zerolab train chess --out runs/chess --budget 3600 --blocks 4 \\
+          --full-search 0.25 --sims 64
       """)
 
-  @Argument(help: "The game.") var game: HexapawnGame
+  @Argument(help: "The game.") var game: GameName
   @OptionGroup(title: "Network") var network: NetworkOptions
   @OptionGroup(title: "Network") var model: ActivationInitOptions
   @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
-  @OptionGroup(title: "Self-play") var selfPlay: HexapawnSelfPlayOptions
+  @OptionGroup(title: "Self-play") var selfPlay: ZeroSelfPlayOptions
   @Option(help: "Run folder.") var out: String
   @Option(help: "Stop after this many iterations.") var iterations: Int?
   @Option(help: "Stop after this many seconds of training time.") var budget: Double?
   @Flag(help: "Continue the run in --out from its last checkpoint (or start it when it has none yet).")
   var resume = false
 
-  func validate() throws { try game.game.requireHexapawn("train") }
+  func validate() throws {
+    if game == .chess && network.size != nil { throw ValidationError("--size is for Hexapawn; chess has its board") }
+  }
 
   func run() throws {
-    let config = try learningConfig(
+    var config = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: [model.initializer],
       activations: [model.activation])
     if iterations == nil && budget == nil { throw ValidationError("give --iterations or --budget") }
     do {
-      let r = try Runs.selfPlay(
-        config: config, dir: out, iterations: iterations, budget: budget, resume: resume,
-        progress: { Terminal.progress($0) }, announce: { print($0) })
-      Terminal.endProgress()
-      let m = r.measurements.last
-      print(
-        "trained \(r.learner.iteration) iterations, \(r.learner.gamesPlayed) games, \(r.learner.positionsSeen) positions"
-      )
-      if let m {
-        print(
-          String(
-            format: "optimal moves %.1f%%, value sign %.1f%%, vs perfect as Black %.0f%%",
-            100 * m.optimalMoveAccuracy, 100 * m.valueSignAccuracy, 100 * m.scoreVsPerfectAsBlack))
+      switch game {
+      case .hexapawn: try trainHexapawn(config)
+      case .chess:
+        config.size = "8x8"
+        config.maxPlies = config.maxPlies ?? 200
+        config.mirror = false
+        try trainChess(config)
       }
-      print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
     } catch let e as NeuralError {
       Terminal.endProgress()
       throw RuntimeError(e.message)
     }
+  }
+
+  func trainHexapawn(_ config: ZeroConfig) throws {
+    let r = try Runs.selfPlay(
+      config: config, dir: out, iterations: iterations, budget: budget, resume: resume,
+      progress: { Terminal.progress($0) }, announce: { print($0) })
+    Terminal.endProgress()
+    let m = r.measurements.last
+    print(
+      "trained \(r.learner.iteration) iterations, \(r.learner.gamesPlayed) games, \(r.learner.positionsSeen) positions"
+    )
+    if let m {
+      print(
+        String(
+          format: "optimal moves %.1f%%, value sign %.1f%%, vs perfect as Black %.0f%%",
+          100 * m.optimalMoveAccuracy, 100 * m.valueSignAccuracy, 100 * m.scoreVsPerfectAsBlack))
+    }
+    print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
+  }
+
+  func trainChess(_ config: ZeroConfig) throws {
+    let r = try ChessRuns.selfPlay(
+      config: config, dir: out, iterations: iterations, budget: budget, resume: resume,
+      progress: { Terminal.progress($0) }, announce: { print($0) })
+    Terminal.endProgress()
+    print(
+      "trained \(r.learner.iteration) iterations, \(r.learner.gamesPlayed) games, \(r.learner.positionsSeen) positions, "
+        + "loss \(String(format: "%.3f", r.learner.lastLoss))")
+    print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
   }
 }
 
@@ -228,7 +278,7 @@ struct Compare: ParsableCommand {
   @Option(name: .customLong("init"), help: "Initializers, comma separated: each is trained with each --activation.")
   var initializer: String = "he_normal"
   @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
-  @OptionGroup(title: "Self-play") var selfPlay: HexapawnSelfPlayOptions
+  @OptionGroup(title: "Self-play") var selfPlay: ZeroSelfPlayOptions
   @Option(help: "Run folder.") var out: String
   @Option(help: "Seconds of training per run. (default: 45 unless --iterations is given)") var budget: Double?
   @Option(help: "Measurements per run instead of --budget (self-play: iterations).") var iterations: Int?
