@@ -40,7 +40,10 @@ expect "unknown option" 64 "Usage: zerolab arena" "$bin" arena zerolab zerolab-h
 for command in solve count; do
   expect "$command chess" 64 "'$command' is for Hexapawn only" "$bin" "$command" chess
 done
-expect "train chess" 64 "'train' is for Hexapawn only" "$bin" train chess --out "$tmp/x" --budget 1
+expect "train chess --size" 64 "--size is for Hexapawn; chess has its board" "$bin" train chess --size 4x4 --out "$tmp/x" \
+  --budget 1
+expect "train --fast-sims alone" 64 "--fast-sims goes with --full-search" "$bin" train hexapawn --fast-sims 4 \
+  --out "$tmp/x" --budget 1
 expect "play chess --size" 64 "--size is for Hexapawn boards" "$bin" play chess --size 3x3
 expect "play hexapawn --time" 64 "--time is for chess engines" "$bin" play hexapawn --time 2
 expect "play hexapawn --move-time" 64 "--move-time is for chess engines" "$bin" play hexapawn --move-time 2
@@ -142,15 +145,16 @@ case $newest in
   *"$version"*) ;;
   *) echo "cli-check: CHANGELOG.md's newest section '$newest' does not name version $version" >&2; failed=1 ;;
 esac
-# Help says what a command does: Hexapawn-only commands list only hexapawn; supervise lists no
-# self-play options; compare says its --init and --activation take lists; old spellings of
-# renamed options are hidden but still work.
+# Help says what a command does: Hexapawn-only commands list only hexapawn, train both games;
+# supervise lists no self-play options; compare says its --init and --activation take lists;
+# old spellings of renamed options are hidden but still work.
 help_fail() { echo "cli-check: $*" >&2; failed=1; }
-for c in solve count train supervise compare; do
+for c in solve count supervise compare; do
   h=$("$bin" "$c" --help)
   grep -q '(values: hexapawn)' <<<"$h" || help_fail "zerolab $c --help does not list its game"
   ! grep -q 'values: hexapawn, chess' <<<"$h" || help_fail "zerolab $c --help offers chess"
 done
+grep -q '(values: hexapawn, chess)' <<<"$("$bin" train --help)" || help_fail "zerolab train --help does not list both games"
 h=$("$bin" supervise --help)
 ! grep -qE -- '--(games|sims|search|window) ' <<<"$h" || help_fail "supervise --help lists self-play options"
 h=$("$bin" compare --help)

@@ -142,6 +142,9 @@ struct Train: ParsableCommand {
 
   func validate() throws {
     if game == .chess && network.size != nil { throw ValidationError("--size is for Hexapawn; chess has its board") }
+    _ = try learningConfig(
+      network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: [model.initializer],
+      activations: [model.activation])
   }
 
   func run() throws {
