@@ -16,7 +16,7 @@ if size > 15000:
     failures.append(f"README.md is {size} bytes; a manual of at most 15,000 bytes (move detail to docs/)")
 
 patterns = [
-    (re.compile(r"\b(this|next|last|previous|earlier|a later|one) session\b", re.I), "a work session"),
+    (re.compile(r"\b(this|next|last|previous|earlier|a later|one) sessions?\b", re.I), "a work session"),
     (re.compile(r"\bissues? #?\d+\b", re.I), "an issue number"),
     (re.compile(r"\bgoal=\d"), "a goal in a BENCH line (name a peer)"),
     (re.compile(r"\bthe goal'?s?\b", re.I), "a goal set for the project"),

@@ -39,8 +39,8 @@ public enum Runs {
 
   /// The self-play loop of a run of any game, opened by `openRun`: iterations until
   /// `iterations` are done, `budget` seconds of training time (counted from `start`, after the
-  /// `prior` seconds of earlier sessions) are spent, or `stop` says so; after each iteration a
-  /// measurement appended to `log`, a checkpoint (`dir/checkpoint`) and a progress line
+  /// `prior` seconds trained before a resume) are spent, or `stop` says so; after each
+  /// iteration a measurement appended to `log`, a checkpoint (`dir/checkpoint`) and a progress line
   /// (`describe` says what the measurement shows); at the end the network in
   /// `dir/network.safetensors`. Returns every measurement of the run.
   public static func selfPlayLoop<E: GameEncoding, R: RunRecord>(
@@ -87,7 +87,7 @@ public enum Runs {
   /// and `announce` told "resuming DIR " and `resumed`'s words), else `create`'s new learner
   /// (refused when `dir` already holds a checkpoint) and a new log. Then `prepare` (what must
   /// be refused before the folder is made), the folder, and `measure`'s measurement of
-  /// iteration 0 for a new run. Returns the learner, the training seconds of earlier sessions,
+  /// iteration 0 for a new run. Returns the learner, the training seconds before the resume,
   /// the log and the measurements.
   public static func openRun<E: GameEncoding, R: RunRecord>(
     dir: String, method: String, resume: Bool, create: () throws -> Learner<E>,
@@ -123,7 +123,7 @@ public enum Runs {
 
   /// Opens a Hexapawn run (`openRun`) with its board, labelled here when not given: the
   /// labelling counts toward the budget, and a board too large for it is refused before the
-  /// folder is made. Returns the learner, the training seconds of earlier sessions, the log,
+  /// folder is made. Returns the learner, the training seconds before the resume, the log,
   /// the measurements and the board.
   static func open(
     config: ZeroConfig, dir: String, method: String, resume: Bool, board: SolvedBoard?, progress: Progress?,

@@ -232,7 +232,7 @@ public final class NNUETrainer {
   }
 
   /// Runs the remaining epochs; returns the metrics of every epoch of the run, those of an
-  /// earlier (killed) session up to the checkpoint included, as `metrics.jsonl` holds them.
+  /// earlier (killed) run up to the checkpoint included, as `metrics.jsonl` holds them.
   @discardableResult
   public func run() throws -> [TrainMetrics] {
     var all = try JSONLines<TrainMetrics>(path: metricsPath).read().filter { $0.epoch <= epoch }
