@@ -120,10 +120,15 @@ chess-diff: venv
 	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
 	$(BIN) chess-games --games 300 --seed 1 --max-plies 400 | .venv/bin/python scripts/chess_diff.py
 
-# The UCI engine driven by python-chess: play, analyse, stop, mate scores, garbage input.
+# The UCI engines driven by python-chess: play, analyse, stop, mate scores, garbage input;
+# the alpha-beta engine, then a network engine on a tiny net trained here in a second.
 uci-test: venv
 	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
-	.venv/bin/python scripts/uci_conformance.py $(BIN)
+	@d=$$(mktemp -d) && $(BIN) train chess --out $$d/run --iterations 1 --games 2 --sims 8 --max-plies 16 \
+	  --blocks 1 --channels 8 > /dev/null && \
+	  printf '{"game": "chess", "name": "tiny-zero", "type": "network", "weights": "run/network.safetensors"}\n' \
+	  > $$d/tiny-zero.json && .venv/bin/python scripts/uci_conformance.py $(BIN) $$d/tiny-zero.json; \
+	  rc=$$?; rm -rf $$d; exit $$rc
 
 WAC_TIME ?= 1
 wac: build

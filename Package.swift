@@ -162,6 +162,7 @@ let package = Package(
       name: "Engines",
       dependencies: [
         "GameCore", "Chess", "ChessEngine", "ChessArena", "NNUE", "Hexapawn", "GameSearch", "AlphaZero", "NeuralCore",
+        "ChessZero",
       ]),
     .target(
       name: "NeuralCore",
@@ -183,7 +184,8 @@ let package = Package(
     // The chess side of the policy-value learner: the encoding of positions and moves, and the
     // network as PUCT's evaluator.
     .target(
-      name: "ChessZero", dependencies: ["GameCore", "Chess", "GameSearch", "NeuralCore", "AlphaZero", "NNUETraining"],
+      name: "ChessZero",
+      dependencies: ["GameCore", "Chess", "ChessEngine", "GameSearch", "NeuralCore", "AlphaZero", "NNUETraining"],
       swiftSettings: hotPath),
     .target(
       name: "TerminalPlay",
@@ -225,11 +227,13 @@ let package = Package(
     .testTarget(
       name: "EnginesTests",
       dependencies: [
-        "Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore", "AlphaZero", "NeuralCore",
+        "Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore", "AlphaZero", "NeuralCore", "ChessZero",
       ]),
     .testTarget(
       name: "ChessZeroTests",
-      dependencies: ["ChessZero", "AlphaZero", "NNUETraining", "Chess", "GameSearch", "NeuralCore", "GameCore"]),
+      dependencies: [
+        "ChessZero", "AlphaZero", "NNUETraining", "Chess", "ChessEngine", "GameSearch", "NeuralCore", "GameCore",
+      ]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "Chess", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),

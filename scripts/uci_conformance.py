@@ -1,6 +1,7 @@
 """UCI conformance of `zerolab uci`, driven by python-chess (`make uci-test`, part of `make test`).
 
-Usage: python scripts/uci_conformance.py PATH/TO/zerolab
+Usage: python scripts/uci_conformance.py PATH/TO/zerolab [NETWORK_ENGINE.json]
+With an engine file of type network, its engine (`zerolab uci --engine FILE`) is checked too.
 Exits non-zero (with a one-line reason) on the first problem.
 """
 import subprocess
@@ -101,5 +102,51 @@ out = raw_session(["go depth 3"])
 check(any(line.startswith("bestmove") for line in out), "go with the start position by default")
 out = raw_session(["position fen 3R2k1/5ppp/8/8/8/8/5PPP/6K1 b - - 1 1", "go depth 3", "quit"])
 check("bestmove (none)" in out, f"bestmove (none) when mated: {out}")
+
+
+def check_network_engine(path):
+    """The network engine: simulations as nodes, a clock, info lines, stop within 50 ms, mates."""
+    engine = chess.engine.SimpleEngine.popen_uci([ZEROLAB, "uci", "--engine", path])
+    try:
+        check("WeightsFile" in engine.options, f"network engine: WeightsFile advertised: {list(engine.options)}")
+        board = chess.Board()
+        info = engine.analyse(board, chess.engine.Limit(nodes=300))
+        for key in ["depth", "seldepth", "score", "nodes", "nps", "time", "pv"]:
+            check(key in info, f"network engine: analyse info has {key}: {info}")
+        check(info["nodes"] == 300, f"network engine: go nodes 300 made {info.get('nodes')} simulations")
+        check(info["pv"] and info["pv"][0] in board.legal_moves, f"network engine: pv {info.get('pv')}")
+        t0 = time.monotonic()
+        r = engine.play(board, chess.engine.Limit(time=0.3))
+        spent = time.monotonic() - t0
+        check(r.move in board.legal_moves and spent < 0.6, f"network engine: movetime 0.3 s took {spent:.2f} s")
+        mate = chess.Board("6k1/5ppp/8/8/8/8/5PPP/3R2K1 w - - 0 1")
+        info = engine.analyse(mate, chess.engine.Limit(nodes=2000))
+        check(info["score"].relative == chess.engine.Mate(1), f"network engine: mate in 1 score: {info['score']}")
+        check(info["pv"][0] == chess.Move.from_uci("d1d8"), f"network engine: mating move: {info['pv']}")
+        r = engine.play(chess.Board("3R2k1/5ppp/8/8/8/8/5PPP/6K1 b - - 1 1"), chess.engine.Limit(nodes=10))
+        check(r.move is None, f"network engine: no move when mated: {r.move}")
+        worst = 0.0
+        for _ in range(3):
+            with engine.analysis(chess.Board(), chess.engine.Limit()) as analysis:
+                time.sleep(0.3)
+                t0 = time.monotonic()
+                analysis.stop()
+                best = analysis.wait()
+                worst = max(worst, time.monotonic() - t0)
+            check(best.move in chess.Board().legal_moves, f"network engine: bestmove after stop: {best.move}")
+        check(worst < 0.05, f"network engine: stop answered after {worst * 1000:.0f} ms")
+        board = chess.Board("r3k2r/pP3ppp/8/8/8/8/P4PPP/R3K2R w KQkq - 0 1")
+        for _ in range(20):
+            if board.is_game_over():
+                break
+            r = engine.play(board, chess.engine.Limit(white_clock=1, black_clock=1, white_inc=0.02, black_inc=0.02))
+            check(r.move in board.legal_moves, f"network engine: clock game move {r.move} in {board.fen()}")
+            board.push(r.move)
+    finally:
+        engine.quit()
+
+
+if len(sys.argv) > 2:
+    check_network_engine(sys.argv[2])
 
 print(f"UCI conformance: {checks} checks passed")

@@ -3,19 +3,24 @@ import GameCore
 import Hexapawn
 import NeuralCore
 
-/// A trained Hexapawn engine on disk: an engine file of type `network` (`EngineSpec`) naming
-/// its weights, a safetensors file next to it whose metadata carries the network spec.
+/// A trained engine on disk: an engine file of type `network` (`EngineSpec`) naming its
+/// weights, a safetensors file next to it whose metadata carries the network spec; the
+/// Hexapawn players made from one (chess ones: `ZeroEngines` in Engines).
 public enum NetworkEngine {
   /// Reads the engine file at `path` and its weights; every problem is a one-line error
   /// naming the file.
   public static func load(_ path: String) throws(EngineError) -> (EngineSpec, PolicyValueNetwork) {
     let spec = try EngineSpec.load(path, game: .hexapawn)
-    let weights = EngineSpec.path(spec.weights ?? "", besides: path)
+    return (spec, try weights(EngineSpec.path(spec.weights ?? "", besides: path)))
+  }
+
+  /// The network in the safetensors file `path`, built from the spec its metadata carries.
+  public static func weights(_ path: String) throws(EngineError) -> PolicyValueNetwork {
     do throws(NeuralError) {
-      let contents = try Checkpoint.read(weights)
+      let contents = try Checkpoint.read(path)
       var network = PolicyValueNetwork(try Checkpoint.spec(in: contents))
-      try Checkpoint.load(into: &network, from: weights)
-      return (spec, network)
+      try Checkpoint.load(into: &network, from: path)
+      return network
     } catch {
       throw EngineError(error.message)
     }

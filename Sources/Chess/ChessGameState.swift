@@ -43,10 +43,17 @@ import GameCore
   /// The current position of `game` with the keys of its earlier positions that can still
   /// repeat (those within the halfmove clock).
   public init(_ game: GameRecord<ChessPosition>) {
-    self.init(game.position)
-    let earlier = game.keys.count - 1
-    let window = min(earlier, game.position.halfmoveClock, Self.historyCapacity)
-    for k in game.keys[(earlier - window)..<earlier] { append(k) }
+    self.init(game.position, keys: game.keys)
+  }
+
+  /// `position` after a game whose positions had the Zobrist `keys`, oldest first, the last
+  /// one `position`'s own (as `GameRecord.keys` and the UCI front end keep them); the keys
+  /// within the halfmove clock are kept.
+  public init(_ position: ChessPosition, keys: [UInt64]) {
+    self.init(position)
+    let earlier = max(0, keys.count - 1)
+    let window = min(earlier, position.halfmoveClock, Self.historyCapacity)
+    for k in keys[(earlier - window)..<earlier] { append(k) }
   }
 
   /// The keys of the earlier positions kept, oldest first.

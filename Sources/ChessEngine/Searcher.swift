@@ -25,6 +25,20 @@ public struct SearchInfo: Sendable {
   public var pvText: [String] = []
   public var hashfull: Int
 
+  public init(
+    depth: Int, seldepth: Int, score: Int, nodes: Int, milliseconds: Int, pv: [Move], pvText: [String] = [],
+    hashfull: Int
+  ) {
+    self.depth = depth
+    self.seldepth = seldepth
+    self.score = score
+    self.nodes = nodes
+    self.milliseconds = milliseconds
+    self.pv = pv
+    self.pvText = pvText
+    self.hashfull = hashfull
+  }
+
   /// Moves to mate (negative: being mated), or `nil` for a centipawn score.
   public var mateIn: Int? { SearchInfo.mateIn(score) }
 
@@ -67,7 +81,9 @@ public final class StopSignal: Sendable {
 /// A searcher whose evaluation type is hidden (the UCI front end and the arena switch
 /// evaluations at run time; the search itself stays generic and specialised).
 public protocol ChessSearching: AnyObject, Sendable {
-  var table: TranspositionTable { get }
+  /// Resizes the memory the search keeps between nodes (UCI `Hash`: the alpha-beta search's
+  /// transposition table, a tree search's tree), forgetting what it held.
+  func resizeHash(megabytes: Int)
   var stopSignal: StopSignal { get }
   var onIteration: ((SearchInfo) -> Void)? { get set }
   /// The last search's final report: its last completed iteration, with the whole search's
@@ -134,6 +150,8 @@ public final class ChessSearcher<E: ChessEvaluator>: ChessSearching, @unchecked 
     stack.deallocate()
     keys.deallocate()
   }
+
+  public func resizeHash(megabytes: Int) { table.resize(megabytes: megabytes) }
 
   /// Forgets the table, history and killers (a new game).
   public func newGame() {

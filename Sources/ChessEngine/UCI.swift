@@ -16,7 +16,8 @@ public final class LineWriter: Sendable {
   public func write(_ line: String) { lock.withLock { _ in sink(line) } }
 }
 
-/// The UCI protocol over the alpha-beta searcher: commands are read on the caller's thread,
+/// The UCI protocol over a chess searcher (the alpha-beta search, or a network engine's tree
+/// search; the factory makes it): commands are read on the caller's thread,
 /// searches run on a background thread, so `stop`, `isready` and `quit` are answered while
 /// thinking. A garbage or illegal line is answered with `info string …` and ignored.
 public final class UCIEngine: @unchecked Sendable {
@@ -35,6 +36,11 @@ public final class UCIEngine: @unchecked Sendable {
   public private(set) var evalFile = ""
   /// What the default evaluation is, in words (shown as the option's default).
   let defaultEval: String
+  /// The name of the option that picks the evaluation: `EvalFile` (an NNUE file) for the
+  /// alpha-beta search, `WeightsFile` (a network) for a network engine.
+  let evalOption: String
+  /// The `Hash` the engine started with (shown as the option's default).
+  let defaultHash: Int
   let group = DispatchGroup()
   let searching = Atomic<Bool>(false)
   /// Whether the running search has a limit of its own (depth, nodes, movetime or a clock).
@@ -55,12 +61,15 @@ public final class UCIEngine: @unchecked Sendable {
   /// factory gives for no `EvalFile`.
   public init(
     writer: LineWriter = LineWriter(), hashMegabytes: Int = 16, evalFile: String? = nil,
-    factory: @escaping SearcherFactory = UCIEngine.handcraftedOnly, defaultEval: String = "handcrafted"
+    factory: @escaping SearcherFactory = UCIEngine.handcraftedOnly, defaultEval: String = "handcrafted",
+    evalOption: String = "EvalFile"
   ) throws(EngineError) {
     out = writer
     self.factory = factory
     self.defaultEval = defaultEval
+    self.evalOption = evalOption
     self.hashMegabytes = hashMegabytes
+    defaultHash = hashMegabytes
     searcher = try factory(evalFile, hashMegabytes)
     self.evalFile = evalFile ?? ""
   }
@@ -95,10 +104,10 @@ public final class UCIEngine: @unchecked Sendable {
     case "uci":
       say("id name \(UCIEngine.name)")
       say("id author the ZeroLab authors")
-      say("option name Hash type spin default 16 min 1 max 4096")
+      say("option name Hash type spin default \(defaultHash) min 1 max 4096")
       say("option name Clear Hash type button")
       say("option name Move Overhead type spin default 30 min 0 max 5000")
-      say("option name EvalFile type string default \(evalFile.isEmpty ? defaultEval : evalFile)")
+      say("option name \(evalOption) type string default \(evalFile.isEmpty ? defaultEval : evalFile)")
       say("uciok")
     case "isready":
       say("readyok")
@@ -147,7 +156,7 @@ public final class UCIEngine: @unchecked Sendable {
         say("info string setoption Hash: expected a value from 1 to 4096")
         return
       }
-      searcher.table.resize(megabytes: v)
+      searcher.resizeHash(megabytes: v)
       hashMegabytes = v
     case "clear hash":
       searcher.newGame()
@@ -157,7 +166,7 @@ public final class UCIEngine: @unchecked Sendable {
         return
       }
       moveOverhead = v
-    case "evalfile":
+    case evalOption.lowercased():
       let v = (value ?? "").trimmingCharacters(in: .whitespaces)
       let file = ["", "<empty>", "default"].contains(v.lowercased()) ? nil : v
       do throws(EngineError) {
@@ -165,7 +174,9 @@ public final class UCIEngine: @unchecked Sendable {
         evalFile = file ?? ""
         say("info string evaluation: \(file ?? defaultEval)")
       } catch {
-        say("info string setoption EvalFile: \(error.message) (keeping \(evalFile.isEmpty ? defaultEval : evalFile))")
+        say(
+          "info string setoption \(evalOption): \(error.message) (keeping \(evalFile.isEmpty ? defaultEval : evalFile))"
+        )
       }
     default:
       say("info string unknown option: \(name)")

@@ -1,5 +1,6 @@
 import Chess
 import ChessArena
+import ChessZero
 import Foundation
 import GameCore
 import GameSearch
@@ -83,12 +84,9 @@ public final class ChessSearchEngine: ChessEngineHandle {
 
   public func close() {}
 
-  /// A mean reward in [0, 1] (½ a draw) as centipawns, through lc0's mapping of an expected
-  /// score `q` in [−1, 1]: `290.68·tan(1.548·q)`, within ±9999.
-  public static func centipawns(_ reward: Double) -> Int {
-    let q = min(1, max(-1, 2 * reward - 1))
-    return min(9999, max(-9999, Int((290.680623072 * tan(1.548090806 * q)).rounded())))
-  }
+  /// A mean reward in [0, 1] (½ a draw) as centipawns: the expected score `2·reward − 1`
+  /// through `ZeroSearcher.centipawns` (lc0's mapping).
+  public static func centipawns(_ reward: Double) -> Int { ZeroSearcher.centipawns(Float(2 * reward - 1)) }
 
   /// Tells the player the moves played since its last search, when `game` continues the game
   /// it searched (its search tree is kept; otherwise the search starts afresh).

@@ -93,6 +93,8 @@ extension EngineSpec {
       {
         spec.options?[key] = EngineSpec.path(file, besides: path)
       }
+      // So are a network's weights.
+      if spec.type == "network", let w = spec.weights { spec.weights = EngineSpec.path(w, besides: path) }
       return spec
     }
     if text == "zerolab-hce" {
@@ -115,6 +117,9 @@ extension EngineSpec {
   public func makeEngine(seed: UInt64 = 1) throws(EngineError) -> any ChessEngineHandle {
     if type == "builtin" { return try BuiltinEngine(spec: self) }
     if type == EngineSpec.searchType { return try ChessSearchEngine(name, seed: seed) }
+    if type == "network" {
+      return BuiltinEngine(name: name, searcher: try ZeroEngines.searcher(self))
+    }
     return try UCIProcessEngine(spec: self)
   }
 }

@@ -79,6 +79,9 @@ public struct EngineSpec: Codable, Sendable, Equatable {
 
   /// The options a chess `builtin` engine takes (case does not matter).
   public static let builtinOptions = ["Hash", "Depth", "Nodes", "EvalFile"]
+  /// The options a chess `network` engine takes (case does not matter): the tree's memory in
+  /// MiB, the network's threads and the leaves evaluated together.
+  public static let networkOptions = ["Hash", "Threads", "Batch"]
 
   /// Decodes and checks an engine file's contents; `source` (its path) begins every error,
   /// which names the field at fault.
@@ -124,8 +127,24 @@ public struct EngineSpec: Codable, Sendable, Equatable {
       }
     case (.chess, "uci"):
       guard let c = command, !c.isEmpty else { throw EngineError(naming: source, "a uci engine needs \"command\"") }
+    case (.chess, "network"):
+      guard let w = weights, !w.isEmpty else {
+        throw EngineError(naming: source, "a network engine needs \"weights\"")
+      }
+      if let n = simulations, n <= 0 { throw EngineError(naming: source, "\"simulations\" must be positive") }
+      for (k, v) in (options ?? [:]).sorted(by: { $0.key < $1.key }) {
+        guard EngineSpec.networkOptions.contains(where: { $0.lowercased() == k.lowercased() }) else {
+          throw EngineError(
+            naming: source,
+            "unknown network option \"options.\(k)\" (\(EngineSpec.networkOptions.joined(separator: ", ")))")
+        }
+        guard let n = Int(v), n > 0 else {
+          throw EngineError(naming: source, "\"options.\(k)\" needs a positive integer")
+        }
+      }
     case (.chess, _):
-      throw EngineError(naming: source, "\"type\" must be \"builtin\" or \"uci\" for a chess engine")
+      throw EngineError(
+        naming: source, "\"type\" must be \"builtin\", \"uci\" or \"network\" for a chess engine")
     case (.hexapawn, "network"):
       guard let s = size, !s.isEmpty else { throw EngineError(naming: source, "a network engine needs \"size\"") }
       guard let w = weights, !w.isEmpty else {

@@ -151,6 +151,9 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
   public private(set) var evaluations = 0
   /// Simulations completed by the current search.
   public private(set) var simulations = 0
+  /// The current search's simulations' depths below the root: their sum and the deepest.
+  public private(set) var depthSum = 0
+  public private(set) var maxDepth = 0
   var stage = Stage.idle
   var noise = false
   var phase: Phase?
@@ -196,6 +199,8 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
     }
     evaluations = 0
     simulations = 0
+    depthSum = 0
+    maxDepth = 0
     self.noise = noise
     finalResult = nil
     inFlight.removeAll(keepingCapacity: true)
@@ -282,6 +287,73 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
       phase!.done += 1
     }
     if phase!.done >= phase!.count { nextPhase() }
+  }
+
+  /// Ends the running search now, with the simulations made so far (an engine out of time,
+  /// or told to stop); its answer is then `result()`, as if its budget had run out. Call it
+  /// between rounds (no leaves handed out and not yet received), once the root has been
+  /// evaluated; a search already complete stays as it is.
+  public func conclude() {
+    precondition(inFlight.isEmpty, "conclude while leaves are out")
+    guard stage == .running else {
+      precondition(stage == .complete, "conclude before the root's evaluation")
+      return
+    }
+    if var g = gumbel {
+      // The candidate standing best now, as a halving round would rank them.
+      let maxN = g.kids.map { Int(nodes[$0].visits) }.max() ?? 0
+      let q = completedQ(g.kids)
+      if let best = g.remaining.max(by: {
+        g.gumbels[$0] + g.logits[$0] + sigma(q[$0], maxVisits: maxN)
+          < g.gumbels[$1] + g.logits[$1] + sigma(q[$1], maxVisits: maxN)
+      }) {
+        g.remaining = [best]
+      }
+      gumbel = g
+    }
+    finish()
+  }
+
+  /// Whether the root has its evaluation (a search can be concluded).
+  public var hasRootEvaluation: Bool { !nodes.isEmpty && nodes[0].evaluated }
+
+  /// Nodes in the tree, and the bytes each takes (a tree's memory is about their product).
+  public var nodeCount: Int { nodes.count }
+  public static var nodeBytes: Int { MemoryLayout<Node>.stride }
+
+  /// The root's moves with their visits, mean value for the side to move at the root (nil
+  /// when unvisited), prior, and exact value when the move ends the game (for the side to
+  /// move at the root), most visited first.
+  public func rootMoves() -> [(move: G.Move, visits: Int, value: Float?, prior: Float, exact: Float?)] {
+    guard hasRootEvaluation else { return [] }
+    return children(0).map { c in
+      let n = nodes[c]
+      return (n.move, Int(n.visits), n.visits > 0 ? n.valueSum / Float(n.visits) : nil, n.prior, n.terminal.map { -$0 })
+    }.sorted { ($0.visits, $0.prior) > ($1.visits, $1.prior) }
+  }
+
+  /// The line the search expects: from the root, the most visited child (the higher prior on
+  /// a tie) while it has been visited, at most `limit` moves; it starts with `first` when given
+  /// (the move a Gumbel search chose).
+  public func principalVariation(first: G.Move? = nil, limit: Int = 64) -> [G.Move] {
+    var line: [G.Move] = []
+    guard hasRootEvaluation else { return line }
+    var i = 0
+    while line.count < limit {
+      let kids = children(i)
+      let pick: Int?
+      if i == 0, let first {
+        pick = kids.first { nodes[$0].move == first }
+      } else {
+        pick = kids.filter { nodes[$0].visits > 0 }.max {
+          (nodes[$0].visits, nodes[$0].prior) < (nodes[$1].visits, nodes[$1].prior)
+        }
+      }
+      guard let c = pick else { break }
+      line.append(nodes[c].move)
+      i = c
+    }
+    return line
   }
 
   /// The answer of a complete search.
@@ -470,6 +542,8 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
   func backup(_ path: [Int], value: Float) {
     var v = -value  // for the player who moved into the leaf
     simulations += 1
+    depthSum += path.count - 1
+    maxDepth = max(maxDepth, path.count - 1)
     for i in path.reversed() {
       nodes[i].visits += 1
       nodes[i].valueSum += v

@@ -7,9 +7,14 @@ import GameCore
 struct UCI: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "uci",
-    abstract: "Run the alpha-beta chess engine under the UCI protocol on standard input and output.",
+    abstract: "Run a ZeroLab chess engine under the UCI protocol on standard input and output.",
     discussion: """
-      The evaluation is the shipped NNUE (engines/zerolab-nnue.nnue of the clone the binary was \
+      The engine is the alpha-beta search, or with --engine an engine file: a built-in one \
+      (its Hash and EvalFile) or a network one (a policy-value network searched by PUCT: 'go \
+      nodes N' is N simulations, the network file is the option WeightsFile, Hash bounds the \
+      tree).
+
+      The alpha-beta engine's evaluation is the shipped NNUE (engines/zerolab-nnue.nnue of the clone the binary was \
       built in, found from any working directory; ZEROLAB_EVAL_FILE=PATH|handcrafted overrides it), \
       or the handcrafted evaluation if there is no shipped net.
 
@@ -27,26 +32,57 @@ struct UCI: ParsableCommand {
         printf 'go depth 10\\n' | zerolab uci --eval-file engines/zerolab-nnue.nnue
       """)
 
-  @Option(help: "Transposition table size in MiB.") var hash: Int = 16
+  @Option(help: "Transposition table (network engine: tree) size in MiB. (default: 16, or the engine file's)")
+  var hash: Int?
   @Option(
     help:
       "Evaluation: an NNUE file or 'handcrafted' (default: the shipped NNUE; also 'setoption name EvalFile value ...')."
   )
   var evalFile: String?
+  @Option(
+    help: "An engine file, by name in engines/ or as a path: built-in or network. (default: the alpha-beta engine)")
+  var engine: String?
 
   func validate() throws {
-    guard (1...4096).contains(hash) else { throw ValidationError("--hash must be 1...4096 MiB") }
+    if let hash, !(1...4096).contains(hash) { throw ValidationError("--hash must be 1...4096 MiB") }
   }
 
   func run() throws {
-    let engine: UCIEngine
+    let uci: UCIEngine
     do throws(EngineError) {
-      engine = try UCIEngine(
-        hashMegabytes: hash, evalFile: evalFile, factory: Evaluators.factory,
-        defaultEval: Evaluators.describe(nil))
+      uci = try makeEngine()
     } catch {
       throw RuntimeError(error.message)
     }
-    engine.run(readLine: { Swift.readLine(strippingNewline: true) })
+    uci.run(readLine: { Swift.readLine(strippingNewline: true) })
+  }
+
+  /// The alpha-beta engine, or the engine file's: a built-in file's options, a network file's
+  /// network.
+  func makeEngine() throws(EngineError) -> UCIEngine {
+    guard let engine else {
+      return try UCIEngine(
+        hashMegabytes: hash ?? 16, evalFile: evalFile, factory: Evaluators.factory,
+        defaultEval: Evaluators.describe(nil))
+    }
+    let spec = try EngineSpec.resolve(engine)
+    let option = { (name: String) in spec.options?.first { $0.key.lowercased() == name.lowercased() }?.value }
+    let hashMB = hash ?? option("Hash").flatMap { Int($0) } ?? (spec.type == "network" ? 64 : 16)
+    switch spec.type {
+    case "builtin":
+      return try UCIEngine(
+        hashMegabytes: hashMB, evalFile: evalFile ?? option("EvalFile"), factory: Evaluators.factory,
+        defaultEval: Evaluators.describe(nil))
+    case "network":
+      if evalFile != nil {
+        throw EngineError("--eval-file is for the alpha-beta engine; \(engine) is a network engine")
+      }
+      return try UCIEngine(
+        hashMegabytes: hashMB, factory: ZeroEngines.factory(spec), defaultEval: spec.weights ?? "",
+        evalOption: "WeightsFile")
+    default:
+      throw EngineError(
+        "\(engine): a \(spec.type) engine cannot run under 'zerolab uci'; only built-in and network ones")
+    }
   }
 }

@@ -1,10 +1,13 @@
+import AlphaZero
 import Chess
 import ChessArena
 import ChessEngine
+import ChessZero
 import Engines
 import Foundation
 import GameCore
 import Hexapawn
+import NeuralCore
 import Testing
 
 /// Hexapawn players by name, found like the chess engines.
@@ -82,6 +85,33 @@ import Testing
     }
     #expect(EngineFolders.engineNames(for: .hexapawn, in: [folder]) == ["hexapawn-3x3-zero", "hexapawn-4x4-zero"])
     #expect(EngineFolders.engineNames(for: .chess, in: [folder]).contains("stockfish-1350"))
+  }
+
+  @Test func aNetworkEngineFilePlaysChess() throws {
+    let dir = FileManager.default.temporaryDirectory.path + "/zerolab-network-engine-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir + "/nets", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var net = PolicyValueNetwork(ChessNetworkEvaluator.spec(blocks: 1, channels: 8))
+    var rng = Xoshiro256(seed: 2)
+    net.initialize(InitOptions(), inputShape: ChessEncoding.inputShape, rng: &rng)
+    let spec = net.spec
+    try Checkpoint.save(&net, spec: spec, to: dir + "/nets/tiny.safetensors")
+    let json =
+      #"{"game": "chess", "name": "tiny", "type": "network", "weights": "nets/tiny.safetensors", "#
+      + #""simulations": 50, "options": {"Hash": "8", "Batch": "4"}}"#
+    try Data(json.utf8).write(to: URL(fileURLWithPath: dir + "/tiny.json"))
+    let resolved = try EngineSpec.resolve(dir + "/tiny.json")
+    #expect(resolved.weights == dir + "/nets/tiny.safetensors")
+    let engine = try resolved.makeEngine()
+    let game = GameRecord(start: ChessPosition())
+    let move = try #require(engine.bestMove(game, limits: SearchLimits()))
+    #expect(ChessPosition().legalMoves.contains(move))
+    #expect(engine.lastInfo?.contains("nodes 50") == true, "\(engine.lastInfo ?? "")")
+    // Weights that are not a chess network are refused in one line.
+    var hexapawn = PolicyValueNetwork(try ZeroConfig().networkSpec())
+    let hexSpec = hexapawn.spec
+    try Checkpoint.save(&hexapawn, spec: hexSpec, to: dir + "/nets/tiny.safetensors")
+    #expect(throws: EngineError.self) { try resolved.makeEngine() }
   }
 
   @Test func aHexapawnEngineIsNotAChessEngine() throws {

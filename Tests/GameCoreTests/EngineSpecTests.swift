@@ -39,7 +39,17 @@ import Testing
       (#"{"name":"a"}"#, #"e.json: missing "type""#),
       (#"{"type":"uci"}"#, #"e.json: missing "name""#),
       (#"{"name":"","type":"uci"}"#, #"e.json: "name" is empty"#),
-      (#"{"name":"a","type":"weird"}"#, #"e.json: "type" must be "builtin" or "uci" for a chess engine"#),
+      (#"{"name":"a","type":"weird"}"#, #"e.json: "type" must be "builtin", "uci" or "network" for a chess engine"#),
+      (#"{"name":"a","type":"network"}"#, #"e.json: a network engine needs "weights""#),
+      (#"{"name":"a","type":"network","weights":"w","simulations":0}"#, #"e.json: "simulations" must be positive"#),
+      (
+        #"{"name":"a","type":"network","weights":"w","options":{"Depth":"3"}}"#,
+        #"e.json: unknown network option "options.Depth" (Hash, Threads, Batch)"#
+      ),
+      (
+        #"{"name":"a","type":"network","weights":"w","options":{"Batch":"0"}}"#,
+        #"e.json: "options.Batch" needs a positive integer"#
+      ),
       (#"{"name":"a","type":"uci"}"#, #"e.json: a uci engine needs "command""#),
       ("not json", "e.json: not a JSON object"),
       (#"{"name":"a","type":"builtin","options":{"Hash":"x"}}"#, #"e.json: "options.Hash" needs a positive integer"#),

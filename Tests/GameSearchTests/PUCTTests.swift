@@ -175,3 +175,34 @@ struct SolvedPositions {
     #expect(r.sample(temperature: 0, rng: &rng) == r.bestMove)
   }
 }
+
+/// A search ended early (`conclude`): its answer is from the simulations made, its line the
+/// most visited moves, and a Gumbel search keeps a candidate still standing.
+@Suite struct PUCTConcludeTests {
+  @Test(arguments: [PUCTConfig.Root.puct, .gumbel])
+  func concludedSearchAnswersWithWhatItHas(root: PUCTConfig.Root) {
+    let p = board("4x4")
+    let search = PUCTSearch(
+      evaluator: HashEvaluator(), config: PUCTConfig(root: root, simulations: 10_000, batchSize: 4, gumbelActions: 4))
+    search.begin(p)
+    var batch: [HexapawnPosition] = []
+    var rounds = 0
+    while !search.isComplete && search.simulations < 100 {
+      batch.removeAll()
+      if search.collectLeaves(into: &batch) > 0 { search.receive(search.evaluator.evaluate(batch)[...]) }
+      rounds += 1
+    }
+    #expect(search.hasRootEvaluation && !search.isComplete)
+    search.conclude()
+    #expect(search.isComplete)
+    let r = search.result()
+    #expect(search.simulations >= 100 && search.simulations < 10_000 && r.visits.reduce(0, +) == search.simulations)
+    #expect(p.legalMoves.contains(r.bestMove))
+    let moves = search.rootMoves()
+    #expect(moves.map(\.visits) == moves.map(\.visits).sorted(by: >))
+    if root == .puct { #expect(r.bestMove == moves[0].move) }
+    let line = search.principalVariation(first: r.bestMove)
+    #expect(line.first == r.bestMove && !line.isEmpty)
+    #expect(search.maxDepth >= 1 && search.depthSum >= search.simulations)
+  }
+}
