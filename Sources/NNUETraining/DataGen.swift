@@ -20,6 +20,10 @@ import Synchronization
 ///   nnue-pytorch's "smart FEN skipping");
 /// - the score is not a mate score and `|score| ≤ maxScore`.
 ///
+/// With `everyPosition` (data for a policy-value network, whose policy must learn captures and
+/// evasions too) every position after the random opening is recorded, its score clamped to
+/// `±maxScore` (a mate score to the bound of its sign).
+///
 /// A game **ends** by the rules (mate, stalemate, repetition, fifty moves, insufficient
 /// material); by adjudication when `|score| ≥ winScore` for `winPlies` consecutive plies (a
 /// win for the side the score favours) or, after ply 80, `|score| ≤ drawScore` for `drawPlies`
@@ -38,6 +42,8 @@ public struct GenSettings: Sendable, Codable, Equatable {
   public var drawPlies = 12
   public var maxPlies = 400
   public var hashMegabytes = 8
+  /// Record every position after the opening (nil: the NNUE's quiet positions only).
+  public var everyPosition: Bool?
 
   public init(games: Int, nodes: Int? = nil, depth: Int? = nil, seed: UInt64) {
     self.games = games
@@ -107,7 +113,9 @@ public enum DataGenerator {
       let quiet =
         p[Square(best.to)].isNone && !best.isEnPassant && !best.isPromotion && !best.isCastling
         || best.isCastling
-      if !p.isInCheck && quiet && !mate && abs(score) <= s.maxScore {
+      if s.everyPosition == true {
+        pending.append((p, min(s.maxScore, max(-s.maxScore, score)), record.moves.count, best))
+      } else if !p.isInCheck && quiet && !mate && abs(score) <= s.maxScore {
         pending.append((p, score, record.moves.count, best))
       }
       // Adjudication (scores are for the side to move).

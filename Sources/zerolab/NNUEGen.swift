@@ -17,12 +17,16 @@ struct NNUEGen: ParsableCommand {
       --shard-games games, each written whole, with the settings in OUT/gen-s<seed>.json. A rerun \
       with the same seed skips finished shards and tops the folder up to exactly --games; one \
       with other settings for that seed is refused. Several processes with different seeds can \
-      write into one folder at once.
+      write into one folder at once. With --every-position every position after the random \
+      opening is kept (checks, captures and mates too, the score clamped to +-3000): data for a \
+      policy-value network ('zerolab supervise chess'), whose policy must learn those moves.
 
       Examples:
         zerolab nnue gen --games 1000 --nodes 5000 --out data/gen0 --threads 2
         zerolab nnue gen --games 1000 --depth 6 --out data/gen1 --seed 2 \\
           --eval-file runs/nnue0/quantized.safetensors
+        zerolab nnue gen --games 500 --nodes 5000 --out data/zero0 --every-position \\
+          --eval-file engines/zerolab-nnue.nnue
       """)
 
   @Option(help: "Games to play.") var games: Int
@@ -36,6 +40,7 @@ struct NNUEGen: ParsableCommand {
   @Option(help: "Games per shard file.") var shardGames: Int = 16
   @Option(help: "Worker threads.") var threads: Int = 1
   @Option(help: "Random seed.") var seed: UInt64 = 1
+  @Flag(help: "Keep every position after the opening (data for a policy-value network).") var everyPosition = false
 
   func validate() throws {
     guard games >= 1 else { throw ValidationError("--games must be at least 1") }
@@ -50,6 +55,7 @@ struct NNUEGen: ParsableCommand {
     var s = GenSettings(games: games, nodes: nodes ?? (depth == nil ? 5000 : nil), depth: depth, seed: seed)
     s.randomPlies = randomPlies
     s.gamesPerShard = shardGames
+    if everyPosition { s.everyPosition = true }
     let net = try evaluatorChoice(eval)
     let progress = DataGenerator.Progress()
     let start = ContinuousClock.now

@@ -103,6 +103,30 @@ import Testing
     #expect(progress.snapshot.skipped == 2 && progress.snapshot.games == 0)
   }
 
+  /// With `everyPosition` every ply after the opening is a record, checks, captures and
+  /// clamped mates included, and each record's move is the one played from its position.
+  @Test func everyPositionKeepsEveryPly() throws {
+    var s = GenSettings(games: 1, nodes: 300, seed: 7)
+    s.maxPlies = 60
+    s.everyPosition = true
+    let game = DataGenerator.playGame(
+      ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 1), settings: s,
+      seed: DataGenerator.gameSeed(7, 0))
+    // Every ply played after the opening, and the last position searched when the game was
+    // adjudicated there.
+    let n = game.records.count
+    #expect(n == game.plies - s.randomPlies || n == game.plies - s.randomPlies + 1)
+    #expect(game.records.map { Int($0.ply) } == Array(s.randomPlies..<(s.randomPlies + n)))
+    var captures = 0
+    for r in game.records {
+      let p = try #require(r.position)
+      let m = Move(raw: r.move)
+      #expect(abs(Int(r.score)) <= s.maxScore)
+      if !p[Square(m.to)].isNone { captures += 1 }
+    }
+    #expect(captures > 0, "captures are recorded")
+  }
+
   /// A rerun with more games tops the folder up to exactly that many, the partly filled last
   /// shard played again whole: the bytes equal one run of the larger count. Other settings for
   /// the same seed, or fewer games than the folder holds, are refused with the reason.
