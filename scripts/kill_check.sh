@@ -56,7 +56,8 @@ case "$job" in
     again=("${first[@]}" --resume)
     ;;
   train-chess)
-    first=(train chess --iterations 6 --blocks 1 --channels 8 --games 3 --sims 8 --steps 5 --max-plies 30)
+    first=(train chess --iterations 6 --blocks 1 --channels 8 --games 3 --sims 8 --steps 5 --max-plies 30
+      --resign 0.05 --gate-every 2 --gate-games 2)
     again=("${first[@]}" --resume)
     ;;
   supervise)

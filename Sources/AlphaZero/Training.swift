@@ -31,6 +31,18 @@ public struct ZeroConfig: Codable, Sendable, Equatable {
   /// `fastSimulations` (default a quarter) without noise. None: every move is a full search.
   public var fullSearchFraction: Float?
   public var fastSimulations: Int?
+  /// Resignation: the false-positive rate aimed at (AlphaGo Zero: 5 %), none: off. A side
+  /// resigns when its search's value falls below a threshold chosen from games played out:
+  /// the value below which only that fraction of the sides that went on to win or draw had
+  /// fallen. A fraction `resignCheckFraction` of the games never resign, to measure it.
+  public var resignFalsePositives: Float?
+  public var resignCheckFraction: Float = 0.1
+  /// Gating (AlphaGo Zero's evaluator): every `gateEvery` iterations the trained network plays
+  /// `gateGames` games against the best so far and replaces it, for self-play, when it scores
+  /// at least `gateThreshold`. None: self-play always uses the trained network.
+  public var gateEvery: Int?
+  public var gateGames: Int = 20
+  public var gateThreshold: Float = 0.55
   /// Replay buffer window, in positions.
   public var window: Int = 20_000
   /// Gradient steps per iteration (self-play) or between measurements (supervised).
@@ -87,6 +99,13 @@ public final class Learner<Encoding: GameEncoding> {
   public var lastLoss: Float = 0
   /// Told `(finished, games)` each time a self-play game of `selfPlayGames` ends.
   public var gameFinished: ((Int, Int) -> Void)?
+  /// With gating, the best network so far, which self-play uses (a detached copy), the
+  /// iteration it comes from, and the last gate's match (the trained network's score).
+  public var best: PolicyValueNetwork?
+  public var bestIteration = 0
+  public var lastGate: MatchResult?
+  /// Resignation's bookkeeping (`ResignationStatistics`).
+  public var resignation = ResignationStatistics()
   /// The minibatch (planes, policy targets, legal-move mask, values) and the heads' loss
   /// gradients: sized by the first step and reused, so a step allocates nothing.
   let batchPlanes = TensorBuffer(), batchTargets = TensorBuffer(), batchMask = TensorBuffer()
@@ -107,6 +126,7 @@ public final class Learner<Encoding: GameEncoding> {
     var initRng = Xoshiro256(seed: config.seed ^ 0x1A17)
     network.initialize(InitOptions(initializer), inputShape: spec.inputShape, rng: &initRng)
     optimizer = .adam(config.learningRate, weightDecay: config.weightDecay)
+    if config.gateEvery != nil { best = network.detachedCopy() }
   }
 
   // MARK: Samples
@@ -137,7 +157,7 @@ public final class Learner<Encoding: GameEncoding> {
       (config.fullSearchFraction.map { $0 > 0 && $0 <= 1 } ?? true) && (config.fastSimulations.map { $0 > 0 } ?? true),
       "the full-search fraction must be in (0, 1] and the fast simulations positive")
     let root: PUCTConfig.Root = config.search == "gumbel" ? .gumbel : .puct
-    var evaluator = NetworkEvaluator(network: network, encoding: encoding)
+    var evaluator = NetworkEvaluator(network: best ?? network, encoding: encoding)
     let searches = (0..<count).map { _ in
       PUCTSearch(
         evaluator: evaluator,
@@ -146,6 +166,14 @@ public final class Learner<Encoding: GameEncoding> {
           dirichletFraction: config.dirichletFraction, batchSize: 8, seed: rng.next()))
     }
     var moveRngs = (0..<count).map { _ in Xoshiro256(seed: rng.next()) }
+    // Resignation: which games may resign (the others are played out to check the threshold),
+    // the lowest value each side's searches saw, and the side that resigned.
+    let threshold = config.resignFalsePositives == nil ? nil : resignation.threshold
+    let mayResign = moveRngs.indices.map { g in
+      threshold != nil && moveRngs[g].unit() >= Double(config.resignCheckFraction)
+    }
+    var lowest = [[Float]](repeating: [1, 1], count: count)
+    var resigned = [Side?](repeating: nil, count: count)
     var positions = [Encoding.Game](repeating: encoding.start, count: count)
     var records = [[(Encoding.Game, [Encoding.Game.Move], [Float])]](repeating: [], count: count)
     var plies = [Int](repeating: 0, count: count)
@@ -165,6 +193,14 @@ public final class Learner<Encoding: GameEncoding> {
     PUCTBatch.run(searches, evaluator: &evaluator, start: starts) { g, r in
       let p = positions[g]
       if full[g] { records[g].append((p, r.moves, r.policy)) }
+      let side = p.sideToMove == .white ? 0 : 1
+      lowest[g][side] = min(lowest[g][side], r.value)
+      if let threshold, mayResign[g], r.value < threshold {
+        resigned[g] = p.sideToMove
+        finished += 1
+        gameFinished?(finished, count)
+        return nil
+      }
       plies[g] += 1
       let move = plies[g] <= config.temperaturePlies ? r.sample(temperature: 1, rng: &moveRngs[g]) : r.bestMove
       searches[g].advance(move, from: p)
@@ -178,7 +214,12 @@ public final class Learner<Encoding: GameEncoding> {
     }
     var out: [Sample] = []
     for g in 0..<count {
-      let outcome = positions[g].outcome
+      let outcome = resigned[g].map { Outcome.win($0.opponent) } ?? positions[g].outcome
+      if config.resignFalsePositives != nil && resigned[g] == nil {
+        resignation.playedOut(lowest: lowest[g], outcome: outcome, threshold: threshold)
+      } else if resigned[g] != nil {
+        resignation.resigned += 1
+      }
       for (pos, moves, policy) in records[g] {
         let value = outcome.map { Float($0.score(for: pos.sideToMove)) } ?? 0
         out += samples(pos, moves: moves, probabilities: policy, value: value)
@@ -198,6 +239,24 @@ public final class Learner<Encoding: GameEncoding> {
     if buffer.count > config.window { buffer.removeFirst(buffer.count - config.window) }
     train(steps: config.trainSteps, from: buffer)
     iteration += 1
+    if let target = config.resignFalsePositives { resignation.update(target: target) }
+    if let every = config.gateEvery, iteration % every == 0 { gate() }
+  }
+
+  /// Plays the trained network against the best so far (`NetworkMatch`, with the self-play
+  /// simulations, 4 random opening plies) and makes it the best when it scores at least
+  /// `gateThreshold`.
+  public func gate() {
+    guard var incumbent = best else { return }
+    let result = NetworkMatch.play(
+      network, against: incumbent, encoding: encoding, games: config.gateGames, simulations: config.simulations,
+      openingPlies: 4, maxPlies: config.maxPlies, seed: rng.next())
+    lastGate = result
+    if result.score >= Double(config.gateThreshold) {
+      incumbent = network.detachedCopy()
+      best = incumbent
+      bestIteration = iteration
+    }
   }
 
   // MARK: Supervised
@@ -255,6 +314,9 @@ public final class Learner<Encoding: GameEncoding> {
     var wallSeconds: Double
     var rng: [UInt64]
     var lastLoss: Float
+    var bestIteration: Int?
+    var lastGate: MatchResult?
+    var resignation: ResignationStatistics?
   }
 
   /// Saves everything a resumed run needs into the folder `dir` atomically: the files are
@@ -267,7 +329,9 @@ public final class Learner<Encoding: GameEncoding> {
     try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
     let state = State(
       config: config, iteration: iteration, positionsSeen: positionsSeen, gamesPlayed: gamesPlayed,
-      wallSeconds: wallSeconds, rng: [rng.s0, rng.s1, rng.s2, rng.s3], lastLoss: lastLoss)
+      wallSeconds: wallSeconds, rng: [rng.s0, rng.s1, rng.s2, rng.s3], lastLoss: lastLoss,
+      bestIteration: best == nil ? nil : bestIteration, lastGate: lastGate,
+      resignation: config.resignFalsePositives == nil ? nil : resignation)
     let encoder = RunFiles.encoder()
     let stateData = try encoder.encode(state), replayData = try encoder.encode(buffer)
     // The JSON files' checksums ride in the network file's checksummed header.
@@ -279,6 +343,10 @@ public final class Learner<Encoding: GameEncoding> {
         "replay.json": RunFiles.checksum(replayData),
       ], to: tmp + "/network.safetensors")
     try Checkpoint.save(optimizer, metadata: ["zerolab.run": encoding.game], to: tmp + "/optimizer.safetensors")
+    if var b = best {
+      let bestSpec = b.spec
+      try Checkpoint.save(&b, spec: bestSpec, metadata: ["zerolab.run": encoding.game], to: tmp + "/best.safetensors")
+    }
     try RunFiles.write(stateData, to: tmp + "/state.json")
     try RunFiles.write(replayData, to: tmp + "/replay.json")
     if fm.fileExists(atPath: dir) {
@@ -335,6 +403,14 @@ public final class Learner<Encoding: GameEncoding> {
     learner.positionsSeen = state.positionsSeen
     learner.gamesPlayed = state.gamesPlayed
     learner.lastLoss = state.lastLoss
+    if let b = state.bestIteration {
+      var network = PolicyValueNetwork(spec)
+      try Checkpoint.load(into: &network, from: path + "/best.safetensors")
+      learner.best = network
+      learner.bestIteration = b
+    }
+    learner.lastGate = state.lastGate
+    learner.resignation = state.resignation ?? ResignationStatistics()
     guard state.rng.count == 4 else { throw NeuralError("\(path)/state.json: bad generator state") }
     learner.rng.s0 = state.rng[0]
     learner.rng.s1 = state.rng[1]
@@ -388,6 +464,49 @@ extension Learner where Encoding == HexapawnEncoding {
       scoreVsRandom: s.vsRandom, searchScoreVsPerfectAsWhite: s.searchVsPerfectAsWhite,
       searchScoreVsPerfectAsBlack: s.searchVsPerfectAsBlack, searchScoreVsRandom: s.searchVsRandom,
       loss: Double(lastLoss))
+  }
+}
+
+/// Resignation's bookkeeping over a self-play run: the lowest value seen by each side that went
+/// on to win or draw a game played out (the most recent 2000), from which the threshold comes,
+/// and the counts behind the false-positive rate.
+public struct ResignationStatistics: Codable, Sendable, Equatable {
+  /// The lowest values of the sides that did not lose, in games played out.
+  public var survivorLows: [Float] = []
+  /// The threshold in force (nil until 20 games have been played out).
+  public var threshold: Float?
+  /// Games resigned; games played out in which a side fell below the threshold in force,
+  /// and those of them that this side did not lose (false positives).
+  public var resigned = 0
+  public var wouldResign = 0
+  public var falsePositives = 0
+
+  public init() {}
+
+  /// The measured false-positive rate (nil before any played-out game would have resigned).
+  public var falsePositiveRate: Double? { wouldResign == 0 ? nil : Double(falsePositives) / Double(wouldResign) }
+
+  /// Records a game played out: each side's lowest value, its outcome, and the threshold its
+  /// searches ran under.
+  public mutating func playedOut(lowest: [Float], outcome: Outcome?, threshold: Float?) {
+    for (k, side) in [Side.white, .black].enumerated() {
+      let lost = (outcome?.score(for: side) ?? 0) < 0
+      if let threshold, lowest[k] < threshold {
+        wouldResign += 1
+        if !lost { falsePositives += 1 }
+      }
+      if !lost { survivorLows.append(lowest[k]) }
+    }
+    if survivorLows.count > 2000 { survivorLows.removeFirst(survivorLows.count - 2000) }
+  }
+
+  /// The value below which a `target` fraction of the survivors' lows lie, capped at −0.7 so
+  /// that no side resigns a position its searches still think playable.
+  public mutating func update(target: Float) {
+    guard survivorLows.count >= 20 else { return }
+    let sorted = survivorLows.sorted()
+    let k = min(sorted.count - 1, Int(Float(sorted.count) * target))
+    threshold = min(-0.7, sorted[k])
   }
 }
 

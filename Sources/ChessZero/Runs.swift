@@ -15,6 +15,15 @@ public struct ChessRunRecord: RunRecord, Equatable {
   /// Samples in the replay window.
   public var replay: Int
   public var loss: Double
+  /// Gating: the last gate's score of the trained network against the best, and the
+  /// iteration the best network comes from (nil without gating).
+  public var gateScore: Double?
+  public var bestIteration: Int?
+  /// Resignation: the threshold in force, games resigned so far, and the false-positive rate
+  /// measured on the games played out (nil without resignation, or before it is measured).
+  public var resignThreshold: Double?
+  public var resignedGames: Int?
+  public var resignFalsePositiveRate: Double?
 
   public init(_ learner: Learner<ChessEncoding>, method: String, wallSeconds: Double) {
     self.method = method
@@ -25,6 +34,15 @@ public struct ChessRunRecord: RunRecord, Equatable {
     positionsSeen = learner.positionsSeen
     replay = learner.buffer.count
     loss = Double(learner.lastLoss)
+    if learner.best != nil {
+      gateScore = learner.lastGate?.score
+      bestIteration = learner.bestIteration
+    }
+    if learner.config.resignFalsePositives != nil {
+      resignThreshold = learner.resignation.threshold.map(Double.init)
+      resignedGames = learner.resignation.resigned
+      resignFalsePositiveRate = learner.resignation.falsePositiveRate
+    }
   }
 }
 

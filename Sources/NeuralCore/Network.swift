@@ -327,3 +327,28 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
     }
   }
 }
+
+extension PolicyValueNetwork {
+  /// A copy with working buffers of its own: the same parameters and normalisation
+  /// statistics, nothing shared, so both can be evaluated in turn (a plain copy shares its
+  /// scratch buffers and its transformed-weight caches with the original), and training one
+  /// leaves the other as it was.
+  public mutating func detachedCopy() -> PolicyValueNetwork {
+    var copy = PolicyValueNetwork(spec)
+    var values: [Tensor] = []
+    visitParameters { values.append($0.value) }
+    var i = 0
+    copy.visitParameters {
+      $0.value = values[i]
+      i += 1
+    }
+    var statistics: [[Float]] = []
+    visitBuffers { _, b in statistics.append(b) }
+    var j = 0
+    copy.visitBuffers { _, b in
+      b = statistics[j]
+      j += 1
+    }
+    return copy
+  }
+}

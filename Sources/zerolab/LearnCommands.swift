@@ -44,6 +44,16 @@ struct ZeroSelfPlayOptions: ParsableArguments {
   ) var fullSearch: Float?
   @Option(help: "Simulations of the fast searches with --full-search. (default: a quarter of --sims)")
   var fastSims: Int?
+  @Option(
+    help:
+      "Resign lost games, aiming at this false-positive rate (e.g. 0.05), measured on the 10% of games played out. (default: no resignation)"
+  ) var resign: Float?
+  @Option(
+    help:
+      "Gate every N iterations: the trained network plays the best so far and replaces it for self-play when it scores --gate-threshold. (default: no gating)"
+  ) var gateEvery: Int?
+  @Option(help: "Games of each gate match.") var gateGames: Int = 20
+  @Option(help: "Score the trained network needs to become the best.") var gateThreshold: Float = 0.55
 }
 
 /// Builds and checks a learning configuration from the option groups; `initializers` and
@@ -100,6 +110,16 @@ func learningConfig(
     c.maxPlies = selfPlay.maxPlies
     c.fullSearchFraction = selfPlay.fullSearch
     c.fastSimulations = selfPlay.fastSims
+    if let r = selfPlay.resign, !(r > 0 && r < 1) { throw ValidationError("--resign must be in (0, 1)") }
+    if let n = selfPlay.gateEvery, n <= 0 { throw ValidationError("--gate-every must be positive") }
+    guard selfPlay.gateGames > 0 else { throw ValidationError("--gate-games must be positive") }
+    guard selfPlay.gateThreshold >= 0 && selfPlay.gateThreshold <= 1 else {
+      throw ValidationError("--gate-threshold must be in [0, 1]")
+    }
+    c.resignFalsePositives = selfPlay.resign
+    c.gateEvery = selfPlay.gateEvery
+    c.gateGames = selfPlay.gateGames
+    c.gateThreshold = selfPlay.gateThreshold
   }
   return c
 }
@@ -115,7 +135,11 @@ struct Train: ParsableCommand {
       continues from the last checkpoint, and under --iterations ends as an uninterrupted run. \
       Hexapawn runs are measured against the exact solver at every iteration; chess runs log \
       their games, positions and loss (a win/draw/loss value head; games stopped at \
-      --max-plies count as draws).
+      --max-plies count as draws). With --resign a side resigns when its search's value falls \
+      below a threshold set from games played out to the end (AlphaGo Zero's: the value below \
+      which only that fraction of the sides that did not lose had fallen); the measured \
+      false-positive rate is logged. With --gate-every the trained network must beat the best \
+      so far (--gate-games, --gate-threshold) before self-play uses it.
 
       Examples:
         zerolab train hexapawn --size 3x3 --out runs/selfplay-3x3 --iterations 30
@@ -127,6 +151,8 @@ struct Train: ParsableCommand {
           --max-plies 40
         zerolab train chess --out runs/chess --budget 3600 --blocks 4 \\
           --full-search 0.25 --sims 64
+        zerolab train chess --out runs/chess-g --iterations 4 --games 4 --sims 16 \\
+          --max-plies 40 --resign 0.05 --gate-every 2 --gate-games 4
       """)
 
   @Argument(help: "The game.") var game: GameName
