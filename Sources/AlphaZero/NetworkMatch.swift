@@ -2,21 +2,6 @@ import GameCore
 import GameSearch
 import NeuralCore
 
-/// The score of a match from one side's point of view.
-public struct MatchResult: Codable, Sendable, Equatable {
-  public var wins = 0, draws = 0, losses = 0
-
-  public init(wins: Int = 0, draws: Int = 0, losses: Int = 0) {
-    self.wins = wins
-    self.draws = draws
-    self.losses = losses
-  }
-
-  public var games: Int { wins + draws + losses }
-  /// Points per game: a win 1, a draw ½.
-  public var score: Double { games == 0 ? 0.5 : (Double(wins) + 0.5 * Double(draws)) / Double(games) }
-}
-
 /// Two policy-value networks of one game played against each other, each with its own PUCT
 /// search: AlphaGo Zero's evaluator, which gates a new network against the best so far.
 ///
@@ -29,8 +14,8 @@ public enum NetworkMatch {
   public static func play<E: GameEncoding>(
     _ a: PolicyValueNetwork, against b: PolicyValueNetwork, encoding: E, games: Int, simulations: Int,
     openingPlies: Int, maxPlies: Int?, seed: UInt64
-  ) -> MatchResult {
-    guard games > 0 else { return MatchResult() }
+  ) -> MatchScore {
+    guard games > 0 else { return MatchScore() }
     var rng = Xoshiro256(seed: seed)
     var positions: [E.Game] = []
     while positions.count < games {
@@ -76,7 +61,7 @@ public enum NetworkMatch {
         }
       }
     }
-    var result = MatchResult()
+    var result = MatchScore()
     for g in positions.indices {
       switch positions[g].isFinished ? positions[g].outcome?.score(for: aSide[g]) ?? 0 : 0 {
       case 1: result.wins += 1

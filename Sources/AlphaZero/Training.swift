@@ -103,7 +103,7 @@ public final class Learner<Encoding: GameEncoding> {
   /// iteration it comes from, and the last gate's match (the trained network's score).
   public var best: PolicyValueNetwork?
   public var bestIteration = 0
-  public var lastGate: MatchResult?
+  public var lastGate: MatchScore?
   /// Resignation's bookkeeping (`ResignationStatistics`).
   public var resignation = ResignationStatistics()
   /// The minibatch (planes, policy targets, legal-move mask, values) and the heads' loss
@@ -315,7 +315,7 @@ public final class Learner<Encoding: GameEncoding> {
     var rng: [UInt64]
     var lastLoss: Float
     var bestIteration: Int?
-    var lastGate: MatchResult?
+    var lastGate: MatchScore?
     var resignation: ResignationStatistics?
   }
 

@@ -1,10 +1,10 @@
 import Foundation
 
-/// Wins, draws and losses of engine A against engine B, with the usual statistics: the Elo
-/// difference from the score (logistic model), its 95% interval from the trinomial variance of
-/// the per-game score, the likelihood of superiority, and the generalised SPRT log-likelihood
-/// ratio (the normal approximation used by fishtest and cutechess-cli).
-public struct MatchScore: Sendable, Equatable {
+/// Wins, draws and losses of A against B (two engines, two networks), with the usual
+/// statistics: the Elo difference from the score (logistic model), its 95% interval from the
+/// trinomial variance of the per-game score, the likelihood of superiority, and the generalised
+/// SPRT log-likelihood ratio (the normal approximation used by fishtest and cutechess-cli).
+public struct MatchScore: Sendable, Equatable, Codable {
   public var wins: Int
   public var draws: Int
   public var losses: Int
