@@ -1,6 +1,7 @@
 import Chess
 import ChessArena
 import ChessEngine
+import Engines
 import Foundation
 import GameCore
 import LabKit
@@ -129,7 +130,7 @@ public final class Comparison {
       nets[name] = (net, metrics)
     }
     // 4. Arena.
-    let openings = try Matches.openings(settings.openings)
+    let openings = try EngineMatches.openings(settings.openings)
     let tc: TimeControl
     do throws(NotationError) { tc = try TimeControl(parsing: settings.timeControl) } catch {
       throw NNUEError(error.message)
@@ -141,13 +142,13 @@ public final class Comparison {
     if let done = try RunFiles.readJSON(ArenaResults.self, from: arenaPath) {
       matches = done.matches
     } else {
-      matches = try Matches.playConcurrently(
+      matches = try EngineMatches.playConcurrently(
         [(selfSpec, Matches.handcrafted), (sfSpec, Matches.handcrafted)], games: settings.arenaGames,
         timeControl: tc, openings: openings
       ) { [progress] k, s, n in
         progress("arena \(k == 0 ? "selfplay" : "stockfish")-net vs handcrafted \(n): \(s.summary)")
       }
-      matches += try Matches.playConcurrently(
+      matches += try EngineMatches.playConcurrently(
         [(sfSpec, selfSpec)], games: settings.arenaGames, timeControl: tc, openings: openings
       ) { [progress] _, s, n in progress("arena stockfish-net vs selfplay-net \(n): \(s.summary)") }
       try RunFiles.writeJSON(ArenaResults(matches: matches), to: arenaPath)

@@ -1,6 +1,7 @@
 import Chess
 import ChessArena
 import ChessEngine
+import Engines
 import Foundation
 import GameCore
 import LabKit
@@ -92,7 +93,7 @@ public final class SelfPlayLoop {
     var best = "handcrafted", previousNet = "handcrafted"
     let usePrevious = settings.dataFrom == "previous"
     let arenaTotal = settings.arenaGames
-    let openings = try Matches.openings(settings.openings)
+    let openings = try EngineMatches.openings(settings.openings)
     let tc: TimeControl
     do throws(NotationError) { tc = try TimeControl(parsing: settings.timeControl) } catch {
       throw NNUEError(error.message)
@@ -160,7 +161,7 @@ public final class SelfPlayLoop {
       let me = Matches.nnue("gen\(g)", file: netPath, nodes: settings.arenaNodes)
       var pairs = [(me, Matches.handcrafted(nodes: settings.arenaNodes))]
       if best != "handcrafted" { pairs.append((me, Matches.nnue("best", file: best, nodes: settings.arenaNodes))) }
-      let results = try Matches.playConcurrently(
+      let results = try EngineMatches.playConcurrently(
         pairs, games: settings.arenaGames, timeControl: tc, openings: openings
       ) { [progress] k, s, n in
         progress(

@@ -1,4 +1,5 @@
 import ChessArena
+import Engines
 import Foundation
 import GameCore
 import LabKit

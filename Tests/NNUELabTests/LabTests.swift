@@ -96,7 +96,7 @@ import Testing
     #expect(paths.weights == dir + "/tiny.nnue")
     var limited = spec
     limited.options?["Depth"] = "2"
-    let r = try Matches.play(
+    let r = try EngineMatches.play(
       limited, Matches.handcrafted, games: 2, timeControl: TimeControl(parsing: "5+0.05"), openings: [ChessPosition()])
     #expect(r.games == 2 && r.wins + r.draws + r.losses == 2)
     var broken = spec
