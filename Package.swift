@@ -129,6 +129,7 @@ let package = Package(
     .library(name: "NNUELab", targets: ["NNUELab"]),
     .library(name: "AlphaZero", targets: ["AlphaZero"]),
     .library(name: "ChessZero", targets: ["ChessZero"]),
+    .library(name: "ChessZeroLab", targets: ["ChessZeroLab"]),
     .library(name: "LabKit", targets: ["LabKit"]),
   ],
   dependencies: [
@@ -187,6 +188,11 @@ let package = Package(
       name: "ChessZero",
       dependencies: ["GameCore", "Chess", "ChessEngine", "GameSearch", "NeuralCore", "AlphaZero", "NNUETraining"],
       swiftSettings: hotPath),
+    // Experiments on the chess policy-value learner: its networks' Elo against fixed
+    // opponents, the supervised-against-self-play comparison.
+    .target(
+      name: "ChessZeroLab",
+      dependencies: ["GameCore", "Chess", "ChessArena", "Engines"]),
     .target(
       name: "TerminalPlay",
       dependencies: [
@@ -229,6 +235,9 @@ let package = Package(
       dependencies: [
         "Engines", "ChessArena", "ChessEngine", "Chess", "Hexapawn", "GameCore", "AlphaZero", "NeuralCore", "ChessZero",
       ]),
+    .testTarget(
+      name: "ChessZeroLabTests",
+      dependencies: ["ChessZeroLab", "ChessZero", "Engines", "Chess", "NeuralCore", "GameCore"]),
     .testTarget(
       name: "ChessZeroTests",
       dependencies: [

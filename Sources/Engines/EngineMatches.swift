@@ -95,6 +95,12 @@ public enum EngineMatches {
     return results.withLock { $0.map { $0! } }
   }
 
+  /// `openings.epd` in the first of the standard engine folders (the working folder's
+  /// `engines/`, then the clone's) that has it, else `nil`.
+  public static var defaultOpenings: String? {
+    EngineFolders.standard.lazy.map { $0 + "/openings.epd" }.first { FileManager.default.isReadableFile(atPath: $0) }
+  }
+
   /// The openings file (`engines/openings.epd` by default), or the start position.
   public static func openings(_ path: String?) throws(EngineError) -> [ChessPosition] {
     guard let path else { return [ChessPosition()] }

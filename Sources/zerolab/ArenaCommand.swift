@@ -52,7 +52,7 @@ struct ArenaCommand: ParsableCommand {
     } catch {
       throw ValidationError(error.message)
     }
-    if let path = openings ?? defaultOpenings() {
+    if let path = openings ?? EngineMatches.defaultOpenings {
       guard let data = FileManager.default.contents(atPath: path) else { throw RuntimeError("cannot read \(path)") }
       do throws(NotationError) {
         positions = try readOpenings(String(decoding: data, as: UTF8.self), source: path)
@@ -102,10 +102,4 @@ struct ArenaCommand: ParsableCommand {
     print("Elo 95% interval \(s.eloIntervalText) over \(s.games) games" + (s.intervalCaveat.map { " (\($0))" } ?? ""))
     if let verdict { print(verdict) }
   }
-}
-
-/// `openings.epd` in the first of the standard engine folders (the working folder's
-/// `engines/`, then the clone's) that has it, else `nil`.
-func defaultOpenings() -> String? {
-  EngineFolders.standard.lazy.map { $0 + "/openings.epd" }.first { FileManager.default.isReadableFile(atPath: $0) }
 }
