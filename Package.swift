@@ -183,7 +183,8 @@ let package = Package(
     // The chess side of the policy-value learner: the encoding of positions and moves, and the
     // network as PUCT's evaluator.
     .target(
-      name: "ChessZero", dependencies: ["GameCore", "Chess", "GameSearch", "NeuralCore", "AlphaZero", "NNUETraining"],
+      name: "ChessZero",
+      dependencies: ["GameCore", "Chess", "GameSearch", "NeuralCore", "AlphaZero", "NNUETraining", "LabKit"],
       swiftSettings: hotPath),
     .target(
       name: "TerminalPlay",
