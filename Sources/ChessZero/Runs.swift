@@ -138,6 +138,8 @@ public struct ChessDataSummary: Codable, Equatable, Sendable {
   public var files: [String]
   public var lambda: Float
   public var holdout: Double
+  /// The held-out positions measured each time (at most).
+  public var validation: Int
   public var positions: Int
   public var training: Int
   public var heldOut: Int
@@ -162,11 +164,14 @@ extension ChessRuns {
   /// `trainSteps` gradient steps at a time on minibatches drawn from the training set, each
   /// followed by a measurement on the held-out set, a line of metrics and a checkpoint
   /// (`Runs.supervisedLoop`), until `iterations` measurements or `budget` seconds of training
-  /// time. With `resume`, from the run's checkpoint when it has one (given the same data);
-  /// under `iterations`, a resumed run ends exactly as an uninterrupted one.
+  /// time. At most `validation` held-out positions are measured, evenly spaced through the
+  /// held-out set (the others are still never trained on). With `resume`, from the run's
+  /// checkpoint when it has one (given the same data); under `iterations`, a resumed run ends
+  /// exactly as an uninterrupted one.
   @discardableResult
   public static func supervised(
-    config: ZeroConfig, data: ChessSupervisedData, lambda: Float, holdout: Double, dir: String, iterations: Int?,
+    config: ZeroConfig, data: ChessSupervisedData, lambda: Float, holdout: Double, validation: Int = 4096,
+    dir: String, iterations: Int?,
     budget: Double?, resume: Bool, progress: Runs.Progress? = nil, announce: Runs.Progress? = nil
   ) throws -> (learner: Learner<ChessEncoding>, measurements: [ChessSupervisedRecord], data: ChessDataSummary) {
     let start = ContinuousClock.now
@@ -184,11 +189,15 @@ extension ChessRuns {
       create: { try Learner(config: config, encoding: ChessEncoding(), spec: try spec(config)) },
       load: { path in try Learner<ChessEncoding>.load(from: path) { c in (ChessEncoding(), try spec(c)) } },
       prepare: { learner in
-        let split = data.split(holdout: holdout, seed: learner.config.seed)
+        var split = data.split(holdout: holdout, seed: learner.config.seed)
+        let n = split.holdout.count
+        if n > validation {
+          split.holdout = ChessTrainingSet((0..<validation).map { split.holdout.examples[$0 * n / validation] })
+        }
         sets = split
         let s = ChessDataSummary(
-          files: data.files, lambda: lambda, holdout: holdout, positions: data.examples.count,
-          training: split.training.count, heldOut: split.holdout.count, unmapped: data.unmapped,
+          files: data.files, lambda: lambda, holdout: holdout, validation: validation,
+          positions: data.examples.count, training: split.training.count, heldOut: n, unmapped: data.unmapped,
           unfinishedGames: data.unfinishedGames, fingerprint: data.fingerprint)
         summary = s
         if learner.iteration > 0, let saved = try RunFiles.readJSON(ChessDataSummary.self, from: summaryPath),

@@ -244,6 +244,8 @@ struct Supervise: ParsableCommand {
   var data: [String] = []
   @Option(help: "Chess: the fraction of the positions held out (whole games, drawn from --seed).")
   var holdout: Double = 0.05
+  @Option(help: "Chess: held-out positions measured at each measurement (evenly spaced through them).")
+  var validation: Int = 4096
   @Option(help: "Chess data files: the weight of the search score in the value target (the game result: 1 - λ).")
   var lambda: Float = 0.5
   @Option(help: "Run folder.") var out: String
@@ -263,6 +265,7 @@ struct Supervise: ParsableCommand {
       if data.isEmpty { throw ValidationError("supervise chess needs --data (PGN or data files, or folders)") }
       if data.contains("") { throw ValidationError("--data needs a file or folder") }
       guard holdout >= 0 && holdout < 1 else { throw ValidationError("--holdout must be in [0, 1)") }
+      guard validation > 0 else { throw ValidationError("--validation must be positive") }
       guard lambda >= 0 && lambda <= 1 else { throw ValidationError("--lambda must be in [0, 1]") }
     }
     _ = try learningConfig(
@@ -311,11 +314,14 @@ struct Supervise: ParsableCommand {
         + "\(data.unmapped) unmapped positions left out"
         + (data.unfinishedGames > 0 ? ", \(data.unfinishedGames) games without a result" : ""))
     let r = try ChessRuns.supervised(
-      config: config, data: data, lambda: lambda, holdout: holdout, dir: out, iterations: iterations,
+      config: config, data: data, lambda: lambda, holdout: holdout, validation: validation, dir: out,
+      iterations: iterations,
       budget: budget ?? (iterations == nil ? 10 : nil), resume: resume, progress: { Terminal.progress($0) },
       announce: { print($0) })
     Terminal.endProgress()
-    print("\(r.data.training) training positions, \(r.data.heldOut) held out")
+    print(
+      "\(r.data.training) training positions, \(r.data.heldOut) held out "
+        + "(\(min(r.data.heldOut, validation)) measured)")
     if let m = r.measurements.last {
       print(
         String(

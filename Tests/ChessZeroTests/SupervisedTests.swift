@@ -222,6 +222,13 @@ import Testing
     var fewer = data
     fewer.examples.removeLast()
     #expect(throws: NeuralError.self) { try run(b, 5, resume: true, data: fewer) }
+    // At most `validation` held-out positions are measured.
+    let c = Self.folder("c")
+    defer { try? FileManager.default.removeItem(atPath: c) }
+    let capped = try ChessRuns.supervised(
+      config: config, data: data, lambda: 0.5, holdout: 0.3, validation: 2, dir: c, iterations: 1, budget: nil,
+      resume: false)
+    #expect(capped.measurements.allSatisfy { $0.holdout == 2 } && capped.data.heldOut > 2)
 
     // --from: the self-play learner starts with the supervised weights.
     let fresh = try ChessLearnerTests.learner()
