@@ -62,6 +62,8 @@ expect "supervise chess --size" 64 "--size is for Hexapawn; chess has its board"
   --data "$tmp/file" --out "$tmp/sc"
 expect "supervise chess, no --data" 64 "supervise chess needs --data" "$bin" supervise chess --out "$tmp/sc"
 expect "supervise hexapawn --data" 64 "--data is for chess" "$bin" supervise hexapawn --data "$tmp/file" --out "$tmp/sc"
+expect "supervise hexapawn --holdout" 64 "--holdout, --validation and --lambda are for chess" "$bin" supervise hexapawn \
+  --holdout 0.1 --out "$tmp/sc"
 expect "supervise chess --holdout 1" 64 "--holdout must be in \[0, 1\)" "$bin" supervise chess --data "$tmp/file" \
   --holdout 1 --out "$tmp/sc"
 expect "train hexapawn --from" 64 "--from is for chess" "$bin" train hexapawn --from "$tmp/file" --out "$tmp/x" \

@@ -242,12 +242,16 @@ struct Supervise: ParsableCommand {
     parsing: .upToNextOption,
     help: "Chess: PGN files, 'zerolab nnue gen' or 'nnue label' data files, or folders of them.")
   var data: [String] = []
-  @Option(help: "Chess: the fraction of the positions held out (whole games, drawn from --seed).")
-  var holdout: Double = 0.05
-  @Option(help: "Chess: held-out positions measured at each measurement (evenly spaced through them).")
-  var validation: Int = 4096
-  @Option(help: "Chess data files: the weight of the search score in the value target (the game result: 1 - λ).")
-  var lambda: Float = 0.5
+  @Option(help: "Chess: the fraction of the positions held out (whole games, drawn from --seed). (default: 0.05)")
+  var holdout: Double?
+  @Option(
+    help: "Chess: held-out positions measured at each measurement (evenly spaced through them). (default: 4096)")
+  var validation: Int?
+  @Option(
+    help:
+      "Chess data files: the weight of the search score in the value target (the game result: 1 - λ). (default: 0.5)"
+  )
+  var lambda: Float?
   @Option(help: "Run folder.") var out: String
   @Option(help: "Seconds of training. (default: 10 unless --iterations is given)") var budget: Double?
   @Option(help: "Stop after this many measurements (--steps gradient steps each).") var iterations: Int?
@@ -260,13 +264,16 @@ struct Supervise: ParsableCommand {
     switch game {
     case .hexapawn:
       if !data.isEmpty { throw ValidationError("--data is for chess; Hexapawn is labelled by its solver") }
+      if holdout != nil || validation != nil || lambda != nil {
+        throw ValidationError("--holdout, --validation and --lambda are for chess")
+      }
     case .chess:
       if network.size != nil { throw ValidationError("--size is for Hexapawn; chess has its board") }
       if data.isEmpty { throw ValidationError("supervise chess needs --data (PGN or data files, or folders)") }
       if data.contains("") { throw ValidationError("--data needs a file or folder") }
-      guard holdout >= 0 && holdout < 1 else { throw ValidationError("--holdout must be in [0, 1)") }
-      guard validation > 0 else { throw ValidationError("--validation must be positive") }
-      guard lambda >= 0 && lambda <= 1 else { throw ValidationError("--lambda must be in [0, 1]") }
+      guard (0..<1).contains(holdout ?? 0) else { throw ValidationError("--holdout must be in [0, 1)") }
+      guard (validation ?? 1) > 0 else { throw ValidationError("--validation must be positive") }
+      guard (0...1).contains(lambda ?? 0) else { throw ValidationError("--lambda must be in [0, 1]") }
     }
     _ = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: nil, initializers: [model.initializer],
@@ -307,6 +314,7 @@ struct Supervise: ParsableCommand {
   }
 
   func superviseChess(_ config: ZeroConfig) throws {
+    let lambda = self.lambda ?? 0.5, validation = self.validation ?? 4096
     let data = try ChessSupervisedData.load(self.data, lambda: lambda) { Terminal.progress($0) }
     Terminal.endProgress()
     print(
@@ -314,7 +322,7 @@ struct Supervise: ParsableCommand {
         + "\(data.unmapped) unmapped positions left out"
         + (data.unfinishedGames > 0 ? ", \(data.unfinishedGames) games without a result" : ""))
     let r = try ChessRuns.supervised(
-      config: config, data: data, lambda: lambda, holdout: holdout, validation: validation, dir: out,
+      config: config, data: data, lambda: lambda, holdout: holdout ?? 0.05, validation: validation, dir: out,
       iterations: iterations,
       budget: budget ?? (iterations == nil ? 10 : nil), resume: resume, progress: { Terminal.progress($0) },
       announce: { print($0) })
