@@ -186,7 +186,9 @@ let package = Package(
     // network as PUCT's evaluator.
     .target(
       name: "ChessZero",
-      dependencies: ["GameCore", "Chess", "ChessEngine", "GameSearch", "NeuralCore", "AlphaZero", "NNUETraining"],
+      dependencies: [
+        "GameCore", "Chess", "ChessEngine", "GameSearch", "NeuralCore", "AlphaZero", "NNUETraining", "LabKit",
+      ],
       swiftSettings: hotPath),
     // Experiments on the chess policy-value learner: its networks' Elo against fixed
     // opponents, the supervised-against-self-play comparison.

@@ -5,7 +5,8 @@
 # reference network (`bench nn`), inference passes at batch 1 and at batch 64 (also on two threads,
 # which wakes the neural core's worker threads), and the Hexapawn
 # learner's optimisation step on a batch (`bench learner`; its self-play, the same in both
-# runs, is not counted). Part of `make test`.
+# runs, is not counted), and the chess learner's on a compact training set (`bench learner
+# --chess-data`). Part of `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/release/zerolab}
@@ -37,4 +38,8 @@ wide=(--blocks 2 --channels 32 --planes 4 --policy 50 --threads 2)
 check "training steps (batch 64, 2 threads)" bench nn "${wide[@]}" --batch 64 --only train --steps ITERATIONS
 check "inference passes at batch 64 (2 threads)" bench nn "${wide[@]}" --only infer --inference-batch 64 --passes ITERATIONS
 check "Hexapawn learner steps" bench learner --size 3x3 --steps ITERATIONS
+# The chess learner on a compact set: each drawn position decoded, its moves generated and
+# encoded into the minibatch.
+"$bin" nnue gen --games 2 --nodes 300 --seed 3 --out "$out/data" >/dev/null 2>&1
+check "chess learner steps (compact set)" bench learner --chess-data "$out/data" --steps ITERATIONS
 exit $failed

@@ -56,6 +56,43 @@ one_line "play hexapawn, a chess engine" ".*engines/zerolab.json: a chess engine
   "$bin" play hexapawn --white zerolab
 touch "$tmp/file"
 one_line "play, unwritable --pgn" "cannot write $tmp/file/game.pgn" "$bin" play chess --pgn "$tmp/file/game.pgn"
+# Supervised chess: bad options at once (usage), bad data in one line, no folder left behind; a
+# resume with other data or a --from network of another shape is refused and the run kept.
+expect "supervise chess --size" 64 "--size is for Hexapawn; chess has its board" "$bin" supervise chess --size 4x4 \
+  --data "$tmp/file" --out "$tmp/sc"
+expect "supervise chess, no --data" 64 "supervise chess needs --data" "$bin" supervise chess --out "$tmp/sc"
+expect "supervise hexapawn --data" 64 "--data is for chess" "$bin" supervise hexapawn --data "$tmp/file" --out "$tmp/sc"
+expect "supervise hexapawn --holdout" 64 "--holdout, --validation and --lambda are for chess" "$bin" supervise hexapawn \
+  --holdout 0.1 --out "$tmp/sc"
+expect "supervise chess --holdout 1" 64 "--holdout must be in \[0, 1\)" "$bin" supervise chess --data "$tmp/file" \
+  --holdout 1 --out "$tmp/sc"
+expect "train hexapawn --from" 64 "--from is for chess" "$bin" train hexapawn --from "$tmp/file" --out "$tmp/x" \
+  --budget 1
+one_line "supervise chess, missing data" "no such data file or folder: $tmp/none" "$bin" supervise chess \
+  --data "$tmp/none" --out "$tmp/sc" --iterations 1
+one_line "supervise chess, empty data" "$tmp/file: neither a ZeroLab data file nor a PGN file" "$bin" supervise chess \
+  --data "$tmp/file" --out "$tmp/sc" --iterations 1
+head -c 100 /etc/passwd >"$tmp/bad.pgn"
+one_line "supervise chess, not PGN" "$tmp/bad.pgn: not a PGN file" "$bin" supervise chess --data "$tmp/bad.pgn" \
+  --out "$tmp/sc" --iterations 1
+printf '[Result "1-0"]\n\n1. e4 e5 2. Qh5 Nc6 3. Bc4 Nf6 4. Qxf7# 1-0\n' >"$tmp/g.pgn"
+"$bin" nnue gen --games 2 --nodes 300 --seed 3 --out "$tmp/gen" >/dev/null 2>&1
+shards=("$tmp/gen/"*.zldata)
+cp "${shards[0]}" "$tmp/bad.zldata"
+printf '\xff' | dd of="$tmp/bad.zldata" bs=1 seek=40 conv=notrunc 2>/dev/null
+one_line "supervise chess, corrupt data" "$tmp/bad.zldata: checksum mismatch" "$bin" supervise chess \
+  --data "$tmp/bad.zldata" --out "$tmp/sc" --iterations 1
+if [ -e "$tmp/sc" ]; then
+  echo "cli-check: a refused supervise chess run left $tmp/sc behind" >&2
+  failed=1
+fi
+"$bin" supervise chess --data "$tmp/g.pgn" --out "$tmp/sc" --iterations 1 --blocks 1 --channels 8 --steps 2 >/dev/null 2>&1
+cp "$tmp/sc/network.safetensors" "$tmp/sc.net"
+one_line "supervise chess, resumed on other data" "$tmp/sc was trained on other data" "$bin" supervise chess \
+  --data "$tmp/gen" --out "$tmp/sc" --iterations 2 --blocks 1 --channels 8 --steps 2 --resume
+cmp -s "$tmp/sc/network.safetensors" "$tmp/sc.net" || { echo "cli-check: a refused resume changed the run" >&2; failed=1; }
+one_line "train chess --from, another shape" "$tmp/sc.net holds a 1x8 .*; this run makes a 2x32" "$bin" train chess \
+  --from "$tmp/sc.net" --out "$tmp/tc" --iterations 1
 # A board too large for the learning metrics is refused at once, and no folder is left behind.
 one_line "train 8x8" "the 8x8 board has more than" "$bin" train hexapawn --size 8x8 --out "$tmp/t88" --budget 5
 if [ -e "$tmp/t88" ]; then
@@ -149,12 +186,14 @@ esac
 # supervise lists no self-play options; compare says its --init and --activation take lists;
 # old spellings of renamed options are hidden but still work.
 help_fail() { echo "cli-check: $*" >&2; failed=1; }
-for c in solve count supervise compare; do
+for c in solve count compare; do
   h=$("$bin" "$c" --help)
   grep -q '(values: hexapawn)' <<<"$h" || help_fail "zerolab $c --help does not list its game"
   ! grep -q 'values: hexapawn, chess' <<<"$h" || help_fail "zerolab $c --help offers chess"
 done
-grep -q '(values: hexapawn, chess)' <<<"$("$bin" train --help)" || help_fail "zerolab train --help does not list both games"
+for c in train supervise; do
+  grep -q '(values: hexapawn, chess)' <<<"$("$bin" "$c" --help)" || help_fail "zerolab $c --help does not list both games"
+done
 h=$("$bin" supervise --help)
 ! grep -qE -- '--(games|sims|search|window) ' <<<"$h" || help_fail "supervise --help lists self-play options"
 h=$("$bin" compare --help)

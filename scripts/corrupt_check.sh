@@ -4,7 +4,8 @@
 # NNUE net for nnue eval and uci's EvalFile, a .zldata shard for nnue train, the data folder's
 # manifest for a rerun of nnue gen, the files nnue train --resume reads (settings, data
 # fingerprint, metrics, checkpoint), every file of a checkpoint and the metrics for train
-# --resume and supervise --resume, a loop's loop.json and generation.json for a rerun of nnue
+# --resume and supervise --resume (Hexapawn and chess, with a chess run's data.json; a shard
+# given to supervise chess too), a loop's loop.json and generation.json for a rerun of nnue
 # loop, and a comparison's compare.json for a rerun of nnue compare. The JSON files and JSON
 # Lines files (a checkpoint's state.json and replay.json too), whose checksum is their only
 # defence against a change that leaves valid JSON, also get one bit of a digit flipped. Each must fail with exactly one line on standard error
@@ -199,6 +200,28 @@ for cmd in train supervise; do
   done
 done
 rm -rf "$run"
+
+# Supervised chess: a damaged shard is refused (no run folder left behind), and supervise chess
+# --resume refuses every damaged file of its run (data.json too) and changes nothing in it.
+if [ -n "$shard" ]; then
+  for how in $(damages "$(stat -c %s "$tmp/shard.zldata")"); do
+    mkdir -p "$tmp/bad"
+    damage "$tmp/shard.zldata" "$tmp/bad/s.zldata" "$how"
+    refused "supervise chess, shard $how" "$tmp/bad/s.zldata" "$bin" supervise chess --data "$tmp/bad" \
+      --out "$tmp/sc" --iterations 1 --blocks 1 --channels 8
+    if [ -e "$tmp/sc" ]; then fail "supervise chess, shard $how: left $tmp/sc behind"; rm -rf "$tmp/sc"; fi
+  done
+  run=$tmp/keep/run
+  rm -rf "$run" "$tmp/run-good"
+  args=(supervise chess --data "$tmp/data" --out "$run" --blocks 1 --channels 8 --steps 5)
+  "$bin" "${args[@]}" --iterations 2 >/dev/null 2>&1 || fail "supervise chess failed"
+  cp -r "$run" "$tmp/run-good"
+  for file in data.json metrics.jsonl $(cd "$tmp/run-good" && find checkpoint -type f | sort); do
+    damaged_copies_refused "supervise chess --resume" "$tmp/run-good" "$run" "$file" "$bin" "${args[@]}" \
+      --iterations 3 --resume
+  done
+  rm -rf "$run"
+fi
 
 # A loop: a rerun of nnue loop refuses its damaged loop.json or generation.json.
 loop=$tmp/keep/loop

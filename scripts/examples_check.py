@@ -177,6 +177,15 @@ FIXTURES = [
         ["runs/nnue0"],
     ),
     (
+        "runs/sup-chess",
+        ["runs/sup-chess"],
+        [
+            "zerolab supervise chess --data data/gen0 --out runs/sup-chess --iterations 1 --blocks 1 --channels 8"
+            " --steps 2"
+        ],
+        ["data/gen0"],
+    ),
+    (
         "runs/selfplay-4x4",
         ["runs/selfplay-4x4"],
         ["zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --iterations 1 --channels 48 --games 2 --sims 8"],

@@ -18,8 +18,8 @@
 # JSON strings (a loop names its nets by path) is read as `OUT`. Every run and resume uses
 # the same thread counts (nnue train's float sums depend on its --threads).
 #
-# JOB is one of: nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, compare (`all`: each in
-# turn). The moments are spread over the whole run (below, at "The kill moments"); a finished
+# JOB is one of: nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess, compare
+# (`all`: each in turn). The moments are spread over the whole run (below, at "The kill moments"); a finished
 # run resumed once more must also change nothing. `make test` runs every job with 3 kills,
 # `make kill-check` with 20.
 set -euo pipefail
@@ -28,7 +28,7 @@ job=${1:?usage: kill_check.sh JOB [KILLS] [BIN]}
 kills=${2:-3}
 bin=${3:-.build/release/zerolab}
 if [ "$job" = all ]; then
-  for j in nnue-gen nnue-train nnue-loop train train-chess supervise compare; do bash "$0" "$j" "$kills" "$bin"; done
+  for j in nnue-gen nnue-train nnue-loop train train-chess supervise supervise-chess compare; do bash "$0" "$j" "$kills" "$bin"; done
   exit 0
 fi
 tmp=$(mktemp -d)
@@ -64,13 +64,19 @@ case "$job" in
     first=(supervise hexapawn --size 3x3 --iterations 120 "${small_net[@]}" --steps 5)
     again=("${first[@]}" --resume)
     ;;
+  supervise-chess)
+    "$bin" nnue gen --games 6 --nodes 300 --threads 2 --seed 3 --out "$tmp/data" >/dev/null 2>&1
+    first=(supervise chess --data "$tmp/data" --iterations 40 --blocks 1 --channels 8 --steps 5 --batch 32)
+    again=("${first[@]}" --resume)
+    ;;
   compare)
     inits=he_normal,glorot_uniform
     first=(compare hexapawn --size 3x3 --iterations 15 "${small_net[@]}" --games 3 --sims 8 --steps 5 --init "$inits")
     again=("${first[@]}" --resume)
     ;;
   *)
-    echo "kill-check: unknown job $job (nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, compare, all)" >&2
+    echo "kill-check: unknown job $job (nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess," \
+      "compare, all)" >&2
     exit 2
     ;;
 esac

@@ -158,39 +158,67 @@ public enum Runs {
     config: ZeroConfig, dir: String, steps: Int?, budget: Double?, board: SolvedBoard? = nil, hold: Double? = nil,
     resume: Bool = false, progress: Progress? = nil, announce: Progress? = nil
   ) throws -> (learner: HexapawnLearner, measurements: [MetricsRecord]) {
-    let clock = ContinuousClock()
-    let start = clock.now
-    let checkpoint = dir + "/checkpoint"
+    let start = ContinuousClock.now
     let (learner, prior, log, measured, board) = try open(
       config: config, dir: dir, method: "supervised", resume: resume, board: board, progress: progress,
       announce: announce
     ) { learner, prior in
       "after measurement \(learner.iteration) (\(String(format: "%.0f", prior)) s of training)"
     }
-    var out = measured
-    let data = learner.supervisedDataset(board)
+    let out = try supervisedLoop(
+      learner, prior: prior, start: start, log: log, measurements: measured, dir: dir, method: "supervised",
+      data: learner.supervisedDataset(board), steps: steps, budget: budget,
+      stop: { ms in hold.map { heldPerfect(ms, for: $0) } ?? false },
+      measure: { learner, wall in learner.measure(board: board, method: "supervised", wallSeconds: wall) },
+      describe: { m in "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%" }, progress: progress)
+    return (learner, out)
+  }
+
+  /// The supervised loop of a run of any game, opened by `openRun`: `trainSteps` gradient
+  /// steps on `data` at a time, each followed by a measurement appended to `log`, a checkpoint
+  /// (`dir/checkpoint`) and a progress line (steps, loss, `describe`'s words, positions per
+  /// second and the time to go), until `steps` steps are done, `budget` seconds of training
+  /// time (counted from `start`, after the `prior` seconds trained before a resume) are spent,
+  /// or `stop` says so; at the end the network in `dir/network.safetensors`. Under a step
+  /// budget a resumed run ends exactly as an uninterrupted one. Returns every measurement.
+  public static func supervisedLoop<E: GameEncoding, R: RunRecord, Examples: TrainingSet>(
+    _ learner: Learner<E>, prior: Double, start: ContinuousClock.Instant, log: RunLog<R>, measurements: [R],
+    dir: String, method: String, data: Examples, steps: Int?, budget: Double?, stop: ([R]) -> Bool = { _ in false },
+    measure: (Learner<E>, Double) throws -> R, describe: (R) -> String, progress: Progress?
+  ) throws -> [R] {
+    let clock = ContinuousClock()
+    var out = measurements
     func elapsed() -> Double { prior + seconds(clock.now - start) }
-    var done = learner.iteration * learner.config.trainSteps
+    let chunk = learner.config.trainSteps
+    var done = learner.iteration * chunk
     while true {
       if let steps, done >= steps { break }
       if let budget, elapsed() >= budget { break }
-      if let hold, heldPerfect(out, for: hold) { break }
-      learner.train(steps: learner.config.trainSteps, from: data)
-      done += learner.config.trainSteps
+      if stop(out) { break }
+      let t0 = clock.now
+      learner.train(steps: chunk, from: data)
+      done += chunk
       learner.iteration += 1
       let wall = elapsed()
-      let m = learner.measure(board: board, method: "supervised", wallSeconds: wall)
+      let m = try measure(learner, wall)
       try log.append(m)
       out.append(m)
-      try learner.save(to: checkpoint, wallSeconds: wall)
-      progress?(
-        "step \(done), loss \(String(format: "%.3f", learner.lastLoss)), optimal moves "
-          + "\(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%, \(String(format: "%.0f", m.wallSeconds)) s")
+      try learner.save(to: dir + "/checkpoint", wallSeconds: wall)
+      let rate = Double(chunk * min(learner.config.batchSize, data.count)) / max(seconds(clock.now - t0), 1e-9)
+      var line =
+        "step \(done), loss \(String(format: "%.3f", learner.lastLoss)), \(describe(m)), "
+        + "\(String(format: "%.0f", rate)) positions/s, \(String(format: "%.0f", wall)) s"
+      let togo = [
+        steps.map { Double($0 - done) * Double(min(learner.config.batchSize, data.count)) / max(rate, 1e-9) },
+        budget.map { $0 - wall },
+      ].compactMap { $0 }.min()
+      if let togo, togo > 0 { line += ", about \(String(format: "%.0f", togo)) s to go" }
+      progress?(line)
     }
     let spec = learner.network.spec
     try Checkpoint.save(
-      &learner.network, spec: spec, metadata: ["zerolab.run": "supervised"], to: dir + "/network.safetensors")
-    return (learner, out)
+      &learner.network, spec: spec, metadata: ["zerolab.run": method], to: dir + "/network.safetensors")
+    return out
   }
 
   /// How long a comparison run keeps going once its optimal-move accuracy reaches 100 %: it

@@ -77,6 +77,38 @@ public struct Sample: Codable, Sendable, Equatable {
   public var indices: [Int32]
   public var probabilities: [Float]
   public var value: Float
+
+  public init(planes: [Float], indices: [Int32], probabilities: [Float], value: Float) {
+    self.planes = planes
+    self.indices = indices
+    self.probabilities = probabilities
+    self.value = value
+  }
+}
+
+/// Training examples the learner draws minibatches from (`Learner.train(steps:from:)`): a
+/// count, and example `i` written out on request. `[Sample]` is one (the replay buffer, the
+/// Hexapawn solver's labels); a compact set keeps its positions small and encodes each one
+/// when it is drawn, so a large data set needs no planes in memory.
+public protocol TrainingSet {
+  /// The examples.
+  var count: Int { get }
+  /// Writes example `i`'s input planes at `planes` (the encoding's `inputCount` floats), calls
+  /// `policy(index, probability)` once for each of its legal moves (the policy mask; the
+  /// probabilities are the policy target), and returns its value target in [−1, 1] for the
+  /// side to move.
+  func example(_ i: Int, planes: UnsafeMutablePointer<Float>, policy: (Int, Float) -> Void) -> Float
+}
+
+extension Array: TrainingSet where Element == Sample {
+  @inlinable public func example(
+    _ i: Int, planes: UnsafeMutablePointer<Float>, policy: (Int, Float) -> Void
+  ) -> Float {
+    let s = self[i]
+    s.planes.withUnsafeBufferPointer { planes.update(from: $0.baseAddress!, count: $0.count) }
+    for j in s.indices.indices { policy(Int(s.indices[j]), s.probabilities[j]) }
+    return s.value
+  }
 }
 
 /// An AlphaZero learner for any game with a `GameEncoding`: the network, its optimizer, the
@@ -261,9 +293,12 @@ public final class Learner<Encoding: GameEncoding> {
 
   // MARK: Supervised
 
-  /// `steps` gradient steps on minibatches drawn from `data`.
-  public func train(steps: Int, from data: [Sample]) {
-    guard !data.isEmpty else { return }
+  /// `steps` gradient steps on minibatches drawn (uniformly, from the learner's generator)
+  /// from `data`, each example written straight into the minibatch: a compact set that encodes
+  /// its positions on the fly trains exactly as the same examples as `[Sample]`. The step loop
+  /// is specialised for the set's type and allocates nothing once the buffers are sized.
+  public func train<Examples: TrainingSet>(steps: Int, from data: Examples) {
+    guard data.count > 0 else { return }
     let k = encoding.policySize, stride = encoding.inputCount
     let wdl = network.spec.valueHead == .wdl
     let n = min(config.batchSize, data.count)
@@ -276,18 +311,17 @@ public final class Learner<Encoding: GameEncoding> {
       targets.fill(0)
       mask.fill(0)
       for b in 0..<n {
-        let s = data[rng.below(data.count)]
-        s.planes.withUnsafeBufferPointer { (x.pointer + b * stride).update(from: $0.baseAddress!, count: stride) }
-        for (j, idx) in s.indices.enumerated() {
-          mask[b * k + Int(idx)] = 1
-          targets[b * k + Int(idx)] = s.probabilities[j]
+        let row = b * k
+        let v = data.example(rng.below(data.count), planes: x.pointer + b * stride) { idx, p in
+          mask[row + idx] = 1
+          targets[row + idx] = p
         }
         if wdl {
-          values[b * 3] = max(s.value, 0)
-          values[b * 3 + 1] = 1 - abs(s.value)
-          values[b * 3 + 2] = max(-s.value, 0)
+          values[b * 3] = max(v, 0)
+          values[b * 3 + 1] = 1 - abs(v)
+          values[b * 3 + 2] = max(-v, 0)
         } else {
-          values[b] = s.value
+          values[b] = v
         }
       }
       network.zeroGradients()

@@ -60,7 +60,12 @@ public struct ChessEncoding: GameEncoding {
 
   /// Writes the `8·8·19` floats of `state` at `o`.
   public static func encode(_ state: ChessGameState, into o: UnsafeMutablePointer<Float>) {
-    let p = state.position
+    encode(state.position, repetitions: state.repetitions, into: o)
+  }
+
+  /// Writes the `8·8·19` floats of `p` at `o`, the position having occurred `repetitions`
+  /// times (this time included: 1 the first time), as a game state's `repetitions` counts.
+  public static func encode(_ p: ChessPosition, repetitions r: Int, into o: UnsafeMutablePointer<Float>) {
     let us = p.sideToMove, them = us.opponent
     o.update(repeating: 0, count: 64 * planes)
     func set(_ bits: Bitboard, _ plane: Int, _ value: Float = 1) {
@@ -73,7 +78,6 @@ public struct ChessEncoding: GameEncoding {
       set(p.pieces(us, kind), k)
       set(p.pieces(them, kind), 6 + k)
     }
-    let r = state.repetitions
     if r >= 2 { fill(12, 1) }
     if r >= 3 { fill(13, 1) }
     set(p.castlingRookSquares & p.pieces(us), 14)

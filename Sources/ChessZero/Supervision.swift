@@ -42,8 +42,9 @@ public enum ChessSupervision {
   /// the policy target, and as the value target `2t − 1` with `t = λ·σ(score / K) + (1 − λ)·result`,
   /// the NNUE trainer's target (`NNUELoss.target`: the search score and the game's result
   /// weighed by `lambda`, `K` in centipawns). The records keep neither castling rights nor the
-  /// en-passant square, so the position is rebuilt without them; a record whose move is not
-  /// legal there (a castling move) is skipped and counted.
+  /// en-passant square, so the position is rebuilt with them inferred
+  /// (`TrainingRecord.inferredPosition`: castling moves and en-passant captures map too); a
+  /// record whose move is still not legal there is skipped and counted.
   public static func samples(
     records: [TrainingRecord], lambda: Float = 0.5, k: Float = 400
   ) -> (samples: [Sample], skipped: Int) {
@@ -51,7 +52,7 @@ public enum ChessSupervision {
     var out: [Sample] = []
     var skipped = 0
     for r in records {
-      guard let position = r.position else {
+      guard let position = r.inferredPosition else {
         skipped += 1
         continue
       }

@@ -13,7 +13,11 @@ import Synchronization
 /// `go nodes K` (or `depth D`); the last reported score (for the side to move; a mate score
 /// becomes ±`mateCp`) replaces the record's score. Each position starts a new game (cleared
 /// hash), so with one search thread and a node limit the labels are reproducible. Game results are kept, so the only
-/// difference between the two data sets is who scored the positions.
+/// difference between the two data sets is who scored the positions. With `moves`, the
+/// engine's best move (its `bestmove`) replaces the record's move too, searched in the
+/// position with its castling rights and en-passant square inferred
+/// (`TrainingRecord.inferredPosition`, as supervised chess rebuilds it), so that the data
+/// gives the engine's move and score as targets.
 public enum Labeler {
   /// Parses `score cp 31` / `score mate -3` from a summary or info line, for the side to move.
   public static func score(fromInfo line: String, mateCp: Int = 3000) -> Int? {
@@ -28,7 +32,8 @@ public enum Labeler {
 
   /// Labels `records[range]` with the engine of `spec`; `progress(done)` after each.
   public static func label(
-    _ records: [TrainingRecord], engine spec: EngineSpec, limits: SearchLimits, progress: (Int) -> Void = { _ in }
+    _ records: [TrainingRecord], engine spec: EngineSpec, limits: SearchLimits, moves: Bool = false,
+    progress: (Int) -> Void = { _ in }
   ) throws(NNUEError) -> [TrainingRecord] {
     let engine: any ChessEngineHandle
     do throws(EngineError) {
@@ -41,18 +46,19 @@ public enum Labeler {
     var out: [TrainingRecord] = []
     out.reserveCapacity(records.count)
     for (i, r) in records.enumerated() {
-      guard let p = r.position else { continue }
+      guard let p = moves ? r.inferredPosition : r.position else { continue }
       // A fresh game (cleared hash) per position: the labels do not depend on the order.
       do throws(EngineError) { try engine.newGame() } catch {
         throw NNUEError("\(spec.name): \(error.message)")
       }
-      guard engine.bestMove(GameRecord(start: p), limits: limits) != nil, let info = engine.lastInfo,
+      guard let best = engine.bestMove(GameRecord(start: p), limits: limits), let info = engine.lastInfo,
         let s = score(fromInfo: info)
       else {
         throw NNUEError("\(spec.name) gave no score for \(p.fen): \(engine.lastError ?? "no info line")")
       }
       var copy = r
       copy.score = Int16(s)
+      if moves { copy.move = best.raw }
       out.append(copy)
       progress(i + 1)
     }
@@ -62,7 +68,7 @@ public enum Labeler {
   /// Labels in `workers` engine processes at once (each takes a contiguous slice); the order
   /// is kept.
   public static func labelParallel(
-    _ records: [TrainingRecord], engine spec: EngineSpec, limits: SearchLimits, workers: Int,
+    _ records: [TrainingRecord], engine spec: EngineSpec, limits: SearchLimits, workers: Int, moves: Bool = false,
     progress: @escaping @Sendable (Int) -> Void = { _ in }
   ) throws(NNUEError) -> [TrainingRecord] {
     let w = max(1, min(workers, records.count))
@@ -77,7 +83,7 @@ public enum Labeler {
       Thread {
         defer { group.leave() }
         do throws(NNUEError) {
-          let r = try label(slice, engine: spec, limits: limits) { _ in
+          let r = try label(slice, engine: spec, limits: limits, moves: moves) { _ in
             let d = done.update { $0 += 1 }
             progress(d)
           }

@@ -149,7 +149,35 @@ public struct TrainingRecord: Sendable, Equatable {
 
   /// The position (no castling rights or en passant; counters 0 and 1), e.g. for labelling
   /// by another engine. `nil` if the record does not describe a legal position.
-  public var position: ChessPosition? {
+  public var position: ChessPosition? { position(castling: "-", enPassant: "-") }
+
+  /// The position with what the record does not keep inferred from the board and its move,
+  /// so that the move is legal in it: a castling right for each king on its starting square
+  /// (e1, e8) with a rook on a starting corner of its side (the rights a game that has moved
+  /// neither still has), and the en-passant square when the move is an en-passant capture.
+  /// Counters 0 and 1. `nil` if the record does not describe a legal position.
+  public var inferredPosition: ChessPosition? {
+    guard kingSquares != nil else { return nil }
+    var rooks: [Int: (Side, PieceKind)] = [:]
+    forEachPiece { sq, color, kind in
+      if kind == .king || kind == .rook { rooks[sq] = (color, kind) }
+    }
+    func has(_ sq: Int, _ color: Side, _ kind: PieceKind) -> Bool { rooks[sq].map { $0 == (color, kind) } ?? false }
+    var castling = ""
+    if has(4, .white, .king) {
+      if has(7, .white, .rook) { castling += "K" }
+      if has(0, .white, .rook) { castling += "Q" }
+    }
+    if has(60, .black, .king) {
+      if has(63, .black, .rook) { castling += "k" }
+      if has(56, .black, .rook) { castling += "q" }
+    }
+    let m = Move(raw: move)
+    let ep = m.isEnPassant ? Square(m.to).description : "-"
+    return position(castling: castling.isEmpty ? "-" : castling, enPassant: ep)
+  }
+
+  func position(castling: String, enPassant: String) -> ChessPosition? {
     guard kingSquares != nil else { return nil }
     var board = [Character](repeating: " ", count: 64)
     forEachPiece { sq, color, kind in
@@ -172,7 +200,8 @@ public struct TrainingRecord: Sendable, Equatable {
       if empty > 0 { row += "\(empty)" }
       rows.append(row)
     }
-    return try? ChessPosition(fen: rows.joined(separator: "/") + (blackToMove ? " b" : " w") + " - - 0 1")
+    let fen = rows.joined(separator: "/") + (blackToMove ? " b " : " w ") + castling + " " + enPassant + " 0 1"
+    return try? ChessPosition(fen: fen)
   }
 }
 

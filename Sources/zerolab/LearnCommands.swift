@@ -135,7 +135,8 @@ struct Train: ParsableCommand {
       continues from the last checkpoint, and under --iterations ends as an uninterrupted run. \
       Hexapawn runs are measured against the exact solver at every iteration; chess runs log \
       their games, positions and loss (a win/draw/loss value head; games stopped at \
-      --max-plies count as draws). With --resign a side resigns when its search's value falls \
+      --max-plies count as draws); --from starts a chess run from a network's weights, e.g. \
+      a 'supervise chess' run's. With --resign a side resigns when its search's value falls \
       below a threshold set from games played out to the end (AlphaGo Zero's: the value below \
       which only that fraction of the sides that did not lose had fallen); the measured \
       false-positive rate is logged. With --gate-every the trained network must beat the best \
@@ -153,6 +154,8 @@ struct Train: ParsableCommand {
           --full-search 0.25 --sims 64
         zerolab train chess --out runs/chess-g --iterations 4 --games 4 --sims 16 \\
           --max-plies 40 --resign 0.05 --gate-every 2 --gate-games 4
+        zerolab train chess --out runs/chess-sup --iterations 2 --games 4 --sims 16 \\
+          --from runs/sup-chess/network.safetensors --blocks 1 --channels 8
       """)
 
   @Argument(help: "The game.") var game: GameName
@@ -165,9 +168,12 @@ struct Train: ParsableCommand {
   @Option(help: "Stop after this many seconds of training time.") var budget: Double?
   @Flag(help: "Continue the run in --out from its last checkpoint (or start it when it has none yet).")
   var resume = false
+  @Option(help: "Chess: start from this network's weights, e.g. a 'supervise chess' run's OUT/network.safetensors.")
+  var from: String?
 
   func validate() throws {
     if game == .chess && network.size != nil { throw ValidationError("--size is for Hexapawn; chess has its board") }
+    if game == .hexapawn && from != nil { throw ValidationError("--from is for chess") }
     _ = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: [model.initializer],
       activations: [model.activation])
@@ -213,7 +219,7 @@ struct Train: ParsableCommand {
 
   func trainChess(_ config: ZeroConfig) throws {
     let r = try ChessRuns.selfPlay(
-      config: config, dir: out, iterations: iterations, budget: budget, resume: resume,
+      config: config, dir: out, iterations: iterations, budget: budget, resume: resume, from: from,
       progress: { Terminal.progress($0) }, announce: { print($0) })
     Terminal.endProgress()
     print(
@@ -225,13 +231,22 @@ struct Train: ParsableCommand {
 
 struct Supervise: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Train the same network on every position labelled by the exact solver.",
+    abstract: "Train a network on labelled positions: Hexapawn's exact solver, or chess games.",
     discussion: """
-      Value target: the game-theoretic value for the side to move; policy target: uniform over all \
-      optimal moves. Same network, optimizer and metrics as `train`. Every measurement (each \
-      --steps gradient steps) appends a line to OUT/metrics.jsonl and saves a checkpoint \
-      atomically; --resume continues from it. With --iterations the run is a fixed number of \
-      measurements, so a killed and resumed run ends exactly as an uninterrupted one.
+      Hexapawn: every position labelled by the exact solver (value: the game-theoretic value \
+      for the side to move; policy: uniform over all optimal moves). Chess: the positions of \
+      --data, files or folders of PGN games (the move played, the game's result) and of \
+      'zerolab nnue gen' data (the alpha-beta engine's move; its score and the result weighed \
+      by --lambda), also as relabelled by 'zerolab nnue label' (with --moves: Stockfish's move \
+      and score). Positions whose move cannot be mapped are counted and reported. A seeded \
+      --holdout fraction of the games is never trained on; each measurement logs the \
+      held-out top-1 move agreement, policy cross-entropy and value loss. The final \
+      OUT/network.safetensors can start 'zerolab train chess --from'.
+
+      Same network, optimizer and checkpoints as `train`. Every measurement (each --steps \
+      gradient steps) appends a line to OUT/metrics.jsonl and saves a checkpoint atomically; \
+      --resume continues from it. With --iterations the run is a fixed number of measurements, \
+      so a killed and resumed run ends exactly as an uninterrupted one.
 
       Examples:
         zerolab supervise hexapawn --size 3x3 --out runs/supervised-3x3 --budget 10
@@ -239,12 +254,30 @@ struct Supervise: ParsableCommand {
           --budget 120 --channels 48
         zerolab supervise hexapawn --size 3x3 --out runs/supervised-3x3 \\
           --iterations 50 --resume
+        zerolab supervise chess --data data/gen0 --out runs/sup-chess --iterations 3 \\
+          --blocks 1 --channels 8 --steps 5
+        zerolab supervise chess --data data/gen0 --out runs/sup-chess-long \\
+          --budget 600 --blocks 4 --channels 64 --holdout 0.1
       """)
 
-  @Argument(help: "The game.") var game: HexapawnGame
+  @Argument(help: "The game.") var game: GameName
   @OptionGroup(title: "Network") var network: NetworkOptions
   @OptionGroup(title: "Network") var model: ActivationInitOptions
   @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
+  @Option(
+    parsing: .upToNextOption,
+    help: "Chess: PGN files, 'zerolab nnue gen' or 'nnue label' data files, or folders of them.")
+  var data: [String] = []
+  @Option(help: "Chess: the fraction of the positions held out (whole games, drawn from --seed). (default: 0.05)")
+  var holdout: Double?
+  @Option(
+    help: "Chess: held-out positions measured at each measurement (evenly spaced through them). (default: 4096)")
+  var validation: Int?
+  @Option(
+    help:
+      "Chess data files: the weight of the search score in the value target (the game result: 1 - λ). (default: 0.5)"
+  )
+  var lambda: Float?
   @Option(help: "Run folder.") var out: String
   @Option(help: "Seconds of training. (default: 10 unless --iterations is given)") var budget: Double?
   @Option(help: "Stop after this many measurements (--steps gradient steps each).") var iterations: Int?
@@ -252,31 +285,84 @@ struct Supervise: ParsableCommand {
   var resume = false
 
   func validate() throws {
-    try game.game.requireHexapawn("supervise")
     if let iterations, iterations < 0 { throw ValidationError("--iterations must be at least 0") }
+    if let budget, !(budget > 0) { throw ValidationError("--budget must be positive") }
+    switch game {
+    case .hexapawn:
+      if !data.isEmpty { throw ValidationError("--data is for chess; Hexapawn is labelled by its solver") }
+      if holdout != nil || validation != nil || lambda != nil {
+        throw ValidationError("--holdout, --validation and --lambda are for chess")
+      }
+    case .chess:
+      if network.size != nil { throw ValidationError("--size is for Hexapawn; chess has its board") }
+      if data.isEmpty { throw ValidationError("supervise chess needs --data (PGN or data files, or folders)") }
+      if data.contains("") { throw ValidationError("--data needs a file or folder") }
+      guard (0..<1).contains(holdout ?? 0) else { throw ValidationError("--holdout must be in [0, 1)") }
+      guard (validation ?? 1) > 0 else { throw ValidationError("--validation must be positive") }
+      guard (0...1).contains(lambda ?? 0) else { throw ValidationError("--lambda must be in [0, 1]") }
+    }
+    _ = try learningConfig(
+      network: network, optimizer: optimizer, selfPlay: nil, initializers: [model.initializer],
+      activations: [model.activation])
   }
 
   func run() throws {
-    let config = try learningConfig(
+    var config = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: nil, initializers: [model.initializer],
       activations: [model.activation])
     do {
-      let r = try Runs.supervised(
-        config: config, dir: out, steps: iterations.map { $0 * config.trainSteps },
-        budget: budget ?? (iterations == nil ? 10 : nil), resume: resume, progress: { Terminal.progress($0) },
-        announce: { print($0) })
-      Terminal.endProgress()
-      if let m = r.measurements.last {
-        print(
-          String(
-            format: "%d positions seen: optimal moves %.1f%%, value sign %.1f%%, value MSE %.3f", m.positionsSeen,
-            100 * m.optimalMoveAccuracy, 100 * m.valueSignAccuracy, m.valueMse))
+      switch game {
+      case .hexapawn: try superviseHexapawn(config)
+      case .chess:
+        config.size = "8x8"
+        config.mirror = false
+        try superviseChess(config)
       }
-      print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
     } catch let e as NeuralError {
       Terminal.endProgress()
       throw RuntimeError(e.message)
     }
+  }
+
+  func superviseHexapawn(_ config: ZeroConfig) throws {
+    let r = try Runs.supervised(
+      config: config, dir: out, steps: iterations.map { $0 * config.trainSteps },
+      budget: budget ?? (iterations == nil ? 10 : nil), resume: resume, progress: { Terminal.progress($0) },
+      announce: { print($0) })
+    Terminal.endProgress()
+    if let m = r.measurements.last {
+      print(
+        String(
+          format: "%d positions seen: optimal moves %.1f%%, value sign %.1f%%, value MSE %.3f", m.positionsSeen,
+          100 * m.optimalMoveAccuracy, 100 * m.valueSignAccuracy, m.valueMse))
+    }
+    print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
+  }
+
+  func superviseChess(_ config: ZeroConfig) throws {
+    let lambda = self.lambda ?? 0.5, validation = self.validation ?? 4096
+    let data = try ChessSupervisedData.load(self.data, lambda: lambda) { Terminal.progress($0) }
+    Terminal.endProgress()
+    print(
+      "\(data.examples.count) positions from \(data.games) games in \(data.files.count) files; "
+        + "\(data.unmapped) unmapped positions left out"
+        + (data.unfinishedGames > 0 ? ", \(data.unfinishedGames) games without a result" : ""))
+    let r = try ChessRuns.supervised(
+      config: config, data: data, lambda: lambda, holdout: holdout ?? 0.05, validation: validation, dir: out,
+      iterations: iterations,
+      budget: budget ?? (iterations == nil ? 10 : nil), resume: resume, progress: { Terminal.progress($0) },
+      announce: { print($0) })
+    Terminal.endProgress()
+    print(
+      "\(r.data.training) training positions, \(r.data.heldOut) held out "
+        + "(\(min(r.data.heldOut, validation)) measured)")
+    if let m = r.measurements.last {
+      print(
+        String(
+          format: "%d positions seen: held-out top-1 %.1f%%, policy cross-entropy %.3f, value loss %.3f",
+          m.positionsSeen, 100 * m.top1, m.policyCrossEntropy, m.valueLoss))
+    }
+    print("network: \(out)/network.safetensors, metrics: \(out)/metrics.jsonl")
   }
 }
 

@@ -1,5 +1,6 @@
 import AlphaZero
 import ArgumentParser
+import ChessZero
 import Engines
 import Foundation
 import GameCore
@@ -163,11 +164,14 @@ struct LearnerBench: ParsableCommand {
     discussion: """
       Plays self-play games with a fresh learner (the default `train hexapawn` settings for the \
       board), then times optimisation steps on minibatches drawn from those samples: the \
-      learner's training step without self-play.
+      learner's training step without self-play. With --chess-data, the chess learner (2 blocks \
+      of 32 channels) instead, on the compact training set of those files (PGN or \
+      'zerolab nnue gen' data), each drawn position encoded on the fly.
 
       Examples:
         zerolab bench learner
         zerolab bench learner --size 4x4 --steps 500 --games 4
+        zerolab bench learner --chess-data data/gen0 --steps 50
       """)
 
   @Option(help: "Board size.") var size: String = "3x3"
@@ -175,6 +179,8 @@ struct LearnerBench: ParsableCommand {
   @Option(help: "Timed optimisation steps (after 2 warm-up steps).") var steps: Int = 200
   @Option(help: "OpenBLAS threads.") var threads: Int = 1
   @Option(help: "Seed.") var seed: UInt64 = 1
+  @Option(help: "Chess: time the chess learner on these PGN or data files or folders instead.")
+  var chessData: [String] = []
 
   func validate() throws {
     guard games > 0 else { throw ValidationError("--games must be positive, got \(games)") }
@@ -187,6 +193,7 @@ struct LearnerBench: ParsableCommand {
     var config = ZeroConfig()
     config.size = size
     config.seed = seed
+    if !chessData.isEmpty { return try chess(config) }
     let learner: HexapawnLearner
     do { learner = try HexapawnLearner(config: config) } catch { throw ValidationError("\(error)") }
     print("learner \(size): \(games) self-play games for the replay data, then \(steps) timed steps")
@@ -201,6 +208,31 @@ struct LearnerBench: ParsableCommand {
       "learner \(size): \(samples.count) samples, batch \(min(config.batchSize, samples.count)), "
         + "\(steps) steps in \(format3(seconds)) s, loss \(learner.lastLoss)")
     print("BENCH learner-step unit=steps/s zerolab=\(format3(Double(steps) / seconds))")
+  }
+
+  /// The chess learner's steps on the compact set of `chessData`.
+  func chess(_ base: ZeroConfig) throws {
+    var config = base
+    config.size = "8x8"
+    config.mirror = false
+    let set: ChessTrainingSet
+    let learner: Learner<ChessEncoding>
+    do {
+      set = ChessTrainingSet(try ChessSupervisedData.load(chessData).examples)
+      learner = try Learner(config: config, encoding: ChessEncoding(), spec: try ChessRuns.spec(config))
+    } catch let e as NeuralError { throw RuntimeError(e.message) }
+    print(
+      "chess learner: \(set.count) positions of \(MemoryLayout<ChessExample>.stride) bytes "
+        + "(\(4 * 64 * ChessEncoding.planes) bytes of planes each when drawn), then \(steps) timed steps")
+    learner.train(steps: 2, from: set)
+    let clock = ContinuousClock()
+    let t0 = clock.now
+    learner.train(steps: steps, from: set)
+    let seconds = toSeconds(clock.now - t0)
+    print(
+      "chess learner: batch \(min(config.batchSize, set.count)), \(steps) steps in \(format3(seconds)) s, "
+        + "loss \(learner.lastLoss)")
+    print("BENCH chess-learner-step unit=steps/s zerolab=\(format3(Double(steps) / seconds))")
   }
 }
 

@@ -14,11 +14,13 @@ struct NNUELabel: ParsableCommand {
     abstract: "Relabel data with another engine's score through UCI (Stockfish 15.1 by default).",
     discussion: """
       Each position is searched with 'go nodes K' (or depth D); the score replaces ours, the game \
-      result is kept.
+      result is kept. With --moves the engine's best move replaces ours too (for 'zerolab \
+      supervise chess': the engine's move and score as targets).
 
-      Example:
+      Examples:
         zerolab nnue label data/gen0 --out data/gen0-sf.zldata --nodes 5000 \\
           --workers 2
+        zerolab nnue label data/gen0 --out data/gen0-sf-moves.zldata --moves
       """)
   @Argument(help: "Data files or folders.") var data: [String]
   @Option(help: "Output data file.") var out: String
@@ -28,6 +30,7 @@ struct NNUELabel: ParsableCommand {
     "/usr/games/stockfish"
   @Option(help: "Engine processes at once.") var workers: Int = 2
   @Option(help: "Label only the first N positions.") var limit: Int?
+  @Flag(help: "Also replace each record's move by the engine's best move.") var moves = false
 
   func run() throws {
     do {
@@ -44,7 +47,8 @@ struct NNUELabel: ParsableCommand {
       let total = records.count
       let start = ContinuousClock.now
       let limits = depth.map { SearchLimits(depth: $0) } ?? SearchLimits(nodes: nodes)
-      let out = try Labeler.labelParallel(records, engine: spec, limits: limits, workers: workers) { done in
+      let out = try Labeler.labelParallel(records, engine: spec, limits: limits, workers: workers, moves: moves) {
+        done in
         let t = toSeconds(ContinuousClock.now - start)
         Terminal.progress(
           "label: \(done)/\(total), \(Int(Double(done) / max(t, 1e-9)))/s, ETA \(etaText(done: Double(done), total: Double(total), elapsed: t))"

@@ -144,8 +144,8 @@ import Testing
       TrainingRecord(castle, score: 0, result: .draw, ply: 0, move: try castle.parseMove("e1g1")),
     ]
     let (samples, skipped) = ChessSupervision.samples(records: records)
-    #expect(skipped == 1, "castling rights are not in the records")
-    #expect(samples.count == 2)
+    #expect(skipped == 0, "castling rights are inferred from the kings and rooks at home")
+    #expect(samples.count == 3)
     #expect(abs(samples[0].value) < 1e-6)
     // t = ½·σ(1) + ½·1, v = 2t − 1 = σ(1).
     #expect(abs(samples[1].value - 0.7310586) < 1e-5)

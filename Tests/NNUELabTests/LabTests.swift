@@ -168,6 +168,29 @@ import Testing
     }
   }
 
+  /// With `moves`, the engine's best move replaces the record's too (searched in the
+  /// position with its castling rights inferred): legal there, and the direct search's move.
+  @Test func labellingWithMovesRecordsTheBestMove() throws {
+    let castle = try ChessPosition(fen: "r3k2r/pppq1ppp/8/8/8/8/PPPQ1PPP/R3K2R w KQkq - 0 1")
+    let records =
+      [TrainingRecord(castle, score: 0, result: .draw, ply: 0, move: .none)]
+      + randomGamePositions(plies: 12, seed: 5).dropFirst(4).filter { !$0.isInCheck }.map {
+        TrainingRecord($0, score: 0, result: .draw, ply: 0, move: .none)
+      }
+    let spec = EngineSpec(name: "d3", type: "builtin", options: ["Depth": "3", "EvalFile": "handcrafted"])
+    let out = try Labeler.labelParallel(records, engine: spec, limits: SearchLimits(depth: 3), workers: 1, moves: true)
+    #expect(out.count == records.count)
+    for (a, b) in zip(records, out) {
+      let p = try #require(a.inferredPosition)
+      let move = Move(raw: b.move)
+      #expect(p.legalMoves.contains(move), "\(move) in \(p.fen)")
+      let direct = ChessSearcher(evaluator: HandcraftedEvaluation(), hashMegabytes: 4).search(
+        p, limits: SearchLimits(depth: 3))
+      #expect(direct.bestMove == move)
+    }
+    #expect(try #require(records[0].inferredPosition).castlingRights.rawValue != 0)
+  }
+
   /// The whole loop on a tiny budget: two generations, each with data, a trained net, arena
   /// records and a metrics line; a rerun finds them done.
   @Test func loopRunsAndResumes() throws {
