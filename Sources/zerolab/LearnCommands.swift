@@ -136,7 +136,9 @@ struct Train: ParsableCommand {
       Hexapawn runs are measured against the exact solver at every iteration; chess runs log \
       their games, positions and loss (a win/draw/loss value head; games stopped at \
       --max-plies count as draws); --from starts a chess run from a network's weights, e.g. \
-      a 'supervise chess' run's. With --resign a side resigns when its search's value falls \
+      a 'supervise chess' run's.
+
+      With --resign a side resigns when its search's value falls \
       below a threshold set from games played out to the end (AlphaGo Zero's: the value below \
       which only that fraction of the sides that did not lose had fallen); the measured \
       false-positive rate is logged. With --gate-every the trained network must beat the best \
@@ -254,7 +256,7 @@ struct Supervise: ParsableCommand {
           --budget 120 --channels 48
         zerolab supervise hexapawn --size 3x3 --out runs/supervised-3x3 \\
           --iterations 50 --resume
-        zerolab supervise chess --data data/gen0 --out runs/sup-chess --iterations 3 \\
+        zerolab supervise chess --data data/gen0 --out runs/sup-c --iterations 3 \\
           --blocks 1 --channels 8 --steps 5
         zerolab supervise chess --data data/gen0 --out runs/sup-chess-long \\
           --budget 600 --blocks 4 --channels 64 --holdout 0.1
