@@ -68,6 +68,8 @@ expect "supervise chess --holdout 1" 64 "--holdout must be in \[0, 1\)" "$bin" s
   --holdout 1 --out "$tmp/sc"
 expect "train hexapawn --from" 64 "--from is for chess" "$bin" train hexapawn --from "$tmp/file" --out "$tmp/x" \
   --budget 1
+expect "supervise hexapawn --from" 64 "--from is for chess" "$bin" supervise hexapawn --from "$tmp/file" \
+  --out "$tmp/x"
 one_line "supervise chess, missing data" "no such data file or folder: $tmp/none" "$bin" supervise chess \
   --data "$tmp/none" --out "$tmp/sc" --iterations 1
 one_line "supervise chess, empty data" "$tmp/file: neither a ZeroLab data file nor a PGN file" "$bin" supervise chess \

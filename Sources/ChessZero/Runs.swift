@@ -114,6 +114,8 @@ extension ChessRuns {
       )
     }
     try Checkpoint.load(into: &learner.network, from: path)
+    // With gating, the network started from is the best so far.
+    if learner.best != nil { learner.best = learner.network.detachedCopy() }
   }
 }
 
@@ -182,14 +184,15 @@ extension ChessRuns {
   /// `trainSteps` gradient steps at a time on minibatches drawn from the training set, each
   /// followed by a measurement on the held-out set, a line of metrics and a checkpoint
   /// (`Runs.supervisedLoop`), until `iterations` measurements or `budget` seconds of training
-  /// time. At most `validation` held-out positions are measured, evenly spaced through the
+  /// time; a new run starts from the weights of the network file `from` when given. At most
+  /// `validation` held-out positions are measured, evenly spaced through the
   /// held-out set (the others are still never trained on). With `resume`, from the run's
   /// checkpoint when it has one (given the same data); under `iterations`, a resumed run ends
   /// exactly as an uninterrupted one.
   @discardableResult
   public static func supervised(
     config: ZeroConfig, data: ChessSupervisedData, lambda: Float, holdout: Double, validation: Int = 4096,
-    dir: String, iterations: Int?,
+    dir: String, iterations: Int?, from: String? = nil,
     budget: Double?, resume: Bool, progress: Runs.Progress? = nil, announce: Runs.Progress? = nil
   ) throws -> (learner: Learner<ChessEncoding>, measurements: [ChessSupervisedRecord], data: ChessDataSummary) {
     let start = ContinuousClock.now
@@ -204,7 +207,11 @@ extension ChessRuns {
     }
     let (learner, prior, log, measured) = try Runs.openRun(
       dir: dir, method: method, resume: resume,
-      create: { try Learner(config: config, encoding: ChessEncoding(), spec: try spec(config)) },
+      create: {
+        let learner = try Learner(config: config, encoding: ChessEncoding(), spec: try spec(config))
+        if let from { try startFrom(from, learner) }
+        return learner
+      },
       load: { path in try Learner<ChessEncoding>.load(from: path) { c in (ChessEncoding(), try spec(c)) } },
       prepare: { learner in
         var split = data.split(holdout: holdout, seed: learner.config.seed)

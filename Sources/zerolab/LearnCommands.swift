@@ -285,12 +285,15 @@ struct Supervise: ParsableCommand {
   @Option(help: "Stop after this many measurements (--steps gradient steps each).") var iterations: Int?
   @Flag(help: "Continue the run in --out from its last checkpoint (or start it when it has none yet).")
   var resume = false
+  @Option(help: "Chess: start from this network's weights (e.g. an earlier run's, to go on with new data).")
+  var from: String?
 
   func validate() throws {
     if let iterations, iterations < 0 { throw ValidationError("--iterations must be at least 0") }
     if let budget, !(budget > 0) { throw ValidationError("--budget must be positive") }
     switch game {
     case .hexapawn:
+      if from != nil { throw ValidationError("--from is for chess") }
       if !data.isEmpty { throw ValidationError("--data is for chess; Hexapawn is labelled by its solver") }
       if holdout != nil || validation != nil || lambda != nil {
         throw ValidationError("--holdout, --validation and --lambda are for chess")
@@ -351,7 +354,7 @@ struct Supervise: ParsableCommand {
         + (data.unfinishedGames > 0 ? ", \(data.unfinishedGames) games without a result" : ""))
     let r = try ChessRuns.supervised(
       config: config, data: data, lambda: lambda, holdout: holdout ?? 0.05, validation: validation, dir: out,
-      iterations: iterations,
+      iterations: iterations, from: from,
       budget: budget ?? (iterations == nil ? 10 : nil), resume: resume, progress: { Terminal.progress($0) },
       announce: { print($0) })
     Terminal.endProgress()

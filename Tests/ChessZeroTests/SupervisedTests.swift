@@ -250,6 +250,21 @@ import Testing
     let wide = try Learner(
       config: config, encoding: ChessEncoding(), spec: ChessNetworkEvaluator.spec(blocks: 1, channels: 16))
     #expect(throws: NeuralError.self) { try ChessRuns.startFrom(a + "/network.safetensors", wide) }
+    // With gating, the network started from is the best so far.
+    selfPlayConfig.gateEvery = 1
+    let gated = try Learner(
+      config: selfPlayConfig, encoding: ChessEncoding(), spec: ChessNetworkEvaluator.spec(blocks: 1, channels: 8))
+    try ChessRuns.startFrom(a + "/network.safetensors", gated)
+    var best = try #require(gated.best)
+    #expect(best.evaluate(x, training: false).policy.data == want)
+    // A supervised run can start from a network too (to go on with other data).
+    let d = Self.folder("d")
+    defer { try? FileManager.default.removeItem(atPath: d) }
+    let again = try ChessRuns.supervised(
+      config: config, data: data, lambda: 0.5, holdout: 0.3, dir: d, iterations: 0, from: a + "/network.safetensors",
+      budget: nil, resume: false)
+    var continued = again.learner.network
+    #expect(continued.evaluate(x, training: false).policy.data == want)
   }
 
   /// Bad input: a missing file, a corrupted data file, a file of something else, no usable
