@@ -193,6 +193,8 @@ expect "compare chess --budget 0" 64 "--budget must be positive" "$bin" compare 
   --out "$tmp/cc" --budget 0
 expect "compare chess --ladder-games 0" 64 "--ladder-games must be positive" "$bin" compare chess \
   --data "$tmp/file" --out "$tmp/cc" --ladder-games 0
+expect "compare chess --ladder-tc" 64 "--ladder-tc: bad time control 'x'" "$bin" compare chess --data "$tmp/file" \
+  --out "$tmp/cc" --ladder-tc x
 expect "compare chess, unknown opponent" 64 "--opponents: unknown engine 'nosuch'" "$bin" compare chess \
   --data "$tmp/file" --out "$tmp/cc" --opponents random,nosuch
 expect "compare chess, an opponent twice" 64 "--opponents names an opponent twice" "$bin" compare chess \

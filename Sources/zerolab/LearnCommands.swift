@@ -1,5 +1,6 @@
 import AlphaZero
 import ArgumentParser
+import ChessArena
 import ChessZero
 import ChessZeroLab
 import Engines
@@ -494,6 +495,10 @@ struct Compare: ParsableCommand {
       guard (1...1_000_000).contains(x) else { throw ValidationError("--ladder-sims must be positive") }
       s.ladder.simulations = x
     }
+    if let tc = c.ladderTc {
+      do { _ = try TimeControl(parsing: tc) } catch { throw ValidationError("--ladder-tc: \(error.message)") }
+      s.ladder.timeControl = tc
+    }
     if let o = c.opponents {
       let names = o.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
       if names.contains("") { throw ValidationError("--opponents needs names, comma separated") }
@@ -534,6 +539,8 @@ struct ChessCompareOptions: ParsableArguments {
   @Option(help: "Chess: the network's simulations a move in ladder games. (default: 200)") var ladderSims: Int?
   @Option(help: "Chess: ladder opponents, comma separated. (default: random,alphabeta-d1,stockfish-1350)")
   var opponents: String?
+  @Option(help: "Chess: the clock of every ladder game, BASE+INCREMENT in seconds. (default: 120+1)")
+  var ladderTc: String?
   @Option(help: "Chess: the ladder's openings file (EPD). (default: engines/openings.epd)") var openings: String?
   @Option(help: "Chess: the held-out fraction of the data's positions. (default: 0.05)") var holdout: Double?
   @Option(help: "Chess: held-out positions measured each measurement. (default: 1024)") var validation: Int?
@@ -544,7 +551,8 @@ struct ChessCompareOptions: ParsableArguments {
   var given: String? {
     let set: [(String, Bool)] = [
       ("--data", !data.isEmpty), ("--snapshots", snapshots != nil), ("--ladder-games", ladderGames != nil),
-      ("--ladder-sims", ladderSims != nil), ("--opponents", opponents != nil), ("--openings", openings != nil),
+      ("--ladder-sims", ladderSims != nil), ("--ladder-tc", ladderTc != nil), ("--opponents", opponents != nil),
+      ("--openings", openings != nil),
       ("--holdout", holdout != nil), ("--validation", validation != nil), ("--lambda", lambda != nil),
     ]
     return set.first { $0.1 }?.0
