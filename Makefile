@@ -100,11 +100,18 @@ notebook: venv-notebook
 venv-notebook:
 	@bash scripts/venv-notebook.sh
 
-# The comparison notebook, executed headlessly on a small real run so it cannot rot.
+# The comparison notebooks, executed headlessly on small real runs so they cannot rot (chess: a
+# tiny net, 3 s of training per method, 2 ladder games against opponents that need no Stockfish).
 notebook-check: venv-notebook
 	rm -rf .build/notebook-run
 	$(BIN) compare hexapawn --size 3x3 --out .build/notebook-run --budget 3 --eval-games 2 > /dev/null
 	.venv-notebook/bin/python scripts/run_notebook.py notebooks/supervised_vs_selfplay.ipynb --run .build/notebook-run
+	rm -rf .build/notebook-chess
+	$(BIN) nnue gen --games 2 --nodes 300 --every-position --out .build/notebook-chess/data > /dev/null
+	$(BIN) compare chess --data .build/notebook-chess/data --out .build/notebook-chess/run --budget 3 --snapshots 2 \
+	  --blocks 1 --channels 8 --games 2 --sims 8 --max-plies 16 --ladder-games 2 --ladder-sims 8 \
+	  --opponents random,alphabeta-d1 > /dev/null
+	.venv-notebook/bin/python scripts/run_notebook.py notebooks/compare-chess.ipynb --run .build/notebook-chess/run
 	@bash scripts/notebook_serve_check.sh .build/notebook-run
 
 # Retrain the shipped Hexapawn engines (engines/hexapawn-3x3-zero.*, engines/hexapawn-4x4-zero.*).

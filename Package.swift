@@ -194,7 +194,7 @@ let package = Package(
     // opponents, the supervised-against-self-play comparison.
     .target(
       name: "ChessZeroLab",
-      dependencies: ["GameCore", "Chess", "ChessArena", "Engines"]),
+      dependencies: ["GameCore", "Chess", "ChessArena", "Engines", "ChessZero", "AlphaZero", "NeuralCore", "LabKit"]),
     .target(
       name: "TerminalPlay",
       dependencies: [
@@ -205,7 +205,7 @@ let package = Package(
       dependencies: [
         "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "GameSearch", "GameSolver", "GameCounting", "GMP",
         "TerminalPlay", "Engines", "NeuralCore", "LabKit", "AlphaZero", "ChessZero", "NNUE", "NNUETraining", "NNUELab",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ChessZeroLab", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: executablePath
     ),
@@ -239,7 +239,9 @@ let package = Package(
       ]),
     .testTarget(
       name: "ChessZeroLabTests",
-      dependencies: ["ChessZeroLab", "ChessZero", "Engines", "Chess", "NeuralCore", "GameCore"]),
+      dependencies: [
+        "ChessZeroLab", "ChessZero", "AlphaZero", "Engines", "Chess", "NeuralCore", "GameCore", "LabKit",
+      ]),
     .testTarget(
       name: "ChessZeroTests",
       dependencies: [

@@ -184,16 +184,44 @@ case $newest in
   *"$version"*) ;;
   *) echo "cli-check: CHANGELOG.md's newest section '$newest' does not name version $version" >&2; failed=1 ;;
 esac
+# The chess comparison: bad options at once (usage), bad data in one line, no folder left
+# behind; Hexapawn refuses its options.
+expect "compare chess, no --data" 64 "compare chess needs --data" "$bin" compare chess --out "$tmp/cc"
+expect "compare chess --size" 64 "--size is for Hexapawn; chess has its board" "$bin" compare chess --size 4x4 \
+  --data "$tmp/file" --out "$tmp/cc"
+expect "compare chess --snapshots 1" 64 "--snapshots must be 2...1000" "$bin" compare chess --data "$tmp/file" \
+  --out "$tmp/cc" --snapshots 1
+expect "compare chess --budget 0" 64 "--budget must be positive" "$bin" compare chess --data "$tmp/file" \
+  --out "$tmp/cc" --budget 0
+expect "compare chess --ladder-games 0" 64 "--ladder-games must be positive" "$bin" compare chess \
+  --data "$tmp/file" --out "$tmp/cc" --ladder-games 0
+expect "compare chess --ladder-tc" 64 "--ladder-tc: bad time control 'x'" "$bin" compare chess --data "$tmp/file" \
+  --out "$tmp/cc" --ladder-tc x
+expect "compare chess, unknown opponent" 64 "--opponents: unknown engine 'nosuch'" "$bin" compare chess \
+  --data "$tmp/file" --out "$tmp/cc" --opponents random,nosuch
+expect "compare chess, an opponent twice" 64 "--opponents names an opponent twice" "$bin" compare chess \
+  --data "$tmp/file" --out "$tmp/cc" --opponents random,random
+expect "compare chess, two activations" 64 "compare chess takes one --activation and one --init" "$bin" \
+  compare chess --data "$tmp/file" --out "$tmp/cc" --activation relu,mish
+expect "compare hexapawn --data" 64 "--data is for chess" "$bin" compare hexapawn --data "$tmp/file" --out "$tmp/cc"
+expect "compare hexapawn --opponents" 64 "--opponents is for chess" "$bin" compare hexapawn --opponents random \
+  --out "$tmp/cc"
+one_line "compare chess, missing data" "no such data file or folder: $tmp/none" "$bin" compare chess \
+  --data "$tmp/none" --out "$tmp/cc" --opponents random
+if [ -e "$tmp/cc" ]; then
+  echo "cli-check: a refused compare chess left $tmp/cc behind" >&2
+  failed=1
+fi
 # Help says what a command does: Hexapawn-only commands list only hexapawn, train both games;
 # supervise lists no self-play options; compare says its --init and --activation take lists;
 # old spellings of renamed options are hidden but still work.
 help_fail() { echo "cli-check: $*" >&2; failed=1; }
-for c in solve count compare; do
+for c in solve count; do
   h=$("$bin" "$c" --help)
   grep -q '(values: hexapawn)' <<<"$h" || help_fail "zerolab $c --help does not list its game"
   ! grep -q 'values: hexapawn, chess' <<<"$h" || help_fail "zerolab $c --help offers chess"
 done
-for c in train supervise; do
+for c in train supervise compare; do
   grep -q '(values: hexapawn, chess)' <<<"$("$bin" "$c" --help)" || help_fail "zerolab $c --help does not list both games"
 done
 h=$("$bin" supervise --help)

@@ -1,6 +1,9 @@
 import AlphaZero
 import ArgumentParser
+import ChessArena
 import ChessZero
+import ChessZeroLab
+import Engines
 import Foundation
 import GameCore
 import Hexapawn
@@ -374,15 +377,25 @@ struct Supervise: ParsableCommand {
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Supervised against self-play learning: which reaches perfect play, how fast, with which init and activation.",
+      "Supervised against self-play learning: Hexapawn against its solver, chess in Elo against fixed opponents.",
     discussion: """
-      For every initializer and activation given, trains a network on solver labels and another \
-      by self-play, each for --budget seconds (or until it has held 100 % optimal moves for \
-      10 s), measuring both against the exact solver from the untrained network on. Writes \
-      OUT/metrics.jsonl, OUT/report.md (every figure explained), OUT/best_possible.json (the \
-      board's best values, from the solver) and SVG plots, and prints the table. With \
-      --iterations every run is that many measurements instead (no time budget, no early stop), \
-      so the comparison depends on the seed alone; --resume continues a killed comparison.
+      Hexapawn: for every initializer and activation given, trains a network on solver labels \
+      and another by self-play, each for --budget seconds (or until it has held 100 % optimal \
+      moves for 10 s), measuring both against the exact solver from the untrained network on. \
+      Writes OUT/metrics.jsonl, OUT/report.md (every figure explained), OUT/best_possible.json \
+      (the board's best values, from the solver) and SVG plots, and prints the table. With \
+      --iterations every run is that many measurements instead (no time budget, no early \
+      stop), so the comparison depends on the seed alone; --resume continues a killed \
+      comparison.
+
+      Chess: supervised only (on --data), supervised then self-play (the supervised network at \
+      half the budget, then self-play from it) and self-play from zero, each for --budget \
+      seconds of training in --snapshots segments with a network snapshot after each. Every \
+      snapshot and the untrained network then play --ladder-games games against each of \
+      --opponents at --ladder-sims simulations a move: Elo with its 95 % interval. Writes \
+      OUT/settings.json, OUT/runs/ (each run's checkpoint and metrics), OUT/snapshots/, \
+      OUT/snapshots.jsonl, OUT/ladder.jsonl, OUT/report.md and Elo plots against time and \
+      positions; --resume skips finished segments and measured snapshots.
 
       Examples:
         zerolab compare hexapawn --size 4x4 --out runs/compare-4x4 --budget 60
@@ -390,9 +403,14 @@ struct Compare: ParsableCommand {
           --init he_normal,autoinit --activation relu,mish
         zerolab compare hexapawn --size 3x3 --out runs/compare-3x3 --iterations 40 \\
           --resume
+        zerolab compare chess --data data/gen0 --out runs/cmp-chess --budget 3600 \\
+          --blocks 4 --channels 64
+        zerolab compare chess --data data/gen0 --out runs/cmp-tiny --budget 4 \\
+          --blocks 1 --channels 8 --games 2 --sims 8 --max-plies 16 \\
+          --ladder-games 2 --ladder-sims 8 --opponents random,alphabeta-d1
       """)
 
-  @Argument(help: "The game.") var game: HexapawnGame
+  @Argument(help: "The game.") var game: GameName
   @OptionGroup(title: "Network") var network: NetworkOptions
   @Option(help: "Activations, comma separated: each is trained with each --init.") var activation: String = "relu"
   @Option(name: .customLong("init"), help: "Initializers, comma separated: each is trained with each --activation.")
@@ -400,16 +418,32 @@ struct Compare: ParsableCommand {
   @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
   @OptionGroup(title: "Self-play") var selfPlay: ZeroSelfPlayOptions
   @Option(help: "Run folder.") var out: String
-  @Option(help: "Seconds of training per run. (default: 45 unless --iterations is given)") var budget: Double?
-  @Option(help: "Measurements per run instead of --budget (self-play: iterations).") var iterations: Int?
+  @Option(help: "Seconds of training per run. (default: 45 for Hexapawn, 600 for chess, unless --iterations is given)")
+  var budget: Double?
+  @Option(help: "Measurements per run instead of --budget (self-play: iterations; chess: per segment).")
+  var iterations: Int?
   @Flag(help: "Continue the comparison in --out: finished runs are kept, the others resume.") var resume = false
+  @OptionGroup(title: "Chess") var chess: ChessCompareOptions
+
   func validate() throws {
-    try game.game.requireHexapawn("compare")
     if let iterations, iterations < 0 { throw ValidationError("--iterations must be at least 0") }
     if iterations != nil && budget != nil { throw ValidationError("give --budget or --iterations, not both") }
+    switch game {
+    case .hexapawn:
+      if let option = chess.given { throw ValidationError("\(option) is for chess") }
+    case .chess:
+      if iterations == 0 { throw ValidationError("--iterations must be positive") }
+      if let budget, !(budget > 0 && budget.isFinite) { throw ValidationError("--budget must be positive") }
+      if network.size != nil { throw ValidationError("--size is for Hexapawn; chess has its board") }
+      if activation.contains(",") || initializer.contains(",") {
+        throw ValidationError("compare chess takes one --activation and one --init")
+      }
+      _ = try chessSettings()
+    }
   }
 
   func run() throws {
+    if game == .chess { return try runChess() }
     let initList = initializer.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     let actList = activation.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     let base = try learningConfig(
@@ -427,5 +461,105 @@ struct Compare: ParsableCommand {
       Terminal.endProgress()
       throw RuntimeError(e.message)
     }
+  }
+
+  /// The chess comparison's settings from the options (a one-line error for a bad one).
+  func chessSettings() throws -> ChessCompareSettings {
+    var config = try learningConfig(
+      network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: [initializer],
+      activations: [activation])
+    config.size = "8x8"
+    config.maxPlies = config.maxPlies ?? 200
+    config.mirror = false
+    let c = chess
+    if c.data.isEmpty { throw ValidationError("compare chess needs --data (PGN or data files, or folders)") }
+    if c.data.contains("") { throw ValidationError("--data needs a file or folder") }
+    var s = ChessCompareSettings(
+      config: config, budget: iterations == nil ? budget ?? 600 : nil, iterations: iterations, data: c.data)
+    if let k = c.snapshots {
+      guard (2...1000).contains(k) else { throw ValidationError("--snapshots must be 2...1000") }
+      s.snapshots = k
+    }
+    if let x = c.lambda {
+      guard (0...1).contains(x) else { throw ValidationError("--lambda must be in [0, 1]") }
+      s.lambda = x
+    }
+    if let x = c.holdout {
+      guard (0..<1).contains(x) else { throw ValidationError("--holdout must be in [0, 1)") }
+      s.holdout = x
+    }
+    if let x = c.validation {
+      guard x > 0 else { throw ValidationError("--validation must be positive") }
+      s.validation = x
+    }
+    if let x = c.ladderGames {
+      guard (1...100_000).contains(x) else { throw ValidationError("--ladder-games must be positive") }
+      s.ladder.games = x
+    }
+    if let x = c.ladderSims {
+      guard (1...1_000_000).contains(x) else { throw ValidationError("--ladder-sims must be positive") }
+      s.ladder.simulations = x
+    }
+    if let tc = c.ladderTc {
+      do { _ = try TimeControl(parsing: tc) } catch { throw ValidationError("--ladder-tc: \(error.message)") }
+      s.ladder.timeControl = tc
+    }
+    if let o = c.opponents {
+      let names = o.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if names.contains("") { throw ValidationError("--opponents needs names, comma separated") }
+      if Set(names).count != names.count { throw ValidationError("--opponents names an opponent twice") }
+      for n in names {
+        do { _ = try Ladder.opponent(n) } catch { throw ValidationError("--opponents: \(error.message)") }
+      }
+      s.ladder.opponents = names
+    }
+    s.openings = c.openings ?? EngineMatches.defaultOpenings
+    if let p = s.problem { throw ValidationError(p) }
+    return s
+  }
+
+  func runChess() throws {
+    let settings = try chessSettings()
+    do {
+      let report = try ChessCompare.run(settings, dir: out, resume: resume, progress: { Terminal.progress($0) })
+      Terminal.endProgress()
+      print(report)
+      print("Written: " + ChessCompare.written(settings).map { "\(out)/\($0)" }.joined(separator: ", "))
+    } catch let e as any ZeroLabError {
+      Terminal.endProgress()
+      throw RuntimeError(e.message)
+    }
+  }
+}
+
+/// The options only `compare chess` takes.
+struct ChessCompareOptions: ParsableArguments {
+  @Option(
+    parsing: .upToNextOption,
+    help: "Chess: PGN files, 'zerolab nnue gen' or 'nnue label' data files, or folders of them.")
+  var data: [String] = []
+  @Option(help: "Chess: training segments per method, a network snapshot after each. (default: 4)")
+  var snapshots: Int?
+  @Option(help: "Chess: ladder games against each opponent. (default: 20)") var ladderGames: Int?
+  @Option(help: "Chess: the network's simulations a move in ladder games. (default: 200)") var ladderSims: Int?
+  @Option(help: "Chess: ladder opponents, comma separated. (default: random,alphabeta-d1,stockfish-1350)")
+  var opponents: String?
+  @Option(help: "Chess: the clock of every ladder game, BASE+INCREMENT in seconds. (default: 120+1)")
+  var ladderTc: String?
+  @Option(help: "Chess: the ladder's openings file (EPD). (default: engines/openings.epd)") var openings: String?
+  @Option(help: "Chess: the held-out fraction of the data's positions. (default: 0.05)") var holdout: Double?
+  @Option(help: "Chess: held-out positions measured each measurement. (default: 1024)") var validation: Int?
+  @Option(help: "Chess data files: the weight of the search score in the value target. (default: 0.5)")
+  var lambda: Float?
+
+  /// The first chess option given, for Hexapawn's refusal.
+  var given: String? {
+    let set: [(String, Bool)] = [
+      ("--data", !data.isEmpty), ("--snapshots", snapshots != nil), ("--ladder-games", ladderGames != nil),
+      ("--ladder-sims", ladderSims != nil), ("--ladder-tc", ladderTc != nil), ("--opponents", opponents != nil),
+      ("--openings", openings != nil),
+      ("--holdout", holdout != nil), ("--validation", validation != nil), ("--lambda", lambda != nil),
+    ]
+    return set.first { $0.1 }?.0
   }
 }
