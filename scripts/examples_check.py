@@ -163,6 +163,16 @@ def readme_examples(readme):
 FIXTURES = [
     ("data/gen0", ["data/gen0"], ["zerolab nnue gen --games 2 --nodes 300 --out data/gen0"], []),
     ("data/gen1", ["data/gen1"], ["zerolab nnue gen --games 2 --nodes 300 --out data/gen1 --seed 2"], []),
+    ("data/zero0", ["data/zero0"], ["zerolab nnue gen --games 2 --nodes 300 --every-position --out data/zero0"], []),
+    (
+        "runs/sup",
+        ["runs/sup"],
+        [
+            "zerolab supervise chess --data data/zero0 --out runs/sup --iterations 1 --blocks 6 --channels 64"
+            " --steps 2"
+        ],
+        ["data/zero0"],
+    ),
     (
         "runs/nnue-loop/gen0/data",
         ["runs/nnue-loop/gen0/data"],
