@@ -149,6 +149,8 @@ let package = Package(
     // The int8 products of the quantized inference path, in C for its run-time choice of
     // kernel (AVX2 where the CPU has it, whatever the build targets).
     .target(name: "CInt8Kernels"),
+    // The floating-point mode of the threads that run networks (subnormals flushed to zero).
+    .target(name: "CFloatControl"),
     .target(name: "GameCore"),
     .target(name: "LabKit", dependencies: ["GameCore"]),
     .target(name: "GMP", dependencies: ["CGMP"]),
@@ -168,7 +170,8 @@ let package = Package(
     .target(
       name: "NeuralCore",
       dependencies: [
-        "GameCore", "LabKit", "CBLAS", "CInt8Kernels", .product(name: "RealModule", package: "swift-numerics"),
+        "GameCore", "LabKit", "CBLAS", "CInt8Kernels", "CFloatControl",
+        .product(name: "RealModule", package: "swift-numerics"),
       ],
       swiftSettings: neuralPath
     ),

@@ -309,12 +309,16 @@ extension Float {
 /// Runs `body(0..<count)` on up to `count` threads and waits (`body` must only touch what
 /// its index owns).
 func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+  FloatEnvironment.flushSubnormals()
   if count <= 1 {
     body(0)
     return
   }
   withoutActuallyEscaping(body) { b in
     nonisolated(unsafe) let run = b
-    DispatchQueue.concurrentPerform(iterations: count) { run($0) }
+    DispatchQueue.concurrentPerform(iterations: count) {
+      FloatEnvironment.flushSubnormals()
+      run($0)
+    }
   }
 }

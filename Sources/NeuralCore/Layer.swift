@@ -131,6 +131,7 @@ public struct Sequential: Layer {
   }
 
   public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
+    FloatEnvironment.flushSubnormals()
     var y = x
     if training {
       for i in layers.indices { y = layers[i].forward(y, training: true) }
@@ -155,6 +156,7 @@ public struct Sequential: Layer {
   }
 
   public mutating func backward(_ dy: TensorBuffer) -> TensorBuffer {
+    FloatEnvironment.flushSubnormals()
     var g = dy
     for i in layers.indices.reversed() { g = layers[i].backward(g) }
     return g

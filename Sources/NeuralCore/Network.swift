@@ -127,6 +127,7 @@ public struct PolicyValueNetwork: Layer {
   /// Runs the network on `x` (`[N] + spec.inputShape`); returns both heads in their own
   /// buffers. In training, `x` must stay unchanged until `backward`.
   public mutating func evaluate(_ x: TensorBuffer, training: Bool) -> PolicyValueBuffers {
+    FloatEnvironment.flushSubnormals()
     let r = spec.inputShape.count
     var fits = x.rank == r + 1
     var i = 0
@@ -149,6 +150,7 @@ public struct PolicyValueNetwork: Layer {
   /// Backward through both heads and the trunk; returns the input gradient.
   @discardableResult
   public mutating func backward(policy dp: TensorBuffer, value dv: TensorBuffer) -> TensorBuffer {
+    FloatEnvironment.flushSubnormals()
     LayerBuffers.claim(&buffers)
     let gp = policyHead.backward(dp)
     let gv = valueHead.backward(dv)

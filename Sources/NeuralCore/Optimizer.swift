@@ -82,6 +82,7 @@ public struct Optimizer: Sendable {
 
   /// Applies one update to every parameter of `model` from its accumulated gradient.
   public mutating func update<L: Layer>(_ model: inout L) {
+    FloatEnvironment.flushSubnormals()
     let lr = currentLearningRate
     step += 1
     var index = 0

@@ -103,6 +103,7 @@ public enum Parallel {
     }
 
     private func work(index: Int) {
+      FloatEnvironment.flushSubnormals()
       var seen = 0
       pthread_mutex_lock(lock)
       while true {
