@@ -36,6 +36,9 @@ public final class BuiltinEngine: ChessEngineHandle {
 
   /// An engine named `name` searching with `searcher`, every move capped at `depth` plies
   /// and `nodes` nodes when given.
+  /// Milliseconds past its clock after which a search is told to stop.
+  static let overrun = 250
+
   public init(name: String, searcher: any ChessSearching, depth: Int? = nil, nodes: Int? = nil) {
     self.name = name
     self.searcher = searcher
@@ -50,7 +53,18 @@ public final class BuiltinEngine: ChessEngineHandle {
     if let d = depthCap { l.depth = min(l.depth ?? d, d) }
     if let n = nodeCap { l.nodes = min(l.nodes ?? n, n) }
     searcher.stopSignal.reset()
+    // A search that overruns its clock is stopped just after the point where it would lose on
+    // time anyway, so that a game always ends.
+    let side = game.position.sideToMove
+    let clock = l.moveTime ?? (side == .white ? l.whiteTime : l.blackTime)
+    let watchdog = clock.map { ms -> DispatchWorkItem in
+      let signal = searcher.stopSignal
+      let item = DispatchWorkItem { signal.stop() }
+      DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(ms + Self.overrun), execute: item)
+      return item
+    }
     let r = searcher.search(game.position, history: game.keys, limits: l)
+    watchdog?.cancel()
     let score = r.mateIn.map { "mate \($0)" } ?? "cp \(r.score)"
     lastInfo = "depth \(r.depth) score \(score) nodes \(r.nodes)"
     return r.bestMove

@@ -216,8 +216,11 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
 
   /// Appends to `batch` the positions this search waits for, at most `config.batchSize` of
   /// them, and returns how many; simulations that end in finished positions run on their own
-  /// meanwhile. Returns 0 only once the search is complete. Call it again only after
-  /// `receive` has taken the evaluations of the positions it appended.
+  /// meanwhile. Returns 0 when the search is complete, or after a round whose simulations all
+  /// ended in finished positions (a mate found at the root takes every simulation, and a
+  /// search with a budget of billions must still come back to its caller's clock): call it
+  /// again while `isComplete` is false. Call it again only after `receive` has taken the
+  /// evaluations of the positions it appended.
   @discardableResult
   public func collectLeaves(into batch: inout [G]) -> Int {
     precondition(inFlight.isEmpty, "collectLeaves before the last leaves were received")
@@ -230,16 +233,14 @@ public final class PUCTSearch<G: GameState, E: PolicyValueEvaluator> where E.Gam
       batch.append(r)
       return 1
     case .running:
-      while stage == .running {
-        selectLeaves()
-        let waiting = inFlight.reduce(0) { $0 + ($1.moves.isEmpty ? 0 : 1) }
-        if waiting > 0 {
-          for leaf in inFlight where !leaf.moves.isEmpty { batch.append(leaf.position) }
-          return waiting
-        }
-        // Only finished positions: nothing for the evaluator.
-        if !inFlight.isEmpty { receive([]) }
+      selectLeaves()
+      let waiting = inFlight.reduce(0) { $0 + ($1.moves.isEmpty ? 0 : 1) }
+      if waiting > 0 {
+        for leaf in inFlight where !leaf.moves.isEmpty { batch.append(leaf.position) }
+        return waiting
       }
+      // Only finished positions: nothing for the evaluator this round.
+      if !inFlight.isEmpty { receive([]) }
       return 0
     }
   }

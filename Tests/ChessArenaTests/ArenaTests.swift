@@ -187,3 +187,34 @@ final class ScriptedEngine: ChessEngineHandle {
     #expect(arena.games.first?.termination == "checkmate")
   }
 }
+
+/// A searcher that ignores its limits and answers only when told to stop.
+final class DeafSearcher: ChessSearching, @unchecked Sendable {
+  let stopSignal = StopSignal()
+  var onIteration: ((SearchInfo) -> Void)?
+  let lastInfo = SearchInfo(depth: 0, seldepth: 0, score: 0, nodes: 0, milliseconds: 0, pv: [], hashfull: 0)
+  func resizeHash(megabytes: Int) {}
+  func newGame() {}
+  func search(_ root: ChessPosition, history: [UInt64], limits: SearchLimits) -> SearchResult<Move> {
+    let start = ContinuousClock.now
+    while !stopSignal.isSet { usleep(1000) }
+    return SearchResult(
+      bestMove: root.legalMoves.first, score: 0, depth: 0, nodes: 0, pv: [], proven: false,
+      elapsed: ContinuousClock.now - start)
+  }
+}
+
+/// An in-process engine that overruns its clock is stopped shortly after it, so a game
+/// ends (on time) instead of waiting for it.
+@Suite struct BuiltinEngineClockTests {
+  @Test func aSearchPastItsClockIsStopped() throws {
+    let engine = BuiltinEngine(name: "deaf", searcher: DeafSearcher())
+    var limits = SearchLimits()
+    limits.whiteTime = 100
+    let t0 = ContinuousClock.now
+    let move = engine.bestMove(GameRecord(start: ChessPosition()), limits: limits)
+    let spent = ContinuousClock.now - t0
+    #expect(move != nil)
+    #expect(spent >= .milliseconds(300) && spent < .milliseconds(2000))
+  }
+}

@@ -206,3 +206,28 @@ struct SolvedPositions {
     #expect(search.maxDepth >= 1 && search.depthSum >= search.simulations)
   }
 }
+
+/// Every move of this position wins at once, so every simulation ends in a finished position
+/// and none needs the evaluator: with a budget of billions, each round still comes back to
+/// the caller (which checks its clock between rounds) instead of running the budget out.
+@Suite struct PUCTFinishedLeavesTests {
+  @Test(arguments: [PUCTConfig.Root.puct, .gumbel])
+  func roundsOfFinishedPositionsReturn(root: PUCTConfig.Root) throws {
+    let p = try HexapawnPosition(fen: "p1p/1P1/3 w")
+    #expect(p.legalMoves.allSatisfy { p.playing($0).isFinished })
+    let search = PUCTSearch(
+      evaluator: HashEvaluator(),
+      config: PUCTConfig(root: root, simulations: Int(Int32.max), batchSize: 8, gumbelActions: 4))
+    search.begin(p)
+    var batch: [HexapawnPosition] = []
+    var rounds = 0
+    while search.simulations < 1000 && rounds < 10_000 {
+      batch.removeAll()
+      if search.collectLeaves(into: &batch) > 0 { search.receive(search.evaluator.evaluate(batch)[...]) }
+      rounds += 1
+    }
+    #expect(!search.isComplete && search.simulations >= 1000 && search.simulations < 100_000)
+    search.conclude()
+    #expect(p.legalMoves.contains(search.result().bestMove))
+  }
+}
