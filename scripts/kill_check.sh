@@ -13,12 +13,13 @@
 # Left out of the comparison, because they measure the wall clock: the JSON keys
 # `wall_seconds` and `seconds`, the `checksum` of each JSON file and line (it covers them, and
 # is checked instead), the timing columns of report.md (headers ending in `(s)`), the plots
-# against time (`*_vs_time.svg`), and a learning run's `checkpoint/` folder (its state holds
+# against time (`*_vs_time*.svg`), and a learning run's `checkpoint/` folder (its state holds
 # the clock; the final network and metrics stand for it). The run folder's own path inside
 # JSON strings (a loop names its nets by path) is read as `OUT`. Every run and resume uses
 # the same thread counts (nnue train's float sums depend on its --threads).
 #
-# JOB is one of: nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess, compare
+# JOB is one of: nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess, compare,
+# compare-chess
 # (`all`: each in turn). The moments are spread over the whole run (below, at "The kill moments"); a finished
 # run resumed once more must also change nothing. `make test` runs every job with 3 kills,
 # `make kill-check` with 20.
@@ -28,7 +29,7 @@ job=${1:?usage: kill_check.sh JOB [KILLS] [BIN]}
 kills=${2:-3}
 bin=${3:-.build/release/zerolab}
 if [ "$job" = all ]; then
-  for j in nnue-gen nnue-train nnue-loop train train-chess supervise supervise-chess compare; do bash "$0" "$j" "$kills" "$bin"; done
+  for j in nnue-gen nnue-train nnue-loop train train-chess supervise supervise-chess compare compare-chess; do bash "$0" "$j" "$kills" "$bin"; done
   exit 0
 fi
 tmp=$(mktemp -d)
@@ -74,9 +75,16 @@ case "$job" in
     first=(compare hexapawn --size 3x3 --iterations 15 "${small_net[@]}" --games 3 --sims 8 --steps 5 --init "$inits")
     again=("${first[@]}" --resume)
     ;;
+  compare-chess)
+    "$bin" nnue gen --games 6 --nodes 300 --threads 2 --seed 3 --every-position --out "$tmp/data" >/dev/null 2>&1
+    opponents=random,alphabeta-d1
+    first=(compare chess --data "$tmp/data" --iterations 2 --snapshots 2 --blocks 1 --channels 8 --games 2 --sims 8
+      --max-plies 16 --steps 3 --batch 32 --ladder-games 2 --ladder-sims 8 --opponents "$opponents")
+    again=("${first[@]}" --resume)
+    ;;
   *)
     echo "kill-check: unknown job $job (nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess," \
-      "compare, all)" >&2
+      "compare, compare-chess, all)" >&2
     exit 2
     ;;
 esac

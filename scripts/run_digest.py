@@ -15,7 +15,7 @@ instead). Left out of the content, and nothing else:
   generations): the wall clock;
 - the key `checksum` of JSON files and lines: it covers the clock above (it is checked instead);
 - in `report.md`, the table columns whose header ends in `(s)` (training time, time to 100 %);
-- the plots against time (`*_vs_time.svg`);
+- the plots against time (`*_vs_time*.svg`);
 - the run folder's own path inside JSON strings (a loop names its nets by path), read as `OUT`.
 
 `check` verifies, independently of ZeroLab's own reader, that every JSON file and JSON Lines
@@ -61,7 +61,7 @@ def compared(rel: Path) -> bool:
         return False
     if any(part in ("checkpoint", "checkpoint.old", "checkpoint.new") for part in rel.parts[:-1]):
         return False
-    return not rel.name.endswith("_vs_time.svg")
+    return not (rel.suffix == ".svg" and "_vs_time" in rel.stem)
 
 
 def outputs(root: Path):

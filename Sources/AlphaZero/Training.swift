@@ -504,30 +504,54 @@ extension Learner where Encoding == HexapawnEncoding {
 /// Resignation's bookkeeping over a self-play run: the lowest value seen by each side that went
 /// on to win or draw a game played out (the most recent 2000), from which the threshold comes,
 /// and the counts behind the false-positive rate.
+///
+/// The false-positive rate is AlphaGo Zero's, the quantity the threshold aims at: of the sides
+/// of played-out games that did not lose, the fraction whose value fell below the threshold in
+/// force (they would have resigned a game they went on to win or draw). Each game is counted
+/// under the threshold its searches ran with, so the rate measures the threshold on games that
+/// did not set it. Its complement from the other side, the precision of a resignation, is
+/// `falsePositives / wouldResign`.
 public struct ResignationStatistics: Codable, Sendable, Equatable {
   /// The lowest values of the sides that did not lose, in games played out.
   public var survivorLows: [Float] = []
   /// The threshold in force (nil until 20 games have been played out).
   public var threshold: Float?
-  /// Games resigned; games played out in which a side fell below the threshold in force,
-  /// and those of them that this side did not lose (false positives).
+  /// Games resigned; sides of games played out under a threshold that fell below it, those of
+  /// them that did not lose (false positives), and all the sides that did not lose.
   public var resigned = 0
   public var wouldResign = 0
   public var falsePositives = 0
+  public var survivors = 0
 
   public init() {}
 
-  /// The measured false-positive rate (nil before any played-out game would have resigned).
-  public var falsePositiveRate: Double? { wouldResign == 0 ? nil : Double(falsePositives) / Double(wouldResign) }
+  enum CodingKeys: String, CodingKey { case survivorLows, threshold, resigned, wouldResign, falsePositives, survivors }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    survivorLows = try c.decode([Float].self, forKey: .survivorLows)
+    threshold = try c.decodeIfPresent(Float.self, forKey: .threshold)
+    resigned = try c.decode(Int.self, forKey: .resigned)
+    wouldResign = try c.decode(Int.self, forKey: .wouldResign)
+    falsePositives = try c.decode(Int.self, forKey: .falsePositives)
+    // Checkpoints written before the count existed: the sides that did not lose are unknown.
+    survivors = try c.decodeIfPresent(Int.self, forKey: .survivors) ?? 0
+  }
+
+  /// The measured false-positive rate (nil before a played-out game under a threshold).
+  public var falsePositiveRate: Double? { survivors == 0 ? nil : Double(falsePositives) / Double(survivors) }
 
   /// Records a game played out: each side's lowest value, its outcome, and the threshold its
   /// searches ran under.
   public mutating func playedOut(lowest: [Float], outcome: Outcome?, threshold: Float?) {
     for (k, side) in [Side.white, .black].enumerated() {
       let lost = (outcome?.score(for: side) ?? 0) < 0
-      if let threshold, lowest[k] < threshold {
-        wouldResign += 1
-        if !lost { falsePositives += 1 }
+      if let threshold {
+        if lowest[k] < threshold {
+          wouldResign += 1
+          if !lost { falsePositives += 1 }
+        }
+        if !lost { survivors += 1 }
       }
       if !lost { survivorLows.append(lowest[k]) }
     }

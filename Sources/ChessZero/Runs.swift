@@ -21,7 +21,8 @@ public struct ChessRunRecord: RunRecord, Equatable {
   public var gateScore: Double?
   public var bestIteration: Int?
   /// Resignation: the threshold in force, games resigned so far, and the false-positive rate
-  /// measured on the games played out (nil without resignation, or before it is measured).
+  /// measured on the games played out (of their sides that did not lose, the fraction that
+  /// fell below the threshold; nil without resignation, or before it is measured).
   public var resignThreshold: Double?
   public var resignedGames: Int?
   public var resignFalsePositiveRate: Double?

@@ -425,7 +425,8 @@ public enum ChessCompare {
     for m in ChessMethod.allCases {
       r += "### \(methodName(m.rawValue))\n\n"
       r +=
-        "| snapshot | seconds | positions | games | " + opponents.map { "vs \($0)" }.joined(separator: " | ") + " |\n"
+        "| snapshot | trained (s) | positions | games | " + opponents.map { "vs \($0)" }.joined(separator: " | ")
+        + " |\n"
       r += "|---|---|---|---|" + String(repeating: "---|", count: opponents.count) + "\n"
       for s in snapshots where s.method == m.rawValue || s.method == "untrained" {
         r += "| \(s.name) | \(seconds(s.seconds)) | \(s.positions) | \(s.games) | "

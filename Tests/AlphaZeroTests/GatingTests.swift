@@ -89,7 +89,7 @@ import Testing
     #expect(a.evaluate(x, training: false).value.tensor == b.evaluate(x, training: false).value.tensor)
   }
 
-  @Test func resignationThresholdComesFromTheSurvivors() {
+  @Test func resignationThresholdComesFromTheSurvivors() throws {
     var r = ResignationStatistics()
     // Fewer than 20 played-out sides: no threshold yet.
     for _ in 0..<9 { r.survivorLows += [-0.95, 0.2] }
@@ -104,13 +104,22 @@ import Testing
     r.survivorLows = [Float](repeating: -0.1, count: 50)
     r.update(target: 0.05)
     #expect(r.threshold == -0.7)
-    // Played-out games: a side below the threshold that did not lose is a false positive.
+    // Played-out games: a side below the threshold that did not lose is a false positive; the
+    // rate is over the sides that did not lose (4 here: the winners and both drawing sides).
     var s = ResignationStatistics()
+    #expect(s.falsePositiveRate == nil)
     s.playedOut(lowest: [-0.95, 0.3], outcome: .win(.white), threshold: -0.9)
     s.playedOut(lowest: [0.2, -0.97], outcome: .win(.white), threshold: -0.9)
     s.playedOut(lowest: [-0.5, -0.6], outcome: .draw, threshold: -0.9)
-    #expect(s.wouldResign == 2 && s.falsePositives == 1 && s.falsePositiveRate == 0.5)
+    #expect(s.wouldResign == 2 && s.falsePositives == 1 && s.survivors == 4 && s.falsePositiveRate == 0.25)
     #expect(s.survivorLows == [-0.95, 0.2, -0.5, -0.6])
+    // Games before any threshold add lows but count toward no rate.
+    s.playedOut(lowest: [-0.99, 0.5], outcome: .draw, threshold: nil)
+    #expect(s.survivors == 4 && s.falsePositiveRate == 0.25 && s.survivorLows.count == 6)
+    // A checkpoint written before `survivors` existed still loads.
+    let old = #"{"survivorLows":[-0.5],"resigned":1,"wouldResign":2,"falsePositives":1}"#
+    let loaded = try JSONDecoder().decode(ResignationStatistics.self, from: Data(old.utf8))
+    #expect(loaded.survivors == 0 && loaded.falsePositiveRate == nil && loaded.resigned == 1)
   }
 
   @Test func detachedCopiesShareNothing() throws {
