@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift fuzz/Sources fuzz/Package.swift
 
-.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-int8 bench-zero bench-backends venv-jax venv-cluster cluster-check bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue zero-ship arena-zero bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak
+.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-int8 bench-zero bench-backends venv-jax venv-cluster cluster-check bench-cluster bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue zero-ship arena-zero bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak
 
 all: build
 
@@ -38,6 +38,7 @@ help:
 	@echo "make bench-engine  alpha-beta nodes/s against Stockfish's own bench nodes/s"
 	@echo "make wac           share of Win at Chess (bench/wac.epd) solved at WAC_TIME (1) s a position"
 	@echo "make arena-sf      GAMES (40) games at 10+0.1 against stockfish-1350 and stockfish-1800 (long)"
+	@echo "make bench-cluster positions/s of zerolab-cluster (1, 2 worker nodes) against zerolab nnue gen (1, 2 threads)"
 	@echo "make bench-nnue    NNUE incremental evaluations/s (one core) and search nodes/s next to handcrafted"
 	@echo "make nnue-loop     the NNUE self-play loop (long: data, training, arena per generation)"
 	@echo "make nnue-compare  NNUE on Stockfish 15.1 labels against our own labels, same positions"
@@ -130,6 +131,12 @@ venv:
 # three-node Ray cluster on 127.0.0.1 and compare its data with one machine's, byte for byte.
 venv-cluster:
 	@bash scripts/venv-cluster.sh
+
+# Positions/s of zerolab nnue gen with 1 and 2 threads against zerolab-cluster with 1 and 2
+# worker nodes of one CPU on this machine, and the overhead per task (docs/cluster.md).
+bench-cluster: venv-cluster
+	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
+	.venv-cluster/bin/python bench/cluster_throughput.py $(BIN)
 
 cluster-check: venv-cluster
 	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)

@@ -286,6 +286,11 @@ def check_refused_input(c, cluster):
     expect(digest(out) == c.reference(5, ("--games", "9")), "a refused run changed the folder")
 
 
+def running(path):
+    """Whether a process whose command line names `path` runs."""
+    return subprocess.run(["pgrep", "-f", path], stdout=subprocess.DEVNULL).returncode == 0
+
+
 def check_help_examples(c, cluster):
     """Every example of the help runs (against this cluster) and stops cleanly on SIGINT."""
     p = subprocess.run(c.command("nnue-gen", "--help"), capture_output=True, text=True, check=True)
@@ -311,6 +316,11 @@ def check_help_examples(c, cluster):
         stdout, stderr = q.communicate(timeout=30)
         expect(q.returncode == 130 and "Traceback" not in stderr and "rerun" in stderr,
                f"{example}: exit {q.returncode}: {stderr}")
+        # The interrupted driver's tasks are cancelled, and the zerolab processes they ran end too.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and running(worker.cache_dir()):
+            time.sleep(0.2)
+        expect(not running(worker.cache_dir()), f"{example}: zerolab still runs after the driver was interrupted")
         shutil.rmtree(folder)
 
 

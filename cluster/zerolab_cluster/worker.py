@@ -8,6 +8,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
 from zerolab_cluster import shards
@@ -27,6 +28,18 @@ def _file_sha256(path):
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _die_with_parent():
+    """In the child, before zerolab starts: Linux kills it when the Ray worker that started it
+    dies (a cancelled task, a lost node), so no shard is played on for nobody."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def materialize(blob, executable=False):
@@ -75,7 +88,8 @@ def make_shard(job, k, manifest):
                 f.write(manifest)
         command = [binary, "nnue", "gen", *args, "--out", "out", "--shards", str(k), "--threads", "1"]
         env = dict(os.environ, NO_COLOR="1")
-        p = subprocess.run(command, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        p = subprocess.run(command, cwd=work, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                           preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         if p.returncode != 0:
             lines = [line for line in p.stderr.splitlines() if line.strip()]
             raise ShardFailed(lines[-1].removeprefix("Error: ") if lines else f"zerolab exited {p.returncode}")
