@@ -177,11 +177,20 @@ def check_driver_killed(c, cluster):
     p.wait()
     shards = [n for n in os.listdir(out) if n.endswith(".zldata")]
     expect(0 < len(shards) < 7, f"the driver was killed with {len(shards)} of 7 shards written")
+    # What a driver killed while writing leaves: a temporary file of a process that is gone
+    # (removed by the rerun), and one of a process that still runs (kept).
+    stale = os.path.join(out, f".gen-s8-00006.zldata.tmp-{p.pid}-0123abcd")
+    live = os.path.join(out, f".gen-s8-00006.zldata.tmp-{os.getpid()}-0123abcd")
+    for path in (stale, live):
+        with open(path, "wb") as f:
+            f.write(b"ZLNNDATA partial")
     o = c.options(out, 8)
     o.shard_games = 1
     text = io.StringIO()
     summary = gen.run(o, ray, ray.remote(worker.make_shard), out=text)
     expect(summary["skipped"] == len(shards), f"the rerun did not keep the {len(shards)} shards: {summary}")
+    expect(not os.path.exists(stale) and os.path.exists(live), "a dead writer's temporary file was not removed")
+    os.unlink(live)
     ref = c.folder("killed-ref")
     subprocess.run([c.binary, "nnue", "gen", *SETTINGS, "--seed", "8", "--shard-games", "1", "--out", ref],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -261,21 +270,22 @@ def check_node_killed(c, cluster):
 
 
 def check_refused_input(c, cluster):
-    out = c.folder("plain")  # holds seed 5's data, made with --nodes 300
+    out = c.folder("refused")
+    c.drive(out, 11)  # seed 11's data, made with --nodes 300
     env = dict(os.environ, NO_COLOR="1")
 
-    def one_line(args, pattern):
+    def one_line(args, pattern, env=env):
         started = time.monotonic()
         p = subprocess.run(c.command(*args), capture_output=True, text=True, env=env, timeout=60)
         lines = p.stderr.strip().splitlines()
         expect(p.returncode != 0, f"{args} succeeded")
         expect(len(lines) == 1 and pattern in lines[0] and "Traceback" not in p.stderr,
                f"{args}: not the one-line error '{pattern}': {p.stderr!r}")
-        expect(time.monotonic() - started < 30, f"{args} took {time.monotonic() - started:.0f} s to refuse")
+        expect(time.monotonic() - started < 45, f"{args} took {time.monotonic() - started:.0f} s to refuse")
 
     base = ["nnue-gen", "--address", c.address, "--binary", c.binary]
     one_line([*base, *SETTINGS[:-4], "--shard-games", "2", "--random-plies", "4", "--nodes", "400", "--seed",
-              "5", "--out", out], "nodes 300 there, 400 asked")
+              "11", "--out", out], "nodes 300 there, 400 asked")
     one_line([*base, "--games", "0", "--out", out], "--games: must be at least 1")
     one_line([*base, "--games", "2", "--out", out, "--eval-file", "/nonexistent.nnue"], "no such net")
     one_line([*base, "--games", "2", "--out", c.folder("x"), "--eval-file", "/etc/hostname"], "shard 0: hostname: ")
@@ -283,7 +293,11 @@ def check_refused_input(c, cluster):
               c.binary], "no Ray cluster at 127.0.0.1:1")
     one_line(["nnue-gen", "--address", c.address, "--games", "2", "--out", c.folder("y"), "--binary",
               "/nonexistent"], "no zerolab binary")
-    expect(digest(out) == c.reference(5, ("--games", "9")), "a refused run changed the folder")
+    # Token authentication: a driver with another token is refused, and runs nothing.
+    one_line(["nnue-gen", "--address", c.address, "--games", "2", "--out", c.folder("y"), "--binary", c.binary],
+             f"cannot join the Ray cluster at {c.address}", env=dict(env, RAY_AUTH_TOKEN=secrets.token_hex(32)))
+    expect(not os.path.exists(c.folder("y")), "a refused driver made its output folder")
+    expect(digest(out) == c.reference(11), "a refused run changed the folder")
 
 
 def running(path):

@@ -1,10 +1,12 @@
 """zerolab-cluster: ZeroLab's commands on a Ray cluster (docs/cluster.md)."""
 
 import argparse
+import contextlib
 import os
 import shutil
 import socket
 import sys
+import tempfile
 
 from zerolab_cluster.progress import error
 
@@ -106,6 +108,28 @@ def reachable(address):
         return f"no Ray cluster at {address} ({e.strerror or e})"
 
 
+@contextlib.contextmanager
+def held_stderr():
+    """Holds back what is written to file descriptor 2 (Ray's core logs there, a line a second
+    while it retries a refused token) and lets it through only when the block succeeds, so a
+    refusal is the one error line of the caller."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            if ok:
+                held.seek(0)
+                sys.stderr.write(held.read().decode(errors="replace"))
+
+
 def connect(address, node_ip_address=None):
     """Joins the cluster at `address` as a driver (starting nothing on it). The driver's own
     address is `node_ip_address`, or 127.0.0.1 for a cluster on loopback, or what Ray finds."""
@@ -128,13 +152,14 @@ def connect(address, node_ip_address=None):
     import zerolab_cluster
 
     logging.getLogger("ray").setLevel(logging.WARNING)
-    ray.init(
-        address=address,
-        _node_ip_address=node_ip_address,
-        runtime_env={"py_modules": [os.path.dirname(zerolab_cluster.__file__)]},
-        logging_level=logging.WARNING,
-        log_to_driver=False,
-    )
+    with held_stderr():
+        ray.init(
+            address=address,
+            _node_ip_address=node_ip_address,
+            runtime_env={"py_modules": [os.path.dirname(zerolab_cluster.__file__)]},
+            logging_level=logging.WARNING,
+            log_to_driver=False,
+        )
     return ray
 
 
@@ -154,7 +179,12 @@ def main(argv=None):
 
     ray = None
     try:
-        ray = connect(o.address, o.node_ip_address)
+        try:
+            ray = connect(o.address, o.node_ip_address)
+        except Exception as e:  # noqa: BLE001 - Ray's refusals (a wrong token, no cluster) in one line
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            error(f"cannot join the Ray cluster at {o.address}: {first}")
+            return 1
         gen.run(o, ray, ray.remote(gen_task()))
     except gen.DriverError as e:
         error(str(e))

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import sys
 import time
 
@@ -59,6 +60,30 @@ def expected_settings(o, evaluation):
     }
 
 
+def remove_stale_temporaries(out, seed):
+    """Removes the temporary files of this seed's shards and manifest left in `out` by a writer
+    on this machine that was killed (its process is gone); returns how many."""
+    pattern = re.compile(rf"^\.gen-s{seed}(-\d+\.zldata|\.json)\.tmp-(\d+)-[0-9a-f]+$")
+    removed = 0
+    for name in os.listdir(out):
+        m = pattern.match(name)
+        if not m:
+            continue
+        try:
+            os.kill(int(m[2]), 0)
+            continue  # its writer still runs
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        try:
+            os.unlink(os.path.join(out, name))
+            removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
+
+
 def plan(o, evaluation):
     """Checks the folder's manifest against the settings; returns (shards to make, the partly
     filled shard of a smaller earlier run to remove before anything is written, or None,
@@ -105,6 +130,7 @@ def run(o, ray, task, out=sys.stdout):
     function like worker.make_shard) and writes them into o.out. Returns a summary dict."""
     evaluation = "handcrafted" if o.eval_file is None else net_name(o.eval_file)
     os.makedirs(o.out, exist_ok=True)
+    remove_stale_temporaries(o.out, o.seed)
     count, todo, redo, before = plan(o, evaluation)
     summary = {"shards": count, "made": 0, "skipped": count - len(todo), "positions": 0, "by_node": {},
                "lost_to_others": 0, "refused": 0, "from": {}}
