@@ -160,6 +160,7 @@ def check_two_drivers(c, cluster):
         line = next((x for x in t.splitlines() if x.startswith("generated ") or "already in" in x), "")
         made += int(line.split()[1]) if line.startswith("generated ") else 0
     expect(made == 4, f"two drivers wrote {made} shards, not 4 between them: {texts}")
+    expect(all("(4 shards)" in t for t in texts), f"a driver did not end with the 4 shards: {texts}")
     same(c, out, 7)
 
 
