@@ -6,7 +6,7 @@ CONFIG ?= release
 BIN := .build/$(CONFIG)/zerolab
 SWIFT_SOURCES := Sources Tests Package.swift fuzz/Sources fuzz/Package.swift
 
-.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-int8 bench-zero bench-backends venv-jax bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue zero-ship arena-zero bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak
+.PHONY: all setup build run demo test install uninstall notebook examples-check venv-notebook notebook-check engines lint format bench-solver bench-mcts bench-perft bench-nn bench-int8 bench-zero bench-backends venv-jax venv-cluster cluster-check bench-cluster bench-engine bench-nnue nnue-loop nnue-compare nnue-ship arena-nnue zero-ship arena-zero bench perft-full chess-diff uci-test wac arena-sf venv clean help asan tsan fuzz fuzz-check soak
 
 all: build
 
@@ -23,6 +23,7 @@ help:
 	@echo "make fuzz          libFuzzer on every parser of outside input, FUZZ_SECONDS (60) each"
 	@echo "make fuzz-check    the same, 10 s each"
 	@echo "make soak          100,000 lines into zerolab uci, then 500 arena games at 1+0.01"
+	@echo "make cluster-check zerolab-cluster on a 3-node Ray cluster on this machine, against one machine's files"
 	@echo "make kill-check    every long job killed KILLS (20) times and resumed: the same result as unkilled"
 	@echo "make bench-solver  exact-solver positions/s on 4x4 and 5x5, against a plain Python solver"
 	@echo "make bench-mcts    MCTS simulations/s on 3x3 and 5x5"
@@ -37,6 +38,7 @@ help:
 	@echo "make bench-engine  alpha-beta nodes/s against Stockfish's own bench nodes/s"
 	@echo "make wac           share of Win at Chess (bench/wac.epd) solved at WAC_TIME (1) s a position"
 	@echo "make arena-sf      GAMES (40) games at 10+0.1 against stockfish-1350 and stockfish-1800 (long)"
+	@echo "make bench-cluster positions/s of zerolab-cluster (1, 2 worker nodes) against zerolab nnue gen (1, 2 threads)"
 	@echo "make bench-nnue    NNUE incremental evaluations/s (one core) and search nodes/s next to handcrafted"
 	@echo "make nnue-loop     the NNUE self-play loop (long: data, training, arena per generation)"
 	@echo "make nnue-compare  NNUE on Stockfish 15.1 labels against our own labels, same positions"
@@ -73,6 +75,7 @@ test: setup lint venv
 	@bash scripts/cli_check.sh $(BIN)
 	@bash scripts/kill_check.sh all 3 $(BIN)
 	@bash scripts/corrupt_check.sh $(BIN)
+	$(MAKE) --no-print-directory cluster-check
 	$(MAKE) --no-print-directory notebook-check
 	$(MAKE) --no-print-directory examples-check
 	@bash scripts/gui_check.sh
@@ -123,6 +126,21 @@ engines: build
 	cp runs/engine-4x4/network.safetensors engines/hexapawn-4x4-zero.safetensors
 venv:
 	@bash scripts/venv.sh
+
+# zerolab-cluster (docs/cluster.md): Ray and the driver in .venv-cluster; the checks start a
+# three-node Ray cluster on 127.0.0.1 and compare its data with one machine's, byte for byte.
+venv-cluster:
+	@bash scripts/venv-cluster.sh
+
+# Positions/s of zerolab nnue gen with 1 and 2 threads against zerolab-cluster with 1 and 2
+# worker nodes of one CPU on this machine, and the overhead per task (docs/cluster.md).
+bench-cluster: venv-cluster
+	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
+	.venv-cluster/bin/python bench/cluster_throughput.py $(BIN)
+
+cluster-check: venv-cluster
+	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
+	.venv-cluster/bin/python cluster/tests/cluster_check.py $(BIN)
 
 # Chess rules against python-chess: legal moves, SAN, FEN and game status after every ply.
 chess-diff: venv

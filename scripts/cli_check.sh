@@ -79,6 +79,10 @@ one_line "supervise chess, not PGN" "$tmp/bad.pgn: not a PGN file" "$bin" superv
   --out "$tmp/sc" --iterations 1
 printf '[Result "1-0"]\n\n1. e4 e5 2. Qh5 Nc6 3. Bc4 Nf6 4. Qxf7# 1-0\n' >"$tmp/g.pgn"
 "$bin" nnue gen --games 2 --nodes 300 --seed 3 --out "$tmp/gen" >/dev/null 2>&1
+expect "nnue gen --shards past the run" 64 ".*--shards 1..2: 4 games of --shard-games 2 make shards 0..1" \
+  "$bin" nnue gen --games 4 --shard-games 2 --out "$tmp/gen-part" --shards 1..2
+expect "nnue gen --shards not a range" 64 ".*--shards must be K or K..L" "$bin" nnue gen --games 4 \
+  --out "$tmp/gen-part" --shards 2..1
 shards=("$tmp/gen/"*.zldata)
 cp "${shards[0]}" "$tmp/bad.zldata"
 printf '\xff' | dd of="$tmp/bad.zldata" bs=1 seek=40 conv=notrunc 2>/dev/null

@@ -25,7 +25,7 @@ patterns = [
 texts = [readme, root / "ARCHITECTURE.md", root / "CHANGELOG.md", root / "Makefile"]
 for folder, suffixes in [("docs", {".md"}), ("engines", {".md", ".json"}), ("notebooks", {".md", ".ipynb"}),
                          ("Sources", {".swift"}), ("Tests", {".swift"}), ("scripts", {".sh", ".py"}),
-                         ("bench", {".sh", ".py"}), ("fuzz", {".swift"})]:
+                         ("bench", {".sh", ".py"}), ("fuzz", {".swift"}), ("cluster", {".py"})]:
     texts += [p for p in sorted((root / folder).rglob("*")) if p.suffix in suffixes]
 me = pathlib.Path(__file__).resolve()
 for path in texts:

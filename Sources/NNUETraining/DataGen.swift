@@ -218,11 +218,18 @@ public enum DataGenerator {
   /// already present are skipped, so a rerun resumes, and a rerun with more games tops the
   /// folder up to exactly that many (the output does not depend on the thread count or on how
   /// the games were split between runs). `evaluation` names what `makeEvaluator` makes; a
-  /// rerun with other settings or another evaluation is refused. Returns the shard paths.
+  /// rerun with other settings or another evaluation is refused. With `only`, just those
+  /// shards are made (the same bytes as in the whole run: shard `k` depends on the settings and
+  /// `k` alone), so machines can share a run's shards. Returns the paths of the shards asked.
   public static func run<E: ChessEvaluator>(
     settings s: GenSettings, into dir: String, threads: Int, progress: Progress, evaluation: String = "handcrafted",
-    makeEvaluator: @escaping @Sendable () -> E
+    only: ClosedRange<Int>? = nil, makeEvaluator: @escaping @Sendable () -> E
   ) throws -> [String] {
+    let wanted = only ?? 0...(s.shards - 1)
+    guard wanted.lowerBound >= 0 && wanted.upperBound < s.shards else {
+      throw NNUEError(
+        "shards \(wanted.lowerBound)...\(wanted.upperBound) asked, but the run has shards 0...\(s.shards - 1)")
+    }
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     try prepare(s, evaluation: evaluation, in: dir)
     let errors = Mutex<[String]>([])
@@ -232,8 +239,8 @@ public enum DataGenerator {
       let thread = Thread {
         defer { group.leave() }
         let searcher = ChessSearcher(evaluator: makeEvaluator(), hashMegabytes: s.hashMegabytes)
-        var k = w
-        while k < s.shards {
+        var k = wanted.lowerBound + w
+        while k <= wanted.upperBound {
           let path = s.shardPath(dir, k)
           if FileManager.default.fileExists(atPath: path) {
             progress.add(shards: 1, skipped: 1)
@@ -262,6 +269,6 @@ public enum DataGenerator {
     }
     group.wait()
     if let e = errors.withLock({ $0.first }) { throw NNUEError(e) }
-    return (0..<s.shards).map { s.shardPath(dir, $0) }
+    return wanted.map { s.shardPath(dir, $0) }
   }
 }

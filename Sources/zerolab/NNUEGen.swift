@@ -21,12 +21,16 @@ struct NNUEGen: ParsableCommand {
       opening is kept (checks, captures and mates too, the score clamped to +-3000): data for a \
       policy-value network ('zerolab supervise chess'), whose policy must learn those moves.
 
+      --shards K..L makes only shards K to L of the run (0 is the first), the same bytes the \
+      whole run writes there: one seed spread over machines (zerolab-cluster, docs/cluster.md).
+
       Examples:
         zerolab nnue gen --games 1000 --nodes 5000 --out data/gen0 --threads 2
         zerolab nnue gen --games 1000 --depth 6 --out data/gen1 --seed 2 \\
           --eval-file runs/nnue0/quantized.safetensors
         zerolab nnue gen --games 500 --nodes 5000 --out data/zero0 --every-position \\
           --eval-file engines/zerolab-nnue.nnue
+        zerolab nnue gen --games 1000 --nodes 5000 --out data/part --shards 4..7
       """)
 
   @Option(help: "Games to play.") var games: Int
@@ -38,6 +42,7 @@ struct NNUEGen: ParsableCommand {
   var eval: String { evalFile ?? evalAlias ?? "handcrafted" }
   @Option(help: "Random plies at the start of each game.") var randomPlies: Int = 8
   @Option(help: "Games per shard file.") var shardGames: Int = 16
+  @Option(help: "Only these shards of the run: K or K..L, 0 the first. (default: all)") var shards: String?
   @Option(help: "Worker threads.") var threads: Int = 1
   @Option(help: "Random seed.") var seed: UInt64 = 1
   @Flag(help: "Keep every position after the opening (data for a policy-value network).") var everyPosition = false
@@ -49,6 +54,25 @@ struct NNUEGen: ParsableCommand {
     guard (0...40).contains(randomPlies) else { throw ValidationError("--random-plies must be 0...40") }
     guard (1...10_000).contains(shardGames) else { throw ValidationError("--shard-games must be 1...10000") }
     guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1...64") }
+    if let shards {
+      guard let range = Self.shardRange(shards) else {
+        throw ValidationError("--shards must be K or K..L with 0 <= K <= L, not '\(shards)'")
+      }
+      let count = (games + shardGames - 1) / shardGames
+      guard range.upperBound < count else {
+        throw ValidationError(
+          "--shards \(shards): \(games) games of --shard-games \(shardGames) make shards 0..\(count - 1)")
+      }
+    }
+  }
+
+  /// `K` or `K..L` (0 <= K <= L) as a range, nil when the text is neither.
+  static func shardRange(_ text: String) -> ClosedRange<Int>? {
+    let parts = text.split(separator: "..", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), let first = Int(parts[0]), let last = Int(parts[parts.count - 1]),
+      first >= 0, first <= last
+    else { return nil }
+    return first...last
   }
 
   func run() throws {
@@ -57,23 +81,28 @@ struct NNUEGen: ParsableCommand {
     s.gamesPerShard = shardGames
     if everyPosition { s.everyPosition = true }
     let net = try evaluatorChoice(eval)
+    let only = shards.flatMap(Self.shardRange)
+    let selected =
+      only.map { r in min(r.upperBound * shardGames + shardGames, games) - r.lowerBound * shardGames } ?? games
     let progress = DataGenerator.Progress()
     let start = ContinuousClock.now
     let reporter = ProgressReporter {
       let p = progress.snapshot
       let t = toSeconds(ContinuousClock.now - start)
-      return "gen: \(p.games)/\(games) games, \(grouped(p.positions)) positions, "
+      return "gen: \(p.games)/\(selected) games, \(grouped(p.positions)) positions, "
         + String(format: "%.0f positions/s, %.2f games/s", Double(p.positions) / t, Double(p.games) / t)
-        + ", ETA \(etaText(done: Double(p.games), total: Double(games - p.skipped * shardGames), elapsed: t))"
+        + ", ETA \(etaText(done: Double(p.games), total: Double(selected - p.skipped * shardGames), elapsed: t))"
     }
     let paths: [String]
     do {
       if let net {
-        paths = try DataGenerator.run(settings: s, into: out, threads: threads, progress: progress, evaluation: eval) {
+        paths = try DataGenerator.run(
+          settings: s, into: out, threads: threads, progress: progress, evaluation: eval, only: only
+        ) {
           NNUEEvaluation(net: net)
         }
       } else {
-        paths = try DataGenerator.run(settings: s, into: out, threads: threads, progress: progress) {
+        paths = try DataGenerator.run(settings: s, into: out, threads: threads, progress: progress, only: only) {
           HandcraftedEvaluation()
         }
       }

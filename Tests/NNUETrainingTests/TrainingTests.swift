@@ -103,6 +103,37 @@ import Testing
     #expect(progress.snapshot.skipped == 2 && progress.snapshot.games == 0)
   }
 
+  /// Shards made one range at a time, in separate folders, are the bytes of the whole run (shard
+  /// `k` depends on the settings and `k` alone); a range past the last shard is refused.
+  @Test func shardRangesMakeTheWholeRunsBytes() throws {
+    var s = GenSettings(games: 5, nodes: 300, seed: 11)
+    s.gamesPerShard = 2
+    s.maxPlies = 60
+    let whole = tempPath("gen-whole"), first = tempPath("gen-first"), rest = tempPath("gen-rest")
+    let all = try DataGenerator.run(settings: s, into: whole, threads: 1, progress: .init()) { HandcraftedEvaluation() }
+    let progress = DataGenerator.Progress()
+    let a = try DataGenerator.run(settings: s, into: first, threads: 2, progress: progress, only: 0...0) {
+      HandcraftedEvaluation()
+    }
+    #expect(progress.snapshot.games == 2 && progress.snapshot.shards == 1)
+    let b = try DataGenerator.run(settings: s, into: rest, threads: 1, progress: .init(), only: 1...2) {
+      HandcraftedEvaluation()
+    }
+    #expect(a.count == 1 && b.count == 2 && all.count == 3)
+    #expect(!FileManager.default.fileExists(atPath: s.shardPath(first, 1)))
+    for (x, y) in zip(all, a + b) {
+      #expect(FileManager.default.contents(atPath: x) == FileManager.default.contents(atPath: y))
+    }
+    #expect(
+      FileManager.default.contents(atPath: DataGenerator.manifestPath(whole, seed: 11))
+        == FileManager.default.contents(atPath: DataGenerator.manifestPath(rest, seed: 11)))
+    #expect(throws: NNUEError.self) {
+      try DataGenerator.run(settings: s, into: rest, threads: 1, progress: .init(), only: 2...3) {
+        HandcraftedEvaluation()
+      }
+    }
+  }
+
   /// With `everyPosition` every ply after the opening is a record, checks, captures and
   /// clamped mates included, and each record's move is the one played from its position.
   @Test func everyPositionKeepsEveryPly() throws {
