@@ -61,6 +61,19 @@ public enum ChessRuns {
     return spec
   }
 
+  /// A new learner for `config`, started from the weights of the network file `from` when
+  /// given.
+  static func newLearner(_ config: ZeroConfig, from: String?) throws -> Learner<ChessEncoding> {
+    let learner = try Learner(config: config, encoding: ChessEncoding(), spec: try spec(config))
+    if let from { try startFrom(from, learner) }
+    return learner
+  }
+
+  /// The learner of a chess run's checkpoint, with the training time it had.
+  static func loadLearner(_ path: String) throws -> (Learner<ChessEncoding>, wallSeconds: Double) {
+    try Learner<ChessEncoding>.load(from: path) { c in (ChessEncoding(), try spec(c)) }
+  }
+
   /// Self-play training into `dir` (`checkpoint/`, `metrics.jsonl`, the final
   /// `network.safetensors`) until `iterations` iterations or `budget` seconds of training time;
   /// with `resume`, from the run's checkpoint when it has one. A new run starts from the
@@ -77,12 +90,7 @@ public enum ChessRuns {
     }
     let (learner, prior, log, measured) = try Runs.openRun(
       dir: dir, method: method, resume: resume,
-      create: {
-        let learner = try Learner(config: config, encoding: ChessEncoding(), spec: try spec(config))
-        if let from { try startFrom(from, learner) }
-        return learner
-      },
-      load: { path in try Learner<ChessEncoding>.load(from: path) { c in (ChessEncoding(), try spec(c)) } },
+      create: { try newLearner(config, from: from) }, load: loadLearner,
       measure: measure, announce: announce,
       resumed: { learner, prior in
         "after iteration \(learner.iteration) (\(learner.gamesPlayed) games, \(String(format: "%.0f", prior)) s of training)"
@@ -208,12 +216,7 @@ extension ChessRuns {
     }
     let (learner, prior, log, measured) = try Runs.openRun(
       dir: dir, method: method, resume: resume,
-      create: {
-        let learner = try Learner(config: config, encoding: ChessEncoding(), spec: try spec(config))
-        if let from { try startFrom(from, learner) }
-        return learner
-      },
-      load: { path in try Learner<ChessEncoding>.load(from: path) { c in (ChessEncoding(), try spec(c)) } },
+      create: { try newLearner(config, from: from) }, load: loadLearner,
       prepare: { learner in
         var split = data.split(holdout: holdout, seed: learner.config.seed)
         let n = split.holdout.count
