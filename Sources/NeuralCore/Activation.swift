@@ -245,7 +245,12 @@ public struct ActivationLayer: Layer {
     let n = activation.kind == .pfplus ? channels : 0
     pfA = Parameter(name: name + ".pfplus_a", shape: [n], role: .scalar, value: 1)
     pfB = Parameter(name: name + ".pfplus_b", shape: [n], role: .scalar, value: 1)
+    pfA.lowerBound = ActivationLayer.pfplusFloor
+    pfB.lowerBound = ActivationLayer.pfplusFloor
   }
+
+  /// The least value of PFPLUS's `a` and `b`: the optimizer projects them back onto it.
+  public static let pfplusFloor: Float = 1e-3
 
   public var label: String { "\(activation)" }
   /// Output channels per input channel.

@@ -132,6 +132,8 @@ public enum Checkpoint {
       }
       if t.shape != p.value.shape {
         problem = "checkpoint \(path): \(p.name) is \(t.shape), network expects \(p.value.shape)"
+      } else if let bound = p.lowerBound, let low = t.data.min(), low < bound {
+        problem = "checkpoint \(path): \(p.name) has \(low), below its least value \(bound)"
       }
     }
     model.visitBuffers { name, values in

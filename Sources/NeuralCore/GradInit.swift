@@ -21,7 +21,8 @@ import RealModule
 /// - constraint: `∂‖g‖₂/∂αᵢ = ⟨(H·g/‖g‖)ᵢ, θᵢ⁰⟩`, `∂‖g‖₁/∂αᵢ = ⟨(H·sign g)ᵢ, θᵢ⁰⟩`.
 /// The SGD variant uses the unnormalised gradient (the reference's default without
 /// `--gradinit-normalize-grad`). BatchNorm uses batch statistics throughout and its running
-/// statistics are restored afterwards; tensors with zero norm (zero biases, BN β) are skipped.
+/// statistics are restored afterwards; tensors with zero norm (zero biases, BN β) keep their
+/// zero (no scale is learned for them), but their gradients count in ‖g‖ as in the reference.
 public enum GradInit {
   public enum Variant: String, Sendable, Codable {
     case sgd, adam
@@ -82,12 +83,10 @@ public enum GradInit {
       isWeight.append(p.role == .weight || p.role == .normScale)
     }
     let active = base.map { $0.squaredNorm > 0 }
-    var alpha = [Float](repeating: 1, count: base.count)
-    var m = [Float](repeating: 0, count: base.count)
-    var mc = [Float](repeating: 0, count: base.count)
-    var v = [Float](repeating: 0, count: base.count)
-    var step = 0, consStep = 0
-    let (b1, b2, eps): (Float, Float, Float) = (0.9, 0.999, 1e-8)
+    var scales = RescaleAdam(
+      lowerBounds: isWeight.map { $0 ? config.minScale : 0 }, active: active, learningRate: config.learningRate,
+      gradClip: config.gradClip)
+    var alpha: [Float] { scales.alpha }
 
     func setScaled(_ model: inout L, offset: [Tensor]? = nil, by factor: Float = 0) {
       var i = 0
@@ -135,11 +134,7 @@ public enum GradInit {
     for it in 0..<config.iterations {
       setScaled(&model)
       let (_, g) = gradients(&model, iteration: it, tilde: false)
-      var gn: Float = 0
-      for (i, t) in g.enumerated() where active[i] {
-        if config.variant == .adam { gn += t.data.reduce(0) { $0 + abs($1) } } else { gn += t.squaredNorm }
-      }
-      if config.variant == .sgd { gn = gn.squareRoot() }
+      let gn = gradientNorm(g, variant: config.variant)
       var ga = [Float](repeating: 0, count: base.count)
       let constraint = gn > config.gamma
       if constraint {
@@ -169,23 +164,7 @@ public enum GradInit {
           for i in base.indices where active[i] { ga[i] -= dot(u[i], base[i]) }
         }
       }
-      // RescaleAdam on every active scale.
-      if constraint { consStep += 1 } else { step += 1 }
-      let t = Float(constraint ? consStep : step)
-      let c1 = 1 - Float.pow(b1, t), c2 = 1 - Float.pow(b2, Float(consStep + step))
-      for i in base.indices where active[i] {
-        var gi = ga[i]
-        if config.gradClip > 0 { gi = min(max(gi, -config.gradClip), config.gradClip) }
-        if constraint {
-          mc[i] = b1 * mc[i] + (1 - b1) * gi
-          m[i] = mc[i]
-        } else {
-          m[i] = b1 * m[i] + (1 - b1) * gi
-        }
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi
-        let lower: Float = isWeight[i] ? config.minScale : 0
-        alpha[i] = max(alpha[i] - config.learningRate / c1 * m[i] / ((v[i] / c2).squareRoot() + eps), lower)
-      }
+      scales.step(ga, constraint: constraint)
     }
     setScaled(&model)
     model.zeroGradients()
@@ -194,6 +173,84 @@ public enum GradInit {
       b = buffers[k]
       k += 1
     }
-    return Report(scales: alpha, names: names, constraintSteps: consStep, objectiveSteps: step)
+    return Report(
+      scales: scales.alpha, names: names, constraintSteps: scales.constraintSteps,
+      objectiveSteps: scales.objectiveSteps)
+  }
+
+  /// The norm the constraint bounds: `‖g‖₂` (SGD) or `‖g‖₁` (Adam) over every parameter
+  /// tensor's gradient, the skipped zero-norm ones (zero biases, BatchNorm β) included, as the
+  /// reference sums `all_grads`.
+  public static func gradientNorm(_ g: [Tensor], variant: Variant) -> Float {
+    var s: Float = 0
+    for t in g {
+      if variant == .adam { s += t.data.reduce(0) { $0 + abs($1) } } else { s += t.squaredNorm }
+    }
+    return variant == .sgd ? s.squareRoot() : s
+  }
+
+  /// RescaleAdam (the reference's `gradinit_optimizers.RescaleAdam`): Adam on one scale αᵢ
+  /// per tensor, from `∂J/∂αᵢ` clipped to `±gradClip`. Constraint steps and objective steps
+  /// keep first moments of their own (`m_c`, `m`) and step counts of their own (the bias
+  /// correction of the first moment uses the count of its kind); the second moment `v` is
+  /// shared and corrected by the total count:
+  ///
+  ///     m_c ← β₁·m_c + (1 − β₁)·g   (constraint)    m ← β₁·m + (1 − β₁)·g   (objective)
+  ///     v ← β₂·v + (1 − β₂)·g²
+  ///     αᵢ ← max(αᵢ − lr/(1 − β₁ᵗ) · m̃ / (sqrt(v/(1 − β₂^(t_c + t_o))) + ε), lowerᵢ)
+  ///
+  /// with m̃ the moment of the step's kind and t its count; inactive (zero-norm) tensors keep
+  /// α = 1 and no state.
+  public struct RescaleAdam: Sendable {
+    public private(set) var alpha: [Float]
+    public let lowerBounds: [Float]
+    public let active: [Bool]
+    public var learningRate: Float
+    public var gradClip: Float
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    var objectiveMoment: [Float]
+    var constraintMoment: [Float]
+    var secondMoment: [Float]
+    public private(set) var objectiveSteps = 0
+    public private(set) var constraintSteps = 0
+
+    public init(lowerBounds: [Float], active: [Bool], learningRate: Float, gradClip: Float) {
+      precondition(lowerBounds.count == active.count, "one lower bound and one flag per scale")
+      let n = active.count
+      alpha = [Float](repeating: 1, count: n)
+      self.lowerBounds = lowerBounds
+      self.active = active
+      self.learningRate = learningRate
+      self.gradClip = gradClip
+      objectiveMoment = [Float](repeating: 0, count: n)
+      constraintMoment = objectiveMoment
+      secondMoment = objectiveMoment
+    }
+
+    /// One step from `gradients[i] = ∂/∂αᵢ` of the constraint (`constraint`) or the objective.
+    public mutating func step(_ gradients: [Float], constraint: Bool) {
+      precondition(gradients.count == alpha.count, "one gradient per scale")
+      if constraint { constraintSteps += 1 } else { objectiveSteps += 1 }
+      let t = Float(constraint ? constraintSteps : objectiveSteps)
+      let c1 = 1 - Float.pow(beta1, t)
+      let c2 = 1 - Float.pow(beta2, Float(constraintSteps + objectiveSteps))
+      for i in alpha.indices where active[i] {
+        var g = gradients[i]
+        if gradClip > 0 { g = min(max(g, -gradClip), gradClip) }
+        let m: Float
+        if constraint {
+          constraintMoment[i] = beta1 * constraintMoment[i] + (1 - beta1) * g
+          m = constraintMoment[i]
+        } else {
+          objectiveMoment[i] = beta1 * objectiveMoment[i] + (1 - beta1) * g
+          m = objectiveMoment[i]
+        }
+        secondMoment[i] = beta2 * secondMoment[i] + (1 - beta2) * g * g
+        let denominator = (secondMoment[i] / c2).squareRoot() + epsilon
+        alpha[i] = max(alpha[i] - learningRate / c1 * m / denominator, lowerBounds[i])
+      }
+    }
   }
 }

@@ -36,6 +36,9 @@ public struct Parameter: Sendable {
   public var learningRateScale: Float = 1
   /// Whether weight decay applies (weights only, by default).
   public var decays: Bool
+  /// The smallest value the optimizer leaves in the tensor (a projection after each step),
+  /// or `nil`: PFPLUS's `a` and `b` must stay positive.
+  public var lowerBound: Float?
 
   public init(name: String, shape: [Int], role: ParameterRole, fanIn: Int = 0, fanOut: Int = 0, value: Float = 0) {
     self.name = name

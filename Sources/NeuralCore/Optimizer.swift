@@ -96,6 +96,7 @@ public struct Optimizer: Sendable {
       let rate = lr * p.learningRateScale
       let decay = p.decays ? weightDecay : 0
       let count = p.value.count
+      let bound = p.lowerBound
       // One write access to the values per parameter (one new `version`), through pointers.
       let grad = p.grad
       grad.data.withUnsafeBufferPointer { gp in
@@ -128,6 +129,7 @@ public struct Optimizer: Sendable {
                   vp[i] -= rate * (m / c1) / ((v / c2).squareRoot() + eps)
                 }
               }
+              if let bound { for i in 0..<count where vp[i] < bound { vp[i] = bound } }
             }
           }
         }

@@ -105,6 +105,44 @@ func circleData(_ n: Int, seed: UInt64) -> (Tensor, Tensor) {
     #expect(after < before, "\(variant): loss after one step \(before) → \(after)")
   }
 
+  /// The reference's RescaleAdam (`zhuchen03/gradinit`, `gradinit_optimizers.py`) run in
+  /// Python on the same gradients: constraint and objective steps keep first moments of their
+  /// own, share the second moment, clip at ±1 and stop at the lower bound.
+  @Test func rescaleAdamMatchesTheReference() {
+    let steps: [([Float], Bool)] = [
+      ([0.3, -0.2, 2], false), ([-0.8, 0.5, 2], true), ([0.1, 3.0, 2], false), ([0.4, 0.9, 2], false),
+      ([-2.0, 0.7, 2], true), ([0.2, -0.05, 2], false), ([0.25, 1.0, 2], false),
+    ]
+    let reference: [[Float]] = [
+      [0.8000000, 1.2000000, 0.8000000], [1.0647840, 0.9374347, 0.6000000], [0.9863605, 0.8058533, 0.4000000],
+      [0.8723029, 0.6390761, 0.2000000], [1.1659054, 0.4709299, 0.0100000], [1.0779901, 0.3449298, 0.0100000],
+      [0.9845043, 0.1894133, 0.0100000],
+    ]
+    var adam = GradInit.RescaleAdam(
+      lowerBounds: [0.01, 0, 0.01], active: [true, true, true], learningRate: 0.2, gradClip: 1)
+    for (k, (g, constraint)) in steps.enumerated() {
+      adam.step(g, constraint: constraint)
+      for i in 0..<3 {
+        #expect(abs(adam.alpha[i] - reference[k][i]) < 2e-5, "step \(k) scale \(i): \(adam.alpha[i])")
+      }
+    }
+    #expect(adam.constraintSteps == 2 && adam.objectiveSteps == 5)
+  }
+
+  /// An inactive (zero-norm) tensor keeps its scale and its state.
+  @Test func rescaleAdamSkipsInactiveScales() {
+    var adam = GradInit.RescaleAdam(lowerBounds: [0, 0], active: [true, false], learningRate: 0.1, gradClip: 0)
+    adam.step([1, 1], constraint: false)
+    #expect(adam.alpha[0] < 1 && adam.alpha[1] == 1)
+  }
+
+  /// The constraint's norm counts every gradient, zero-norm tensors' included.
+  @Test func gradientNormCountsEveryTensor() {
+    let weight = Tensor(shape: [2], data: [3, 0]), bias = Tensor(shape: [1], data: [-4])
+    #expect(GradInit.gradientNorm([weight, bias], variant: .sgd) == 5)
+    #expect(GradInit.gradientNorm([weight, bias], variant: .adam) == 7)
+  }
+
   @Test func constraintStepsShrinkTheGradientNorm() {
     let (x, t) = circleData(64, seed: 5)
     var model = NetworkSpec.mlp(inputs: 2, depth: 3, width: 16, outputs: 1, activation: Activation(.relu)).buildMLP()

@@ -56,6 +56,31 @@ struct Vector: Layer {
     #expect((0..<6).map { w.factor(at: $0) } == [0.25, 0.5, 0.75, 1, 1, 1])
   }
 
+  /// PFPLUS's `a` and `b` stay at least 1e-3 however hard the gradient pushes them down,
+  /// with every optimizer; a checkpoint that holds a smaller one is refused.
+  @Test(arguments: ["sgd", "adam"])
+  func pfplusParametersStayPositive(name: String) throws {
+    var layer = ActivationLayer(Activation(.pfplus), channels: 2)
+    var opt: Optimizer = name == "sgd" ? .sgd(10) : .adam(5)
+    for _ in 0..<3 {
+      layer.pfA.grad = Tensor(shape: [2], data: [100, -1])
+      layer.pfB.grad = Tensor(shape: [2], data: [50, 50])
+      opt.update(&layer)
+    }
+    #expect(layer.pfA.value.data[0] == ActivationLayer.pfplusFloor)
+    #expect(layer.pfA.value.data[1] > 1)
+    #expect(layer.pfB.value.data == [ActivationLayer.pfplusFloor, ActivationLayer.pfplusFloor])
+
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pfplus-\(name)-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("net.safetensors").path
+    layer.pfB.value = Tensor(shape: [2], data: [0.5, -0.2])
+    try Checkpoint.save(&layer, spec: nil, to: path)
+    var fresh = ActivationLayer(Activation(.pfplus), channels: 2)
+    #expect(throws: NeuralError.self) { try Checkpoint.load(into: &fresh, from: path) }
+  }
+
   @Test func learningRateScaleAndNoDecayOnNormParameters() {
     var bn = BatchNorm(2)
     var rng = Xoshiro256(seed: 1)
