@@ -53,6 +53,9 @@ public struct ZeroConfig: Codable, Sendable, Equatable {
   public var evalGames: Int = 10
   public var evalSimulations: Int = 16
   public var seed: UInt64 = 1
+  /// The initialisation and activation study's knobs beyond the initializer and activation
+  /// (`NetworkRecipe`); none: every knob at its default.
+  public var recipe: NetworkRecipe?
 
   public init() {}
 
@@ -138,10 +141,19 @@ public final class Learner<Encoding: GameEncoding> {
   public var lastGate: MatchScore?
   /// Resignation's bookkeeping (`ResignationStatistics`).
   public var resignation = ResignationStatistics()
+  /// Whether GradInit (when the recipe asks for it) has run: it runs on the first training
+  /// batches, before the first gradient step.
+  public var gradInitDone: Bool
+  /// What GradInit did, when it ran in this process.
+  public var gradInitReport: GradInit.Report?
+  /// The batch-entropy regulariser of the recipe, or nil.
+  let batchEntropy: LayerwiseBatchEntropy?
   /// The minibatch (planes, policy targets, legal-move mask, values) and the heads' loss
   /// gradients: sized by the first step and reused, so a step allocates nothing.
   let batchPlanes = TensorBuffer(), batchTargets = TensorBuffer(), batchMask = TensorBuffer()
   let batchValues = TensorBuffer(), policyGrad = TensorBuffer(), valueGrad = TensorBuffer()
+  /// The examples of the minibatch being written (their indices in the training set).
+  var picks: [Int] = []
 
   /// A fresh learner: `spec`'s network initialised from the configuration's seed.
   public init(config: ZeroConfig, encoding: Encoding, spec: NetworkSpec) throws {
@@ -150,13 +162,19 @@ public final class Learner<Encoding: GameEncoding> {
       "the network spec does not fit the encoding")
     self.config = config
     self.encoding = encoding
+    let recipe = config.recipe ?? NetworkRecipe()
+    var spec = spec
+    try recipe.apply(to: &spec)
     try spec.validate()
     network = PolicyValueNetwork(spec)
     rng = Xoshiro256(seed: config.seed)
     let initializer: Initializer
     do { initializer = try Initializer(parsing: config.initializer) } catch { throw error }
     var initRng = Xoshiro256(seed: config.seed ^ 0x1A17)
-    network.initialize(InitOptions(initializer), inputShape: spec.inputShape, rng: &initRng)
+    network.initialize(try recipe.initOptions(initializer), inputShape: spec.inputShape, rng: &initRng)
+    recipe.prepare(&network)
+    gradInitDone = recipe.gradInit == nil
+    batchEntropy = recipe.batchEntropy
     optimizer = .adam(config.learningRate, weightDecay: config.weightDecay)
     if config.gateEvery != nil { best = network.detachedCopy() }
   }
@@ -296,46 +314,98 @@ public final class Learner<Encoding: GameEncoding> {
   /// `steps` gradient steps on minibatches drawn (uniformly, from the learner's generator)
   /// from `data`, each example written straight into the minibatch: a compact set that encodes
   /// its positions on the fly trains exactly as the same examples as `[Sample]`. The step loop
-  /// is specialised for the set's type and allocates nothing once the buffers are sized.
+  /// is specialised for the set's type and allocates nothing once the buffers are sized (the
+  /// batch-entropy regulariser, when on, visits the taps each step). GradInit, when the recipe
+  /// asks for it and it has not run, runs first on batches of `data`.
   public func train<Examples: TrainingSet>(steps: Int, from data: Examples) {
     guard data.count > 0 else { return }
-    let k = encoding.policySize, stride = encoding.inputCount
-    let wdl = network.spec.valueHead == .wdl
-    let n = min(config.batchSize, data.count)
-    let x = batchPlanes, targets = batchTargets, mask = batchMask, values = batchValues
-    x.resize(Shape([n] + encoding.inputShape))
-    targets.resize(Shape(n, k))
-    mask.resize(Shape(n, k))
-    values.resize(Shape(n, wdl ? 3 : 1))
+    if !gradInitDone, let g = config.recipe?.gradInit {
+      gradInit(g, from: data)
+      gradInitDone = true
+    }
+    let n = min(config.batchSize, data.count), wdl = network.spec.valueHead == .wdl
+    sizeBatch(n, wdl: wdl)
     for _ in 0..<steps {
-      targets.fill(0)
-      mask.fill(0)
-      for b in 0..<n {
-        let row = b * k
-        let v = data.example(rng.below(data.count), planes: x.pointer + b * stride) { idx, p in
-          mask[row + idx] = 1
-          targets[row + idx] = p
-        }
-        if wdl {
-          values[b * 3] = max(v, 0)
-          values[b * 3 + 1] = 1 - abs(v)
-          values[b * 3 + 2] = max(-v, 0)
-        } else {
-          values[b] = v
-        }
-      }
+      picks.removeAll(keepingCapacity: true)
+      for _ in 0..<n { picks.append(rng.below(data.count)) }
+      fillBatch(from: data, wdl: wdl)
       network.zeroGradients()
-      let out = network.evaluate(x, training: true)
-      let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: targets, mask: mask, gradient: policyGrad)
-      let vl =
-        wdl
-        ? Loss.softmaxCrossEntropy(logits: out.value, targets: values, mask: nil, gradient: valueGrad)
-        : Loss.meanSquaredError(out.value, targets: values, gradient: valueGrad)
-      network.backward(policy: policyGrad, value: valueGrad)
+      let (pl, vl) = lossAndGradients(&network, regularizer: batchEntropy)
       optimizer.update(&network)
       lastLoss = pl + vl
       positionsSeen += n
     }
+  }
+
+  /// Writes the examples of `data` that `picks` names into the minibatch buffers (`wdl`: the
+  /// value targets as win/draw/loss).
+  /// (The buffers must have been sized for `picks.count` examples by `sizeBatch`.)
+  func fillBatch<Examples: TrainingSet>(from data: Examples, wdl: Bool) {
+    let k = batchTargets.channels, stride = batchPlanes.count / max(batchPlanes.batch, 1), n = picks.count
+    let x = batchPlanes, targets = batchTargets, mask = batchMask, values = batchValues
+    targets.fill(0)
+    mask.fill(0)
+    for b in 0..<n {
+      let row = b * k
+      let v = data.example(picks[b], planes: x.pointer + b * stride) { idx, p in
+        mask[row + idx] = 1
+        targets[row + idx] = p
+      }
+      if wdl {
+        values[b * 3] = max(v, 0)
+        values[b * 3 + 1] = 1 - abs(v)
+        values[b * 3 + 2] = max(-v, 0)
+      } else {
+        values[b] = v
+      }
+    }
+  }
+
+  /// Sizes the minibatch buffers for `n` examples.
+  func sizeBatch(_ n: Int, wdl: Bool) {
+    let k = encoding.policySize
+    batchPlanes.resize(Shape([n] + encoding.inputShape))
+    batchTargets.resize(Shape(n, k))
+    batchMask.resize(Shape(n, k))
+    batchValues.resize(Shape(n, wdl ? 3 : 1))
+  }
+
+  /// Forward and backward of `net` on the minibatch buffers, accumulating into its (zeroed)
+  /// gradients; returns the policy and value losses. With a batch-entropy regulariser the
+  /// heads' gradients are scaled by `1 + L_lbe` and the taps add theirs (`LayerwiseBatchEntropy`).
+  func lossAndGradients(_ net: inout PolicyValueNetwork, regularizer: LayerwiseBatchEntropy?) -> (Float, Float) {
+    let out = net.evaluate(batchPlanes, training: true)
+    let pl = Loss.softmaxCrossEntropy(logits: out.policy, targets: batchTargets, mask: batchMask, gradient: policyGrad)
+    let vl =
+      net.spec.valueHead == .wdl
+      ? Loss.softmaxCrossEntropy(logits: out.value, targets: batchValues, mask: nil, gradient: valueGrad)
+      : Loss.meanSquaredError(out.value, targets: batchValues, gradient: valueGrad)
+    if let regularizer {
+      let scale = regularizer.prepareBackward(&net, taskLoss: pl + vl).taskScale
+      for g in [policyGrad, valueGrad] {
+        let p = g.pointer
+        for i in 0..<g.count { p[i] *= scale }
+      }
+    }
+    net.backward(policy: policyGrad, value: valueGrad)
+    return (pl, vl)
+  }
+
+  /// GradInit on batches of `data`: iteration i draws three half-batches A, B, C from a
+  /// generator of its own (the seed's, so a run repeats), S = A + B and S̃ = A + C.
+  func gradInit<Examples: TrainingSet>(_ config: GradInit.Config, from data: Examples) {
+    let n = max(2, min(self.config.batchSize, data.count)), half = n / 2
+    let seed = self.config.seed ^ 0x6A_D1_17, wdl = network.spec.valueHead == .wdl
+    sizeBatch(n, wdl: wdl)
+    let report = GradInit.run(&network, config: config) { net, iteration, tilde in
+      var r = Xoshiro256(seed: seed &+ UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15)
+      let drawn = (0..<(2 * n - half)).map { _ in r.below(data.count) }
+      picks = (0..<n).map { b in b < half ? drawn[b] : drawn[b + (tilde ? n - half : 0)] }
+      fillBatch(from: data, wdl: wdl)
+      let (pl, vl) = lossAndGradients(&net, regularizer: nil)
+      return pl + vl
+    }
+    gradInitReport = report
   }
 
   // MARK: Checkpoints
@@ -351,6 +421,7 @@ public final class Learner<Encoding: GameEncoding> {
     var bestIteration: Int?
     var lastGate: MatchScore?
     var resignation: ResignationStatistics?
+    var gradInitDone: Bool?
   }
 
   /// Saves everything a resumed run needs into the folder `dir` atomically: the files are
@@ -365,7 +436,7 @@ public final class Learner<Encoding: GameEncoding> {
       config: config, iteration: iteration, positionsSeen: positionsSeen, gamesPlayed: gamesPlayed,
       wallSeconds: wallSeconds, rng: [rng.s0, rng.s1, rng.s2, rng.s3], lastLoss: lastLoss,
       bestIteration: best == nil ? nil : bestIteration, lastGate: lastGate,
-      resignation: config.resignFalsePositives == nil ? nil : resignation)
+      resignation: config.resignFalsePositives == nil ? nil : resignation, gradInitDone: gradInitDone)
     let encoder = RunFiles.encoder()
     let stateData = try encoder.encode(state), replayData = try encoder.encode(buffer)
     // The JSON files' checksums ride in the network file's checksummed header.
@@ -438,13 +509,14 @@ public final class Learner<Encoding: GameEncoding> {
     learner.gamesPlayed = state.gamesPlayed
     learner.lastLoss = state.lastLoss
     if let b = state.bestIteration {
-      var network = PolicyValueNetwork(spec)
+      var network = PolicyValueNetwork(learner.network.spec)
       try Checkpoint.load(into: &network, from: path + "/best.safetensors")
       learner.best = network
       learner.bestIteration = b
     }
     learner.lastGate = state.lastGate
     learner.resignation = state.resignation ?? ResignationStatistics()
+    learner.gradInitDone = state.gradInitDone ?? true
     guard state.rng.count == 4 else { throw NeuralError("\(path)/state.json: bad generator state") }
     learner.rng.s0 = state.rng[0]
     learner.rng.s1 = state.rng[1]

@@ -28,6 +28,10 @@ public struct TrainSettings: Codable, Sendable, Equatable {
   public var threads = 2
   /// Start from these float weights instead of initialising (fine-tuning).
   public var initFrom: String?
+  /// The initialisation study's knobs that apply to an NNUE (GradInit, PA rewiring, the
+  /// batch-entropy regulariser with taps after the transformer's and every hidden layer's
+  /// activation); none: all at their defaults.
+  public var recipe: NetworkRecipe?
 
   public init(spec: NNUESpec, epochs: Int, seed: UInt64) {
     self.spec = spec
@@ -45,8 +49,14 @@ public struct TrainSettings: Codable, Sendable, Equatable {
     guard (0..<0.9).contains(validationFraction) else { throw NNUEError("the validation fraction must be in [0, 0.9)") }
     do {
       _ = try Initializer(parsing: initializer)
+      try recipe?.validate()
     } catch {
       throw NNUEError(error.message)
+    }
+    if let r = recipe, r.bnInit != "standard" || r.residual != "plain" || r.normalization != "batch" {
+      throw NNUEError(
+        "an NNUE has no BatchNorm and no residual blocks: the BatchNorm init, residual kind and normalization do not apply"
+      )
     }
   }
 }
@@ -86,6 +96,10 @@ public final class NNUETrainer {
   /// Stop once this many epochs are done (a budget; the run can be resumed later).
   public var stopAfterEpoch: Int?
   public var progress: (_ epoch: Int, _ done: Int, _ total: Int, _ loss: Double) -> Void = { _, _, _, _ in }
+  /// The recipe's batch-entropy regulariser, or nil.
+  let batchEntropy: LayerwiseBatchEntropy?
+  /// What GradInit did, when the recipe asked for it and the run started here.
+  public private(set) var gradInitReport: GradInit.Report?
 
   /// Splits the data (a seeded shuffle; the first `validationFraction` is held out) and
   /// initialises the model, or resumes from `out/checkpoint.safetensors` when `resume` is set.
@@ -139,12 +153,14 @@ public final class NNUETrainer {
     train = order.dropFirst(held).map { records[$0] }
     guard !train.isEmpty else { throw NNUEError("no training positions (need at least 2)") }
 
-    model = NNUETrainingModel(spec: settings.spec)
+    let recipe = settings.recipe ?? NetworkRecipe()
+    let taps = recipe.batchEntropy != nil
+    model = NNUETrainingModel(spec: settings.spec, batchEntropyTaps: taps)
     let initializer = try Initializer(parsing: settings.initializer)
     if let from = settings.initFrom {
       let net = try NNUENetwork.load(from)
       guard net.spec == settings.spec else { throw NNUEError("\(from): architecture \(net.spec) ≠ \(settings.spec)") }
-      model = NNUETrainingModel(net)
+      model = NNUETrainingModel(net, batchEntropyTaps: taps)
     } else {
       var initRng = Xoshiro256(seed: settings.seed &+ 1)
       // Measured feature density for AutoInit.
@@ -153,7 +169,8 @@ public final class NNUETrainer {
         let pieces = sample.reduce(0) { $0 + $1.occupancy.nonzeroBitCount }
         model.featureDensity = Double(pieces) / Double(sample.count) / Double(settings.spec.layout.featureCount)
       }
-      model.initialize(InitOptions(initializer), inputShape: [settings.spec.layout.featureCount], rng: &initRng)
+      model.initialize(
+        try recipe.initOptions(initializer), inputShape: [settings.spec.layout.featureCount], rng: &initRng)
       if initializer != .autoinit {
         // The output layer starts small so initial evaluations are near 0.
         for i in model.head.indices.reversed() {
@@ -166,6 +183,8 @@ public final class NNUETrainer {
       }
       model.clipForQuantization()
     }
+    recipe.prepare(&model)
+    batchEntropy = recipe.batchEntropy
     let totalSteps = settings.epochs * max(1, (train.count + settings.batchSize - 1) / settings.batchSize)
     optimizer = Optimizer(
       .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8), learningRate: settings.learningRate,
@@ -179,7 +198,33 @@ public final class NNUETrainer {
       guard logged == Array(0..<epoch).map({ $0 + 1 }) else {
         throw NNUEError("\(metricsPath): damaged (epochs \(logged.count) logged, the checkpoint has \(epoch))")
       }
+    } else if settings.initFrom == nil, let g = recipe.gradInit {
+      gradInitReport = gradInit(g)
     }
+  }
+
+  /// GradInit on batches of the training positions, before the first step: iteration i draws
+  /// three half-batches A, B, C from a generator of its own (the seed's), S = A + B, S̃ = A + C.
+  func gradInit(_ config: GradInit.Config) -> GradInit.Report {
+    let n = max(2, min(settings.batchSize, train.count)), half = n / 2
+    let seed = settings.seed ^ 0x6A_D1_17, scale = Float(settings.spec.scale), k = settings.sigmoidScale
+    let threads = settings.threads, records = train
+    var fb = NNUETrainingModel.FeatureBatch()
+    var targets: [Float] = [], scores: [Float] = []
+    let grad = TensorBuffer()
+    let report = GradInit.run(&model, config: config) { m, iteration, tilde in
+      var r = Xoshiro256(seed: seed &+ UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15)
+      let picks = (0..<(2 * n - half)).map { _ in r.below(records.count) }
+      let order = (0..<n).map { b in b < half ? picks[b] : picks[b + (tilde ? n - half : 0)] }
+      batch(records, order[...], into: &fb, targets: &targets, scores: &scores)
+      let y = m.outputs(fb, training: true, threads: threads)
+      let l = NNUELoss.evaluate(y, targets: targets, scale: scale, k: k, gradient: grad)
+      let dx = m.backward(grad)
+      m.transformBackward(dx, threads: threads)
+      return l
+    }
+    model.clipForQuantization()
+    return report
   }
 
   public var checkpointPath: String { out + "/checkpoint.safetensors" }
@@ -256,6 +301,10 @@ public final class NNUETrainer {
         model.zeroGradients()
         let y = model.outputs(fb, training: true, threads: settings.threads)
         let l = NNUELoss.evaluate(y, targets: targets, scale: scale, k: settings.sigmoidScale, gradient: grad)
+        if let batchEntropy {
+          let factor = batchEntropy.prepareBackward(&model, taskLoss: l).taskScale
+          for j in 0..<grad.count { grad.pointer[j] *= factor }
+        }
         let dx = model.backward(grad)
         model.transformBackward(dx, threads: settings.threads)
         optimizer.update(&model)

@@ -29,7 +29,9 @@ public struct NNUETrainingModel: Layer {
   var batchFeatures: FeatureBatch?
   let scratch = Scratch()
 
-  public init(spec: NNUESpec) {
+  /// The model of `spec`; with `batchEntropyTaps`, a `BatchEntropyTap` after the
+  /// transformer's activation and after every hidden layer's (for the LBE regulariser).
+  public init(spec: NNUESpec, batchEntropyTaps: Bool = false) {
     self.spec = spec
     let f = spec.layout.featureCount, n = spec.accumulator
     ftWeight = Parameter(name: "ft.weight", shape: [f, n], role: .weight, fanIn: f, fanOut: n)
@@ -37,19 +39,21 @@ public struct NNUETrainingModel: Layer {
     featureDensity = 30 / 768 / Double(spec.layout.buckets)
     let actKind: ActivationKind = spec.activation == .screlu ? .screlu : .crelu
     var layers: [any Layer] = [ActivationLayer(Activation(actKind), channels: 2 * n, name: "ft.act")]
+    if batchEntropyTaps { layers.append(BatchEntropyTap(name: "ft.lbe")) }
     let sizes = [2 * n] + spec.hidden + [1]
     for k in 0..<(sizes.count - 1) {
       layers.append(Dense(sizes[k], sizes[k + 1], name: "l\(k)"))
       if k < sizes.count - 2 {
         layers.append(ActivationLayer(Activation(.crelu), channels: sizes[k + 1], name: "l\(k).act"))
+        if batchEntropyTaps { layers.append(BatchEntropyTap(name: "l\(k).lbe")) }
       }
     }
     head = layers
   }
 
   /// Loads float weights into the model.
-  public init(_ net: NNUENetwork) {
-    self.init(spec: net.spec)
+  public init(_ net: NNUENetwork, batchEntropyTaps: Bool = false) {
+    self.init(spec: net.spec, batchEntropyTaps: batchEntropyTaps)
     ftWeight.value.data = net.ftWeight
     ftBias.value.data = net.ftBias
     var k = 0

@@ -157,8 +157,15 @@ public struct InitOptions: Sendable, Codable, Equatable {
 
 extension Layer {
   /// Initialises every parameter: weights by the initialiser (AutoInit through
-  /// `AutoInit.apply` instead), biases to 0, BatchNorm to γ = 1 (or the revisited value)
-  /// and β = 0, then the options. Deterministic for a given generator state.
+  /// `AutoInit.apply` instead), biases to 0, BatchNorm to γ = 1 and β = 0; then the residual
+  /// kinds' own scaling (`ResidualBlock.applyKindScaling`; Fixup also zeroes the last dense
+  /// layer of each head), then the options. Deterministic for a given generator state.
+  ///
+  /// The revisited BatchNorm γ is set after AutoInit: AutoInit sizes every weight as if γ were
+  /// 1 (its reference maps BatchNorm to unit variance whatever γ is), so the small γ really
+  /// shrinks the signal instead of being cancelled by the next layer without normalisation. An
+  /// input BatchNorm (`input.bn`) starts at 0.58 times the γ of the others (the reference's
+  /// σ of a ReLU's output) and its β is frozen at 0.
   ///
   /// AutoInit needs the per-item `inputShape` (it propagates N(0, 1) input statistics).
   public mutating func initialize(_ options: InitOptions, inputShape: [Int]? = nil, rng: inout Xoshiro256) {
@@ -167,18 +174,22 @@ extension Layer {
       case .weight:
         // AutoInit draws every weight itself below.
         if options.initializer != .autoinit { options.initializer.fill(&p, rng: &rng) }
-      case .bias, .normShift: p.value.fill(0)
+      case .bias, .normShift:
+        p.value.fill(0)
+        p.learningRateScale = p.name == "input.bn.shift" ? 0 : 1
       case .normScale:
-        if let g = options.revisitedBatchNorm {
-          p.value.fill(g)
-          p.learningRateScale = 1 / options.bnLearningRateRatio
-        } else {
-          p.value.fill(1)
-          p.learningRateScale = 1
-        }
+        p.value.fill(1)
+        p.learningRateScale = 1
         p.decays = false
       case .scalar: break
       }
+    }
+    visitResidualBlocks { $0.applyKindScaling() }
+    if var net = self as? PolicyValueNetwork, net.spec.residualKind == .fixup {
+      net.visitParameters { p in
+        if p.name.hasPrefix("policy.dense.") || p.name.hasPrefix("value.dense2.") { p.value.fill(0) }
+      }
+      self = net as! Self
     }
     if options.zeroResidualBranches {
       visitResidualBlocks { block in
@@ -190,6 +201,17 @@ extension Layer {
     if options.initializer == .autoinit {
       guard let inputShape else { preconditionFailure("AutoInit needs the network's input shape") }
       AutoInit.apply(to: &self, inputShape: inputShape, rng: &rng)
+      visitResidualBlocks { $0.applyKindScaling() }
+    }
+    let gamma = options.revisitedBatchNorm ?? 1
+    visitParameters { p in
+      guard p.role == .normScale else { return }
+      if p.name == "input.bn.scale" {
+        p.value.fill(gamma * 0.58)
+      } else if !(options.zeroResidualBranches && p.name.hasSuffix(".bn2.scale")) {
+        p.value.fill(gamma)
+      }
+      if options.revisitedBatchNorm != nil { p.learningRateScale = 1 / options.bnLearningRateRatio }
     }
     if options.paRewire {
       visitParameters { p in if p.role == .weight { PARewiring.rewire(&p.value, rng: &rng) } }

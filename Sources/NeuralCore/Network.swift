@@ -61,6 +61,14 @@ public enum ValueHead: String, Sendable, Codable {
   case wdl
 }
 
+/// The normalisation of a policy-value network's convolutions.
+public enum Normalization: String, Sendable, Codable, CaseIterable {
+  /// BatchNorm after every convolution.
+  case batch
+  /// None (see `ResidualKind` for what takes its place).
+  case none
+}
+
 /// An AlphaZero-style residual policy-value network on NHWC board planes:
 ///
 /// - trunk: 3x3 conv → BN → act, then `blocks` residual blocks of `channels` channels;
@@ -68,7 +76,11 @@ public enum ValueHead: String, Sendable, Codable {
 /// - value head: 1x1 conv to 1 channel → BN → act → flatten → dense to `valueHidden` → act →
 ///   dense to 1 → tanh (or dense to 3 win/draw/loss logits).
 ///
-/// With a pair activation every layer feeding an activation doubles its outputs.
+/// With a pair activation every layer feeding an activation doubles its outputs. Without
+/// normalisation (`NetworkSpec.normalization`) each `BN` gives way to what the residual kind
+/// puts in its place (RescaleNet's centring bias, Fixup's scalar bias, else the convolution's
+/// own bias); `inputBatchNorm` puts a BatchNorm on the input planes, `batchEntropy` a tap after
+/// every block.
 public struct PolicyValueNetwork: Layer {
   public var trunk: Sequential
   public var policyHead: Sequential
@@ -83,33 +95,56 @@ public struct PolicyValueNetwork: Layer {
     let act = spec.activation
     let k = act.kind.arity
     let ch = spec.channels
-    var trunkLayers: [any Layer] = [
-      Conv2D(c, ch * k, kernel: 3, bias: false, name: "stem.conv"),
-      BatchNorm(ch * k, name: "stem.bn"),
-      ActivationLayer(act, channels: ch * k, name: "stem.act"),
-    ]
+    let kind = spec.residualKind
+    let bn = spec.normalization == .batch
+    /// A convolution and what follows it in place of BatchNorm: BatchNorm, RescaleNet's
+    /// centring bias, Fixup's scalar bias, or the convolution's own bias.
+    func convolution(_ inputs: Int, _ outputs: Int, kernel: Int, _ name: String) -> [any Layer] {
+      if bn {
+        return [
+          Conv2D(inputs, outputs, kernel: kernel, bias: false, name: name + ".conv"),
+          BatchNorm(outputs, name: name + ".bn"),
+        ]
+      }
+      switch kind {
+      case .rescale:
+        return [
+          Conv2D(inputs, outputs, kernel: kernel, bias: false, name: name + ".conv"),
+          CenteringBias(outputs, name: name + ".centre"),
+        ]
+      case .fixup:
+        return [
+          Conv2D(inputs, outputs, kernel: kernel, bias: false, name: name + ".conv"), ScalarBias(name: name + ".bias"),
+        ]
+      default:
+        return [Conv2D(inputs, outputs, kernel: kernel, bias: true, name: name + ".conv")]
+      }
+    }
+    var trunkLayers: [any Layer] = []
+    if spec.inputBatchNorm { trunkLayers.append(BatchNorm(c, name: "input.bn")) }
+    trunkLayers += convolution(c, ch * k, kernel: 3, "stem")
+    trunkLayers.append(ActivationLayer(act, channels: ch * k, name: "stem.act"))
     for b in 0..<spec.blocks {
       trunkLayers.append(
         ResidualBlock(
-          channels: ch, activation: act, squeezeExcitation: spec.squeezeExcitation,
-          sum: spec.residualSum(block: b), name: "block\(b)"))
+          channels: ch, activation: act, squeezeExcitation: spec.squeezeExcitation, kind: kind, batchNorm: bn,
+          index: b, count: spec.blocks, name: "block\(b)"))
+      if spec.batchEntropy { trunkLayers.append(BatchEntropyTap(name: "lbe\(b)")) }
     }
     trunk = Sequential(trunkLayers)
-    policyHead = Sequential([
-      Conv2D(ch, 2 * k, kernel: 1, bias: false, name: "policy.conv"),
-      BatchNorm(2 * k, name: "policy.bn"),
-      ActivationLayer(act, channels: 2 * k, name: "policy.act"),
-      Flatten(),
-      Dense(2 * h * w, spec.policySize, name: "policy.dense"),
-    ])
-    var value: [any Layer] = [
-      Conv2D(ch, 1 * k, kernel: 1, bias: false, name: "value.conv"),
-      BatchNorm(1 * k, name: "value.bn"),
-      ActivationLayer(act, channels: 1 * k, name: "value.act"),
-      Flatten(),
-      Dense(h * w, spec.valueHidden * k, name: "value.dense1"),
-      ActivationLayer(act, channels: spec.valueHidden * k, name: "value.act2"),
-    ]
+    policyHead = Sequential(
+      convolution(ch, 2 * k, kernel: 1, "policy") + [
+        ActivationLayer(act, channels: 2 * k, name: "policy.act"),
+        Flatten(),
+        Dense(2 * h * w, spec.policySize, name: "policy.dense"),
+      ])
+    var value: [any Layer] =
+      convolution(ch, 1 * k, kernel: 1, "value") + [
+        ActivationLayer(act, channels: 1 * k, name: "value.act"),
+        Flatten(),
+        Dense(h * w, spec.valueHidden * k, name: "value.dense1"),
+        ActivationLayer(act, channels: spec.valueHidden * k, name: "value.act2"),
+      ]
     switch spec.valueHead {
     case .tanh:
       value.append(Dense(spec.valueHidden, 1, name: "value.dense2"))
@@ -225,14 +260,21 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
   public var valueHidden: Int
   /// Squeeze-excitation ratio in every residual block, or `nil`.
   public var squeezeExcitation: Int?
-  /// `plain`, `rescale` (RescaleNet weights sqrt((k−1)/k), sqrt(1/k) for block k = L…2L−1)
-  /// or `rezero`.
+  /// Policy-value: how each residual block joins its branch (a `ResidualKind` name: none,
+  /// plain, rescale, rezero, skipinit, fixup).
   public var residual: String
   public var activation: Activation
   /// MLP only: a BatchNorm after every hidden dense layer.
   public var batchNorm: Bool
-  /// MLP only: a batch-entropy tap after every hidden activation (for the LBE regulariser).
+  /// A batch-entropy tap (for the LBE regulariser) after every hidden activation of an MLP,
+  /// after every residual block of a policy-value network.
   public var batchEntropy: Bool = false
+  /// Policy-value: BatchNorm after every convolution, or none (see `ResidualKind` for what
+  /// takes its place).
+  public var normalization: Normalization = .batch
+  /// Policy-value: a BatchNorm on the input planes (the revisited BatchNorm init's input
+  /// normalisation: β frozen at 0, γ starting at 0.58 times the other BatchNorms' γ).
+  public var inputBatchNorm: Bool = false
   /// How the weights were initialised (informational; saved with the checkpoint).
   public var initialization: String
 
@@ -280,15 +322,8 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
       residual: residual, activation: activation)
   }
 
-  func residualSum(block b: Int) -> ResidualSum {
-    switch residual {
-    case "rescale":
-      let k = Float(blocks + b)
-      return .weighted(skip: ((k - 1) / k).squareRoot(), branch: (1 / k).squareRoot())
-    case "rezero": return .rezero
-    default: return .plain
-    }
-  }
+  /// The residual kind (`plain` for a name `validate` refuses).
+  public var residualKind: ResidualKind { ResidualKind(rawValue: residual) ?? .plain }
 
   /// Builds the MLP (kind `mlp`) as a `Sequential`.
   public func buildMLP() -> Sequential {
@@ -321,8 +356,15 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
         throw NeuralError(
           "bad policy_value spec: input \(inputShape), \(blocks) blocks of \(channels), policy \(policySize)")
       }
-      guard ["plain", "rescale", "rezero"].contains(residual) else {
-        throw NeuralError("bad residual sum '\(residual)' (plain, rescale or rezero)")
+      guard let kind = ResidualKind(rawValue: residual) else {
+        let names = ResidualKind.allCases.map(\.rawValue).joined(separator: ", ")
+        throw NeuralError("unknown residual kind '\(residual)' (\(names))")
+      }
+      if kind.isNormalisationFree && normalization == .batch {
+        throw NeuralError("residual kind \(residual) replaces normalisation: use it with normalization none")
+      }
+      if activation.kind.arity > 1 && kind == .skipinit && channels % 2 != 0 {
+        throw NeuralError("skipinit with a pair activation needs an even channel count, got \(channels)")
       }
     default:
       throw NeuralError("unknown network kind '\(kind)' (mlp or policy_value)")
@@ -352,5 +394,37 @@ extension PolicyValueNetwork {
       j += 1
     }
     return copy
+  }
+}
+
+extension NetworkSpec {
+  enum CodingKeys: String, CodingKey {
+    case kind, inputShape, depth, width, outputs, blocks, channels, policySize, valueHead, valueHidden
+    case squeezeExcitation, residual, activation, batchNorm, batchEntropy, normalization, inputBatchNorm
+    case initialization
+  }
+
+  /// Decodes a spec; the fields newer than the first saved networks default to what those
+  /// networks were (no taps, batch normalisation, no input BatchNorm).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    kind = try c.decode(String.self, forKey: .kind)
+    inputShape = try c.decode([Int].self, forKey: .inputShape)
+    depth = try c.decode(Int.self, forKey: .depth)
+    width = try c.decode(Int.self, forKey: .width)
+    outputs = try c.decode(Int.self, forKey: .outputs)
+    blocks = try c.decode(Int.self, forKey: .blocks)
+    channels = try c.decode(Int.self, forKey: .channels)
+    policySize = try c.decode(Int.self, forKey: .policySize)
+    valueHead = try c.decode(ValueHead.self, forKey: .valueHead)
+    valueHidden = try c.decode(Int.self, forKey: .valueHidden)
+    squeezeExcitation = try c.decodeIfPresent(Int.self, forKey: .squeezeExcitation)
+    residual = try c.decode(String.self, forKey: .residual)
+    activation = try c.decode(Activation.self, forKey: .activation)
+    batchNorm = try c.decode(Bool.self, forKey: .batchNorm)
+    batchEntropy = try c.decodeIfPresent(Bool.self, forKey: .batchEntropy) ?? false
+    normalization = try c.decodeIfPresent(Normalization.self, forKey: .normalization) ?? .batch
+    inputBatchNorm = try c.decodeIfPresent(Bool.self, forKey: .inputBatchNorm) ?? false
+    initialization = try c.decode(String.self, forKey: .initialization)
   }
 }

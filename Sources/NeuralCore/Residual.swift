@@ -1,4 +1,5 @@
 import GameCore
+import RealModule
 
 /// Squeeze-and-excitation (Hu et al. 2018) on NHWC: `s = σ(W₂·relu(W₁·gap(x)))`,
 /// `y[n,h,w,c] = x[n,h,w,c] · s[n,c]`, with a bottleneck of `C/ratio` units.
@@ -106,28 +107,50 @@ public struct SqueezeExcitation: Layer {
   }
 }
 
-/// How a residual block adds its branch to the skip path.
-public enum ResidualSum: Sendable, Codable, Equatable {
-  /// `x + F(x)` (He et al.).
-  case plain
-  /// `c_skip·x + c_branch·F(x)` with fixed coefficients (RescaleNet-style weighted sums,
-  /// e.g. `sqrt((k−1)/k)` and `sqrt(1/k)` for the k-th block keep the variance constant).
-  case weighted(skip: Float, branch: Float)
-  /// `x + α·F(x)` with a learnable scalar α initialised to 0 (ReZero / SkipInit): every
-  /// branch starts switched off, so the network starts as the identity.
-  case rezero
+/// How a residual block joins its branch `F` to the skip path, and what the branch holds.
+/// Block `i` of `L` (0-based) is the network's `k = L + i`-th in RescaleNet's numbering.
+///
+/// | kind | block | branch `F` |
+/// |---|---|---|
+/// | none | `act(F(x))` (no skip: a plain deep network) | conv, [BN], act, conv, [BN] |
+/// | plain | `act(x + F(x))` (He et al. 2016) | conv, [BN], act, conv, [BN] |
+/// | rescale | `act(sqrt((k−1)/k)·x + s·L^(−1/2)·F(x))`, `s` learnable, 1 | Bias2D, conv, act, Bias2D, conv |
+/// | rezero | `x + α·F(x)`, `α` learnable, 0 (Bachlechner et al. 2020) | conv, [BN], act, conv, [BN] |
+/// | skipinit | `x + α·F(x)`, `α` learnable, 0 (De & Smith 2020) | [BN], act, conv, [BN], act, conv |
+/// | fixup | `act(x + F(x))` (Zhang et al. 2019) | +b, conv, +b, act, +b, conv, ·s + b |
+///
+/// `[BN]` is there with batch normalisation only; without it the convolutions of `none`,
+/// `plain`, `rezero` and `skipinit` get a bias. RescaleNet and Fixup replace normalisation
+/// and never have it. SkipInit's branch is pre-activation (the layout of its paper's
+/// networks). Squeeze-excitation, when on, ends the branch.
+///
+/// At initialisation (`Layer.initialize`), after the weight draw: RescaleNet multiplies each of
+/// the branch's two convolutions by `(L/k)^(1/4)` (its reference multiplies each of three by
+/// `(L/k)^(1/6)`: the branch as a whole by `(L/k)^(1/2)`, so `s·L^(−1/2)` makes the branch's
+/// coefficient `sqrt(1/k)` and every block keeps the variance); Fixup multiplies the first
+/// convolution by `L^(−1/(2m−2)) = L^(−1/2)` (m = 2 layers a branch) and zeroes the second
+/// (the network's last dense layers are zeroed too).
+public enum ResidualKind: String, Sendable, Codable, CaseIterable {
+  case none, plain, rescale, rezero, skipinit, fixup
+
+  /// Whether the kind replaces normalisation (it cannot be combined with BatchNorm).
+  public var isNormalisationFree: Bool { self == .rescale || self == .fixup }
 }
 
-/// The AlphaZero residual block: `y = act(c_s·x + c_r·α·BN(conv(act(BN(conv(x))))))` with
-/// 3x3 convolutions, optional squeeze-excitation on the branch, and the skip sum chosen by
-/// `ResidualSum`. With a pair activation (`maxout`, the logit-space Booleans) the first
-/// convolution doubles its channels so the activation hands back `C`, and the final
-/// activation after the sum is omitted (it would halve the trunk).
+/// A residual block of a policy-value tower (see `ResidualKind` for the layouts). With a pair
+/// activation (`maxout`, the logit-space Booleans) the first convolution doubles its channels
+/// so the activation hands back `C` (SkipInit's pre-activation halves them before it), and the
+/// final activation after the sum is omitted (it would halve the trunk).
 public struct ResidualBlock: Layer {
   public var branch: Sequential
   public var output: ActivationLayer?
-  public var sum: ResidualSum
+  public let kind: ResidualKind
+  /// The learnable scalar of the sum: RescaleNet's `s`, ReZero's and SkipInit's `α` (shape
+  /// `[0]` for the other kinds).
   public var alpha: Parameter
+  /// The block's place: `index` of `count` blocks.
+  public let index: Int
+  public let count: Int
   let channels: Int
   /// The branch's output of the last training forward (the branch's own buffer).
   var branchOut: TensorBuffer?
@@ -135,36 +158,86 @@ public struct ResidualBlock: Layer {
   var buffers = LayerBuffers(3)
 
   public init(
-    channels: Int, activation: Activation, squeezeExcitation: Int? = nil, sum: ResidualSum = .plain,
-    name: String = "block"
+    channels: Int, activation: Activation, squeezeExcitation: Int? = nil, kind: ResidualKind = .plain,
+    batchNorm: Bool = true, index: Int = 0, count: Int = 1, name: String = "block"
   ) {
+    precondition(!(batchNorm && kind.isNormalisationFree), "\(kind) blocks have no normalisation")
+    precondition(count >= 1 && (0..<count).contains(index), "block \(index) of \(count)")
     self.channels = channels
-    self.sum = sum
+    self.kind = kind
+    self.index = index
+    self.count = count
     let arity = activation.kind.arity
-    var layers: [any Layer] = [
-      Conv2D(channels, channels * arity, kernel: 3, bias: false, name: name + ".conv1"),
-      BatchNorm(channels * arity, name: name + ".bn1"),
-      ActivationLayer(activation, channels: channels * arity, name: name + ".act1"),
-      Conv2D(channels, channels, kernel: 3, bias: false, name: name + ".conv2"),
-      BatchNorm(channels, name: name + ".bn2"),
-    ]
+    let bias = !batchNorm
+    func act(_ c: Int, _ suffix: String) -> ActivationLayer {
+      ActivationLayer(activation, channels: c, name: name + "." + suffix)
+    }
+    var layers: [any Layer]
+    switch kind {
+    case .none, .plain, .rezero:
+      layers = [Conv2D(channels, channels * arity, kernel: 3, bias: bias, name: name + ".conv1")]
+      if batchNorm { layers.append(BatchNorm(channels * arity, name: name + ".bn1")) }
+      layers.append(act(channels * arity, "act1"))
+      layers.append(Conv2D(channels, channels, kernel: 3, bias: bias, name: name + ".conv2"))
+      if batchNorm { layers.append(BatchNorm(channels, name: name + ".bn2")) }
+    case .skipinit:
+      layers = []
+      if batchNorm { layers.append(BatchNorm(channels, name: name + ".bn0")) }
+      layers.append(act(channels, "act0"))
+      layers.append(Conv2D(channels / arity, channels * arity, kernel: 3, bias: bias, name: name + ".conv1"))
+      if batchNorm { layers.append(BatchNorm(channels * arity, name: name + ".bn1")) }
+      layers.append(act(channels * arity, "act1"))
+      layers.append(Conv2D(channels, channels, kernel: 3, bias: bias, name: name + ".conv2"))
+    case .rescale:
+      layers = [
+        CenteringBias(channels, name: name + ".centre1"),
+        Conv2D(channels, channels * arity, kernel: 3, bias: false, name: name + ".conv1"),
+        act(channels * arity, "act1"),
+        CenteringBias(channels, name: name + ".centre2"),
+        Conv2D(channels, channels, kernel: 3, bias: false, name: name + ".conv2"),
+      ]
+    case .fixup:
+      layers = [
+        ScalarBias(name: name + ".bias1a"),
+        Conv2D(channels, channels * arity, kernel: 3, bias: false, name: name + ".conv1"),
+        ScalarBias(name: name + ".bias1b"),
+        act(channels * arity, "act1"),
+        ScalarBias(name: name + ".bias2a"),
+        Conv2D(channels, channels, kernel: 3, bias: false, name: name + ".conv2"),
+        ScalarAffine(name: name + ".out"),
+      ]
+    }
     if let ratio = squeezeExcitation {
       layers.append(SqueezeExcitation(channels: channels, ratio: ratio, name: name + ".se"))
     }
     branch = Sequential(layers)
-    output = arity == 1 ? ActivationLayer(activation, channels: channels, name: name + ".act2") : nil
-    alpha = Parameter(name: name + ".alpha", shape: [sum == .rezero ? 1 : 0], role: .scalar)
+    let postActivation = [.none, .plain, .rescale, .fixup].contains(kind)
+    output = arity == 1 && postActivation ? act(channels, "act2") : nil
+    switch kind {
+    case .rescale: alpha = Parameter(name: name + ".scale", shape: [1], role: .scalar, value: 1)
+    case .rezero, .skipinit: alpha = Parameter(name: name + ".alpha", shape: [1], role: .scalar, value: 0)
+    default: alpha = Parameter(name: name + ".alpha", shape: [0], role: .scalar)
+    }
   }
 
-  public var label: String { "residual(\(channels), \(branch.layers.count) layers)" }
+  public var label: String { "residual(\(kind), \(channels), \(branch.layers.count) layers)" }
   public func outputShape(for input: [Int]) -> [Int] { input }
 
-  var coefficients: (skip: Float, branch: Float) {
-    switch sum {
-    case .plain: return (1, 1)
-    case .weighted(let s, let b): return (s, b)
-    case .rezero: return (1, alpha.value.data[0])
+  /// The fixed part of the coefficients: `y = skip·x + branch·α·F(x)` (α = 1 without one).
+  var fixedCoefficients: (skip: Float, branch: Float) {
+    switch kind {
+    case .none: return (0, 1)
+    case .rescale:
+      let k = Float(count + index), l = Float(count)
+      return (((k - 1) / k).squareRoot(), 1 / l.squareRoot())
+    default: return (1, 1)
     }
+  }
+
+  /// `(c_s, c_r)` of `y = c_s·x + c_r·F(x)`, the learnable scalar included.
+  var coefficients: (skip: Float, branch: Float) {
+    let (s, b) = fixedCoefficients
+    return alpha.value.count == 1 ? (s, b * alpha.value.data[0]) : (s, b)
   }
 
   public mutating func forward(_ x: TensorBuffer, training: Bool) -> TensorBuffer {
@@ -189,10 +262,10 @@ public struct ResidualBlock: Layer {
     let g = output != nil ? output!.backward(dy) : dy
     let (cs, cb) = coefficients
     let gp = g.pointer
-    if sum == .rezero {
+    if alpha.value.count == 1 {
       var da: Float = 0
       for i in 0..<g.count { da += gp[i] * branchOut.pointer[i] }
-      alpha.grad.data[0] += da
+      alpha.grad.data[0] += fixedCoefficients.branch * da
     }
     let dBranch: TensorBuffer
     if cb == 1 {
@@ -212,7 +285,7 @@ public struct ResidualBlock: Layer {
 
   public mutating func visitParameters(_ body: (inout Parameter) -> Void) {
     branch.visitParameters(body)
-    if sum == .rezero { body(&alpha) }
+    if alpha.value.count == 1 { body(&alpha) }
   }
 
   public mutating func visitLayers(_ body: (inout any Layer) -> Void) {
@@ -231,5 +304,24 @@ public struct ResidualBlock: Layer {
     let s = SignalStats.weightedSum([(Double(cs), input), (Double(cb), f)])
     if output != nil { return output!.autoInit(s, rng: &rng) }
     return s
+  }
+
+  /// The kind's own scaling of the freshly drawn weights (see `ResidualKind`): RescaleNet's
+  /// `(L/k)^(1/4)` on both convolutions, Fixup's `L^(−1/2)` on the first and 0 on the second.
+  public mutating func applyKindScaling() {
+    let l = Float(count), k = Float(count + index)
+    switch kind {
+    case .rescale:
+      let m = Float.pow(l / k, 0.25)
+      branch.visitParameters { p in if p.role == .weight && p.name.contains(".conv") { p.value.scale(by: m) } }
+    case .fixup:
+      let m = 1 / l.squareRoot()
+      branch.visitParameters { p in
+        guard p.role == .weight else { return }
+        if p.name.hasSuffix(".conv1.weight") { p.value.scale(by: m) }
+        if p.name.hasSuffix(".conv2.weight") { p.value.fill(0) }
+      }
+    default: break
+    }
   }
 }

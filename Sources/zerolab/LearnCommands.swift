@@ -21,6 +21,7 @@ struct ActivationInitOptions: ParsableArguments {
   @Option(help: "Activation (the names are listed by 'zerolab signal --help').") var activation: String = "relu"
   @Option(name: .customLong("init"), help: "Initializer (the names are listed by 'zerolab signal --help').")
   var initializer: String = "he_normal"
+  @OptionGroup var recipe: RecipeOptions
 }
 
 /// Optimisation and measurement, shared by train, supervise and compare.
@@ -63,7 +64,7 @@ struct ZeroSelfPlayOptions: ParsableArguments {
 /// `activations` hold one name each, or the grid of `compare`.
 func learningConfig(
   network: NetworkOptions, optimizer: OptimizerOptions, selfPlay: ZeroSelfPlayOptions?,
-  initializers: [String], activations: [String]
+  initializers: [String], activations: [String], recipe: RecipeOptions
 ) throws -> ZeroConfig {
   guard !initializers.isEmpty, !activations.isEmpty, !initializers.contains(""), !activations.contains("") else {
     throw ValidationError("--init and --activation need a name")
@@ -93,6 +94,8 @@ func learningConfig(
   c.trainSteps = optimizer.steps
   c.evalGames = optimizer.evalGames
   c.seed = optimizer.seed
+  let r = try recipe.recipe()
+  c.recipe = r.isDefault ? nil : r
   if let selfPlay {
     guard selfPlay.search == "puct" || selfPlay.search == "gumbel" else {
       throw ValidationError("--search must be puct or gumbel")
@@ -147,8 +150,14 @@ struct Train: ParsableCommand {
       false-positive rate is logged. With --gate-every the trained network must beat the best \
       so far (--gate-games, --gate-threshold) before self-play uses it.
 
+      The network options below --init (GradInit, the BatchNorm init, residual kind, \
+      normalisation, PA rewiring, batch entropy) are the same in every training command; \
+      docs/networks.md describes them.
+
       Examples:
         zerolab train hexapawn --size 3x3 --out runs/selfplay-3x3 --iterations 30
+        zerolab train hexapawn --out runs/fixup --iterations 3 \\
+          --residual fixup --norm none --gradinit-steps 10
         zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 600 \\
           --channels 48
         zerolab train hexapawn --size 4x4 --out runs/selfplay-4x4 --budget 900 \\
@@ -181,13 +190,13 @@ struct Train: ParsableCommand {
     if game == .hexapawn && from != nil { throw ValidationError("--from is for chess") }
     _ = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: [model.initializer],
-      activations: [model.activation])
+      activations: [model.activation], recipe: model.recipe)
   }
 
   func run() throws {
     var config = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: [model.initializer],
-      activations: [model.activation])
+      activations: [model.activation], recipe: model.recipe)
     if iterations == nil && budget == nil { throw ValidationError("give --iterations or --budget") }
     do {
       switch game {
@@ -255,6 +264,8 @@ struct Supervise: ParsableCommand {
 
       Examples:
         zerolab supervise hexapawn --size 3x3 --out runs/supervised-3x3 --budget 10
+        zerolab supervise hexapawn --out runs/lbe --iterations 5 \\
+          --residual none --blocks 8 --lbe-weight 0.1 --bn-init revisited
         zerolab supervise hexapawn --size 4x4 --out runs/supervised-4x4 \\
           --budget 120 --channels 48
         zerolab supervise hexapawn --size 3x3 --out runs/supervised-3x3 \\
@@ -311,13 +322,13 @@ struct Supervise: ParsableCommand {
     }
     _ = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: nil, initializers: [model.initializer],
-      activations: [model.activation])
+      activations: [model.activation], recipe: model.recipe)
   }
 
   func run() throws {
     var config = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: nil, initializers: [model.initializer],
-      activations: [model.activation])
+      activations: [model.activation], recipe: model.recipe)
     do {
       switch game {
       case .hexapawn: try superviseHexapawn(config)
@@ -415,6 +426,7 @@ struct Compare: ParsableCommand {
   @Option(help: "Activations, comma separated: each is trained with each --init.") var activation: String = "relu"
   @Option(name: .customLong("init"), help: "Initializers, comma separated: each is trained with each --activation.")
   var initializer: String = "he_normal"
+  @OptionGroup(title: "Network") var recipe: RecipeOptions
   @OptionGroup(title: "Optimisation and measurement") var optimizer: OptimizerOptions
   @OptionGroup(title: "Self-play") var selfPlay: ZeroSelfPlayOptions
   @Option(help: "Run folder.") var out: String
@@ -447,7 +459,8 @@ struct Compare: ParsableCommand {
     let initList = initializer.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     let actList = activation.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     let base = try learningConfig(
-      network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: initList, activations: actList)
+      network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: initList, activations: actList,
+      recipe: recipe)
     do {
       let report = try Runs.compare(
         base: base, dir: out, budget: budget ?? 45, inits: initList, activations: actList, iterations: iterations,
@@ -467,7 +480,7 @@ struct Compare: ParsableCommand {
   func chessSettings() throws -> ChessCompareSettings {
     var config = try learningConfig(
       network: network, optimizer: optimizer, selfPlay: selfPlay, initializers: [initializer],
-      activations: [activation])
+      activations: [activation], recipe: recipe)
     config.size = "8x8"
     config.maxPlies = config.maxPlies ?? 200
     config.mirror = false

@@ -33,6 +33,7 @@ struct TrainingOptions: ParsableArguments {
   var initializer: String { initName ?? initializerAlias ?? "autoinit" }
   @Option(help: "Training threads.") var threads: Int = 2
   @Option(help: "Random seed.") var seed: UInt64 = 1
+  @OptionGroup var recipe: RecipeOptions
 
   func settings(spec: NNUESpec) throws -> TrainSettings {
     var s = TrainSettings(spec: spec, epochs: epochs, seed: seed)
@@ -42,6 +43,8 @@ struct TrainingOptions: ParsableArguments {
     s.sigmoidScale = sigmoidScale
     s.initializer = initializer
     s.threads = threads
+    let r = try recipe.recipe()
+    s.recipe = r.isDefault ? nil : r
     do { try s.validate() } catch { throw ValidationError(error.message) }
     return s
   }

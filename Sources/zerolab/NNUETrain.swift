@@ -20,6 +20,8 @@ struct NNUETrain: ParsableCommand {
         zerolab nnue train --data data/gen0 data/gen1 --out runs/nnue1 \\
           --layout kings4 --hidden 16 --init he_normal
         zerolab nnue train --data data/gen0 --out runs/nnue0 --epochs 20 --resume
+        zerolab nnue train --data data/gen0 --out runs/nnue-gi --epochs 2 \\
+          --hidden 16 --gradinit-steps 20 --lbe-weight 0.05 --pa-rewire
       """)
 
   @Option(parsing: .upToNextOption, help: "Data files or folders.") var data: [String]
