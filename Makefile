@@ -103,8 +103,9 @@ notebook: venv-notebook
 venv-notebook:
 	@bash scripts/venv-notebook.sh
 
-# The comparison notebooks, executed headlessly on small real runs so they cannot rot (chess: a
-# tiny net, 3 s of training per method, 2 ladder games against opponents that need no Stockfish).
+# The notebooks, executed headlessly on small real runs so they cannot rot (chess: a tiny net,
+# 3 s of training per method, 2 ladder games against opponents that need no Stockfish; the
+# study: two initializers x two seeds on 3x3 Hexapawn).
 notebook-check: venv-notebook
 	rm -rf .build/notebook-run
 	$(BIN) compare hexapawn --size 3x3 --out .build/notebook-run --budget 3 --eval-games 2 > /dev/null
@@ -115,6 +116,9 @@ notebook-check: venv-notebook
 	  --blocks 1 --channels 8 --games 2 --sims 8 --max-plies 16 --ladder-games 2 --ladder-sims 8 \
 	  --opponents random,alphabeta-d1 > /dev/null
 	.venv-notebook/bin/python scripts/run_notebook.py notebooks/compare-chess.ipynb --run .build/notebook-chess/run
+	rm -rf .build/notebook-study
+	$(BIN) study --out .build/notebook-study --vary init=he_normal,autoinit --seeds 2 --iterations 3 > /dev/null 2>&1
+	.venv-notebook/bin/python scripts/run_notebook.py notebooks/study.ipynb --run .build/notebook-study
 	@bash scripts/notebook_serve_check.sh .build/notebook-run
 
 # Retrain the shipped Hexapawn engines (engines/hexapawn-3x3-zero.*, engines/hexapawn-4x4-zero.*).

@@ -130,6 +130,7 @@ let package = Package(
     .library(name: "AlphaZero", targets: ["AlphaZero"]),
     .library(name: "ChessZero", targets: ["ChessZero"]),
     .library(name: "ChessZeroLab", targets: ["ChessZeroLab"]),
+    .library(name: "InitStudy", targets: ["InitStudy"]),
     .library(name: "LabKit", targets: ["LabKit"]),
   ],
   dependencies: [
@@ -198,6 +199,9 @@ let package = Package(
     .target(
       name: "ChessZeroLab",
       dependencies: ["GameCore", "Chess", "ChessArena", "Engines", "ChessZero", "AlphaZero", "NeuralCore", "LabKit"]),
+    // The initialisation and activation study: grids of network options over seeds, each run a
+    // zerolab training process, summarised with 95% intervals.
+    .target(name: "InitStudy", dependencies: ["GameCore", "AlphaZero", "NNUETraining", "LabKit"]),
     .target(
       name: "TerminalPlay",
       dependencies: [
@@ -208,7 +212,7 @@ let package = Package(
       dependencies: [
         "GameCore", "Hexapawn", "Chess", "ChessEngine", "ChessArena", "GameSearch", "GameSolver", "GameCounting", "GMP",
         "TerminalPlay", "Engines", "NeuralCore", "LabKit", "AlphaZero", "ChessZero", "NNUE", "NNUETraining", "NNUELab",
-        "ChessZeroLab", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "ChessZeroLab", "InitStudy", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: executablePath
     ),
@@ -251,6 +255,7 @@ let package = Package(
         "ChessZero", "AlphaZero", "NNUETraining", "Chess", "ChessEngine", "GameSearch", "NeuralCore", "GameCore",
       ]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "Chess", "GameCore"]),
+    .testTarget(name: "InitStudyTests", dependencies: ["InitStudy", "LabKit"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),
   ],

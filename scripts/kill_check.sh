@@ -19,7 +19,7 @@
 # the same thread counts (nnue train's float sums depend on its --threads).
 #
 # JOB is one of: nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess, compare,
-# compare-chess
+# compare-chess, study
 # (`all`: each in turn). The moments are spread over the whole run (below, at "The kill moments"); a finished
 # run resumed once more must also change nothing. `make test` runs every job with 3 kills,
 # `make kill-check` with 20.
@@ -29,7 +29,7 @@ job=${1:?usage: kill_check.sh JOB [KILLS] [BIN]}
 kills=${2:-3}
 bin=${3:-.build/release/zerolab}
 if [ "$job" = all ]; then
-  for j in nnue-gen nnue-train nnue-loop train train-chess supervise supervise-chess compare compare-chess; do bash "$0" "$j" "$kills" "$bin"; done
+  for j in nnue-gen nnue-train nnue-loop train train-chess supervise supervise-chess compare compare-chess study; do bash "$0" "$j" "$kills" "$bin"; done
   exit 0
 fi
 tmp=$(mktemp -d)
@@ -82,9 +82,15 @@ case "$job" in
       --max-plies 16 --steps 3 --batch 32 --ladder-games 2 --ladder-sims 8 --opponents "$opponents")
     again=("${first[@]}" --resume)
     ;;
+  study)
+    inits=init=he_normal,autoinit
+    first=(study --vary "$inits" --cell "residual=plain" --cell "residual=fixup norm=none" --seeds 2
+      --iterations 40 --options "--blocks 1 --channels 8 --eval-games 2 --steps 5" --jobs 2)
+    again=("${first[@]}")
+    ;;
   *)
     echo "kill-check: unknown job $job (nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess," \
-      "compare, compare-chess, all)" >&2
+      "compare, compare-chess, study, all)" >&2
     exit 2
     ;;
 esac

@@ -7,12 +7,14 @@
                                     (the same run, uninterrupted) does not also hold
 
 What is compared (`digest`): every file under DIR except dot files (temporary files of an atomic
-write) and a learning run's `checkpoint/` folders (their state.json holds the training clock and
+write), a learning run's `checkpoint/` folders (their state.json holds the training clock and
 their network file that state's checksum; the final network and the metrics are compared
-instead). Left out of the content, and nothing else:
+instead) and a study's run logs (`*.log`: their progress lines time the run). Left out of the
+content, and nothing else:
 
-- the JSON keys `wall_seconds` (Hexapawn metrics) and `seconds` (NNUE training metrics and loop
-  generations): the wall clock;
+- the JSON keys `wall_seconds` (Hexapawn metrics), `seconds` (NNUE training metrics and loop
+  generations, a study's run times) and `seconds_to_target` (a study's): the wall clock;
+- the process ids of a study's `running.json` (empty when it ends);
 - the key `checksum` of JSON files and lines: it covers the clock above (it is checked instead);
 - in `report.md`, the table columns whose header ends in `(s)` (training time, time to 100 %);
 - the plots against time (`*_vs_time*.svg`);
@@ -31,7 +33,7 @@ import struct
 import sys
 from pathlib import Path
 
-TIME_KEYS = {"wall_seconds", "seconds", "checksum"}
+TIME_KEYS = {"wall_seconds", "seconds", "seconds_to_target", "checksum", "pid"}
 SEAL = re.compile(rb'^\{(\s*)"checksum"( ?: ?)"fnv1a64:([0-9a-f]{16})",')
 
 
@@ -60,6 +62,8 @@ def compared(rel: Path) -> bool:
     if any(part.startswith(".") for part in rel.parts):
         return False
     if any(part in ("checkpoint", "checkpoint.old", "checkpoint.new") for part in rel.parts[:-1]):
+        return False
+    if rel.suffix == ".log":
         return False
     return not (rel.suffix == ".svg" and "_vs_time" in rel.stem)
 

@@ -148,6 +148,67 @@ public enum SVGPlot {
     return svg + "</svg>\n"
   }
 
+  /// One row per item: its label on the left and, on a shared horizontal axis, a dot at its
+  /// value with whiskers to the ends of its interval (a forest plot of means with their 95%
+  /// intervals). Items without a finite value show their label alone.
+  public static func intervals(
+    title: String, xLabel: String, items: [(label: String, value: Double, low: Double, high: Double)]
+  ) -> String {
+    let finite = items.flatMap { [$0.value, $0.low, $0.high] }.filter(\.isFinite)
+    let axis = ticks(finite.min() ?? 0, finite.max() ?? 1)
+    let axisLabels = labels(axis.values, step: axis.step)
+    let rowHeight = fontSize * 2
+    let labelWidth = min(width * 0.45, (items.map { textWidth($0.label, size: fontSize) }.max() ?? 0) + 16)
+    let left = 10 + labelWidth, right = max(16, textWidth(axisLabels.last ?? "", size: fontSize) / 2 + 8)
+    let titleLines = wrap(title, width: width - 20, size: titleSize)
+    let top = 10 + Double(titleLines.count) * titleSize * 1.3 + 12
+    let plotBottom = top + Double(max(items.count, 1)) * rowHeight
+    let xTickY = plotBottom + 6 + fontSize, xLabelY = xTickY + 8 + fontSize * 1.2
+    let height = (xLabelY + 10).rounded(.up)
+    let (x0, x1) = (axis.values.first!, axis.values.last!)
+    let px = { (x: Double) in left + 8 + (x - x0) / (x1 - x0) * (width - left - right - 16) }
+    func n(_ v: Double) -> String { String(format: "%.1f", v) }
+    var svg = """
+      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+      viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Verdana, sans-serif" font-size="\(Int(fontSize))">
+      <rect width="100%" height="100%" fill="white"/>
+
+      """
+    for (i, line) in titleLines.enumerated() {
+      let y = 10 + titleSize + Double(i) * titleSize * 1.3
+      svg +=
+        "<text x=\"\(n(width / 2))\" y=\"\(n(y))\" text-anchor=\"middle\" font-size=\"\(Int(titleSize))\">\(escape(line))</text>\n"
+    }
+    for (v, l) in zip(axis.values, axisLabels) {
+      svg +=
+        "<line x1=\"\(n(px(v)))\" y1=\"\(n(top))\" x2=\"\(n(px(v)))\" y2=\"\(n(plotBottom))\" stroke=\"#e4e4e4\"/>\n"
+      svg += "<text x=\"\(n(px(v)))\" y=\"\(n(xTickY))\" text-anchor=\"middle\">\(escape(l))</text>\n"
+    }
+    svg += """
+      <rect x="\(n(left))" y="\(n(top))" width="\(n(width - left - right))" height="\(n(plotBottom - top))" fill="none" stroke="black"/>
+      <text x="\(n((left + width - right) / 2))" y="\(n(xLabelY))" text-anchor="middle">\(escape(xLabel))</text>
+
+      """
+    for (k, item) in items.enumerated() {
+      let y = top + (Double(k) + 0.5) * rowHeight
+      let color = colors[k % colors.count]
+      svg +=
+        "<text x=\"\(n(left - 8))\" y=\"\(n(y + fontSize * 0.35))\" text-anchor=\"end\">\(escape(item.label))</text>\n"
+      guard item.value.isFinite else { continue }
+      if item.low.isFinite && item.high.isFinite && item.high > item.low {
+        svg +=
+          "<line class=\"interval\" x1=\"\(n(px(item.low)))\" y1=\"\(n(y))\" x2=\"\(n(px(item.high)))\" y2=\"\(n(y))\" "
+          + "stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+        for e in [item.low, item.high] {
+          svg +=
+            "<line x1=\"\(n(px(e)))\" y1=\"\(n(y - 5))\" x2=\"\(n(px(e)))\" y2=\"\(n(y + 5))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+        }
+      }
+      svg += "<circle class=\"mean\" cx=\"\(n(px(item.value)))\" cy=\"\(n(y))\" r=\"4\" fill=\"\(color)\"/>\n"
+    }
+    return svg + "</svg>\n"
+  }
+
   /// Round tick values covering `lo...hi`: the smallest step of 1, 2 or 5 times a power of ten
   /// that needs at most `maxCount` ticks; the first and last tick enclose the range (they are
   /// the axis ends). An empty range is widened to a unit around its value.
