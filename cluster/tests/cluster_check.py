@@ -9,13 +9,17 @@ runs each check against it and stops it, also on failure. Every check compares t
 folder with `zerolab nnue gen` run once on this machine with the same settings: the same files,
 byte for byte. Checks: the plain run and its rerun; a net shipped to the workers; two drivers on
 one folder; a driver killed and rerun; a worker that returns a corrupt shard; a worker node
-killed mid-task; refused input (one-line errors); the help's examples. Ends with
+killed mid-task; refused input (one-line errors); the helps' examples. The loop's checks
+compare `zerolab-cluster nnue-loop` with `zerolab nnue loop` on this machine (every file, the
+records but for their wall times): a plain run and its rerun, a driver killed mid-arena and
+mid-data then rerun, and a killed cluster run finished by one machine's loop. Ends with
 `N passed, N failed`.
 """
 
 import contextlib
 import hashlib
 import io
+import json
 import secrets
 import os
 import shutil
@@ -42,7 +46,7 @@ os.environ["RAY_AUTH_TOKEN"] = secrets.token_hex(32)
 import ray  # noqa: E402
 from ray.cluster_utils import Cluster  # noqa: E402
 
-from zerolab_cluster import cli, gen, worker  # noqa: E402
+from zerolab_cluster import cli, gen, loop, worker  # noqa: E402
 
 SETTINGS = ["--games", "7", "--nodes", "300", "--shard-games", "2", "--random-plies", "4"]
 NET = "engines/zerolab-nnue.nnue"
@@ -307,40 +311,154 @@ def running(path):
 
 
 def check_help_examples(c, cluster):
-    """Every example of the help runs (against this cluster) and stops cleanly on SIGINT."""
-    p = subprocess.run(c.command("nnue-gen", "--help"), capture_output=True, text=True, check=True)
-    lines = p.stdout.split("examples:", 1)[1].strip().splitlines()
-    examples, current = [], ""
-    for line in lines:
-        current += line.strip().rstrip("\\") + " "
-        if not line.rstrip().endswith("\\"):
-            examples.append(current.split())
-            current = ""
-    expect(len(examples) == 2, f"examples: {examples}")
-    for example in examples:
+    """Every example of the helps runs (against this cluster) and stops cleanly on SIGINT."""
+    for command in ("nnue-gen", "nnue-loop"):
+        p = subprocess.run(c.command(command, "--help"), capture_output=True, text=True, check=True)
+        lines = p.stdout.split("examples:", 1)[1].strip().splitlines()
+        examples, current = [], ""
+        for line in lines:
+            current += line.strip().rstrip("\\") + " "
+            if not line.rstrip().endswith("\\"):
+                examples.append(current.split())
+                current = ""
+        expect(len(examples) == 2, f"examples: {examples}")
         expect(all(len(x) <= 80 for x in lines), "an example line is wider than 80 columns")
-        args = [a if a != "127.0.0.1:6379" else c.address for a in example[1:]]
-        folder = c.folder("example")
-        os.makedirs(os.path.join(folder, "engines"), exist_ok=True)
-        shutil.copy(os.path.join(ROOT, NET), os.path.join(folder, NET))
-        q = subprocess.Popen(c.command(*args, "--binary", c.binary), cwd=folder, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True,
-                             env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
-        time.sleep(8)
-        q.send_signal(signal.SIGINT)
-        stdout, stderr = q.communicate(timeout=30)
-        expect(q.returncode == 130 and "Traceback" not in stderr and "rerun" in stderr,
-               f"{example}: exit {q.returncode}: {stderr}")
-        # The interrupted driver's tasks are cancelled, and the zerolab processes they ran end too.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and running(worker.cache_dir()):
-            time.sleep(0.2)
-        expect(not running(worker.cache_dir()), f"{example}: zerolab still runs after the driver was interrupted")
-        shutil.rmtree(folder)
+        for example in examples:
+            args = [a if a != "127.0.0.1:6379" else c.address for a in example[1:]]
+            folder = c.folder("example")
+            os.makedirs(os.path.join(folder, "engines"), exist_ok=True)
+            for name in (NET, "engines/openings.epd"):
+                shutil.copy(os.path.join(ROOT, name), os.path.join(folder, name))
+            q = subprocess.Popen(c.command(*args, "--binary", c.binary), cwd=folder, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True,
+                                 env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
+            time.sleep(8)
+            q.send_signal(signal.SIGINT)
+            stdout, stderr = q.communicate(timeout=30)
+            expect(q.returncode == 130 and "Traceback" not in stderr and "rerun" in stderr,
+                   f"{example}: exit {q.returncode}: {stderr}")
+            # The interrupted driver's tasks are cancelled, and the zerolab processes they ran end too.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and running(worker.cache_dir()):
+                time.sleep(0.2)
+            expect(not running(worker.cache_dir()), f"{example}: zerolab still runs after the driver was interrupted")
+            shutil.rmtree(folder)
+
+
+# The loop (zerolab-cluster nnue-loop) against `zerolab nnue loop` on this machine.
+
+LOOP = ["--generations", "2", "--games", "4", "--nodes", "300", "--random-plies", "4", "--epochs", "1",
+        "--accumulator", "16", "--batch", "64", "--threads", "1", "--arena-games", "4", "--arena-nodes", "300",
+        "--tc", "60+1", "--openings", os.path.join(ROOT, "engines", "openings.epd")]
+
+
+def loop_digest(folder):
+    """{path: SHA-256} of a loop's folder, its records' JSON ({path: object}) without the wall
+    time it took (`seconds`) and with the folder's own path as OUT: what the same seeds must
+    make on one machine and on the cluster."""
+    out = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(base, name)
+            rel = os.path.relpath(path, folder)
+            if name.startswith("."):
+                continue
+            with open(path, "rb") as f:
+                data = f.read()
+            if name in ("generation.json", "metrics.jsonl"):
+                text = data.decode().replace("\\/", "/").replace(folder, "OUT")
+                rows = [json.loads(x) for x in text.splitlines() if x.strip()] if name.endswith("l") else [
+                    json.loads(text)]
+                for row in rows:
+                    row.pop("checksum", None)
+                    row.pop("seconds", None)
+                out[rel] = json.dumps(rows, sort_keys=True)
+            else:
+                out[rel] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def loop_reference(c):
+    if "loop" not in c.references:
+        out = c.folder("loop-ref")
+        subprocess.run([c.binary, "nnue", "loop", *LOOP, "--out", out], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        c.references["loop"] = loop_digest(out)
+    return c.references["loop"]
+
+
+def same_loop(c, out):
+    got, want = loop_digest(out), loop_reference(c)
+    diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+    expect(not diff, f"{out} differs from one machine's loop: {diff}")
+
+
+def drive_loop(c, out, extra=()):
+    o, rest = cli.parser().parse_known_args(["nnue-loop", "--address", c.address, "--out", out, "--binary", c.binary,
+                                             *LOOP, *extra])
+    text = io.StringIO()
+    summary = loop.run(o, rest, ray, ray.remote(worker.make_shard), ray.remote(worker.run_command), out=text)
+    return summary, text.getvalue()
+
+
+def check_loop_identical(c, cluster):
+    out = c.folder("loop")
+    summary, text = drive_loop(c, out)
+    steps = [(0, "data"), (0, "arena"), (1, "data"), (1, "arena")]
+    expect(summary["steps"] == steps, f"the loop's steps on the cluster: {summary['steps']}\n{text}")
+    expect(summary["games"] == 4 + 8, f"arena games on the cluster: {summary['games']}")
+    same_loop(c, out)
+    with open(os.path.join(out, "gen1", "data", "gen-s1001.json")) as f:
+        expect(json.load(f)["evaluation"] == "gen0/net.nnue", "generation 1's data names another player")
+    again, text = drive_loop(c, out)
+    expect(again["steps"] == [] and "done before" in text, f"a rerun of a finished loop did work: {again}")
+    same_loop(c, out)
+    # Another folder's loop with other settings is refused by zerolab, in one line.
+    env = dict(os.environ, NO_COLOR="1")
+    p = subprocess.run(c.command("nnue-loop", "--address", c.address, "--out", out, "--binary", c.binary, *LOOP,
+                                 "--window", "3"), capture_output=True, text=True, env=env, timeout=60)
+    lines = p.stderr.strip().splitlines()
+    expect(p.returncode == 1 and len(lines) == 1 and "other settings" in lines[0], f"other settings: {p.stderr!r}")
+
+
+def kill_driver_when(c, out, ready):
+    """Starts the loop's driver in a process of its own and kills it (SIGKILL) once
+    `ready()` holds."""
+    args = ["nnue-loop", "--address", c.address, "--out", out, "--binary", c.binary, *LOOP]
+    p = subprocess.Popen(c.command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 50
+    while time.monotonic() < deadline and p.poll() is None and not ready():
+        time.sleep(0.02)
+    expect(p.poll() is None, "the driver ended before it could be killed")
+    p.kill()
+    p.wait()
+
+
+def check_loop_driver_killed(c, cluster):
+    """A driver killed mid-arena, then mid-data, continues when rerun; a one-machine loop
+    finishes a folder the cluster started; each ends with one machine's files."""
+    out = c.folder("loop-killed")
+    arena0 = os.path.join(out, "gen0", "arena")
+    kill_driver_when(c, out, lambda: os.path.isdir(arena0) and len(os.listdir(arena0)) >= 1)
+    expect(not os.path.exists(os.path.join(out, "gen0", "generation.json")), "killed after generation 0's arena")
+    data1 = os.path.join(out, "gen1", "data")
+    kill_driver_when(c, out, lambda: os.path.isdir(data1) and any(n.endswith(".json") for n in os.listdir(data1)))
+    expect(os.path.exists(os.path.join(out, "gen0", "generation.json")), "killed before generation 0 ended")
+    summary, text = drive_loop(c, out)
+    expect((1, "arena") in summary["steps"] and (0, "data") not in summary["steps"], f"rerun: {summary['steps']}")
+    same_loop(c, out)
+    # The folder of a killed cluster run, finished by `zerolab nnue loop` on this machine.
+    out = c.folder("loop-one")
+    kill_driver_when(c, out, lambda: os.path.exists(os.path.join(out, "gen1", "net.nnue")))
+    subprocess.run([c.binary, "nnue", "loop", *LOOP, "--out", out], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    expect(not os.path.exists(os.path.join(out, "delegated.json")), "one machine's loop left delegated work")
+    same_loop(c, out)
 
 
 CHECKS = [check_identical_and_rerun, check_net_shipped, check_two_drivers, check_driver_killed,
-          check_corrupt_shard, check_refused_input, check_help_examples, check_node_killed]
+          check_corrupt_shard, check_refused_input, check_help_examples, check_node_killed, check_loop_identical,
+          check_loop_driver_killed]
 
 
 def main():

@@ -138,7 +138,9 @@ def run(o, ray, task, out=sys.stdout):
         print(f"cluster gen: all {count} shards of seed {o.seed} are already in {o.out}", file=out)
         return summary
     binary, _ = load_blob(ray, o.binary, "zerolab binary")
-    net = load_blob(ray, o.eval_file, "net")[0] if o.eval_file is not None else None
+    # The net's file on this machine (o.eval_path, when it is not at the name the workers use).
+    net_file = getattr(o, "eval_path", None) or o.eval_file
+    net = load_blob(ray, net_file, "net")[0] if o.eval_file is not None else None
     job = ray.put({"binary": binary, "net": net, "net_name": evaluation, "seed": o.seed, "args": gen_args(o)})
     if redo is not None:
         try:
