@@ -1,3 +1,4 @@
+import AlphaZero
 import ArgumentParser
 import Foundation
 import LabKit
@@ -107,6 +108,21 @@ struct DelegatedCommands: Codable {
   var generation: Int
   var step: String
   var commands: [Command]
+
+  /// The `zerolab selfplay` commands of a learning run's missing self-play parts (`dir`: the
+  /// run folder).
+  init(_ work: SelfPlayWork, dir: String) {
+    generation = work.iteration
+    step = "selfplay"
+    let inputs = [work.job: dir + "/" + work.job, work.network: dir + "/" + work.network]
+    commands = work.parts.map { part in
+      Command(
+        arguments: [
+          "selfplay", work.job, "--games", "\(part.games.lowerBound)..\(part.games.upperBound - 1)", "--out",
+          part.output,
+        ], inputs: inputs, output: part.output)
+    }
+  }
 
   init(_ work: DelegatedWork) throws {
     generation = work.generation

@@ -12,8 +12,10 @@ one folder; a driver killed and rerun; a worker that returns a corrupt shard; a 
 killed mid-task; refused input (one-line errors); the helps' examples. The loop's checks
 compare `zerolab-cluster nnue-loop` with `zerolab nnue loop` on this machine (every file, the
 records but for their wall times): a plain run and its rerun, a driver killed mid-arena and
-mid-data then rerun, and a killed cluster run finished by one machine's loop. Ends with
-`N passed, N failed`.
+mid-data then rerun, and a killed cluster run finished by one machine's loop. The learner's
+compare `zerolab-cluster train` with `zerolab train` and the same --part-games (every file, the
+records but for their wall times): Hexapawn and its rerun, chess, and a killed driver rerun.
+Ends with `N passed, N failed`.
 """
 
 import contextlib
@@ -312,7 +314,7 @@ def running(path):
 
 def check_help_examples(c, cluster):
     """Every example of the helps runs (against this cluster) and stops cleanly on SIGINT."""
-    for command in ("nnue-gen", "nnue-loop"):
+    for command in ("nnue-gen", "nnue-loop", "train"):
         p = subprocess.run(c.command(command, "--help"), capture_output=True, text=True, check=True)
         lines = p.stdout.split("examples:", 1)[1].strip().splitlines()
         examples, current = [], ""
@@ -397,7 +399,8 @@ def drive_loop(c, out, extra=()):
     o, rest = cli.parser().parse_known_args(["nnue-loop", "--address", c.address, "--out", out, "--binary", c.binary,
                                              *LOOP, *extra])
     text = io.StringIO()
-    summary = loop.run(o, rest, ray, ray.remote(worker.make_shard), ray.remote(worker.run_command), out=text)
+    summary = loop.run(o, ["nnue", "loop", *rest], ray, ray.remote(worker.make_shard), ray.remote(worker.run_command),
+                       out=text)
     return summary, text.getvalue()
 
 
@@ -456,9 +459,101 @@ def check_loop_driver_killed(c, cluster):
     same_loop(c, out)
 
 
+# The learner (zerolab-cluster train) against `zerolab train` on this machine.
+
+TRAIN = ["--size", "3x3", "--iterations", "3", "--games", "8", "--sims", "16", "--part-games", "4", "--seed", "3",
+         "--steps", "20"]
+
+
+def train_digest(folder):
+    """{path: SHA-256 or records} of a learning run's folder: every file but the checkpoint's
+    network file (whose header carries the checksum of its state, wall time included), the
+    JSON without wall times."""
+    out = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            rel = os.path.relpath(os.path.join(base, name), folder)
+            if name.startswith(".") or rel == os.path.join("checkpoint", "network.safetensors"):
+                continue
+            with open(os.path.join(base, name), "rb") as f:
+                data = f.read()
+            if name in ("metrics.jsonl", "state.json"):
+                rows = [json.loads(x) for x in data.decode().splitlines() if x.strip()]
+                out[rel] = json.dumps([{k: v for k, v in r.items() if "second" not in k and k != "checksum"}
+                                       for r in rows], sort_keys=True)
+            else:
+                out[rel] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+CHESS = ["--iterations", "2", "--games", "4", "--sims", "8", "--max-plies", "20", "--blocks", "1", "--channels", "8",
+         "--part-games", "2", "--steps", "4"]
+
+
+def train_reference(c, game="hexapawn", args=TRAIN):
+    if game not in c.references:
+        out = c.folder(f"train-ref-{game}")
+        subprocess.run([c.binary, "train", game, *args, "--out", out], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        c.references[game] = train_digest(out)
+    return c.references[game]
+
+
+def same_train(c, out, game="hexapawn", args=TRAIN):
+    got, want = train_digest(out), train_reference(c, game, args)
+    diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+    expect(not diff, f"{out} differs from one machine's run: {diff}")
+
+
+def drive_train(c, out, game="hexapawn", args=TRAIN):
+    o, rest = cli.parser().parse_known_args(["train", game, "--address", c.address, "--out", out, "--binary",
+                                             c.binary, *args])
+    text = io.StringIO()
+    summary = loop.run(o, cli.train_args(o, rest), ray, ray.remote(worker.make_shard),
+                       ray.remote(worker.run_command), out=text)
+    return summary, text.getvalue()
+
+
+def check_train_identical(c, cluster):
+    out = c.folder("train")
+    summary, text = drive_train(c, out)
+    expect(summary["steps"] == [(1, "selfplay"), (2, "selfplay"), (3, "selfplay")], f"steps: {summary['steps']}")
+    expect(summary["selfplay_games"] == 24 and summary["samples"] > 0, f"self-play on the cluster: {summary}")
+    expect(not os.path.exists(os.path.join(out, "selfplay")), "the played parts were left in the run folder")
+    same_train(c, out)
+    again, text = drive_train(c, out)
+    expect(again["steps"] == [], f"a rerun of a finished run played: {again['steps']}")
+    same_train(c, out)
+
+
+def check_train_chess_identical(c, cluster):
+    out = c.folder("train-chess")
+    summary, _ = drive_train(c, out, "chess", CHESS)
+    expect(summary["steps"] == [(1, "selfplay"), (2, "selfplay")], f"steps: {summary['steps']}")
+    same_train(c, out, "chess", CHESS)
+
+
+def check_train_driver_killed(c, cluster):
+    """A driver killed once iteration 2's self-play is handed out continues when rerun."""
+    out = c.folder("train-killed")
+    part = os.path.join(out, "selfplay", "iteration-2", "job.json")
+    args = ["train", "hexapawn", "--address", c.address, "--out", out, "--binary", c.binary, *TRAIN]
+    p = subprocess.Popen(c.command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 50
+    while time.monotonic() < deadline and p.poll() is None and not os.path.exists(part):
+        time.sleep(0.01)
+    expect(p.poll() is None, "the driver ended before it could be killed")
+    p.kill()
+    p.wait()
+    summary, _ = drive_train(c, out)
+    expect(summary["steps"] and summary["steps"][0][0] in (2, 3), f"the rerun did not continue: {summary['steps']}")
+    same_train(c, out)
+
+
 CHECKS = [check_identical_and_rerun, check_net_shipped, check_two_drivers, check_driver_killed,
           check_corrupt_shard, check_refused_input, check_help_examples, check_node_killed, check_loop_identical,
-          check_loop_driver_killed]
+          check_loop_driver_killed, check_train_identical, check_train_chess_identical,
+          check_train_driver_killed]
 
 
 def main():

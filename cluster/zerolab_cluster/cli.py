@@ -50,6 +50,25 @@ examples:
 """
 
 
+TRAIN_EPILOG = """\
+The options not listed here are those of `zerolab train` (see its --help), passed on as they
+are. The learner runs on this machine (the head) with --delegate --resume: each iteration it
+leaves its self-play games in parts of --part-games (4 unless given) as `zerolab selfplay`
+commands in OUT/delegated.json, with the job (the configuration, every game's seeds) and the
+network that plays in OUT/selfplay/iteration-<n>/; the driver plays each part as a task (the
+job and the network travel through the object store, checked by SHA-256), writes its games
+whole there, and reruns the learner, which records them in order, trains, gates, measures and
+saves its checkpoint, as `zerolab train` does. With the same --part-games, OUT is what one
+machine makes, byte for byte but for wall times. A killed driver continues when rerun.
+
+examples:
+  zerolab-cluster train hexapawn --address 127.0.0.1:6379 --out runs/h3 \\
+    --size 3x3 --iterations 300 --games 24
+  zerolab-cluster train hexapawn --address 127.0.0.1:6379 --out runs/h4 \\
+    --size 4x4 --iterations 200 --sims 48 --games 16 --part-games 8
+"""
+
+
 def default_binary():
     built = os.path.join(ROOT, ".build", "release", "zerolab")
     if os.access(built, os.X_OK):
@@ -82,7 +101,8 @@ def parser():
     p = Parser(
         prog="zerolab-cluster",
         description="ZeroLab's self-play on a Ray cluster (docs/cluster.md).",
-        epilog="examples:\n  zerolab-cluster nnue-gen --help\n  zerolab-cluster nnue-loop --help",
+        epilog="examples:\n  zerolab-cluster nnue-gen --help\n  zerolab-cluster nnue-loop --help\n"
+               "  zerolab-cluster train --help",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
@@ -126,7 +146,31 @@ def parser():
     for name in ("--binary", "--node-ip-address", "--max-retries", "--corrupt-retries"):
         action = next(a for a in g._actions if name in a.option_strings)
         lp.add_argument(name, type=action.type, default=action.default, help=action.help.replace("a shard", "a result"))
+    tp = sub.add_parser(
+        "train",
+        help="zerolab train: its self-play games as Ray tasks",
+        description="The AlphaZero-style learner on a Ray cluster: self-play on the workers, training on the head.",
+        epilog=TRAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="zerolab-cluster train GAME --address HOST:PORT --out OUT [driver options] [zerolab train options]",
+    )
+    tp.add_argument("game", choices=["hexapawn", "chess"], help="the game (as for zerolab train)")
+    tp.add_argument("--address", required=True, help="the Ray cluster's head, HOST:PORT (see `ray start --head`)")
+    tp.add_argument("--out", required=True, help="the run folder on this machine (the head)")
+    for name in ("--binary", "--node-ip-address", "--max-retries", "--corrupt-retries"):
+        action = next(a for a in g._actions if name in a.option_strings)
+        tp.add_argument(name, type=action.type, default=action.default, help=action.help.replace("a shard", "a result"))
     return p
+
+
+def train_args(o, rest):
+    """`zerolab train GAME ... --resume` (the driver reruns it), with --part-games 4 unless
+    given: a cluster plays an iteration's games in parts, one machine with the same
+    --part-games plays the same games."""
+    args = [a for a in rest if a not in ("--delegate", "--resume")]
+    if not any(a == "--part-games" or a.startswith("--part-games=") for a in args):
+        args += ["--part-games", "4"]
+    return ["train", o.game, *args, "--resume"]
 
 
 def reachable(address):
@@ -199,7 +243,7 @@ def connect(address, node_ip_address=None):
 def main(argv=None):
     p = parser()
     o, rest = p.parse_known_args(argv)
-    if rest and o.command != "nnue-loop":
+    if rest and o.command not in ("nnue-loop", "train"):
         p.error(f"unrecognized arguments: {' '.join(rest)}")
     if not os.access(o.binary, os.X_OK):
         error(f"no zerolab binary at {o.binary}: build it (make build) or give --binary")
@@ -224,14 +268,20 @@ def main(argv=None):
         if o.command == "nnue-loop":
             from zerolab_cluster import loop
 
-            loop.run(o, [a for a in rest if a != "--delegate"], ray, ray.remote(gen_task()), ray.remote(match_task()))
+            loop.run(o, ["nnue", "loop", *[a for a in rest if a != "--delegate"]], ray, ray.remote(gen_task()),
+                     ray.remote(match_task()))
+        elif o.command == "train":
+            from zerolab_cluster import loop
+
+            loop.run(o, train_args(o, rest), ray, ray.remote(gen_task()), ray.remote(match_task()))
         else:
             gen.run(o, ray, ray.remote(gen_task()))
     except gen.DriverError as e:
         error(str(e))
         return 1
     except KeyboardInterrupt:
-        kept = "the loop's finished steps and results" if o.command == "nnue-loop" else "the shards written"
+        kept = {"nnue-loop": "the loop's finished steps and results", "train": "the checkpoint and the games played"}.get(
+            o.command, "the shards written")
         print(f"\ninterrupted: {kept} are kept; rerun the same command to continue", file=sys.stderr)
         return 130
     finally:

@@ -1,10 +1,12 @@
-"""The nnue-loop driver: `zerolab nnue loop --delegate` on the head, its games on the cluster.
+"""The loops' driver: `zerolab nnue loop --delegate` or `zerolab train GAME --delegate` on the
+head, their games on the cluster.
 
-The loop itself (which net plays, the seeds, training, the arena's verdict, the records) stays
-in `zerolab`: run with --delegate, it trains on the head and, where it would play games, writes
-them as `zerolab` commands to OUT/delegated.json and stops. This driver runs those commands on
-the cluster (the self-play data as nnue-gen shards, the arena's parts as tasks), puts what they
-make into OUT, and runs the loop again, until it ends without delegating."""
+The loop itself (which net plays, the seeds, training, the arena's verdict, gating, the records,
+the checkpoints) stays in `zerolab`: run with --delegate, it trains on the head and, where it
+would play games, writes them as `zerolab` commands to OUT/delegated.json and stops. This driver
+runs those commands on the cluster (NNUE self-play data as nnue-gen shards; arena parts and
+AlphaZero self-play parts as a task each), puts what they make into OUT, and runs the loop
+again, until it ends without delegating."""
 
 import json
 import os
@@ -23,10 +25,10 @@ def delegated_path(out):
     return os.path.join(out, "delegated.json")
 
 
-def head_loop(o, loop_args, out):
-    """Runs `zerolab nnue loop ... --delegate` here (the head), its output passed on line by
-    line; returns the delegated work, or None when the loop is done."""
-    command = [o.binary, "nnue", "loop", *loop_args, "--out", o.out, "--delegate"]
+def head_loop(o, head_args, out):
+    """Runs `zerolab HEAD_ARGS --out OUT --delegate` here (the head), its output passed on line
+    by line; returns the delegated work, or None when the loop is done."""
+    command = [o.binary, *head_args, "--out", o.out, "--delegate"]
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL, text=True,
                              preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
@@ -43,8 +45,9 @@ def head_loop(o, loop_args, out):
         if p.returncode != 0:
             err.seek(0)
             lines = [x for x in err.read().decode(errors="replace").splitlines() if x.strip()]
-            last = lines[-1].removeprefix("Error: ") if lines else f"exited {p.returncode}"
-            raise DriverError(f"zerolab nnue loop: {last}")
+            errors = [x for x in lines if x.startswith("Error: ")]
+            last = (errors or lines)[-1].removeprefix("Error: ") if lines else f"exited {p.returncode}"
+            raise DriverError(f"zerolab {' '.join(head_args[:2])}: {last}")
     path = delegated_path(o.out)
     if not os.path.exists(path):
         return None
@@ -52,7 +55,7 @@ def head_loop(o, loop_args, out):
         with open(path, "rb") as f:
             work = json.loads(f.read())
         work.pop("checksum", None)
-        if work["step"] not in ("data", "arena") or not work["commands"]:
+        if work["step"] not in ("data", "arena", "selfplay") or not work["commands"]:
             raise ValueError(work["step"])
     except (ValueError, KeyError, TypeError):
         raise DriverError(f"{path} is not work this driver knows: use the zerolab-cluster of this zerolab")
@@ -83,9 +86,23 @@ def run_data(o, work, ray, shard_task, out):
     return gen.run(g, ray, shard_task, out=out)
 
 
-def run_arena(o, work, ray, match_task, out):
-    """The delegated arena parts (`zerolab nnue match`), a task each; each part's score is
-    checked and written whole into OUT as it arrives."""
+def check_part(step, data):
+    """What a part holds (games), ValueError when it is not what its step makes."""
+    part = json.loads(data)
+    if step == "arena":
+        games = part["wins"] + part["draws"] + part["losses"]
+        if games != part["count"]:
+            raise ValueError(f"{games} games in a part of {part['count']}")
+        return games, 0
+    if len(part["games"]) != len(part["seeds"]):
+        raise ValueError(f"{len(part['games'])} games for {len(part['seeds'])} seeds")
+    return len(part["games"]), sum(len(g["samples"]) for g in part["games"])
+
+
+def run_commands(o, work, ray, match_task, out):
+    """The delegated commands (arena parts, `zerolab nnue match`; self-play parts,
+    `zerolab selfplay`), a task each; each result is checked and written whole into OUT as
+    it arrives."""
     binary, _ = load_blob(ray, o.binary, "zerolab binary")
     blobs = {}
     commands = []
@@ -102,8 +119,9 @@ def run_arena(o, work, ray, match_task, out):
     queue = list(range(len(commands)))
     tries = [0] * len(commands)
     pending = {}
-    summary = {"parts": len(commands), "games": 0, "by_node": {}, "refused": 0}
-    progress = Progress(out, len(commands), label="cluster arena", unit="parts", measure="games", digits=1)
+    summary = {"parts": len(commands), "games": 0, "samples": 0, "by_node": {}, "refused": 0}
+    step = work["step"]
+    progress = Progress(out, len(commands), label=f"cluster {step}", unit="parts", measure="games", digits=1)
 
     def submit():
         while queue and len(pending) < window:
@@ -130,10 +148,7 @@ def run_arena(o, work, ray, match_task, out):
                 try:
                     if r["output"] != name or shards.sha256(r["data"]) != r["sha256"]:
                         raise ValueError("SHA-256 mismatch")
-                    part = json.loads(r["data"])
-                    games = part["wins"] + part["draws"] + part["losses"]
-                    if games != part["count"]:
-                        raise ValueError(f"{games} games in a part of {part['count']}")
+                    games, samples = check_part(step, r["data"])
                 except (ValueError, KeyError, TypeError) as e:
                     summary["refused"] += 1
                     if tries[i] > o.corrupt_retries:
@@ -145,6 +160,7 @@ def run_arena(o, work, ray, match_task, out):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shards.write_replace(target, r["data"])
                 summary["games"] += games
+                summary["samples"] += samples
                 node = summary["by_node"].setdefault(r["node"], {"parts": 0, "seconds": 0.0})
                 node["parts"] += 1
                 node["seconds"] += r["seconds"]
@@ -157,23 +173,26 @@ def run_arena(o, work, ray, match_task, out):
         raise
     progress.end()
     summary["seconds"] = progress.elapsed()
-    print(f"played {summary['parts']} arena parts, {summary['games']} games in {summary['seconds']:.1f} s "
+    what = "arena parts" if step == "arena" else "self-play parts"
+    extra = f" ({summary['samples']:,} samples)" if step == "selfplay" else ""
+    print(f"played {summary['parts']} {what}, {summary['games']} games{extra} in {summary['seconds']:.1f} s "
           f"on {len(summary['by_node'])} nodes", file=out)
     return summary
 
 
-def run(o, loop_args, ray, shard_task, match_task, out=sys.stdout):
-    """Runs (or continues) the loop in o.out: `zerolab nnue loop loop_args --delegate` on this
-    machine, and what it delegates on the cluster, until it is done. Returns a summary dict
-    (seconds on the head, and on the cluster by step; positions; arena games)."""
+def run(o, head_args, ray, shard_task, match_task, out=sys.stdout):
+    """Runs (or continues) the loop in o.out: `zerolab HEAD_ARGS --delegate` on this machine
+    (`nnue loop ...` or `train GAME ... --resume`), and what it delegates on the cluster, until
+    it is done. Returns a summary dict (seconds on the head, and on the cluster by step;
+    positions; arena games; self-play games and samples)."""
     os.makedirs(o.out, exist_ok=True)
-    summary = {"head_seconds": 0.0, "data_seconds": 0.0, "arena_seconds": 0.0, "positions": 0, "games": 0,
-               "steps": []}
+    summary = {"head_seconds": 0.0, "data_seconds": 0.0, "arena_seconds": 0.0, "selfplay_seconds": 0.0,
+               "positions": 0, "games": 0, "selfplay_games": 0, "samples": 0, "steps": []}
     start = time.monotonic()
     last = None
     while True:
         t = time.monotonic()
-        work = head_loop(o, loop_args, out)
+        work = head_loop(o, head_args, out)
         summary["head_seconds"] += time.monotonic() - t
         if work is None:
             break
@@ -186,12 +205,21 @@ def run(o, loop_args, ray, shard_task, match_task, out=sys.stdout):
             s = run_data(o, work, ray, shard_task, out)
             summary["positions"] += s["positions"]
             summary["data_seconds"] += time.monotonic() - t
-        else:
-            s = run_arena(o, work, ray, match_task, out)
+        elif work["step"] == "arena":
+            s = run_commands(o, work, ray, match_task, out)
             summary["games"] += s["games"]
             summary["arena_seconds"] += time.monotonic() - t
+        else:
+            s = run_commands(o, work, ray, match_task, out)
+            summary["selfplay_games"] += s["games"]
+            summary["samples"] += s["samples"]
+            summary["selfplay_seconds"] += time.monotonic() - t
     summary["seconds"] = time.monotonic() - start
-    print(f"cluster loop: {summary['seconds']:.1f} s: self-play {summary['data_seconds']:.1f} s and arena "
-          f"{summary['arena_seconds']:.1f} s on the cluster, training and the rest {summary['head_seconds']:.1f} s "
-          "on the head", file=out)
+    if head_args[0] == "train":
+        print(f"cluster train: {summary['seconds']:.1f} s: self-play {summary['selfplay_seconds']:.1f} s on the "
+              f"cluster, training and the rest {summary['head_seconds']:.1f} s on the head", file=out)
+    else:
+        print(f"cluster loop: {summary['seconds']:.1f} s: self-play {summary['data_seconds']:.1f} s and arena "
+              f"{summary['arena_seconds']:.1f} s on the cluster, training and the rest "
+              f"{summary['head_seconds']:.1f} s on the head", file=out)
     return summary
