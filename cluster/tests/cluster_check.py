@@ -12,9 +12,10 @@ one folder; a driver killed and rerun; a worker that returns a corrupt shard; a 
 killed mid-task; refused input (one-line errors); the helps' examples. The loop's checks
 compare `zerolab-cluster nnue-loop` with `zerolab nnue loop` on this machine (every file, the
 records but for their wall times): a plain run and its rerun, a driver killed mid-arena and
-mid-data then rerun, and a killed cluster run finished by one machine's loop. The learner's
-compare `zerolab-cluster train` with `zerolab train` and the same --part-games (every file, the
-records but for their wall times): Hexapawn and its rerun, chess, and a killed driver rerun.
+mid-data then rerun, a killed cluster run finished by one machine's loop, and a corrupt arena
+part refused and asked again. The learner's compare `zerolab-cluster train` with `zerolab
+train` and the same --part-games (every file, the records but for their wall times): Hexapawn
+and its rerun, chess, and a killed driver rerun.
 Ends with `N passed, N failed`.
 """
 
@@ -395,13 +396,38 @@ def same_loop(c, out):
     expect(not diff, f"{out} differs from one machine's loop: {diff}")
 
 
-def drive_loop(c, out, extra=()):
+def drive_loop(c, out, extra=(), task=None):
     o, rest = cli.parser().parse_known_args(["nnue-loop", "--address", c.address, "--out", out, "--binary", c.binary,
                                              *LOOP, *extra])
     text = io.StringIO()
-    summary = loop.run(o, ["nnue", "loop", *rest], ray, ray.remote(worker.make_shard), ray.remote(worker.run_command),
-                       out=text)
+    summary = loop.run(o, ["nnue", "loop", *rest], ray, ray.remote(worker.make_shard),
+                       ray.remote(task or worker.run_command), out=text)
     return summary, text.getvalue()
+
+
+def corrupting_command(marks):
+    """run_command, but the first answer for generation 0's first arena part claims a game
+    more than the part holds (with a SHA-256 made after the change)."""
+
+    def task(job, command):
+        r = worker.run_command(job, command)
+        mark = os.path.join(marks, "corrupted")
+        if r["output"].endswith("vs-handcrafted-0-1.json") and not os.path.exists(mark):
+            open(mark, "w").close()
+            r["data"] = r["data"].replace(b'"wins" : ', b'"wins" : 1', 1)
+            r["sha256"] = hashlib.sha256(r["data"]).hexdigest()
+        return r
+
+    return task
+
+
+def check_loop_corrupt_part(c, cluster):
+    out, marks = c.folder("loop-corrupt"), c.folder("loop-corrupt-marks")
+    os.makedirs(marks)
+    _, text = drive_loop(c, out, task=corrupting_command(marks))
+    expect(os.path.exists(os.path.join(marks, "corrupted")), "the corrupting task never ran")
+    expect("vs-handcrafted-0-1.json from node" in text and "refused" in text, text)
+    same_loop(c, out)
 
 
 def check_loop_identical(c, cluster):
@@ -552,7 +578,7 @@ def check_train_driver_killed(c, cluster):
 
 CHECKS = [check_identical_and_rerun, check_net_shipped, check_two_drivers, check_driver_killed,
           check_corrupt_shard, check_refused_input, check_help_examples, check_node_killed, check_loop_identical,
-          check_loop_driver_killed, check_train_identical, check_train_chess_identical,
+          check_loop_driver_killed, check_loop_corrupt_part, check_train_identical, check_train_chess_identical,
           check_train_driver_killed]
 
 

@@ -141,11 +141,7 @@ def parser():
         formatter_class=argparse.RawDescriptionHelpFormatter,
         usage="zerolab-cluster nnue-loop --address HOST:PORT --out OUT [driver options] [zerolab nnue loop options]",
     )
-    lp.add_argument("--address", required=True, help="the Ray cluster's head, HOST:PORT (see `ray start --head`)")
-    lp.add_argument("--out", required=True, help="the loop's run folder on this machine (the head)")
-    for name in ("--binary", "--node-ip-address", "--max-retries", "--corrupt-retries"):
-        action = next(a for a in g._actions if name in a.option_strings)
-        lp.add_argument(name, type=action.type, default=action.default, help=action.help.replace("a shard", "a result"))
+    driver_options(lp, g, "the loop's run folder on this machine (the head)")
     tp = sub.add_parser(
         "train",
         help="zerolab train: its self-play games as Ray tasks",
@@ -155,12 +151,17 @@ def parser():
         usage="zerolab-cluster train GAME --address HOST:PORT --out OUT [driver options] [zerolab train options]",
     )
     tp.add_argument("game", choices=["hexapawn", "chess"], help="the game (as for zerolab train)")
-    tp.add_argument("--address", required=True, help="the Ray cluster's head, HOST:PORT (see `ray start --head`)")
-    tp.add_argument("--out", required=True, help="the run folder on this machine (the head)")
-    for name in ("--binary", "--node-ip-address", "--max-retries", "--corrupt-retries"):
-        action = next(a for a in g._actions if name in a.option_strings)
-        tp.add_argument(name, type=action.type, default=action.default, help=action.help.replace("a shard", "a result"))
+    driver_options(tp, g, "the run folder on this machine (the head)")
     return p
+
+
+def driver_options(p, gen, out_help):
+    """The options of a loop's driver: --address, --out, and nnue-gen's (`gen`) driver options."""
+    p.add_argument("--address", required=True, help="the Ray cluster's head, HOST:PORT (see `ray start --head`)")
+    p.add_argument("--out", required=True, help=out_help)
+    for name in ("--binary", "--node-ip-address", "--max-retries", "--corrupt-retries"):
+        action = next(a for a in gen._actions if name in a.option_strings)
+        p.add_argument(name, type=action.type, default=action.default, help=action.help.replace("a shard", "a result"))
 
 
 def train_args(o, rest):

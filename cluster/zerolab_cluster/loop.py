@@ -16,9 +16,9 @@ import tempfile
 import time
 
 from zerolab_cluster import gen, shards
-from zerolab_cluster.gen import DriverError, load_blob
+from zerolab_cluster.gen import DriverError, finished, load_blob, task_result
 from zerolab_cluster.progress import Progress
-from zerolab_cluster.worker import ShardFailed, _die_with_parent
+from zerolab_cluster.worker import _die_with_parent
 
 
 def delegated_path(out):
@@ -131,40 +131,30 @@ def run_commands(o, work, ray, match_task, out):
 
     submit()
     try:
-        while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
-            progress.tick()
-            for ref in ready:
-                i = pending.pop(ref)
-                name = commands[i]["output"]
-                try:
-                    r = ray.get(ref)
-                except Exception as e:  # noqa: BLE001 - Ray wraps the task's error
-                    cause = getattr(e, "cause", None)
-                    if isinstance(cause, ShardFailed):
-                        raise DriverError(f"{name}: {cause}")
-                    raise DriverError(f"{name} was lost {tries[i]} times ({type(e).__name__}): "
-                                      "rerun the same command to continue")
-                try:
-                    if r["output"] != name or shards.sha256(r["data"]) != r["sha256"]:
-                        raise ValueError("SHA-256 mismatch")
-                    games, samples = check_part(step, r["data"])
-                except (ValueError, KeyError, TypeError) as e:
-                    summary["refused"] += 1
-                    if tries[i] > o.corrupt_retries:
-                        raise DriverError(f"{name} came back corrupt {tries[i]} times ({e}): check the worker nodes")
-                    progress.note(f"{name} from node {r.get('node', '?')[:8]} refused ({e}); asked again")
-                    queue.insert(0, i)
-                    continue
-                target = inside(o.out, name)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                shards.write_replace(target, r["data"])
-                summary["games"] += games
-                summary["samples"] += samples
-                node = summary["by_node"].setdefault(r["node"], {"parts": 0, "seconds": 0.0})
-                node["parts"] += 1
-                node["seconds"] += r["seconds"]
-                progress.shard(r["node"], games)
+        for i, ref in finished(ray, pending, progress):
+            name = commands[i]["output"]
+            r = task_result(ray, ref, name, tries[i])
+            try:
+                if r["output"] != name or shards.sha256(r["data"]) != r["sha256"]:
+                    raise ValueError("SHA-256 mismatch")
+                games, samples = check_part(step, r["data"])
+            except (ValueError, KeyError, TypeError) as e:
+                summary["refused"] += 1
+                if tries[i] > o.corrupt_retries:
+                    raise DriverError(f"{name} came back corrupt {tries[i]} times ({e}): check the worker nodes")
+                progress.note(f"{name} from node {r.get('node', '?')[:8]} refused ({e}); asked again")
+                queue.insert(0, i)
+                submit()
+                continue
+            target = inside(o.out, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shards.write_replace(target, r["data"])
+            summary["games"] += games
+            summary["samples"] += samples
+            node = summary["by_node"].setdefault(r["node"], {"parts": 0, "seconds": 0.0})
+            node["parts"] += 1
+            node["seconds"] += r["seconds"]
+            progress.shard(r["node"], games)
             submit()
     except BaseException:
         for ref in pending:
