@@ -38,7 +38,7 @@ help:
 	@echo "make bench-engine  alpha-beta nodes/s against Stockfish's own bench nodes/s"
 	@echo "make wac           share of Win at Chess (bench/wac.epd) solved at WAC_TIME (1) s a position"
 	@echo "make arena-sf      GAMES (40) games at 10+0.1 against stockfish-1350 and stockfish-1800 (long)"
-	@echo "make bench-cluster positions/s of zerolab-cluster (1, 2 worker nodes) against zerolab nnue gen (1, 2 threads)"
+	@echo "make bench-cluster zerolab-cluster (1, 2 worker nodes) against one machine: nnue gen, the loops"
 	@echo "make bench-nnue    NNUE incremental evaluations/s (one core) and search nodes/s next to handcrafted"
 	@echo "make nnue-loop     the NNUE self-play loop (long: data, training, arena per generation)"
 	@echo "make nnue-compare  NNUE on Stockfish 15.1 labels against our own labels, same positions"
@@ -137,10 +137,12 @@ venv-cluster:
 	@bash scripts/venv-cluster.sh
 
 # Positions/s of zerolab nnue gen with 1 and 2 threads against zerolab-cluster with 1 and 2
-# worker nodes of one CPU on this machine, and the overhead per task (docs/cluster.md).
+# worker nodes of one CPU on this machine, the overhead per task and the figures of the scale
+# arithmetic; then the loops (nnue-loop, train) against one machine (docs/cluster.md).
 bench-cluster: venv-cluster
 	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)
 	.venv-cluster/bin/python bench/cluster_throughput.py $(BIN)
+	.venv-cluster/bin/python bench/cluster_loops.py $(BIN)
 
 cluster-check: venv-cluster
 	@test -x $(BIN) || $(SWIFT) build -c $(CONFIG)

@@ -7,11 +7,14 @@ Runs `zerolab nnue gen` on this machine with --threads 1 and 2, then `zerolab-cl
 on a cluster started here (a head with no CPUs, 1 then 2 worker nodes of one CPU each, on
 127.0.0.1), all with the same settings (default 32 games of --nodes 5000, 4 games a shard), and
 checks that every run made the same files. Prints positions/s for each and the overhead per
-task (the 1-node cluster's wall time over the one-thread run's, per task), then a BENCH line.
+task (the 1-node cluster's wall time over the one-thread run's, per task), the figures of the
+scale arithmetic in docs/cluster.md (bytes a shard, the head's cost per shard, the binary's
+SHA-256, an empty task's round trip), then a BENCH line.
 """
 
 import hashlib
 import io
+import json
 import os
 import re
 import secrets
@@ -83,6 +86,7 @@ def main():
                 results[f"zerolab-cluster nnue-gen, {workers} worker node{'s' if workers > 1 else ''}"] = (
                     summary["positions"], wall)
                 expect_same(digest(out), reference, out)
+            scale = scale_figures(binary, os.path.join(tmp, "one-1"), tmp)
         finally:
             ray.shutdown()
             cluster.shutdown()
@@ -96,9 +100,64 @@ def main():
     c1 = results["zerolab-cluster nnue-gen, 1 worker node"][1]
     c2 = results["zerolab-cluster nnue-gen, 2 worker nodes"]
     print(f"  overhead per task (1 worker node against --threads 1): {(c1 - one) / tasks:.2f} s")
+    print(f"  scale figures (docs/cluster.md): {scale['shard_bytes']:,.0f} bytes a shard of {shard_games} games "
+          f"({scale['positions_per_game']:.0f} positions a game, 32 bytes each); the head checks and writes a shard "
+          f"whole in {scale['head_ms_per_shard']:.1f} ms ({scale['head_mb_s']:.0f} MB/s: the data file's checksum "
+          f"{scale['check_ms']:.1f} ms, temporary file, fsync and link {scale['write_ms']:.1f} ms); SHA-256 of the {scale['binary_bytes'] / 1e6:.0f} MB binary "
+          f"{scale['sha_ms']:.0f} ms; an empty Ray task's round trip {scale['noop_ms']:.1f} ms "
+          f"({scale['noop_rate']:.0f} tasks/s from one driver, 2 worker nodes)")
     two = results["zerolab nnue gen --threads 2"]
     print(f"BENCH cluster-gen unit=positions/s zerolab-cluster-2={c2[0] / c2[1]:.0f} "
           f"zerolab-threads-2={two[0] / two[1]:.0f} ratio={(c2[0] / c2[1]) / (two[0] / two[1]):.2f}")
+
+
+def scale_figures(binary, folder, tmp):
+    """Figures the scale arithmetic of docs/cluster.md uses, measured here: the bytes of a
+    shard; what the head spends on one (the data file's checksum, then the whole-file write:
+    temporary file, fsync, hard link); the SHA-256 of the binary (each task checks it); an
+    empty task's round trip through Ray, 400 of them with 16 in flight."""
+    from zerolab_cluster import shards
+
+    datas = [open(os.path.join(folder, n), "rb").read() for n in sorted(os.listdir(folder)) if n.endswith(".zldata")]
+    positions = sum(shards.check_shard(d) for d in datas)
+    games = json.load(open(next(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".json"))))
+    games = games["settings"]["games"]
+    out = os.path.join(tmp, "head-writes")
+    os.makedirs(out)
+    rounds = 5
+    start = time.monotonic()
+    for _ in range(rounds):
+        for d in datas:
+            shards.check_shard(d)
+    check = (time.monotonic() - start) / (rounds * len(datas))
+    start = time.monotonic()
+    for r in range(rounds):
+        for k, d in enumerate(datas):
+            shards.write_exclusive(os.path.join(out, f"{r}-{k}.zldata"), d)
+    write = (time.monotonic() - start) / (rounds * len(datas))
+    head = check + write
+    data = open(binary, "rb").read()
+    start = time.monotonic()
+    shards.sha256(data)
+    sha = time.monotonic() - start
+
+    @ray.remote(num_cpus=1)
+    def noop(i):
+        return i
+
+    ray.get([noop.remote(i) for i in range(16)])
+    start = time.monotonic()
+    pending, n = [], 0
+    while n < 400 or pending:
+        while n < 400 and len(pending) < 16:
+            pending.append(noop.remote(n))
+            n += 1
+        _, pending = ray.wait(pending, num_returns=1)
+    noop_s = (time.monotonic() - start) / 400
+    return {"shard_bytes": sum(map(len, datas)) / len(datas), "positions_per_game": positions / games,
+            "head_ms_per_shard": 1000 * head, "head_mb_s": sum(map(len, datas)) / len(datas) / head / 1e6,
+            "check_ms": 1000 * check, "write_ms": 1000 * write,
+            "binary_bytes": len(data), "sha_ms": 1000 * sha, "noop_ms": 1000 * noop_s, "noop_rate": 1 / noop_s}
 
 
 def expect_same(got, want, where):

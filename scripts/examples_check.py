@@ -195,6 +195,7 @@ FIXTURES = [
         ],
         ["data/gen0"],
     ),
+    ("runs/h", ["runs/h"], ["zerolab train hexapawn --out runs/h --iterations 1 --games 8 --delegate"], []),
     (
         "runs/selfplay-4x4",
         ["runs/selfplay-4x4"],

@@ -21,7 +21,8 @@ public enum Runs {
   @discardableResult
   public static func selfPlay(
     config: ZeroConfig, dir: String, iterations: Int?, budget: Double?, resume: Bool, board: SolvedBoard? = nil,
-    method: String = "selfplay", hold: Double? = nil, progress: Progress? = nil, announce: Progress? = nil
+    method: String = "selfplay", hold: Double? = nil, progress: Progress? = nil, announce: Progress? = nil,
+    delegate: ((SelfPlayWork) throws -> Void)? = nil
   ) throws -> (learner: HexapawnLearner, measurements: [MetricsRecord]) {
     let start = ContinuousClock.now
     let (learner, prior, log, measured, board) = try open(
@@ -33,7 +34,8 @@ public enum Runs {
       learner, prior: prior, start: start, log: log, measurements: measured, dir: dir, method: method,
       iterations: iterations, budget: budget, stop: { ms in hold.map { heldPerfect(ms, for: $0) } ?? false },
       measure: { learner, wall in learner.measure(board: board, method: method, wallSeconds: wall) },
-      describe: { m in "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%" }, progress: progress)
+      describe: { m in "optimal moves \(String(format: "%.1f", 100 * m.optimalMoveAccuracy))%" }, progress: progress,
+      delegate: delegate)
     return (learner, out)
   }
 
@@ -43,10 +45,15 @@ public enum Runs {
   /// iteration a measurement appended to `log`, a checkpoint (`dir/checkpoint`) and a progress line
   /// (`describe` says what the measurement shows); at the end the network in
   /// `dir/network.safetensors`. Returns every measurement of the run.
+  /// With `delegate`, the loop plays no games: each iteration's games are played in parts of
+  /// `SelfPlayJob.partGames` elsewhere (`SelfPlayJob`, `dir/selfplay/iteration-<n>/`); while
+  /// parts are missing the loop hands the job to `delegate` and returns, and once they are all
+  /// there it records them in order and goes on as if it had played them.
   public static func selfPlayLoop<E: GameEncoding, R: RunRecord>(
     _ learner: Learner<E>, prior: Double, start: ContinuousClock.Instant, log: RunLog<R>, measurements: [R],
     dir: String, method: String, iterations: Int?, budget: Double?, stop: ([R]) -> Bool = { _ in false },
-    measure: (Learner<E>, Double) throws -> R, describe: (R) -> String, progress: Progress?
+    measure: (Learner<E>, Double) throws -> R, describe: (R) -> String, progress: Progress?,
+    delegate: ((SelfPlayWork) throws -> Void)? = nil
   ) throws -> [R] {
     let clock = ContinuousClock()
     var out = measurements
@@ -65,12 +72,32 @@ public enum Runs {
             + "about \(String(format: "%.0f", Double(games - done) / max(rate, 1e-9))) s to go")
       }
       defer { learner.gameFinished = nil }
-      learner.selfPlayIteration()
+      var played: String?
+      if let delegate {
+        let seeds = learner.selfPlaySeeds(games)
+        let job = SelfPlayJob(
+          game: learner.encoding.game, config: learner.config, iteration: next, seeds: seeds,
+          resignThreshold: learner.resignThreshold)
+        let (games, work) = try job.collect(dir: dir)
+        guard let games else {
+          try job.write(dir: dir, network: learner.best ?? learner.network)
+          try delegate(work)
+          return out
+        }
+        learner.finishIteration(learner.record(games))
+        played = dir + "/" + job.folder
+      } else {
+        learner.selfPlayIteration()
+      }
       let wall = elapsed()
       let m = try measure(learner, wall)
       try log.append(m)
       out.append(m)
       try learner.save(to: dir + "/checkpoint", wallSeconds: wall)
+      if let played {
+        try? FileManager.default.removeItem(atPath: played)
+        rmdir(dir + "/selfplay")  // once empty
+      }
       let rate = Double(learner.config.gamesPerIteration) / max(seconds(clock.now - t0), 1e-9)
       progress?(
         "iteration \(learner.iteration), \(learner.gamesPlayed) games, loss \(String(format: "%.3f", learner.lastLoss)), "

@@ -43,6 +43,11 @@ public struct ZeroConfig: Codable, Sendable, Equatable {
   public var gateEvery: Int?
   public var gateGames: Int = 20
   public var gateThreshold: Float = 0.55
+  /// Play an iteration's games this many at a time (each part a batch of its own), as a
+  /// cluster plays them (`SelfPlayJob`), so that a run is the same on one machine and on a
+  /// cluster. None: all at once, in the biggest batches (the network's evaluations of a
+  /// position differ in their last bits with the batch, and so do the games).
+  public var partGames: Int?
   /// Replay buffer window, in positions.
   public var window: Int = 20_000
   /// Gradient steps per iteration (self-play) or between measurements (supervised).
@@ -194,31 +199,76 @@ public final class Learner<Encoding: GameEncoding> {
 
   // MARK: Self-play
 
-  /// Plays `count` games against itself, all in flight at once: their searches' leaves go to
-  /// the network together (`PUCTBatch`), so it sees batches of up to `count · 8` positions.
-  /// Returns their samples, game by game (value targets from each position's side to move: +1
-  /// if that side went on to win, 0 for a draw or a game stopped at `maxPlies`). Each game
-  /// draws its search seed and its move sampling from its own generator, seeded in turn from
-  /// the learner's, so a seed gives the same games however the searches interleave. With
-  /// `fullSearchFraction`, only the full searches' positions become samples.
+  /// Plays `count` games against itself, all in flight at once, or `partGames` at a time
+  /// (`playGames` with the next `selfPlaySeeds(count)` and the resignation threshold), and
+  /// returns their samples, game by game, its resignation statistics updated (`record`).
   public func selfPlayGames(_ count: Int) -> [Sample] {
+    guard count > 0 else { return [] }
+    let seeds = selfPlaySeeds(count)
+    guard let part = config.partGames else { return record(playGames(seeds, resignThreshold: resignThreshold)) }
+    // Part by part (`partGames`), the progress told in games of the whole iteration.
+    let told = gameFinished
+    defer { gameFinished = told }
+    var games: [PlayedGame] = []
+    for first in stride(from: 0, to: count, by: part) {
+      gameFinished = { done, _ in told?(first + done, count) }
+      games += playGames(Array(seeds[first..<min(first + part, count)]), resignThreshold: resignThreshold)
+    }
+    return record(games)
+  }
+
+  /// The seeds of the next `count` self-play games, drawn from the learner's generator: each
+  /// game's search seed, then each game's move-sampling seed.
+  public func selfPlaySeeds(_ count: Int) -> [SelfPlaySeeds] {
+    let search = (0..<count).map { _ in rng.next() }
+    return (0..<count).map { SelfPlaySeeds(search: search[$0], moves: rng.next()) }
+  }
+
+  /// The value below which self-play resigns now (`nil`: no resignation).
+  public var resignThreshold: Float? { config.resignFalsePositives == nil ? nil : resignation.threshold }
+
+  /// Adds played games to the resignation statistics, in order, and returns their samples.
+  public func record(_ games: [PlayedGame]) -> [Sample] {
+    var out: [Sample] = []
+    for game in games {
+      if config.resignFalsePositives != nil && !game.resigned {
+        resignation.playedOut(lowest: game.lowest, outcome: game.outcome, threshold: game.threshold)
+      } else if game.resigned {
+        resignation.resigned += 1
+      }
+      out += game.samples
+    }
+    return out
+  }
+
+  /// Plays a game for each of `seeds` against itself (the best network with gating, else the
+  /// current one), all in flight at once: their searches' leaves go to the network together
+  /// (`PUCTBatch`), so it sees batches of up to `count · 8` positions. Returns the games in
+  /// order with their samples (value targets from each position's side to move: +1 if that
+  /// side went on to win, 0 for a draw or a game stopped at `maxPlies`). Each game's search and
+  /// move sampling use its own seeds, so a game depends on its seeds alone, however the
+  /// searches interleave and whichever games share its batches; games can be played apart
+  /// (`zerolab-cluster`) and `record`ed together. Resigning under `threshold` (`nil`: never).
+  /// With `fullSearchFraction`, only the full searches' positions become samples. The
+  /// learner's state is not changed.
+  public func playGames(_ seeds: [SelfPlaySeeds], resignThreshold threshold: Float?) -> [PlayedGame] {
+    let count = seeds.count
     guard count > 0 else { return [] }
     precondition(
       (config.fullSearchFraction.map { $0 > 0 && $0 <= 1 } ?? true) && (config.fastSimulations.map { $0 > 0 } ?? true),
       "the full-search fraction must be in (0, 1] and the fast simulations positive")
     let root: PUCTConfig.Root = config.search == "gumbel" ? .gumbel : .puct
     var evaluator = NetworkEvaluator(network: best ?? network, encoding: encoding)
-    let searches = (0..<count).map { _ in
+    let searches = (0..<count).map {
       PUCTSearch(
         evaluator: evaluator,
         config: PUCTConfig(
           root: root, simulations: config.simulations, cPuct: config.cPuct, dirichletAlpha: config.dirichletAlpha,
-          dirichletFraction: config.dirichletFraction, batchSize: 8, seed: rng.next()))
+          dirichletFraction: config.dirichletFraction, batchSize: 8, seed: seeds[$0].search))
     }
-    var moveRngs = (0..<count).map { _ in Xoshiro256(seed: rng.next()) }
+    var moveRngs = seeds.map { Xoshiro256(seed: $0.moves) }
     // Resignation: which games may resign (the others are played out to check the threshold),
     // the lowest value each side's searches saw, and the side that resigned.
-    let threshold = config.resignFalsePositives == nil ? nil : resignation.threshold
     let mayResign = moveRngs.indices.map { g in
       threshold != nil && moveRngs[g].unit() >= Double(config.resignCheckFraction)
     }
@@ -262,20 +312,16 @@ public final class Learner<Encoding: GameEncoding> {
       }
       return (positions[g], choose(g))
     }
-    var out: [Sample] = []
-    for g in 0..<count {
+    return (0..<count).map { g in
       let outcome = resigned[g].map { Outcome.win($0.opponent) } ?? positions[g].outcome
-      if config.resignFalsePositives != nil && resigned[g] == nil {
-        resignation.playedOut(lowest: lowest[g], outcome: outcome, threshold: threshold)
-      } else if resigned[g] != nil {
-        resignation.resigned += 1
-      }
+      var samples: [Sample] = []
       for (pos, moves, policy) in records[g] {
         let value = outcome.map { Float($0.score(for: pos.sideToMove)) } ?? 0
-        out += samples(pos, moves: moves, probabilities: policy, value: value)
+        samples += self.samples(pos, moves: moves, probabilities: policy, value: value)
       }
+      return PlayedGame(
+        samples: samples, lowest: lowest[g], outcome: outcome, resigned: resigned[g] != nil, threshold: threshold)
     }
-    return out
   }
 
   /// Plays one game against itself (`selfPlayGames(1)`).
@@ -284,7 +330,14 @@ public final class Learner<Encoding: GameEncoding> {
   /// One iteration: `gamesPerIteration` self-play games into the replay window, then
   /// `trainSteps` gradient steps on minibatches drawn from it.
   public func selfPlayIteration() {
-    buffer.append(contentsOf: selfPlayGames(config.gamesPerIteration))
+    finishIteration(selfPlayGames(config.gamesPerIteration))
+  }
+
+  /// The rest of an iteration once its `gamesPerIteration` games' samples are in (played here
+  /// or elsewhere, then `record`ed): the replay window, the gradient steps, the resignation
+  /// threshold, the gate.
+  public func finishIteration(_ samples: [Sample]) {
+    buffer.append(contentsOf: samples)
     gamesPlayed += config.gamesPerIteration
     if buffer.count > config.window { buffer.removeFirst(buffer.count - config.window) }
     train(steps: config.trainSteps, from: buffer)
@@ -681,3 +734,41 @@ public struct RunLog<Record: RunRecord> {
 
 /// The Hexapawn runs' `metrics.jsonl`, one `MetricsRecord` a line.
 public typealias MetricsLog = RunLog<MetricsRecord>
+
+/// The seeds of one self-play game (`Learner.selfPlaySeeds`).
+public struct SelfPlaySeeds: Codable, Sendable, Equatable {
+  public var search: UInt64
+  public var moves: UInt64
+  public init(search: UInt64, moves: UInt64) {
+    self.search = search
+    self.moves = moves
+  }
+}
+
+/// One self-play game (`Learner.playGames`): its samples, each side's lowest search value,
+/// how it ended, whether a side resigned, and the resignation threshold it was played under.
+public struct PlayedGame: Codable, Sendable, Equatable {
+  public var samples: [Sample]
+  public var lowest: [Float]
+  /// `white`, `black` (the winner) or `draw`; absent for a game stopped unfinished.
+  public var result: String?
+  public var resigned: Bool
+  public var threshold: Float?
+
+  public init(samples: [Sample], lowest: [Float], outcome: Outcome?, resigned: Bool, threshold: Float?) {
+    self.samples = samples
+    self.lowest = lowest
+    result = outcome.map { $0.winner.map { $0 == .white ? "white" : "black" } ?? "draw" }
+    self.resigned = resigned
+    self.threshold = threshold
+  }
+
+  public var outcome: Outcome? {
+    switch result {
+    case "white": return .win(.white)
+    case "black": return .win(.black)
+    case "draw": return .draw
+    default: return nil
+    }
+  }
+}

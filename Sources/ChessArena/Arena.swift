@@ -80,12 +80,16 @@ public final class Arena {
   }
 
   /// Plays up to `count` games; `sprt` (elo0, elo1) stops early with the decision.
-  /// `progress` is called after every game.
+  /// `progress` is called after every game. With `first`, the games are games `first`,
+  /// `first + 1`, ... of a longer match (game i: opening i/2, A white when i is even), so a
+  /// match can be played in parts.
   public func run(
-    games count: Int, sprt: (Double, Double)? = nil, progress: (ArenaGame, MatchScore, Int) -> Void = { _, _, _ in }
+    games count: Int, first: Int = 0, sprt: (Double, Double)? = nil,
+    progress: (ArenaGame, MatchScore, Int) -> Void = { _, _, _ in }
   ) -> String? {
     let bounds = MatchScore.sprtBounds()
-    for i in 0..<count {
+    for n in 0..<count {
+      let i = first + n
       let opening = openings[(i / 2) % openings.count]
       let whiteIsA = i % 2 == 0
       let game = play(from: opening, whiteIsA: whiteIsA)
@@ -94,7 +98,7 @@ public final class Arena {
       case .draw: score.draws += 1
       case .win(let w): if (w == .white) == whiteIsA { score.wins += 1 } else { score.losses += 1 }
       }
-      progress(game, score, i + 1)
+      progress(game, score, n + 1)
       if let (e0, e1) = sprt {
         let llr = score.logLikelihoodRatio(elo0: e0, elo1: e1)
         if llr >= bounds.upper {

@@ -63,7 +63,7 @@ public enum ChessRuns {
 
   /// A new learner for `config`, started from the weights of the network file `from` when
   /// given.
-  static func newLearner(_ config: ZeroConfig, from: String?) throws -> Learner<ChessEncoding> {
+  public static func newLearner(_ config: ZeroConfig, from: String?) throws -> Learner<ChessEncoding> {
     let learner = try Learner(config: config, encoding: ChessEncoding(), spec: try spec(config))
     if let from { try startFrom(from, learner) }
     return learner
@@ -81,7 +81,7 @@ public enum ChessRuns {
   @discardableResult
   public static func selfPlay(
     config: ZeroConfig, dir: String, iterations: Int?, budget: Double?, resume: Bool, from: String? = nil,
-    progress: Runs.Progress? = nil, announce: Runs.Progress? = nil
+    progress: Runs.Progress? = nil, announce: Runs.Progress? = nil, delegate: ((SelfPlayWork) throws -> Void)? = nil
   ) throws -> (learner: Learner<ChessEncoding>, measurements: [ChessRunRecord]) {
     let start = ContinuousClock.now
     let method = "selfplay"
@@ -98,7 +98,7 @@ public enum ChessRuns {
     let out = try Runs.selfPlayLoop(
       learner, prior: prior, start: start, log: log, measurements: measured, dir: dir, method: method,
       iterations: iterations, budget: budget, measure: measure,
-      describe: { m in "\(m.replay) positions in the window" }, progress: progress)
+      describe: { m in "\(m.replay) positions in the window" }, progress: progress, delegate: delegate)
     return (learner, out)
   }
 }

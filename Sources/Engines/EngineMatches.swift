@@ -53,6 +53,18 @@ public enum EngineMatches {
     _ a: EngineSpec, _ b: EngineSpec, games: Int, timeControl: TimeControl, openings: [ChessPosition],
     progress: @escaping (MatchScore, Int) -> Void = { _, _ in }
   ) throws(EngineError) -> MatchRecord {
+    let score = try play(a, b, games: 0..<games, timeControl: timeControl, openings: openings, progress: progress)
+    return MatchRecord(a: a.name, b: b.name, timeControl: timeControl.description, score: score)
+  }
+
+  /// Plays games `range` of a match (game i: opening i/2, A white when i is even) with engines
+  /// of their own, and returns their score. The engines start every game afresh (`newGame`),
+  /// so with moves capped by nodes and a clock that never binds, the games, and so the sum of
+  /// a match's parts, do not depend on how the match was split.
+  public static func play(
+    _ a: EngineSpec, _ b: EngineSpec, games range: Range<Int>, timeControl: TimeControl, openings: [ChessPosition],
+    progress: @escaping (MatchScore, Int) -> Void = { _, _ in }
+  ) throws(EngineError) -> MatchScore {
     let ea: any ChessEngineHandle, eb: any ChessEngineHandle
     ea = try a.makeEngine()
     eb = try b.makeEngine()
@@ -61,8 +73,8 @@ public enum EngineMatches {
       eb.close()
     }
     let arena = Arena(a: ea, b: eb, timeControl: timeControl, openings: openings)
-    _ = arena.run(games: games) { _, score, n in progress(score, n) }
-    return MatchRecord(a: a.name, b: b.name, timeControl: timeControl.description, score: arena.score)
+    _ = arena.run(games: range.count, first: range.lowerBound) { _, score, n in progress(score, n) }
+    return arena.score
   }
 
   /// Plays several matches at once, one thread each (each match uses about one core:

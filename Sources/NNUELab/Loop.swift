@@ -65,6 +65,13 @@ public final class SelfPlayLoop {
   public let out: String
   public var log: @Sendable (String) -> Void = { print($0) }
   public var progress: @Sendable (String) -> Void = { _ in }
+  /// When set, the loop plays no games: where it would, it hands them to `delegate` and
+  /// stops (`delegated` says what).
+  public var delegate: ((DelegatedWork) throws -> Void)?
+  /// The work the last `run()` left to `delegate`, else `nil`.
+  public private(set) var delegated: DelegatedWork?
+  /// Games of an arena part: each opening with both colours.
+  public static let arenaPartGames = 2
 
   public init(settings: LoopSettings, out: String) throws {
     try settings.train.validate()
@@ -86,13 +93,28 @@ public final class SelfPlayLoop {
   func dir(_ g: Int) -> String { out + "/gen\(g)" }
   public var metricsPath: String { out + "/metrics.jsonl" }
 
+  /// A net's name in the run folder (`gen<k>/net.nnue`) from its path, `handcrafted` as it is.
+  static func runName(_ path: String) -> String {
+    path == "handcrafted" ? path : path.split(separator: "/").suffix(2).joined(separator: "/")
+  }
+
+  /// The path of a name `runName` gave.
+  func runPath(_ name: String) -> String { name == "handcrafted" ? name : out + "/" + name }
+
+  /// Stops the run with `work` left to `delegate`.
+  func leave(_ work: DelegatedWork) throws {
+    try delegate?(work)
+    delegated = work
+    log("generation \(work.generation): \(work.step) delegated")
+  }
+
   /// Runs (or continues) every generation; returns their records.
   @discardableResult
   public func run() throws -> [GenerationRecord] {
     var records: [GenerationRecord] = []
+    delegated = nil
     var best = "handcrafted", previousNet = "handcrafted"
     let usePrevious = settings.dataFrom == "previous"
-    let arenaTotal = settings.arenaGames
     let openings = try EngineMatches.openings(settings.openings)
     let tc: TimeControl
     do throws(NotationError) { tc = try TimeControl(parsing: settings.timeControl) } catch {
@@ -121,6 +143,16 @@ public final class SelfPlayLoop {
       gs.seed = settings.gen.seed &+ UInt64(g) &* 1000
       let progressCounter = DataGenerator.Progress()
       let player = usePrevious ? previousNet : best
+      let playerName = Self.runName(player)
+      if delegate != nil
+        && !(0..<gs.shards).allSatisfy({ FileManager.default.fileExists(atPath: gs.shardPath(d + "/data", $0)) })
+      {
+        try leave(
+          DelegatedWork(
+            generation: g, selfPlay: .init(settings: gs, evaluation: playerName, out: "gen\(g)/data"), parts: [],
+            openings: nil, inputs: playerName == "handcrafted" ? [:] : [playerName: player]))
+        break
+      }
       let net: QuantizedNNUE? = player == "handcrafted" ? nil : try QuantizedNNUE.load(player)
       let genGames = gs.games
       let reporter = Reporter { [progress] in
@@ -128,8 +160,10 @@ public final class SelfPlayLoop {
         progress("generation \(g): self-play \(p.games)/\(genGames) games, \(p.positions) positions")
       }
       if let net {
-        _ = try DataGenerator.run(settings: gs, into: d + "/data", threads: settings.threads, progress: progressCounter)
-        {
+        _ = try DataGenerator.run(
+          settings: gs, into: d + "/data", threads: settings.threads, progress: progressCounter,
+          evaluation: playerName
+        ) {
           NNUEEvaluation(net: net)
         }
       } else {
@@ -158,15 +192,7 @@ public final class SelfPlayLoop {
       let netPath = d + "/net.nnue"
       try QuantizedNNUE.load(trainer.quantizedPath).save(to: netPath, metadata: ["generation": "\(g)"])
       // 3. Arena.
-      let me = Matches.nnue("gen\(g)", file: netPath, nodes: settings.arenaNodes)
-      var pairs = [(me, Matches.handcrafted(nodes: settings.arenaNodes))]
-      if best != "handcrafted" { pairs.append((me, Matches.nnue("best", file: best, nodes: settings.arenaNodes))) }
-      let results = try EngineMatches.playConcurrently(
-        pairs, games: settings.arenaGames, timeControl: tc, openings: openings
-      ) { [progress] k, s, n in
-        progress(
-          "generation \(g): arena \(k == 0 ? "vs handcrafted" : "vs previous best") \(n)/\(arenaTotal): \(s.summary)")
-      }
+      guard let results = try arena(g, net: netPath, best: best, timeControl: tc, openings: openings) else { break }
       let vsHand = results[0], vsBest: MatchRecord? = results.count > 1 ? results[1] : nil
       if best == "handcrafted" || (vsBest?.score ?? 0) > 0.5 { best = netPath }
       previousNet = netPath
@@ -185,6 +211,98 @@ public final class SelfPlayLoop {
     }
     if metricsBehind { try JSONLines<GenerationRecord>(path: metricsPath).rewrite(records) }
     return records
+  }
+}
+
+extension SelfPlayLoop {
+  /// One arena part: where its score goes, and the games it holds.
+  struct PartJob: Sendable {
+    var path: String
+    var wanted: ArenaPart
+  }
+
+  /// Generation `g`'s arena: its net against the handcrafted evaluation and against `best`
+  /// (unless that is the handcrafted one), both matches at once, one thread each. A match is
+  /// played in parts of `arenaPartGames` games, each kept in `OUT/gen<k>/arena/` as it
+  /// finishes and read back on a rerun; `nil` when the missing parts were delegated.
+  func arena(
+    _ g: Int, net: String, best: String, timeControl tc: TimeControl, openings: [ChessPosition]
+  ) throws
+    -> [MatchRecord]?
+  {
+    let total = settings.arenaGames, nodes = settings.arenaNodes, d = dir(g)
+    var matches = [(label: "vs-handcrafted", b: "handcrafted", name: "handcrafted")]
+    if best != "handcrafted" { matches.append((label: "vs-best", b: Self.runName(best), name: "best")) }
+    let me = Self.runName(net)
+    var scores = [MatchScore](repeating: MatchScore(), count: matches.count)
+    var jobs = [[PartJob]](repeating: [], count: matches.count)
+    for m in matches.indices {
+      for first in stride(from: 0, to: total, by: Self.arenaPartGames) {
+        let count = min(Self.arenaPartGames, total - first)
+        let job = PartJob(
+          path: d + "/arena/\(matches[m].label)-\(first)-\(first + count - 1).json",
+          wanted: ArenaPart(
+            a: me, b: matches[m].b, first: first, count: count, nodes: nodes, timeControl: tc.description, wins: 0,
+            draws: 0, losses: 0))
+        if let done = try ArenaPart.read(job.path, expecting: job.wanted) {
+          scores[m] = scores[m] + done.score
+        } else {
+          jobs[m].append(job)
+        }
+      }
+    }
+    if delegate != nil && jobs.contains(where: { !$0.isEmpty }) {
+      var inputs = [me: net]
+      if best != "handcrafted" { inputs[Self.runName(best)] = best }
+      try leave(
+        DelegatedWork(
+          generation: g, selfPlay: nil,
+          parts: jobs.joined().map { .init(wanted: $0.wanted, output: String($0.path.dropFirst(out.count + 1))) },
+          openings: settings.openings, inputs: inputs))
+      return nil
+    }
+    let played = Mutex(scores)
+    let errors = Mutex([String]())
+    let labels = matches.map { $0.label == "vs-handcrafted" ? "vs handcrafted" : "vs previous best" }
+    let paths = Dictionary(uniqueKeysWithValues: ([me] + matches.map(\.b)).map { ($0, runPath($0)) })
+    let group = DispatchGroup()
+    for (m, todo) in jobs.enumerated() where !todo.isEmpty {
+      group.enter()
+      let t = Thread { [progress] in
+        defer { group.leave() }
+        do {
+          for job in todo {
+            let w = job.wanted, before = played.withLock { $0[m] }
+            let r = try ArenaPart.play(
+              w.a, w.b, pathA: paths[w.a], pathB: paths[w.b], games: w.first..<(w.first + w.count), nodes: w.nodes,
+              timeControl: tc, openings: openings
+            ) { s, _ in
+              let sum = before + s
+              progress("generation \(g): arena \(labels[m]) \(sum.games)/\(total): \(sum.summary)")
+            }
+            try RunFiles.writeJSON(r, to: job.path)
+            played.withLock { $0[m] = $0[m] + r.score }
+          }
+        } catch {
+          errors.withLock { $0.append("\(error)") }
+        }
+      }
+      t.stackSize = 64 << 20
+      t.start()
+    }
+    group.wait()
+    if let e = errors.withLock({ $0.first }) { throw NNUEError(e) }
+    scores = played.withLock { $0 }
+    return matches.indices.map {
+      MatchRecord(a: "gen\(g)", b: matches[$0].name, timeControl: tc.description, score: scores[$0])
+    }
+  }
+}
+
+extension MatchScore {
+  /// The score of two sets of games together.
+  static func + (x: MatchScore, y: MatchScore) -> MatchScore {
+    MatchScore(wins: x.wins + y.wins, draws: x.draws + y.draws, losses: x.losses + y.losses)
   }
 }
 

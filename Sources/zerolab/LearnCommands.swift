@@ -7,6 +7,7 @@ import Engines
 import Foundation
 import GameCore
 import Hexapawn
+import LabKit
 import NeuralCore
 
 /// The network of a learning run: the Hexapawn board, the residual tower.
@@ -56,6 +57,10 @@ struct ZeroSelfPlayOptions: ParsableArguments {
     help:
       "Gate every N iterations: the trained network plays the best so far and replaces it for self-play when it scores --gate-threshold. (default: no gating)"
   ) var gateEvery: Int?
+  @Option(
+    help:
+      "Play an iteration's games this many at a time, as zerolab-cluster train plays them, so a run is the same on one machine and on a cluster. (default: all at once)"
+  ) var partGames: Int?
   @Option(help: "Games of each gate match.") var gateGames: Int = 20
   @Option(help: "Score the trained network needs to become the best.") var gateThreshold: Float = 0.55
 }
@@ -126,6 +131,8 @@ func learningConfig(
     c.gateEvery = selfPlay.gateEvery
     c.gateGames = selfPlay.gateGames
     c.gateThreshold = selfPlay.gateThreshold
+    if let n = selfPlay.partGames, n <= 0 { throw ValidationError("--part-games must be positive") }
+    c.partGames = selfPlay.partGames
   }
   return c
 }
@@ -184,6 +191,11 @@ struct Train: ParsableCommand {
   var resume = false
   @Option(help: "Chess: start from this network's weights, e.g. a 'supervise chess' run's OUT/network.safetensors.")
   var from: String?
+  @Flag(
+    help:
+      "Play no games: leave the next iteration's games in parts as zerolab selfplay commands in OUT/delegated.json and stop (zerolab-cluster train)."
+  )
+  var delegate = false
 
   func validate() throws {
     if game == .chess && network.size != nil { throw ValidationError("--size is for Hexapawn; chess has its board") }
@@ -213,11 +225,30 @@ struct Train: ParsableCommand {
     }
   }
 
+  /// With --delegate, what `Runs.selfPlayLoop` hands over goes to OUT/delegated.json as
+  /// `zerolab selfplay` commands; the path when it did.
+  func delegation() -> (handler: ((SelfPlayWork) throws -> Void)?, left: () -> String?) {
+    let path = out + "/delegated.json"
+    // What an earlier run left to do is this run's to find again (or to do).
+    try? FileManager.default.removeItem(atPath: path)
+    guard delegate else { return (nil, { nil }) }
+    let dir = out
+    return (
+      { work in try RunFiles.writeJSON(DelegatedCommands(work, dir: dir), to: path) },
+      { FileManager.default.fileExists(atPath: path) ? path : nil }
+    )
+  }
+
   func trainHexapawn(_ config: ZeroConfig) throws {
+    let d = delegation()
     let r = try Runs.selfPlay(
       config: config, dir: out, iterations: iterations, budget: budget, resume: resume,
-      progress: { Terminal.progress($0) }, announce: { print($0) })
+      progress: { Terminal.progress($0) }, announce: { print($0) }, delegate: d.handler)
     Terminal.endProgress()
+    if let path = d.left() {
+      print("delegated: iteration \(r.learner.iteration + 1) self-play in \(path)")
+      return
+    }
     let m = r.measurements.last
     print(
       "trained \(r.learner.iteration) iterations, \(r.learner.gamesPlayed) games, \(r.learner.positionsSeen) positions"
@@ -232,10 +263,15 @@ struct Train: ParsableCommand {
   }
 
   func trainChess(_ config: ZeroConfig) throws {
+    let d = delegation()
     let r = try ChessRuns.selfPlay(
       config: config, dir: out, iterations: iterations, budget: budget, resume: resume, from: from,
-      progress: { Terminal.progress($0) }, announce: { print($0) })
+      progress: { Terminal.progress($0) }, announce: { print($0) }, delegate: d.handler)
     Terminal.endProgress()
+    if let path = d.left() {
+      print("delegated: iteration \(r.learner.iteration + 1) self-play in \(path)")
+      return
+    }
     print(
       "trained \(r.learner.iteration) iterations, \(r.learner.gamesPlayed) games, \(r.learner.positionsSeen) positions, "
         + "loss \(String(format: "%.3f", r.learner.lastLoss))")

@@ -16,7 +16,8 @@ struct NNUECommand: ParsableCommand {
         zerolab nnue bench
       """,
     subcommands: [
-      NNUEGen.self, NNUETrain.self, NNUEEval.self, NNUEExport.self, NNUELabel.self, NNUELoop.self, NNUECompare.self,
+      NNUEGen.self, NNUETrain.self, NNUEEval.self, NNUEExport.self, NNUELabel.self, NNUELoop.self, NNUEMatch.self,
+      NNUECompare.self,
       NNUEBench.self,
     ])
 }

@@ -23,7 +23,8 @@ struct ZeroLab: ParsableCommand {
     version: ZeroLabVersion.string,
     subcommands: [
       Solve.self, Count.self, Play.self, Compare.self, Train.self, Supervise.self, Perft.self, Signal.self, Bench.self,
-      ChessGames.self, UCI.self, ArenaCommand.self, EPDCommand.self, NNUECommand.self, Study.self,
+      ChessGames.self, UCI.self, ArenaCommand.self, EPDCommand.self, NNUECommand.self, SelfPlayCommand.self,
+      Study.self,
     ]
   )
 

@@ -9,13 +9,20 @@ runs each check against it and stops it, also on failure. Every check compares t
 folder with `zerolab nnue gen` run once on this machine with the same settings: the same files,
 byte for byte. Checks: the plain run and its rerun; a net shipped to the workers; two drivers on
 one folder; a driver killed and rerun; a worker that returns a corrupt shard; a worker node
-killed mid-task; refused input (one-line errors); the help's examples. Ends with
-`N passed, N failed`.
+killed mid-task; refused input (one-line errors); the helps' examples. The loop's checks
+compare `zerolab-cluster nnue-loop` with `zerolab nnue loop` on this machine (every file, the
+records but for their wall times): a plain run and its rerun, a driver killed mid-arena and
+mid-data then rerun, a killed cluster run finished by one machine's loop, and a corrupt arena
+part refused and asked again. The learner's compare `zerolab-cluster train` with `zerolab
+train` and the same --part-games (every file, the records but for their wall times): Hexapawn
+and its rerun, chess, and a killed driver rerun.
+Ends with `N passed, N failed`.
 """
 
 import contextlib
 import hashlib
 import io
+import json
 import secrets
 import os
 import shutil
@@ -42,7 +49,7 @@ os.environ["RAY_AUTH_TOKEN"] = secrets.token_hex(32)
 import ray  # noqa: E402
 from ray.cluster_utils import Cluster  # noqa: E402
 
-from zerolab_cluster import cli, gen, worker  # noqa: E402
+from zerolab_cluster import cli, gen, loop, worker  # noqa: E402
 
 SETTINGS = ["--games", "7", "--nodes", "300", "--shard-games", "2", "--random-plies", "4"]
 NET = "engines/zerolab-nnue.nnue"
@@ -307,40 +314,272 @@ def running(path):
 
 
 def check_help_examples(c, cluster):
-    """Every example of the help runs (against this cluster) and stops cleanly on SIGINT."""
-    p = subprocess.run(c.command("nnue-gen", "--help"), capture_output=True, text=True, check=True)
-    lines = p.stdout.split("examples:", 1)[1].strip().splitlines()
-    examples, current = [], ""
-    for line in lines:
-        current += line.strip().rstrip("\\") + " "
-        if not line.rstrip().endswith("\\"):
-            examples.append(current.split())
-            current = ""
-    expect(len(examples) == 2, f"examples: {examples}")
-    for example in examples:
+    """Every example of the helps runs (against this cluster) and stops cleanly on SIGINT."""
+    for command in ("nnue-gen", "nnue-loop", "train"):
+        p = subprocess.run(c.command(command, "--help"), capture_output=True, text=True, check=True)
+        lines = p.stdout.split("examples:", 1)[1].strip().splitlines()
+        examples, current = [], ""
+        for line in lines:
+            current += line.strip().rstrip("\\") + " "
+            if not line.rstrip().endswith("\\"):
+                examples.append(current.split())
+                current = ""
+        expect(len(examples) == 2, f"examples: {examples}")
         expect(all(len(x) <= 80 for x in lines), "an example line is wider than 80 columns")
-        args = [a if a != "127.0.0.1:6379" else c.address for a in example[1:]]
-        folder = c.folder("example")
-        os.makedirs(os.path.join(folder, "engines"), exist_ok=True)
-        shutil.copy(os.path.join(ROOT, NET), os.path.join(folder, NET))
-        q = subprocess.Popen(c.command(*args, "--binary", c.binary), cwd=folder, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True,
-                             env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
-        time.sleep(8)
-        q.send_signal(signal.SIGINT)
-        stdout, stderr = q.communicate(timeout=30)
-        expect(q.returncode == 130 and "Traceback" not in stderr and "rerun" in stderr,
-               f"{example}: exit {q.returncode}: {stderr}")
-        # The interrupted driver's tasks are cancelled, and the zerolab processes they ran end too.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and running(worker.cache_dir()):
-            time.sleep(0.2)
-        expect(not running(worker.cache_dir()), f"{example}: zerolab still runs after the driver was interrupted")
-        shutil.rmtree(folder)
+        for example in examples:
+            args = [a if a != "127.0.0.1:6379" else c.address for a in example[1:]]
+            folder = c.folder("example")
+            os.makedirs(os.path.join(folder, "engines"), exist_ok=True)
+            for name in (NET, "engines/openings.epd"):
+                shutil.copy(os.path.join(ROOT, name), os.path.join(folder, name))
+            q = subprocess.Popen(c.command(*args, "--binary", c.binary), cwd=folder, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True,
+                                 env=dict(os.environ, PYTHONPATH=os.path.dirname(HERE)))
+            time.sleep(8)
+            q.send_signal(signal.SIGINT)
+            stdout, stderr = q.communicate(timeout=30)
+            expect(q.returncode == 130 and "Traceback" not in stderr and "rerun" in stderr,
+                   f"{example}: exit {q.returncode}: {stderr}")
+            # The interrupted driver's tasks are cancelled, and the zerolab processes they ran end too.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and running(worker.cache_dir()):
+                time.sleep(0.2)
+            expect(not running(worker.cache_dir()), f"{example}: zerolab still runs after the driver was interrupted")
+            shutil.rmtree(folder)
+
+
+# The loop (zerolab-cluster nnue-loop) against `zerolab nnue loop` on this machine.
+
+LOOP = ["--generations", "2", "--games", "4", "--nodes", "300", "--random-plies", "4", "--epochs", "1",
+        "--accumulator", "16", "--batch", "64", "--threads", "1", "--arena-games", "4", "--arena-nodes", "300",
+        "--tc", "60+1", "--openings", os.path.join(ROOT, "engines", "openings.epd")]
+
+
+def loop_digest(folder):
+    """{path: SHA-256} of a loop's folder, its records' JSON ({path: object}) without the wall
+    time it took (`seconds`) and with the folder's own path as OUT: what the same seeds must
+    make on one machine and on the cluster."""
+    out = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(base, name)
+            rel = os.path.relpath(path, folder)
+            if name.startswith("."):
+                continue
+            with open(path, "rb") as f:
+                data = f.read()
+            if name in ("generation.json", "metrics.jsonl"):
+                text = data.decode().replace("\\/", "/").replace(folder, "OUT")
+                rows = [json.loads(x) for x in text.splitlines() if x.strip()] if name.endswith("l") else [
+                    json.loads(text)]
+                for row in rows:
+                    row.pop("checksum", None)
+                    row.pop("seconds", None)
+                out[rel] = json.dumps(rows, sort_keys=True)
+            else:
+                out[rel] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+def loop_reference(c):
+    if "loop" not in c.references:
+        out = c.folder("loop-ref")
+        subprocess.run([c.binary, "nnue", "loop", *LOOP, "--out", out], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        c.references["loop"] = loop_digest(out)
+    return c.references["loop"]
+
+
+def same_loop(c, out):
+    got, want = loop_digest(out), loop_reference(c)
+    diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+    expect(not diff, f"{out} differs from one machine's loop: {diff}")
+
+
+def drive_loop(c, out, extra=(), task=None):
+    o, rest = cli.parser().parse_known_args(["nnue-loop", "--address", c.address, "--out", out, "--binary", c.binary,
+                                             *LOOP, *extra])
+    text = io.StringIO()
+    summary = loop.run(o, ["nnue", "loop", *rest], ray, ray.remote(worker.make_shard),
+                       ray.remote(task or worker.run_command), out=text)
+    return summary, text.getvalue()
+
+
+def corrupting_command(marks):
+    """run_command, but the first answer for generation 0's first arena part claims a game
+    more than the part holds (with a SHA-256 made after the change)."""
+
+    def task(job, command):
+        r = worker.run_command(job, command)
+        mark = os.path.join(marks, "corrupted")
+        if r["output"].endswith("vs-handcrafted-0-1.json") and not os.path.exists(mark):
+            open(mark, "w").close()
+            r["data"] = r["data"].replace(b'"wins" : ', b'"wins" : 1', 1)
+            r["sha256"] = hashlib.sha256(r["data"]).hexdigest()
+        return r
+
+    return task
+
+
+def check_loop_corrupt_part(c, cluster):
+    out, marks = c.folder("loop-corrupt"), c.folder("loop-corrupt-marks")
+    os.makedirs(marks)
+    _, text = drive_loop(c, out, task=corrupting_command(marks))
+    expect(os.path.exists(os.path.join(marks, "corrupted")), "the corrupting task never ran")
+    expect("vs-handcrafted-0-1.json from node" in text and "refused" in text, text)
+    same_loop(c, out)
+
+
+def check_loop_identical(c, cluster):
+    out = c.folder("loop")
+    summary, text = drive_loop(c, out)
+    steps = [(0, "data"), (0, "arena"), (1, "data"), (1, "arena")]
+    expect(summary["steps"] == steps, f"the loop's steps on the cluster: {summary['steps']}\n{text}")
+    expect(summary["games"] == 4 + 8, f"arena games on the cluster: {summary['games']}")
+    same_loop(c, out)
+    with open(os.path.join(out, "gen1", "data", "gen-s1001.json")) as f:
+        expect(json.load(f)["evaluation"] == "gen0/net.nnue", "generation 1's data names another player")
+    again, text = drive_loop(c, out)
+    expect(again["steps"] == [] and "done before" in text, f"a rerun of a finished loop did work: {again}")
+    same_loop(c, out)
+    # Another folder's loop with other settings is refused by zerolab, in one line.
+    env = dict(os.environ, NO_COLOR="1")
+    p = subprocess.run(c.command("nnue-loop", "--address", c.address, "--out", out, "--binary", c.binary, *LOOP,
+                                 "--window", "3"), capture_output=True, text=True, env=env, timeout=60)
+    lines = p.stderr.strip().splitlines()
+    expect(p.returncode == 1 and len(lines) == 1 and "other settings" in lines[0], f"other settings: {p.stderr!r}")
+
+
+def kill_driver_when(c, out, ready):
+    """Starts the loop's driver in a process of its own and kills it (SIGKILL) once
+    `ready()` holds."""
+    args = ["nnue-loop", "--address", c.address, "--out", out, "--binary", c.binary, *LOOP]
+    p = subprocess.Popen(c.command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 50
+    while time.monotonic() < deadline and p.poll() is None and not ready():
+        time.sleep(0.02)
+    expect(p.poll() is None, "the driver ended before it could be killed")
+    p.kill()
+    p.wait()
+
+
+def check_loop_driver_killed(c, cluster):
+    """A driver killed mid-arena, then mid-data, continues when rerun; a one-machine loop
+    finishes a folder the cluster started; each ends with one machine's files."""
+    out = c.folder("loop-killed")
+    arena0 = os.path.join(out, "gen0", "arena")
+    kill_driver_when(c, out, lambda: os.path.isdir(arena0) and len(os.listdir(arena0)) >= 1)
+    expect(not os.path.exists(os.path.join(out, "gen0", "generation.json")), "killed after generation 0's arena")
+    data1 = os.path.join(out, "gen1", "data")
+    kill_driver_when(c, out, lambda: os.path.isdir(data1) and any(n.endswith(".json") for n in os.listdir(data1)))
+    expect(os.path.exists(os.path.join(out, "gen0", "generation.json")), "killed before generation 0 ended")
+    summary, text = drive_loop(c, out)
+    expect((1, "arena") in summary["steps"] and (0, "data") not in summary["steps"], f"rerun: {summary['steps']}")
+    same_loop(c, out)
+    # The folder of a killed cluster run, finished by `zerolab nnue loop` on this machine.
+    out = c.folder("loop-one")
+    kill_driver_when(c, out, lambda: os.path.exists(os.path.join(out, "gen1", "net.nnue")))
+    subprocess.run([c.binary, "nnue", "loop", *LOOP, "--out", out], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    expect(not os.path.exists(os.path.join(out, "delegated.json")), "one machine's loop left delegated work")
+    same_loop(c, out)
+
+
+# The learner (zerolab-cluster train) against `zerolab train` on this machine.
+
+TRAIN = ["--size", "3x3", "--iterations", "3", "--games", "8", "--sims", "16", "--part-games", "4", "--seed", "3",
+         "--steps", "20"]
+
+
+def train_digest(folder):
+    """{path: SHA-256 or records} of a learning run's folder: every file but the checkpoint's
+    network file (whose header carries the checksum of its state, wall time included), the
+    JSON without wall times."""
+    out = {}
+    for base, _, names in os.walk(folder):
+        for name in names:
+            rel = os.path.relpath(os.path.join(base, name), folder)
+            if name.startswith(".") or rel == os.path.join("checkpoint", "network.safetensors"):
+                continue
+            with open(os.path.join(base, name), "rb") as f:
+                data = f.read()
+            if name in ("metrics.jsonl", "state.json"):
+                rows = [json.loads(x) for x in data.decode().splitlines() if x.strip()]
+                out[rel] = json.dumps([{k: v for k, v in r.items() if "second" not in k and k != "checksum"}
+                                       for r in rows], sort_keys=True)
+            else:
+                out[rel] = hashlib.sha256(data).hexdigest()
+    return out
+
+
+CHESS = ["--iterations", "2", "--games", "4", "--sims", "8", "--max-plies", "20", "--blocks", "1", "--channels", "8",
+         "--part-games", "2", "--steps", "4"]
+
+
+def train_reference(c, game="hexapawn", args=TRAIN):
+    if game not in c.references:
+        out = c.folder(f"train-ref-{game}")
+        subprocess.run([c.binary, "train", game, *args, "--out", out], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        c.references[game] = train_digest(out)
+    return c.references[game]
+
+
+def same_train(c, out, game="hexapawn", args=TRAIN):
+    got, want = train_digest(out), train_reference(c, game, args)
+    diff = sorted(k for k in set(got) | set(want) if got.get(k) != want.get(k))
+    expect(not diff, f"{out} differs from one machine's run: {diff}")
+
+
+def drive_train(c, out, game="hexapawn", args=TRAIN):
+    o, rest = cli.parser().parse_known_args(["train", game, "--address", c.address, "--out", out, "--binary",
+                                             c.binary, *args])
+    text = io.StringIO()
+    summary = loop.run(o, cli.train_args(o, rest), ray, ray.remote(worker.make_shard),
+                       ray.remote(worker.run_command), out=text)
+    return summary, text.getvalue()
+
+
+def check_train_identical(c, cluster):
+    out = c.folder("train")
+    summary, text = drive_train(c, out)
+    expect(summary["steps"] == [(1, "selfplay"), (2, "selfplay"), (3, "selfplay")], f"steps: {summary['steps']}")
+    expect(summary["selfplay_games"] == 24 and summary["samples"] > 0, f"self-play on the cluster: {summary}")
+    expect(not os.path.exists(os.path.join(out, "selfplay")), "the played parts were left in the run folder")
+    same_train(c, out)
+    again, text = drive_train(c, out)
+    expect(again["steps"] == [], f"a rerun of a finished run played: {again['steps']}")
+    same_train(c, out)
+
+
+def check_train_chess_identical(c, cluster):
+    out = c.folder("train-chess")
+    summary, _ = drive_train(c, out, "chess", CHESS)
+    expect(summary["steps"] == [(1, "selfplay"), (2, "selfplay")], f"steps: {summary['steps']}")
+    same_train(c, out, "chess", CHESS)
+
+
+def check_train_driver_killed(c, cluster):
+    """A driver killed once iteration 2's self-play is handed out continues when rerun."""
+    out = c.folder("train-killed")
+    part = os.path.join(out, "selfplay", "iteration-2", "job.json")
+    args = ["train", "hexapawn", "--address", c.address, "--out", out, "--binary", c.binary, *TRAIN]
+    p = subprocess.Popen(c.command(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 50
+    while time.monotonic() < deadline and p.poll() is None and not os.path.exists(part):
+        time.sleep(0.01)
+    expect(p.poll() is None, "the driver ended before it could be killed")
+    p.kill()
+    p.wait()
+    summary, _ = drive_train(c, out)
+    expect(summary["steps"] and summary["steps"][0][0] in (2, 3), f"the rerun did not continue: {summary['steps']}")
+    same_train(c, out)
 
 
 CHECKS = [check_identical_and_rerun, check_net_shipped, check_two_drivers, check_driver_killed,
-          check_corrupt_shard, check_refused_input, check_help_examples, check_node_killed]
+          check_corrupt_shard, check_refused_input, check_help_examples, check_node_killed, check_loop_identical,
+          check_loop_driver_killed, check_loop_corrupt_part, check_train_identical, check_train_chess_identical,
+          check_train_driver_killed]
 
 
 def main():

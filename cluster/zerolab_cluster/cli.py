@@ -30,6 +30,45 @@ examples:
 """
 
 
+LOOP_EPILOG = """\
+The options not listed here are those of `zerolab nnue loop` (see its --help), passed on as
+they are. The loop runs on this machine (the head) with --delegate: it trains each
+generation's net here and, where it would play games, leaves them as zerolab commands in
+OUT/delegated.json; the driver runs them on the cluster (the self-play data as nnue-gen shards,
+the arena in parts of 2 games, each part a `zerolab nnue match` task; the nets travel through
+the object store like the binary) and runs the loop again, until it is done. OUT holds what
+`zerolab nnue loop` makes on one machine with the same options; with --arena-nodes (and a
+--tc that never binds) the same bytes, but for the wall times in the records. A killed
+driver continues when rerun, as does a one-machine `zerolab nnue loop` on the same folder.
+
+examples:
+  zerolab-cluster nnue-loop --address 127.0.0.1:6379 --out runs/loop \\
+    --generations 3 --games 400 --epochs 8 --arena-nodes 20000 --tc 60+1
+  zerolab-cluster nnue-loop --address 127.0.0.1:6379 --out runs/loop-small \\
+    --generations 5 --games 64 --nodes 300 --epochs 1 --arena-games 4 \\
+    --arena-nodes 300 --tc 60+1 --accumulator 16 --batch 64
+"""
+
+
+TRAIN_EPILOG = """\
+The options not listed here are those of `zerolab train` (see its --help), passed on as they
+are. The learner runs on this machine (the head) with --delegate --resume: each iteration it
+leaves its self-play games in parts of --part-games (4 unless given) as `zerolab selfplay`
+commands in OUT/delegated.json, with the job (the configuration, every game's seeds) and the
+network that plays in OUT/selfplay/iteration-<n>/; the driver plays each part as a task (the
+job and the network travel through the object store, checked by SHA-256), writes its games
+whole there, and reruns the learner, which records them in order, trains, gates, measures and
+saves its checkpoint, as `zerolab train` does. With the same --part-games, OUT is what one
+machine makes, byte for byte but for wall times. A killed driver continues when rerun.
+
+examples:
+  zerolab-cluster train hexapawn --address 127.0.0.1:6379 --out runs/h3 \\
+    --size 3x3 --iterations 300 --games 24
+  zerolab-cluster train hexapawn --address 127.0.0.1:6379 --out runs/h4 \\
+    --size 4x4 --iterations 200 --sims 48 --games 16 --part-games 8
+"""
+
+
 def default_binary():
     built = os.path.join(ROOT, ".build", "release", "zerolab")
     if os.access(built, os.X_OK):
@@ -61,8 +100,9 @@ class Parser(argparse.ArgumentParser):
 def parser():
     p = Parser(
         prog="zerolab-cluster",
-        description="ZeroLab's self-play data generation on a Ray cluster (docs/cluster.md).",
-        epilog="examples:\n  zerolab-cluster nnue-gen --help",
+        description="ZeroLab's self-play on a Ray cluster (docs/cluster.md).",
+        epilog="examples:\n  zerolab-cluster nnue-gen --help\n  zerolab-cluster nnue-loop --help\n"
+               "  zerolab-cluster train --help",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
@@ -93,7 +133,45 @@ def parser():
                    help="runs of a task whose worker or node died, after the first (default 3)")
     g.add_argument("--corrupt-retries", type=ranged(0, 100), default=3,
                    help="times a shard that came back corrupt is asked again (default 3)")
+    lp = sub.add_parser(
+        "nnue-loop",
+        help="zerolab nnue loop: its self-play and arena games as Ray tasks",
+        description="The NNUE self-play loop on a Ray cluster: the games on the workers, training on the head.",
+        epilog=LOOP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="zerolab-cluster nnue-loop --address HOST:PORT --out OUT [driver options] [zerolab nnue loop options]",
+    )
+    driver_options(lp, g, "the loop's run folder on this machine (the head)")
+    tp = sub.add_parser(
+        "train",
+        help="zerolab train: its self-play games as Ray tasks",
+        description="The AlphaZero-style learner on a Ray cluster: self-play on the workers, training on the head.",
+        epilog=TRAIN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="zerolab-cluster train GAME --address HOST:PORT --out OUT [driver options] [zerolab train options]",
+    )
+    tp.add_argument("game", choices=["hexapawn", "chess"], help="the game (as for zerolab train)")
+    driver_options(tp, g, "the run folder on this machine (the head)")
     return p
+
+
+def driver_options(p, gen, out_help):
+    """The options of a loop's driver: --address, --out, and nnue-gen's (`gen`) driver options."""
+    p.add_argument("--address", required=True, help="the Ray cluster's head, HOST:PORT (see `ray start --head`)")
+    p.add_argument("--out", required=True, help=out_help)
+    for name in ("--binary", "--node-ip-address", "--max-retries", "--corrupt-retries"):
+        action = next(a for a in gen._actions if name in a.option_strings)
+        p.add_argument(name, type=action.type, default=action.default, help=action.help.replace("a shard", "a result"))
+
+
+def train_args(o, rest):
+    """`zerolab train GAME ... --resume` (the driver reruns it), with --part-games 4 unless
+    given: a cluster plays an iteration's games in parts, one machine with the same
+    --part-games plays the same games."""
+    args = [a for a in rest if a not in ("--delegate", "--resume")]
+    if not any(a == "--part-games" or a.startswith("--part-games=") for a in args):
+        args += ["--part-games", "4"]
+    return ["train", o.game, *args, "--resume"]
 
 
 def reachable(address):
@@ -164,11 +242,14 @@ def connect(address, node_ip_address=None):
 
 
 def main(argv=None):
-    o = parser().parse_args(argv)
+    p = parser()
+    o, rest = p.parse_known_args(argv)
+    if rest and o.command not in ("nnue-loop", "train"):
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
     if not os.access(o.binary, os.X_OK):
         error(f"no zerolab binary at {o.binary}: build it (make build) or give --binary")
         return 1
-    if o.eval_file is not None and not os.path.isfile(o.eval_file):
+    if getattr(o, "eval_file", None) is not None and not os.path.isfile(o.eval_file):
         error(f"no such net: {o.eval_file}")
         return 1
     why = reachable(o.address)
@@ -185,12 +266,24 @@ def main(argv=None):
             first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
             error(f"cannot join the Ray cluster at {o.address}: {first}")
             return 1
-        gen.run(o, ray, ray.remote(gen_task()))
+        if o.command == "nnue-loop":
+            from zerolab_cluster import loop
+
+            loop.run(o, ["nnue", "loop", *[a for a in rest if a != "--delegate"]], ray, ray.remote(gen_task()),
+                     ray.remote(match_task()))
+        elif o.command == "train":
+            from zerolab_cluster import loop
+
+            loop.run(o, train_args(o, rest), ray, ray.remote(gen_task()), ray.remote(match_task()))
+        else:
+            gen.run(o, ray, ray.remote(gen_task()))
     except gen.DriverError as e:
         error(str(e))
         return 1
     except KeyboardInterrupt:
-        print("\ninterrupted: the shards written are kept; rerun the same command to continue", file=sys.stderr)
+        kept = {"nnue-loop": "the loop's finished steps and results", "train": "the checkpoint and the games played"}.get(
+            o.command, "the shards written")
+        print(f"\ninterrupted: {kept} are kept; rerun the same command to continue", file=sys.stderr)
         return 130
     finally:
         if ray is not None:
@@ -202,3 +295,9 @@ def gen_task():
     from zerolab_cluster.worker import make_shard
 
     return make_shard
+
+
+def match_task():
+    from zerolab_cluster.worker import run_command
+
+    return run_command

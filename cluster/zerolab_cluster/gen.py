@@ -125,6 +125,28 @@ def load_blob(ray, path, what):
     return {"sha256": shards.sha256(data), "ref": [ray.put(data)]}, len(data)
 
 
+def finished(ray, pending, progress):
+    """(key, ref) of `pending`'s tasks ({ref: key}, which the caller may add to meanwhile) as
+    each finishes, taken out of `pending`; the progress line ticks at least once a second."""
+    while pending:
+        ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
+        progress.tick()
+        for ref in ready:
+            yield pending.pop(ref), ref
+
+
+def task_result(ray, ref, name, tries):
+    """The result of a finished task; a one-line DriverError naming `name` when zerolab refused
+    (ShardFailed: not retried) or when the task was lost `tries` times."""
+    try:
+        return ray.get(ref)
+    except Exception as e:  # noqa: BLE001 - Ray wraps the task's error
+        cause = getattr(e, "cause", None)
+        if isinstance(cause, ShardFailed):
+            raise DriverError(f"{name}: {cause}")
+        raise DriverError(f"{name} was lost {tries} times ({type(e).__name__}): rerun the same command to continue")
+
+
 def run(o, ray, task, out=sys.stdout):
     """Generates the missing shards of the run `o` (parsed options) with `task` (a Ray remote
     function like worker.make_shard) and writes them into o.out. Returns a summary dict."""
@@ -138,7 +160,9 @@ def run(o, ray, task, out=sys.stdout):
         print(f"cluster gen: all {count} shards of seed {o.seed} are already in {o.out}", file=out)
         return summary
     binary, _ = load_blob(ray, o.binary, "zerolab binary")
-    net = load_blob(ray, o.eval_file, "net")[0] if o.eval_file is not None else None
+    # The net's file on this machine (o.eval_path, when it is not at the name the workers use).
+    net_file = getattr(o, "eval_path", None) or o.eval_file
+    net = load_blob(ray, net_file, "net")[0] if o.eval_file is not None else None
     job = ray.put({"binary": binary, "net": net, "net_name": evaluation, "seed": o.seed, "args": gen_args(o)})
     if redo is not None:
         try:
@@ -165,51 +189,41 @@ def run(o, ray, task, out=sys.stdout):
 
     submit()
     try:
-        while pending:
-            ready, _ = ray.wait(list(pending), num_returns=1, timeout=1.0)
-            progress.tick()
-            for ref in ready:
-                k = pending.pop(ref)
-                try:
-                    r = ray.get(ref)
-                except Exception as e:  # noqa: BLE001 - Ray wraps the task's error
-                    cause = getattr(e, "cause", None)
-                    if isinstance(cause, ShardFailed):
-                        raise DriverError(f"shard {k}: {cause}")
-                    raise DriverError(f"shard {k} was lost {tries[k]} times ({type(e).__name__}): "
-                                      "rerun the same command to continue")
-                problem = None
-                try:
-                    if r["k"] != k or shards.sha256(r["data"]) != r["sha256"]:
-                        raise ValueError("SHA-256 mismatch")
-                    positions = shards.check_shard(r["data"])
-                    if manifest is not None and r["manifest"] != manifest:
-                        raise ValueError("a manifest unlike the other shards'")
-                except ValueError as e:
-                    problem = str(e)
-                if problem is not None:
-                    summary["refused"] += 1
-                    if tries[k] > o.corrupt_retries:
-                        raise DriverError(f"shard {k} came back corrupt {tries[k]} times ({problem}): "
-                                          "check the worker nodes")
-                    progress.note(f"shard {k} from node {r['node'][:8]} refused ({problem}); asked again")
-                    queue.insert(0, k)
-                    continue
-                if manifest is None:
-                    manifest = r["manifest"]
-                    shards.write_replace(manifest_path(o.out, o.seed), manifest)
-                if shards.write_exclusive(shard_path(o.out, o.seed, k), r["data"]):
-                    summary["made"] += 1
-                    summary["from"][k] = r["node"]
-                    summary["positions"] += positions
-                    node = summary["by_node"].setdefault(r["node"], {"shards": 0, "positions": 0, "seconds": 0.0})
-                    node["shards"] += 1
-                    node["positions"] += positions
-                    node["seconds"] += r["seconds"]
-                    progress.shard(r["node"], positions)
-                else:
-                    summary["lost_to_others"] += 1
-                    progress.done_elsewhere()
+        for k, ref in finished(ray, pending, progress):
+            r = task_result(ray, ref, f"shard {k}", tries[k])
+            problem = None
+            try:
+                if r["k"] != k or shards.sha256(r["data"]) != r["sha256"]:
+                    raise ValueError("SHA-256 mismatch")
+                positions = shards.check_shard(r["data"])
+                if manifest is not None and r["manifest"] != manifest:
+                    raise ValueError("a manifest unlike the other shards'")
+            except ValueError as e:
+                problem = str(e)
+            if problem is not None:
+                summary["refused"] += 1
+                if tries[k] > o.corrupt_retries:
+                    raise DriverError(f"shard {k} came back corrupt {tries[k]} times ({problem}): "
+                                      "check the worker nodes")
+                progress.note(f"shard {k} from node {r['node'][:8]} refused ({problem}); asked again")
+                queue.insert(0, k)
+                submit()
+                continue
+            if manifest is None:
+                manifest = r["manifest"]
+                shards.write_replace(manifest_path(o.out, o.seed), manifest)
+            if shards.write_exclusive(shard_path(o.out, o.seed, k), r["data"]):
+                summary["made"] += 1
+                summary["from"][k] = r["node"]
+                summary["positions"] += positions
+                node = summary["by_node"].setdefault(r["node"], {"shards": 0, "positions": 0, "seconds": 0.0})
+                node["shards"] += 1
+                node["positions"] += positions
+                node["seconds"] += r["seconds"]
+                progress.shard(r["node"], positions)
+            else:
+                summary["lost_to_others"] += 1
+                progress.done_elsewhere()
             submit()
     except BaseException:
         for ref in pending:

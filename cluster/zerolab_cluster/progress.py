@@ -7,8 +7,13 @@ import time
 
 
 class Progress:
-    def __init__(self, out, shards, shard_games, games, count):
+    """`label: done/total unit, N measure, N measure/s (by node: ...), ETA` (shards and
+    positions by default; the loop's arena counts parts and games)."""
+
+    def __init__(self, out, shards, shard_games=None, games=None, count=None, label="cluster gen", unit="shards",
+                 measure="positions", digits=0):
         self.out = out
+        self.label, self.unit, self.measure, self.digits = label, unit, measure, digits
         self.total = shards
         self.done = 0
         self.positions = 0
@@ -24,9 +29,10 @@ class Progress:
     def line(self):
         t = max(self.elapsed(), 1e-9)
         rate = self.positions / t
-        per_node = ", ".join(f"{n[:8]} {p / t:,.0f}/s" for n, p in sorted(self.nodes.items()))
+        per_node = ", ".join(f"{n[:8]} {p / t:,.{self.digits}f}/s" for n, p in sorted(self.nodes.items()))
         eta = "?" if self.done == 0 else f"{(self.total - self.done) * t / self.done:.0f} s"
-        text = f"cluster gen: {self.done}/{self.total} shards, {self.positions:,} positions, {rate:,.0f} positions/s"
+        text = (f"{self.label}: {self.done}/{self.total} {self.unit}, {self.positions:,} {self.measure}, "
+                f"{rate:,.{self.digits}f} {self.measure}/s")
         if per_node:
             text += f" (by node: {per_node})"
         return text + f", ETA {eta}"
@@ -58,7 +64,7 @@ class Progress:
     def note(self, text):
         if self.tty and self.shown:
             self.out.write("\r\033[K")
-        print(f"cluster gen: {text}", file=self.out, flush=True)
+        print(f"{self.label}: {text}", file=self.out, flush=True)
 
     def end(self):
         if self.tty and self.shown:

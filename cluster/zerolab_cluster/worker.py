@@ -107,3 +107,40 @@ def make_shard(job, k, manifest):
         "node": ray.get_runtime_context().get_node_id(),
         "seconds": time.monotonic() - start,
     }
+
+
+def run_command(job, command):
+    """Runs one command of a loop's delegated work (`zerolab nnue match ...`) in a fresh folder
+    holding its inputs under their names, and returns the bytes of the file it made (the
+    command's `output`), their SHA-256, the node and the seconds it took. `job` holds the
+    binary blob; `command` the arguments, the inputs' blobs by name and the output's name."""
+    import time
+
+    import ray
+
+    start = time.monotonic()
+    binary = materialize(job["binary"], executable=True)
+    work = tempfile.mkdtemp(prefix="zerolab-task-")
+    try:
+        for name, blob in command["inputs"].items():
+            target = os.path.join(work, name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.symlink(materialize(blob), target)
+        env = dict(os.environ, NO_COLOR="1")
+        p = subprocess.run([binary, *command["arguments"]], cwd=work, env=env, stdin=subprocess.DEVNULL,
+                           capture_output=True, text=True,
+                           preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        if p.returncode != 0:
+            lines = [line for line in p.stderr.splitlines() if line.strip()]
+            raise ShardFailed(lines[-1].removeprefix("Error: ") if lines else f"zerolab exited {p.returncode}")
+        with open(os.path.join(work, command["output"]), "rb") as f:
+            data = f.read()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "output": command["output"],
+        "data": data,
+        "sha256": shards.sha256(data),
+        "node": ray.get_runtime_context().get_node_id(),
+        "seconds": time.monotonic() - start,
+    }
