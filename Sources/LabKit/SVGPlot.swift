@@ -82,19 +82,12 @@ public enum SVGPlot {
     // The y ticks sit 8 px inside the frame, so a line at an axis end stays visible.
     let py = { (y: Double) in plotBottom - 8 - (y - y0) / (y1 - y0) * (plotHeight - 16) }
     func n(_ v: Double) -> String { String(format: "%.1f", v) }
-    var svg = """
-      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
-      viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Verdana, sans-serif" font-size="\(Int(fontSize))">
-      <rect width="100%" height="100%" fill="white"/>
+    var svg = opening(height: height, title: titleLines)
+    svg += """
       <clipPath id="plot-area"><rect x="\(n(left))" y="\(n(top))" width="\(n(width - left - right))" \
       height="\(n(plotHeight))"/></clipPath>
 
       """
-    for (i, line) in titleLines.enumerated() {
-      let y = 10 + titleSize + Double(i) * titleSize * 1.3
-      svg +=
-        "<text x=\"\(n(width / 2))\" y=\"\(n(y))\" text-anchor=\"middle\" font-size=\"\(Int(titleSize))\">\(escape(line))</text>\n"
-    }
     for (v, l) in zip(xAxis.values, xLabels) {
       svg +=
         "<line x1=\"\(n(px(v)))\" y1=\"\(n(top))\" x2=\"\(n(px(v)))\" y2=\"\(n(plotBottom))\" stroke=\"#e4e4e4\"/>\n"
@@ -168,17 +161,7 @@ public enum SVGPlot {
     let (x0, x1) = (axis.values.first!, axis.values.last!)
     let px = { (x: Double) in left + 8 + (x - x0) / (x1 - x0) * (width - left - right - 16) }
     func n(_ v: Double) -> String { String(format: "%.1f", v) }
-    var svg = """
-      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
-      viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Verdana, sans-serif" font-size="\(Int(fontSize))">
-      <rect width="100%" height="100%" fill="white"/>
-
-      """
-    for (i, line) in titleLines.enumerated() {
-      let y = 10 + titleSize + Double(i) * titleSize * 1.3
-      svg +=
-        "<text x=\"\(n(width / 2))\" y=\"\(n(y))\" text-anchor=\"middle\" font-size=\"\(Int(titleSize))\">\(escape(line))</text>\n"
-    }
+    var svg = opening(height: height, title: titleLines)
     for (v, l) in zip(axis.values, axisLabels) {
       svg +=
         "<line x1=\"\(n(px(v)))\" y1=\"\(n(top))\" x2=\"\(n(px(v)))\" y2=\"\(n(plotBottom))\" stroke=\"#e4e4e4\"/>\n"
@@ -207,6 +190,23 @@ public enum SVGPlot {
       svg += "<circle class=\"mean\" cx=\"\(n(px(item.value)))\" cy=\"\(n(y))\" r=\"4\" fill=\"\(color)\"/>\n"
     }
     return svg + "</svg>\n"
+  }
+
+  /// The `<svg>` element's opening, a white background and the title's lines, centred.
+  static func opening(height: Double, title: [String]) -> String {
+    func n(_ v: Double) -> String { String(format: "%.1f", v) }
+    var svg = """
+      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+      viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Verdana, sans-serif" font-size="\(Int(fontSize))">
+      <rect width="100%" height="100%" fill="white"/>
+
+      """
+    for (i, line) in title.enumerated() {
+      let y = 10 + titleSize + Double(i) * titleSize * 1.3
+      svg +=
+        "<text x=\"\(n(width / 2))\" y=\"\(n(y))\" text-anchor=\"middle\" font-size=\"\(Int(titleSize))\">\(escape(line))</text>\n"
+    }
+    return svg
   }
 
   /// Round tick values covering `lo...hi`: the smallest step of 1, 2 or 5 times a power of ten

@@ -179,3 +179,33 @@ func viewBox(_ svg: String) -> (Double, Double) {
     for l in ["75", "80", "100", "0", "20", "60"] { #expect(names.contains(l)) }
   }
 }
+
+@Suite struct IntervalPlotTests {
+  /// One row per item in order: a dot at the mean, whiskers at the interval's ends, on one
+  /// shared axis; an item without a value has its label alone; every text is inside the view.
+  @Test func meansAndIntervalsOnOneAxis() {
+    let svg = SVGPlot.intervals(
+      title: "final accuracy", xLabel: "accuracy",
+      items: [
+        ("he_normal", 0.8, 0.7, 0.9), ("autoinit, a longer label than the others", 0.95, 0.93, 0.97),
+        ("no runs", .nan, .nan, .nan),
+      ])
+    let (w, h) = viewBox(svg)
+    for t in SVGText.all(in: svg) {
+      #expect(t.box.x0 >= 0 && t.box.y0 >= 0 && t.box.x1 <= w && t.box.y1 <= h, "\(t.text) at \(t.box)")
+    }
+    let dots = tags("circle", class: "mean", in: svg).map { Double(SVGText.attribute("cx", in: $0)!)! }
+    let bars = tags("line", class: "interval", in: svg).map {
+      (Double(SVGText.attribute("x1", in: $0)!)!, Double(SVGText.attribute("x2", in: $0)!)!)
+    }
+    #expect(dots.count == 2 && bars.count == 2)
+    // The axis is linear: the dots and whisker ends sit where the values are.
+    let scale = (dots[1] - dots[0]) / (0.95 - 0.8)
+    #expect(scale > 0)
+    #expect(abs(bars[0].0 - (dots[0] - 0.1 * scale)) < 0.2 && abs(bars[0].1 - (dots[0] + 0.1 * scale)) < 0.2)
+    #expect(abs(bars[1].1 - (dots[1] + 0.02 * scale)) < 0.2)
+    let rows = tags("circle", class: "mean", in: svg).map { Double(SVGText.attribute("cy", in: $0)!)! }
+    #expect(rows[0] < rows[1])
+    #expect(SVGText.all(in: svg).map(\.text).contains("no runs"))
+  }
+}
