@@ -176,7 +176,11 @@ public final class Learner<Encoding: GameEncoding> {
     let initializer: Initializer
     do { initializer = try Initializer(parsing: config.initializer) } catch { throw error }
     var initRng = Xoshiro256(seed: config.seed ^ 0x1A17)
-    network.initialize(try recipe.initOptions(initializer), inputShape: spec.inputShape, rng: &initRng)
+    // AutoInit takes the inputs as they are (binary planes), not N(0, 1).
+    let moments = initializer == .autoinit ? encoding.inputMoments() : (mean: 0, variance: 1)
+    network.initialize(
+      try recipe.initOptions(initializer), inputShape: spec.inputShape, inputMean: moments.mean,
+      inputVariance: moments.variance, rng: &initRng)
     recipe.prepare(&network)
     gradInitDone = recipe.gradInit == nil
     batchEntropy = recipe.batchEntropy

@@ -163,7 +163,9 @@ public final class StudyRunner {
       process.executableURL = URL(fileURLWithPath: binary)
       process.arguments = render(plan.command(run, out: runFolder(run)))
       let logPath = runFolder(run) + ".log"
-      FileManager.default.createFile(atPath: logPath, contents: nil)
+      guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+        throw StudyError("cannot write \(logPath)")
+      }
       let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
       process.standardOutput = log
       process.standardError = log

@@ -10,6 +10,12 @@ public struct RunCurve: Sendable, Equatable {
   public var positions: [Double]
   public var figures: [[Double]]
 
+  public init(seconds: [Double], positions: [Double], figures: [[Double]]) {
+    self.seconds = seconds
+    self.positions = positions
+    self.figures = figures
+  }
+
   /// The measurements of the run in `dir`, or nil when it has none.
   public static func read(_ task: StudyTask, dir: String) throws -> RunCurve? {
     let path = dir + "/metrics.jsonl"

@@ -167,8 +167,12 @@ extension Layer {
   /// input BatchNorm (`input.bn`) starts at 0.58 times the γ of the others (the reference's
   /// σ of a ReLU's output) and its β is frozen at 0.
   ///
-  /// AutoInit needs the per-item `inputShape` (it propagates N(0, 1) input statistics).
-  public mutating func initialize(_ options: InitOptions, inputShape: [Int]? = nil, rng: inout Xoshiro256) {
+  /// AutoInit needs the per-item `inputShape`; it propagates input statistics of
+  /// `inputMean` and `inputVariance` (N(0, 1) unless given).
+  public mutating func initialize(
+    _ options: InitOptions, inputShape: [Int]? = nil, inputMean: Double = 0, inputVariance: Double = 1,
+    rng: inout Xoshiro256
+  ) {
     visitParameters { p in
       switch p.role {
       case .weight:
@@ -200,7 +204,7 @@ extension Layer {
     }
     if options.initializer == .autoinit {
       guard let inputShape else { preconditionFailure("AutoInit needs the network's input shape") }
-      AutoInit.apply(to: &self, inputShape: inputShape, rng: &rng)
+      AutoInit.apply(to: &self, inputShape: inputShape, mean: inputMean, variance: inputVariance, rng: &rng)
       visitResidualBlocks { $0.applyKindScaling() }
     }
     let gamma = options.revisitedBatchNorm ?? 1

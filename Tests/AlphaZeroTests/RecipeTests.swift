@@ -1,9 +1,9 @@
+import AlphaZero
 import Foundation
 import GameCore
+import Hexapawn
 import NeuralCore
 import Testing
-
-@testable import AlphaZero
 
 /// The study's knobs in the learner: the network follows the recipe, GradInit runs once on the
 /// first batches, the batch-entropy regulariser trains its targets, and a checkpoint keeps it all.
@@ -94,5 +94,38 @@ import Testing
           $0.bnInit = "revisited"
         })
     }
+  }
+}
+
+/// AutoInit in the learner takes the board planes as they are: binary, mostly 0.
+@Suite struct InputMomentTests {
+  @Test func boardPlanesAreBinaryAndSparse() throws {
+    let encoding = HexapawnEncoding(size: try BoardSize(parsing: "4x4"))
+    let m = encoding.inputMoments()
+    #expect(m.mean > 0.01 && m.mean < 0.5, "mean \(m.mean)")
+    // Binary values: the variance is mean·(1 − mean).
+    #expect(abs(m.variance - m.mean * (1 - m.mean)) < 1e-9)
+    #expect(encoding.inputMoments() == m, "seeded")
+  }
+
+  /// The stem's weights are sized for E[x²] = mean of the planes instead of 1: larger by
+  /// 1/sqrt(E[x²]) than with N(0, 1) inputs.
+  @Test func autoInitUsesTheMeasuredMoments() throws {
+    var config = ZeroConfig()
+    config.initializer = "autoinit"
+    config.blocks = 1
+    config.channels = 8
+    let learner = try HexapawnLearner(config: config)
+    var plain = PolicyValueNetwork(learner.network.spec)
+    var rng = Xoshiro256(seed: config.seed ^ 0x1A17)
+    plain.initialize(InitOptions(.autoinit), inputShape: learner.network.spec.inputShape, rng: &rng)
+    func stem(_ n: inout PolicyValueNetwork) -> Float {
+      var v: Float = 0
+      n.visitParameters { if $0.name == "stem.conv.weight" { v = $0.value.squaredNorm } }
+      return v
+    }
+    let m = learner.encoding.inputMoments()
+    let ratio = (stem(&learner.network) / stem(&plain)).squareRoot()
+    #expect(abs(Double(ratio) - 1 / (m.variance + m.mean * m.mean).squareRoot()) < 1e-3, "ratio \(ratio)")
   }
 }

@@ -1,8 +1,7 @@
 import Foundation
+import InitStudy
 import LabKit
 import Testing
-
-@testable import InitStudy
 
 @Suite struct StudyPlanTests {
   func plan(vary: [String] = [], cells: [String] = [], task: StudyTask = .hexapawnSupervised) throws -> StudyPlan {
