@@ -34,7 +34,7 @@ extension GameEncoding {
 
   /// The mean and variance of the input floats over `positions` positions of seeded random
   /// games from the start (every plane and square pooled): what AutoInit takes the inputs to
-  /// be, instead of N(0, 1). Board planes are mostly 0 with some 1s: a mean of a few percent.
+  /// be, instead of N(0, 1). Board planes hold 0s and 1s: their mean is the share of ones.
   public func inputMoments(positions: Int = 2000, seed: UInt64 = 0x1A17) -> (mean: Double, variance: Double) {
     let states = randomGameStates(from: start, count: positions, seed: seed)
     var planes = [Float](repeating: 0, count: inputCount)
