@@ -284,7 +284,11 @@ def main(argv=None):
         kept = {"nnue-loop": "the loop's finished steps and results", "train": "the checkpoint and the games played"}.get(
             o.command, "the shards written")
         print(f"\ninterrupted: {kept} are kept; rerun the same command to continue", file=sys.stderr)
-        return 130
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Out at once, without ray.shutdown(): Ray ends the tasks of a driver that is gone, and
+        # its shutdown can abort in its core on a task caught mid-retry, turning 130 into a crash.
+        os._exit(130)
     finally:
         if ray is not None:
             ray.shutdown()

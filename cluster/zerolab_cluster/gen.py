@@ -225,6 +225,11 @@ def run(o, ray, task, out=sys.stdout):
                 summary["lost_to_others"] += 1
                 progress.done_elsewhere()
             submit()
+    except KeyboardInterrupt:
+        # No cancelling here: the driver exits at once, and Ray ends a finished driver's tasks
+        # (cancelling a task caught in a retry can abort Ray's own core).
+        progress.end()
+        raise
     except BaseException:
         for ref in pending:
             ray.cancel(ref, force=True)

@@ -156,6 +156,11 @@ def run_commands(o, work, ray, match_task, out):
             node["seconds"] += r["seconds"]
             progress.shard(r["node"], games)
             submit()
+    except KeyboardInterrupt:
+        # No cancelling here: the driver exits at once, and Ray ends a finished driver's tasks
+        # (cancelling a task caught in a retry can abort Ray's own core).
+        progress.end()
+        raise
     except BaseException:
         for ref in pending:
             ray.cancel(ref, force=True)
