@@ -152,8 +152,10 @@ let package = Package(
     .target(name: "CInt8Kernels"),
     // The floating-point mode of the threads that run networks (subnormals flushed to zero).
     .target(name: "CFloatControl"),
+    // A child process's death with the lab process that started it (Linux: PR_SET_PDEATHSIG).
+    .target(name: "CProcessControl"),
     .target(name: "GameCore"),
-    .target(name: "LabKit", dependencies: ["GameCore"]),
+    .target(name: "LabKit", dependencies: ["GameCore", "CProcessControl"]),
     .target(name: "GMP", dependencies: ["CGMP"]),
     .target(name: "Hexapawn", dependencies: ["GameCore"]),
     .target(name: "Chess", dependencies: ["GameCore"], swiftSettings: hotPath),

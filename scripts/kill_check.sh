@@ -110,6 +110,17 @@ python3 scripts/run_digest.py digest "$tmp/ref" | diff -q "$tmp/ref.digest" - >/
   exit 1
 }
 
+# runs_alive: the process ids of the processes writing into $tmp/run/runs/ (a study's runs).
+runs_alive() {
+  local f
+  for f in /proc/[0-9]*/cmdline; do
+    if grep -qaF -- "$tmp/run/runs/" "$f" 2>/dev/null; then
+      f=${f#/proc/}
+      echo "${f%/cmdline}"
+    fi
+  done
+}
+
 # same_as_ref: the finished folder $tmp/run equals the uninterrupted one.
 same_as_ref() {
   python3 scripts/run_digest.py check "$tmp/run" "$tmp/ref"
@@ -149,6 +160,15 @@ while [ "$landed" -lt "$kills" ]; do
       echo "kill-check: $job exited with status $status after a kill:" >&2
       cat "$tmp/log" >&2
       exit 1
+    fi
+    # A study's runs die with it: none may write on once it is gone.
+    if [ "$job" = study ]; then
+      for _ in $(seq 1 50); do [ -z "$(runs_alive)" ] && break; sleep 0.1; done
+      if [ -n "$(runs_alive)" ]; then
+        echo "kill-check: study: its runs outlived it by 5 s after a kill" >&2
+        for p in $(runs_alive); do kill -9 "$p" 2>/dev/null || true; done
+        exit 1
+      fi
     fi
     python3 scripts/run_digest.py check "$tmp/run" "$tmp/ref" || {
       echo "kill-check: $job: damaged files after a kill at ${delay} ms into a start (kill $((landed + 1)))" >&2

@@ -14,8 +14,10 @@ import Synchronization
 ///     DIR/curves_vs_time.svg  the main figure against time, the mean over each cell's seeds
 ///
 /// Killed at any moment, a rerun of the same command skips the finished runs and resumes the
-/// others from their checkpoints; runs a killed study left running (its process alone was
-/// killed) are stopped first, so no run folder ever has two writers.
+/// others from their checkpoints. No run folder ever has two writers: the runs die with the
+/// study (`ChildProcess`; `run()` starts them from the calling thread, whose end kills them),
+/// and where a system cannot tie them to it, runs a killed study left running are stopped
+/// before a rerun starts any.
 public final class StudyRunner {
   public let plan: StudyPlan
   public let out: String
@@ -170,6 +172,7 @@ public final class StudyRunner {
       process.standardOutput = log
       process.standardError = log
       process.standardInput = FileHandle.nullDevice
+      process.environment = ChildProcess.environment()
       group.enter()
       process.terminationHandler = { p in
         try? log.close()

@@ -1,6 +1,7 @@
 import ArgumentParser
 @preconcurrency import Foundation
 import GameCore
+import LabKit
 
 @main
 struct ZeroLab: ParsableCommand {
@@ -32,6 +33,8 @@ struct ZeroLab: ParsableCommand {
   /// runs (a missing file, an unknown engine) is one line on standard error and exit status 1,
   /// without the usage, which would be noise there.
   static func main() {
+    // A run started by a study ends with it (see ChildProcess).
+    ChildProcess.followParent()
     // Line by line into a file or a pipe too, so a log shows progress as it happens and an
     // interrupted run keeps everything it printed.
     setvbuf(stdout, nil, _IOLBF, 0)
