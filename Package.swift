@@ -203,7 +203,7 @@ let package = Package(
       dependencies: ["GameCore", "Chess", "ChessArena", "Engines", "ChessZero", "AlphaZero", "NeuralCore", "LabKit"]),
     // The initialisation and activation study: grids of network options over seeds, each run a
     // zerolab training process, summarised with 95% intervals.
-    .target(name: "InitStudy", dependencies: ["GameCore", "AlphaZero", "NNUETraining", "LabKit"]),
+    .target(name: "InitStudy", dependencies: ["GameCore", "AlphaZero", "NeuralCore", "NNUETraining", "LabKit"]),
     .target(
       name: "TerminalPlay",
       dependencies: [
@@ -257,7 +257,7 @@ let package = Package(
         "ChessZero", "AlphaZero", "NNUETraining", "Chess", "ChessEngine", "GameSearch", "NeuralCore", "GameCore",
       ]),
     .testTarget(name: "GameSearchTests", dependencies: ["GameSearch", "GameSolver", "Hexapawn", "Chess", "GameCore"]),
-    .testTarget(name: "InitStudyTests", dependencies: ["InitStudy", "LabKit"]),
+    .testTarget(name: "InitStudyTests", dependencies: ["InitStudy", "LabKit", "GameCore"]),
     .testTarget(name: "GameSolverTests", dependencies: ["GameSolver", "Hexapawn", "GameCore"]),
     .testTarget(name: "GameCountingTests", dependencies: ["GameCounting", "GMP", "Hexapawn", "GameCore"]),
   ],

@@ -19,7 +19,7 @@
 # the same thread counts (nnue train's float sums depend on its --threads).
 #
 # JOB is one of: nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess, compare,
-# compare-chess, study
+# compare-chess, study, search-arch
 # (`all`: each in turn). The moments are spread over the whole run (below, at "The kill moments"); a finished
 # run resumed once more must also change nothing. `make test` runs every job with 3 kills,
 # `make kill-check` with 20.
@@ -29,7 +29,8 @@ job=${1:?usage: kill_check.sh JOB [KILLS] [BIN]}
 kills=${2:-3}
 bin=${3:-.build/release/zerolab}
 if [ "$job" = all ]; then
-  for j in nnue-gen nnue-train nnue-loop train train-chess supervise supervise-chess compare compare-chess study; do bash "$0" "$j" "$kills" "$bin"; done
+  for j in nnue-gen nnue-train nnue-loop train train-chess supervise supervise-chess compare compare-chess study \
+    search-arch; do bash "$0" "$j" "$kills" "$bin"; done
   exit 0
 fi
 tmp=$(mktemp -d)
@@ -88,9 +89,14 @@ case "$job" in
       --iterations 40 --options "--blocks 1 --channels 8 --eval-games 2 --steps 5" --jobs 2)
     again=("${first[@]}")
     ;;
+  search-arch)
+    first=(search-arch --size 3x3 --population 4 --candidates 8 --rank 4 --short 1 --long 3 --final-seeds 2
+      --options "--eval-games 2 --steps 5" --jobs 2)
+    again=("${first[@]}")
+    ;;
   *)
     echo "kill-check: unknown job $job (nnue-gen, nnue-train, nnue-loop, train, train-chess, supervise, supervise-chess," \
-      "compare, compare-chess, study, all)" >&2
+      "compare, compare-chess, study, search-arch, all)" >&2
     exit 2
     ;;
 esac
@@ -161,11 +167,11 @@ while [ "$landed" -lt "$kills" ]; do
       cat "$tmp/log" >&2
       exit 1
     fi
-    # A study's runs die with it: none may write on once it is gone.
-    if [ "$job" = study ]; then
+    # A study's or a search's runs die with it: none may write on once it is gone.
+    if [ "$job" = study ] || [ "$job" = search-arch ]; then
       for _ in $(seq 1 50); do [ -z "$(runs_alive)" ] && break; sleep 0.1; done
       if [ -n "$(runs_alive)" ]; then
-        echo "kill-check: study: its runs outlived it by 5 s after a kill" >&2
+        echo "kill-check: $job: its runs outlived it by 5 s after a kill" >&2
         for p in $(runs_alive); do kill -9 "$p" 2>/dev/null || true; done
         exit 1
       fi

@@ -61,8 +61,23 @@ public struct ZeroConfig: Codable, Sendable, Equatable {
   /// The initialisation and activation study's knobs beyond the initializer and activation
   /// (`NetworkRecipe`); none: every knob at its default.
   public var recipe: NetworkRecipe?
+  /// The trunk in stages, each block's activation (`blocks` names; none: every block takes
+  /// `activation`), squeeze-excitation's ratio, the value head's hidden units (none: the game's
+  /// default) and the policy head's channels (none: 2).
+  public var blockActivations: [String]?
+  public var squeezeExcitation: Int?
+  public var valueHidden: Int?
+  public var policyChannels: Int?
 
   public init() {}
+
+  /// Sets the architecture beyond blocks, channels and activation on `spec`.
+  public func shape(_ spec: inout NetworkSpec) throws {
+    if let names = blockActivations { spec.blockActivations = try names.map { try Activation(parsing: $0) } }
+    spec.squeezeExcitation = squeezeExcitation
+    if let n = valueHidden { spec.valueHidden = n }
+    spec.policyChannels = policyChannels
+  }
 
   public var boardSize: BoardSize { get throws { try BoardSize(parsing: size) } }
 
@@ -74,6 +89,7 @@ public struct ZeroConfig: Codable, Sendable, Equatable {
       height: b.ranks, width: b.files, planes: HexapawnEncoding.planes, blocks: blocks, channels: channels,
       policySize: enc.policySize, activation: try Activation(parsing: activation), valueHidden: 32)
     spec.initialization = initializer
+    try shape(&spec)
     return spec
   }
 }

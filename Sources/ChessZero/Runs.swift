@@ -58,6 +58,7 @@ public enum ChessRuns {
     var spec = ChessNetworkEvaluator.spec(
       blocks: config.blocks, channels: config.channels, activation: try Activation(parsing: config.activation))
     spec.initialization = config.initializer
+    try config.shape(&spec)
     return spec
   }
 

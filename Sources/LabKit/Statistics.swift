@@ -54,3 +54,41 @@ public struct MeanInterval: Codable, Sendable, Equatable {
     return 1.980
   }
 }
+
+/// Spearman's rank correlation: Pearson's correlation of the ranks, ties given their average
+/// rank.
+public enum Spearman {
+  /// The ranks of `values` from 1, tied values sharing the mean of their ranks.
+  public static func ranks(_ values: [Double]) -> [Double] {
+    let order = values.indices.sorted { values[$0] < values[$1] }
+    var ranks = [Double](repeating: 0, count: values.count)
+    var i = 0
+    while i < order.count {
+      var j = i
+      while j + 1 < order.count && values[order[j + 1]] == values[order[i]] { j += 1 }
+      let mean = Double(i + j) / 2 + 1
+      for k in i...j { ranks[order[k]] = mean }
+      i = j + 1
+    }
+    return ranks
+  }
+
+  /// ρ of the pairs `(x[i], y[i])`; nan when either side is constant or there are fewer than
+  /// two pairs.
+  public static func rho(_ x: [Double], _ y: [Double]) -> Double {
+    precondition(x.count == y.count, "rho of \(x.count) and \(y.count) values")
+    guard x.count >= 2 else { return .nan }
+    let (rx, ry) = (ranks(x), ranks(y))
+    let n = Double(x.count)
+    let (mx, my) = (rx.reduce(0, +) / n, ry.reduce(0, +) / n)
+    var (sxy, sxx, syy) = (0.0, 0.0, 0.0)
+    for i in rx.indices {
+      let (a, b) = (rx[i] - mx, ry[i] - my)
+      sxy += a * b
+      sxx += a * a
+      syy += b * b
+    }
+    guard sxx > 0, syy > 0 else { return .nan }
+    return sxy / (sxx * syy).squareRoot()
+  }
+}

@@ -127,16 +127,18 @@ public struct PolicyValueNetwork: Layer {
     for b in 0..<spec.blocks {
       trunkLayers.append(
         ResidualBlock(
-          channels: ch, activation: act, squeezeExcitation: spec.squeezeExcitation, kind: kind, batchNorm: bn,
+          channels: ch, activation: spec.blockActivations?[b] ?? act, squeezeExcitation: spec.squeezeExcitation,
+          kind: kind, batchNorm: bn,
           index: b, count: spec.blocks, name: "block\(b)"))
       if spec.batchEntropy { trunkLayers.append(BatchEntropyTap(name: "lbe\(b)")) }
     }
     trunk = Sequential(trunkLayers)
+    let pc = spec.policyChannels ?? 2
     policyHead = Sequential(
-      convolution(ch, 2 * k, kernel: 1, "policy") + [
-        ActivationLayer(act, channels: 2 * k, name: "policy.act"),
+      convolution(ch, pc * k, kernel: 1, "policy") + [
+        ActivationLayer(act, channels: pc * k, name: "policy.act"),
         Flatten(),
-        Dense(2 * h * w, spec.policySize, name: "policy.dense"),
+        Dense(pc * h * w, spec.policySize, name: "policy.dense"),
       ])
     var value: [any Layer] =
       convolution(ch, 1 * k, kernel: 1, "value") + [
@@ -260,6 +262,11 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
   public var valueHidden: Int
   /// Squeeze-excitation ratio in every residual block, or `nil`.
   public var squeezeExcitation: Int?
+  /// Policy-value: each residual block's activation (`blocks` of them: a trunk in stages), or
+  /// `nil`: every block takes `activation`. The stem and the heads take `activation`.
+  public var blockActivations: [Activation]? = nil
+  /// Policy-value: the output channels of the policy head's 1x1 convolution (`nil`: 2).
+  public var policyChannels: Int? = nil
   /// Policy-value: how each residual block joins its branch (a `ResidualKind` name: none,
   /// plain, rescale, rezero, skipinit, fixup).
   public var residual: String
@@ -363,8 +370,16 @@ public struct NetworkSpec: Sendable, Codable, Equatable {
       if kind.isNormalisationFree && normalization == .batch {
         throw NeuralError("residual kind \(residual) replaces normalisation: use it with normalization none")
       }
-      if activation.kind.arity > 1 && kind == .skipinit && channels % 2 != 0 {
+      if let acts = blockActivations, acts.count != blocks {
+        throw NeuralError("\(acts.count) block activations for \(blocks) blocks")
+      }
+      let pairs = ([activation] + (blockActivations ?? [])).contains { $0.kind.arity > 1 }
+      if pairs && kind == .skipinit && channels % 2 != 0 {
         throw NeuralError("skipinit with a pair activation needs an even channel count, got \(channels)")
+      }
+      if let pc = policyChannels, pc < 1 { throw NeuralError("policy head channels must be positive, got \(pc)") }
+      if let r = squeezeExcitation, r < 1 || r > channels {
+        throw NeuralError("squeeze-excitation ratio must be 1...\(channels), got \(r)")
       }
     default:
       throw NeuralError("unknown network kind '\(kind)' (mlp or policy_value)")
@@ -400,8 +415,8 @@ extension PolicyValueNetwork {
 extension NetworkSpec {
   enum CodingKeys: String, CodingKey {
     case kind, inputShape, depth, width, outputs, blocks, channels, policySize, valueHead, valueHidden
-    case squeezeExcitation, residual, activation, batchNorm, batchEntropy, normalization, inputBatchNorm
-    case initialization
+    case squeezeExcitation, blockActivations, policyChannels, residual, activation, batchNorm, batchEntropy
+    case normalization, inputBatchNorm, initialization
   }
 
   /// Decodes a spec; the fields newer than the first saved networks default to what those
@@ -419,6 +434,8 @@ extension NetworkSpec {
     valueHead = try c.decode(ValueHead.self, forKey: .valueHead)
     valueHidden = try c.decode(Int.self, forKey: .valueHidden)
     squeezeExcitation = try c.decodeIfPresent(Int.self, forKey: .squeezeExcitation)
+    blockActivations = try c.decodeIfPresent([Activation].self, forKey: .blockActivations)
+    policyChannels = try c.decodeIfPresent(Int.self, forKey: .policyChannels)
     residual = try c.decode(String.self, forKey: .residual)
     activation = try c.decode(Activation.self, forKey: .activation)
     batchNorm = try c.decode(Bool.self, forKey: .batchNorm)

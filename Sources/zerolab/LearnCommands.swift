@@ -10,11 +10,36 @@ import Hexapawn
 import LabKit
 import NeuralCore
 
-/// The network of a learning run: the Hexapawn board, the residual tower.
+/// The network of a learning run: the Hexapawn board, the residual tower and its heads.
 struct NetworkOptions: ParsableArguments {
   @Option(help: "Hexapawn board size FILESxRANKS. (default: 3x3)") var size: String?
-  @Option(help: "Residual blocks.") var blocks: Int = 2
+  @Option(help: "Residual blocks. (default: 2)") var blocks: Int?
   @Option(help: "Channels.") var channels: Int = 32
+  @Option(
+    help:
+      "The residual blocks in stages, each with its activation, e.g. relu:2,mish:1 (the stem and heads take --activation)."
+  ) var stages: String?
+  @Option(name: .customLong("se"), help: "Squeeze-excitation in every block with this ratio.") var squeezeExcitation:
+    Int?
+  @Option(help: "Hidden units of the value head. (default: 32 for Hexapawn, 64 for chess)") var valueHidden: Int?
+  @Option(help: "Channels of the policy head's convolution. (default: 2)") var policyChannels: Int?
+
+  /// Each block's activation from --stages (none without it), checked against --blocks.
+  func blockActivations() throws -> [String]? {
+    guard let stages else { return nil }
+    var names: [String] = []
+    for part in stages.split(separator: ",", omittingEmptySubsequences: false) {
+      let pair = part.split(separator: ":", omittingEmptySubsequences: false)
+      guard pair.count == 2, let n = Int(pair[1]), n >= 0, !pair[0].isEmpty else {
+        throw ValidationError("--stages takes ACTIVATION:BLOCKS,..., e.g. relu:2,mish:1; got '\(part)'")
+      }
+      names += Array(repeating: String(pair[0]), count: n)
+    }
+    if let b = blocks, b != names.count {
+      throw ValidationError("--blocks \(b) disagrees with --stages, which has \(names.count) blocks")
+    }
+    return names
+  }
 }
 
 /// One activation and one initializer (train, supervise).
@@ -74,23 +99,36 @@ func learningConfig(
   guard !initializers.isEmpty, !activations.isEmpty, !initializers.contains(""), !activations.contains("") else {
     throw ValidationError("--init and --activation need a name")
   }
+  let blockActivations = try network.blockActivations()
   do {
     _ = try BoardSize(parsing: network.size ?? "3x3")
-    for a in activations { _ = try Activation(parsing: a) }
+    for a in activations + (blockActivations ?? []) { _ = try Activation(parsing: a) }
     for i in initializers { _ = try Initializer(parsing: i) }
   } catch let e as NotationError {
     throw ValidationError(e.message)
   } catch let e as NeuralError {
     throw ValidationError(e.message)
   }
-  guard (0...64).contains(network.blocks) else { throw ValidationError("--blocks must be 0...64") }
+  let blocks = blockActivations?.count ?? network.blocks ?? 2
+  guard (0...64).contains(blocks) else { throw ValidationError("--blocks must be 0...64") }
   guard (1...512).contains(network.channels) else { throw ValidationError("--channels must be 1...512") }
+  if let r = network.squeezeExcitation, !(1...network.channels).contains(r) {
+    throw ValidationError("--se must be 1...\(network.channels) (the channels)")
+  }
+  if let n = network.valueHidden, !(1...4096).contains(n) { throw ValidationError("--value-hidden must be 1...4096") }
+  if let n = network.policyChannels, !(1...256).contains(n) {
+    throw ValidationError("--policy-channels must be 1...256")
+  }
   guard optimizer.batch > 0, optimizer.steps > 0 else { throw ValidationError("--batch and --steps must be positive") }
   guard optimizer.lr > 0, optimizer.lr.isFinite else { throw ValidationError("--lr must be positive") }
   guard optimizer.evalGames > 0 else { throw ValidationError("--eval-games must be positive") }
   var c = ZeroConfig()
   c.size = network.size ?? "3x3"
-  c.blocks = network.blocks
+  c.blocks = blocks
+  c.blockActivations = blockActivations
+  c.squeezeExcitation = network.squeezeExcitation
+  c.valueHidden = network.valueHidden
+  c.policyChannels = network.policyChannels
   c.channels = network.channels
   c.activation = activations[0]
   c.initializer = initializers[0]

@@ -55,11 +55,7 @@ struct Study: ParsableCommand {
       task: t, size: size, data: data, vary: vary, cells: cell, seeds: seeds, firstSeed: seed, iterations: iterations,
       budget: budget, target: target ?? (t == .nnue ? 0.05 : 0.9),
       extra: options.split(separator: " ").map(String.init))
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-    let self_ = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-    let runner = try StudyRunner(
-      plan: plan, out: out, binary: FileManager.default.isExecutableFile(atPath: self_) ? self_ : binary, jobs: jobs,
-      render: Study.arguments)
+    let runner = try StudyRunner(plan: plan, out: out, binary: try Study.binary(), jobs: jobs, render: Study.arguments)
     let start = ContinuousClock.now
     let first = try runner.finished().count
     runner.progress = { done, total, running in
@@ -74,6 +70,13 @@ struct Study: ParsableCommand {
     Terminal.endProgress()
     print(summary.markdown, terminator: "")
     print("table: \(out)/report.md, figures: \(out)/study.json, plots: \(out)/final.svg \(out)/curves_vs_time.svg")
+  }
+
+  /// This executable's path, for the runs.
+  static func binary() throws -> String {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    let self_ = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    return FileManager.default.isExecutableFile(atPath: self_) ? self_ : binary
   }
 
   /// A run's command line as arguments: options by name become `--name [value]`.

@@ -25,7 +25,7 @@ struct ZeroLab: ParsableCommand {
     subcommands: [
       Solve.self, Count.self, Play.self, Compare.self, Train.self, Supervise.self, Perft.self, Signal.self, Bench.self,
       ChessGames.self, UCI.self, ArenaCommand.self, EPDCommand.self, NNUECommand.self, SelfPlayCommand.self,
-      Study.self,
+      Study.self, SearchArch.self,
     ]
   )
 

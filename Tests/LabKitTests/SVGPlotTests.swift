@@ -209,3 +209,15 @@ func viewBox(_ svg: String) -> (Double, Double) {
     #expect(SVGText.all(in: svg).map(\.text).contains("no runs"))
   }
 }
+
+@Suite struct SpearmanTests {
+  /// Ties share their mean rank; ρ is Pearson's correlation of the ranks (the hand-computed
+  /// value 8/√95 for this pair), ±1 for monotone pairs, nan for a constant side.
+  @Test func rhoWithTies() {
+    #expect(Spearman.ranks([10, 30, 20, 30]) == [1, 3.5, 2, 3.5])
+    let r = Spearman.rho([1, 2, 3, 4, 5], [5, 6, 7, 8, 7])
+    #expect(abs(r - 8 / 95.0.squareRoot()) < 1e-12)
+    #expect(Spearman.rho([1, 2, 3], [1, 4, 9]) == 1 && Spearman.rho([1, 2, 3], [3, 2, 1]) == -1)
+    #expect(Spearman.rho([1, 2, 3], [2, 2, 2]).isNaN && Spearman.rho([1], [1]).isNaN)
+  }
+}

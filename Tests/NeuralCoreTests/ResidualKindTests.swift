@@ -142,4 +142,31 @@ import Testing
     let back = try JSONDecoder().decode(NetworkSpec.self, from: JSONEncoder().encode(s))
     #expect(back == s)
   }
+
+  /// A trunk in stages: each block takes its own activation, the stem and heads the spec's;
+  /// the policy head's channels change the parameter count by exactly their convolution,
+  /// BatchNorm and dense weights; a wrong count of block activations is refused.
+  @Test func stagesAndHeadSizes() throws {
+    var s = spec(.plain, .batch, blocks: 2)
+    s.blockActivations = [Activation(.tanh), Activation(.mish)]
+    try s.validate()
+    var net = PolicyValueNetwork(s)
+    var kinds: [String: ActivationKind] = [:]
+    net.visitLayers { if let a = $0 as? ActivationLayer { kinds[String(a.pfA.name.dropLast(9))] = a.activation.kind } }
+    #expect(kinds["stem.act"] == .relu && kinds["block0.act1"] == .tanh && kinds["block1.act1"] == .mish)
+    #expect(kinds["policy.act"] == .relu && kinds["value.act"] == .relu)
+    let out = net.evaluate(Tensor(shape: [2, 3, 3, 2], repeating: 0.5), training: true)
+    #expect(out.policy.shape == [2, 5] && out.policy.data.allSatisfy(\.isFinite))
+    var wide = s
+    wide.policyChannels = 4
+    var net4 = PolicyValueNetwork(wide)
+    // 1x1 convolution 4 -> 2 more outputs, their BatchNorm's γ and β, the dense layer's
+    // 2 * 3 * 3 more inputs to each of 5 outputs.
+    #expect(net4.parameterCount() - net.parameterCount() == 4 * 2 + 2 * 2 + 2 * 9 * 5)
+    var bad = s
+    bad.blockActivations = [Activation(.tanh)]
+    #expect(throws: NeuralError.self) { try bad.validate() }
+    let back = try JSONDecoder().decode(NetworkSpec.self, from: JSONEncoder().encode(wide))
+    #expect(back == wide)
+  }
 }
