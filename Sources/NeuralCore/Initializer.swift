@@ -285,6 +285,36 @@ public enum PARewiring {
     }
   }
 
+  /// What rewiring does to one weight tensor: the variances of its unit strengths
+  /// (`strengthVariances`) before and after.
+  public struct StrengthChange: Sendable, Codable, Equatable {
+    public var name: String
+    public var outputsBefore: Double
+    public var outputsAfter: Double
+    public var inputsBefore: Double
+    public var inputsAfter: Double
+  }
+
+  /// Rewires a copy of every weight tensor of `model` with more than one row and column
+  /// (a generator seeded by `seed`, as `initialize` would), leaving the model as it was;
+  /// returns each tensor's strength variances before and after.
+  public static func strengthChanges<L: Layer>(_ model: inout L, seed: UInt64) -> [StrengthChange] {
+    var rng = Xoshiro256(seed: seed)
+    var changes: [StrengthChange] = []
+    model.visitParameters { p in
+      guard p.role == .weight, p.value.channels > 1, p.value.count / max(p.value.channels, 1) > 1 else { return }
+      var w = p.value
+      let before = strengthVariances(w)
+      rewire(&w, rng: &rng)
+      let after = strengthVariances(w)
+      changes.append(
+        StrengthChange(
+          name: p.name, outputsBefore: before.outputs, outputsAfter: after.outputs, inputsBefore: before.inputs,
+          inputsAfter: after.inputs))
+    }
+    return changes
+  }
+
   /// Variances of the unit strengths of a `[inputs, outputs]` weight matrix: of the column
   /// sums (each output unit's in-strength) and of the row sums (each input unit's
   /// out-strength).

@@ -12,7 +12,10 @@ struct Signal: ParsableCommand {
       Builds the network, initializes it with a seed, feeds a batch of seeded N(0,1) inputs \
       forward (BatchNorm in training mode) and a seeded N(0,1) gradient backward, and prints \
       the mean and variance of every dense/convolution output and the variance of the gradient \
-      reaching it. A healthy initialization keeps both near 1 from the first layer to the last.
+      reaching it. A healthy initialization keeps both near 1 from the first layer to the last. \
+      With --pa-rewire it also prints, for every weight of the same draw without rewiring, the \
+      variance of the unit strengths (each output unit's and each input unit's weight sum) \
+      before and after preferential-attachment rewiring.
 
       Activations: \(ActivationKind.names.joined(separator: ", "))
 
@@ -25,6 +28,8 @@ struct Signal: ParsableCommand {
           --init he_normal --json
         zerolab signal --arch resnet --blocks 20 --batch 64 --activation mish \\
           --init autoinit --plot signal.svg
+        zerolab signal --arch mlp --layers 4 --width 128 --init he_normal \\
+          --pa-rewire
       """)
 
   enum Arch: String, ExpressibleByArgument, CaseIterable {
@@ -67,23 +72,45 @@ struct Signal: ParsableCommand {
     let options = InitOptions(initKind, paRewire: paRewire)
     var rng = Xoshiro256(seed: seed)
     let signal: [LayerSignal]
+    // With --pa-rewire: what rewiring does to the unit strengths of the same draw without it.
+    var strengths: [PARewiring.StrengthChange]?
+    func drawn<L: Layer>(_ build: () -> L, inputShape: [Int]) -> L {
+      var model = build()
+      var r = Xoshiro256(seed: seed)
+      model.initialize(InitOptions(initKind), inputShape: inputShape, rng: &r)
+      return model
+    }
     switch arch {
     case .mlp:
-      var model = NetworkSpec.mlp(inputs: width, depth: depth, width: width, outputs: width, activation: act).buildMLP()
+      let build = {
+        NetworkSpec.mlp(inputs: width, depth: depth, width: width, outputs: width, activation: act).buildMLP()
+      }
+      var model = build()
       model.initialize(options, inputShape: [width], rng: &rng)
       signal = SignalProbe.measure(&model, inputShape: [width], batch: batch, seed: seed)
+      if paRewire {
+        var plain = drawn(build, inputShape: [width])
+        strengths = PARewiring.strengthChanges(&plain, seed: seed)
+      }
     case .resnet:
       let spec = NetworkSpec.policyValue(
         height: 8, width: 8, planes: planes, blocks: blocks, channels: channels, policySize: 64, activation: act)
       var net = PolicyValueNetwork(spec)
       net.initialize(options, inputShape: spec.inputShape, rng: &rng)
       signal = SignalProbe.measure(&net, inputShape: spec.inputShape, batch: batch, seed: seed)
+      if paRewire {
+        var plain = drawn({ PolicyValueNetwork(spec) }, inputShape: spec.inputShape)
+        strengths = PARewiring.strengthChanges(&plain, seed: seed)
+      }
     }
     if json {
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
-      struct Report: Encodable { let layers: [LayerSignal] }
-      print(String(decoding: try encoder.encode(Report(layers: signal)), as: UTF8.self))
+      struct Report: Encodable {
+        let layers: [LayerSignal]
+        let strengths: [PARewiring.StrengthChange]?
+      }
+      print(String(decoding: try encoder.encode(Report(layers: signal, strengths: strengths)), as: UTF8.self))
     } else {
       print(
         "\(arch) \(arch == .mlp ? "\(depth)x\(width)" : "\(blocks)x\(channels)"), \(act), init \(initKind)\(paRewire ? " + pa_rewire" : ""), seed \(seed)"
@@ -96,6 +123,22 @@ struct Signal: ParsableCommand {
       }
       let bad = signal.filter { $0.variance < 0.5 || $0.variance > 2 }.count
       print("\(signal.count - bad) of \(signal.count) layers have output variance in [0.5, 2]")
+      if let strengths {
+        print("variance of the unit strengths (weight sums) of the same draw, before -> after rewiring:")
+        print(pad("weight", 22) + pad("output units", 26) + "input units")
+        for c in strengths {
+          print(
+            pad(c.name, 22) + pad("\(fmt(c.outputsBefore)) -> \(fmt(c.outputsAfter))", 26)
+              + "\(fmt(c.inputsBefore)) -> \(fmt(c.inputsAfter))")
+        }
+        func median(_ pairs: [(Double, Double)]) -> Double {
+          let r = pairs.map { $0.0 > 0 ? $0.1 / $0.0 : 1 }.sorted()
+          return r.count % 2 == 1 ? r[r.count / 2] : (r[r.count / 2 - 1] + r[r.count / 2]) / 2
+        }
+        let out = median(strengths.map { ($0.outputsBefore, $0.outputsAfter) })
+        let inp = median(strengths.map { ($0.inputsBefore, $0.inputsAfter) })
+        print("median after/before: output units \(fmt(out)), input units \(fmt(inp))")
+      }
     }
     if let plot {
       try SVGPlot.lines(

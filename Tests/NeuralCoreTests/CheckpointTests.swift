@@ -294,6 +294,28 @@ func smallNetwork(seed: UInt64) -> PolicyValueNetwork {
     #expect(inAfter < inBefore * 0.5, "input strengths \(inBefore) → \(inAfter)")
   }
 
+  /// `strengthChanges` reports, per weight of a network, the strength variances of the
+  /// tensor before and after rewiring a copy, and leaves the network as it was.
+  @Test func strengthChangesOfANetwork() {
+    var model = NetworkSpec.mlp(inputs: 64, depth: 2, width: 48, outputs: 10, activation: Activation(.relu))
+      .buildMLP()
+    var rng = Xoshiro256(seed: 2)
+    model.initialize(InitOptions(.heNormal), inputShape: [64], rng: &rng)
+    var before: [Tensor] = []
+    model.visitParameters { before.append($0.value) }
+    let changes = PARewiring.strengthChanges(&model, seed: 5)
+    var after: [Tensor] = []
+    model.visitParameters { after.append($0.value) }
+    #expect(before == after)
+    #expect(changes.map(\.name) == ["dense0.weight", "dense1.weight", "out.weight"])
+    var first = before[0]
+    #expect(PARewiring.strengthVariances(first).outputs == changes[0].outputsBefore)
+    var r = Xoshiro256(seed: 5)
+    PARewiring.rewire(&first, rng: &r)
+    #expect(PARewiring.strengthVariances(first).outputs == changes[0].outputsAfter)
+    for c in changes { #expect(c.outputsAfter < c.outputsBefore && c.inputsAfter < c.inputsBefore, "\(c.name)") }
+  }
+
   /// The mean over rows 1... of the correlation between each column's running sum of the rows
   /// above and the row's weight in that column: negative when high-strength columns get the
   /// lowest weights, about 0 for independent draws.
