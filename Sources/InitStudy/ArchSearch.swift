@@ -219,6 +219,12 @@ public struct ArchSearchPlan: Codable, Sendable, Equatable {
     guard !inits.isEmpty, Set(inits).count == inits.count else { throw StudyError("give distinct initializers") }
     guard finalSeeds >= 2 else { throw StudyError("the final comparison needs at least 2 seeds") }
     guard bootstrap >= 100 else { throw StudyError("at least 100 bootstrap resamples") }
+    for name in inits {
+      do { _ = try Initializer(parsing: name) } catch { throw StudyError(error.message) }
+    }
+    var config = ZeroConfig()
+    config.size = size
+    do { _ = try config.boardSize } catch { throw StudyError("bad board size '\(size)' (FILESxRANKS, e.g. 4x4)") }
     (self.size, self.population, self.sample, self.candidates, self.lag) = (size, population, sample, candidates, lag)
     (self.shortIterations, self.longIterations, self.rankCandidates) = (shortIterations, longIterations, rankCandidates)
     (self.inits, self.finalSeeds, self.seed, self.bootstrap, self.extra) = (inits, finalSeeds, seed, bootstrap, extra)
@@ -316,18 +322,11 @@ public final class ArchSearch {
     self.out = out
     self.render = render
     pool = try RunPool(out: out, binary: binary, jobs: jobs)
-    let planPath = out + "/search-plan.json"
-    if let old = try RunFiles.readJSON(ArchSearchPlan.self, from: planPath) {
-      guard old == plan else {
-        throw StudyError("\(out) holds a search with other settings: rerun its command, or use another folder")
-      }
-    } else if FileManager.default.fileExists(atPath: planPath) {
-      throw StudyError("\(planPath): unreadable")
-    } else {
-      try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
-      try RunFiles.writeJSON(plan, to: planPath)
-    }
+    try RunPool.claim(out, plan: plan, file: "search-plan.json", what: "a search")
   }
+
+  /// The ids of the finished runs.
+  public func finished() throws -> Set<String> { try pool.finished() }
 
   /// Every run of the search: the evolution's, the ranking's (the first initializer's short
   /// runs are the evolution's), the final comparison's.

@@ -25,6 +25,22 @@ final class RunPool {
     self.jobs = jobs
   }
 
+  /// Makes `out` the folder of `plan` (saved as `file`), or checks that it already is: a
+  /// folder holding other settings is refused, so a rerun resumes only the same work.
+  static func claim<Plan: Codable & Equatable>(_ out: String, plan: Plan, file: String, what: String) throws {
+    let path = out + "/" + file
+    if let old = try RunFiles.readJSON(Plan.self, from: path) {
+      guard old == plan else {
+        throw StudyError("\(out) holds \(what) with other settings: rerun its command, or use another folder")
+      }
+    } else if FileManager.default.fileExists(atPath: path) {
+      throw StudyError("\(path): unreadable")
+    } else {
+      try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
+      try RunFiles.writeJSON(plan, to: path)
+    }
+  }
+
   var donePath: String { out + "/done.json" }
   var runningPath: String { out + "/running.json" }
   func folder(_ id: String) -> String { out + "/runs/" + id }

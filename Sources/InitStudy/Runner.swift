@@ -34,17 +34,7 @@ public final class StudyRunner {
     self.out = out
     self.binary = binary
     self.jobs = jobs
-    let planPath = out + "/plan.json"
-    if let old = try RunFiles.readJSON(StudyPlan.self, from: planPath) {
-      guard old == plan else {
-        throw StudyError("\(out) holds a study with other settings: rerun its command, or use another folder")
-      }
-    } else if FileManager.default.fileExists(atPath: planPath) {
-      throw StudyError("\(planPath): unreadable")
-    } else {
-      try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
-      try RunFiles.writeJSON(plan, to: planPath)
-    }
+    try RunPool.claim(out, plan: plan, file: "plan.json", what: "a study")
   }
 
   var pool: RunPool { get throws { try RunPool(out: out, binary: binary, jobs: jobs) } }

@@ -51,17 +51,7 @@ struct SearchArch: ParsableCommand {
       longIterations: long, rankCandidates: rank, inits: inits.split(separator: ",").map(String.init),
       finalSeeds: finalSeeds, seed: seed, extra: options.split(separator: " ").map(String.init))
     let search = try ArchSearch(plan: plan, out: out, binary: Study.binary(), jobs: jobs, render: Study.arguments)
-    let start = ContinuousClock.now
-    nonisolated(unsafe) var first: Int?
-    search.progress = { done, total, running in
-      let t = (ContinuousClock.now - start).inSeconds
-      let base = first ?? done
-      if first == nil { first = done }
-      let rate = Double(done - base) / max(t, 1e-9)
-      Terminal.progress(
-        "search-arch: \(done)/\(total) runs, \(running) running, \(String(format: "%.2f", rate * 60)) runs/min, ETA "
-          + etaText(done: Double(done - base), total: Double(total - base), elapsed: t))
-    }
+    search.progress = Study.progress("search-arch", first: try search.finished().count)
     print("search-arch: \(search.totalRuns) runs on \(size) Hexapawn, \(jobs) at a time")
     let summary = try search.run()
     Terminal.endProgress()

@@ -56,20 +56,25 @@ struct Study: ParsableCommand {
       budget: budget, target: target ?? (t == .nnue ? 0.05 : 0.9),
       extra: options.split(separator: " ").map(String.init))
     let runner = try StudyRunner(plan: plan, out: out, binary: try Study.binary(), jobs: jobs, render: Study.arguments)
-    let start = ContinuousClock.now
-    let first = try runner.finished().count
-    runner.progress = { done, total, running in
-      let t = (ContinuousClock.now - start).inSeconds
-      let rate = Double(done - first) / max(t, 1e-9)
-      Terminal.progress(
-        "study: \(done)/\(total) runs, \(running) running, \(String(format: "%.2f", rate * 60)) runs/min, ETA "
-          + etaText(done: Double(done - first), total: Double(total - first), elapsed: t))
-    }
+    runner.progress = Study.progress("study", first: try runner.finished().count)
     print("study: \(plan.cells.count) cells x \(plan.seeds.count) seeds, \(plan.runs.count) runs, \(jobs) at a time")
     let summary = try runner.run()
     Terminal.endProgress()
     print(summary.markdown, terminator: "")
     print("table: \(out)/report.md, figures: \(out)/study.json, plots: \(out)/final.svg \(out)/curves_vs_time.svg")
+  }
+
+  /// The progress line of child runs: `LABEL: done/total runs, running, rate, ETA` (the rate
+  /// from the runs this process finished, `first` being those finished before it).
+  static func progress(_ label: String, first: Int) -> @Sendable (Int, Int, Int) -> Void {
+    let start = ContinuousClock.now
+    return { done, total, running in
+      let t = (ContinuousClock.now - start).inSeconds
+      let rate = Double(done - first) / max(t, 1e-9)
+      Terminal.progress(
+        "\(label): \(done)/\(total) runs, \(running) running, \(String(format: "%.2f", rate * 60)) runs/min, ETA "
+          + etaText(done: Double(done - first), total: Double(total - first), elapsed: t))
+    }
   }
 
   /// This executable's path, for the runs.

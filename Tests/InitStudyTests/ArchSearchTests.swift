@@ -56,12 +56,13 @@ import Testing
   /// Bad settings are refused with one line.
   @Test func planChecks() {
     func plan(
-      population: Int = 4, candidates: Int = 8, short: Int = 1, long: Int = 3, inits: [String] = ["autoinit"]
+      population: Int = 4, candidates: Int = 8, short: Int = 1, long: Int = 3, inits: [String] = ["autoinit"],
+      size: String = "3x3"
     )
       throws(StudyError) -> ArchSearchPlan
     {
       try ArchSearchPlan(
-        size: "3x3", population: population, sample: 2, candidates: candidates, shortIterations: short,
+        size: size, population: population, sample: 2, candidates: candidates, shortIterations: short,
         longIterations: long, rankCandidates: 4, inits: inits, finalSeeds: 2, seed: 1, extra: [])
     }
     #expect(throws: Never.self) { try plan() }
@@ -69,5 +70,7 @@ import Testing
     #expect(throws: StudyError.self) { try plan(short: 3, long: 3) }
     #expect(throws: StudyError.self) { try plan(inits: ["autoinit", "autoinit"]) }
     #expect(throws: StudyError.self) { try plan(population: 1) }
+    #expect(throws: StudyError.self) { try plan(inits: ["autoinit", "nonsense"]) }
+    #expect(throws: StudyError.self) { try plan(size: "9x2") }
   }
 }
