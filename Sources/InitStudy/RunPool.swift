@@ -202,7 +202,8 @@ final class RunPool {
             if ok {
               s.done.insert(id)
               try? RunFiles.writeJSON(Finished(runs: s.done.sorted()), to: donePath)
-            } else {
+            } else if !s.stopping {
+              // A run stopped by a signal to the pool has not failed: it resumes.
               s.failed.append(id)
             }
             return (s.done.count, s.running)
@@ -228,6 +229,8 @@ final class RunPool {
       }
     }
     group.wait()
+    // Stopped by a signal: its handler ends the process once the runs are gone.
+    if tally.state.withLock({ $0.stopping }) { while true { pause() } }
     let failed = tally.state.withLock { $0.failed }.sorted()
     if let first = failed.first {
       let count = total.map { "\(failed.count) of \($0)" } ?? "\(failed.count)"
